@@ -1,0 +1,332 @@
+"""Quick-capture grammar: one typed line becomes a task (or a meeting item) with its fields."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from taskboard.domain.dates import DateParseError, parse_recurrence, parse_when
+from taskboard.domain.enums import Priority
+from taskboard.domain.text import clean, excerpt
+
+__all__ = [
+    "Capture",
+    "CaptureError",
+    "MeetingLine",
+    "Token",
+    "TokenKind",
+    "parse_capture",
+    "parse_meeting_line",
+    "scan_tokens",
+]
+
+TokenKind = Literal[
+    "word", "assignee", "tag", "priority", "due", "project", "column", "key_result", "recurrence"
+]
+MeetingKind = Literal["task", "decision", "note", "question", "agenda", "checkin"]
+
+
+class CaptureError(ValueError):
+    """A line that cannot be captured; `token` is the offending text, `line[start:end]`."""
+
+    def __init__(self, message: str, token: str, start: int, end: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.token = token
+        self.start = start
+        self.end = end
+
+    def __reduce__(self) -> tuple[type[CaptureError], tuple[str, str, int, int]]:
+        return type(self), (self.message, self.token, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One whitespace-separated word of a capture line, classified.
+
+    `text` is the word as typed, `value` its normalised meaning: lower-case handle or tag,
+    priority name, ISO due date, upper-case project or key-result key, column name, RRULE,
+    or for a plain word the cleaned text that goes into the title.
+    """
+
+    kind: TokenKind
+    text: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Everything one capture line asked for."""
+
+    title: str
+    assignee: str | None
+    tags: tuple[str, ...]
+    priority: Priority | None
+    due: date | None
+    project: str | None
+    column: str | None
+    key_result: str | None
+    recurrence: str | None
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingLine:
+    """One line typed in meeting mode.
+
+    `text` is the item's text (the task title for a task, the whole line for a check-in);
+    `capture` is set for tasks, `kr_key`, `value`, `confidence` and `note` for check-ins.
+    """
+
+    kind: MeetingKind
+    text: str
+    capture: Capture | None
+    kr_key: str | None
+    value: float | None
+    confidence: float | None
+    note: str | None
+
+
+# First characters of words that may be more than a plain word.
+_TOKEN_START = frozenset("@#!^+>~\\dDeE")
+_ASCII_DIGITS = frozenset("0123456789")
+_PRIORITY_BY_VALUE = {p.value: p for p in Priority}
+_HANDLE = re.compile(r"[a-z0-9._-]+", re.ASCII | re.IGNORECASE)
+_TAG = re.compile(r"[\w-]+")
+_PROJECT = re.compile(r"[a-z]{2,6}", re.ASCII | re.IGNORECASE)
+_KEY_RESULT = re.compile(r"o\d{1,6}-kr\d{1,6}", re.ASCII | re.IGNORECASE)
+
+# Kinds that may appear once per line; the value is how messages name them.
+_SINGLE: dict[str, str] = {
+    "assignee": "assignee",
+    "priority": "priority",
+    "due": "due date",
+    "project": "project",
+    "column": "column",
+    "key_result": "key result",
+    "recurrence": "recurrence",
+}
+
+
+def _bad(what: str, word: str) -> tuple[None, str]:
+    return None, f"bad {what} '{excerpt(word)}'"
+
+
+def _classify(word: str, today: date) -> tuple[TokenKind | None, str]:
+    """Return (kind, value) for one word, or (None, message) when it is a bad token."""
+    first = word[0]
+    rest = word[1:]
+    if first == "@":
+        if _HANDLE.fullmatch(rest):
+            return "assignee", rest.lower()
+        return _bad("assignee", word)
+    if first == "#":
+        if not rest.isascii():
+            rest = unicodedata.normalize("NFC", rest)
+        if _TAG.fullmatch(rest):
+            return "tag", rest.lower()
+        return _bad("tag", word)
+    if first == "!":
+        try:
+            return "priority", Priority.parse(rest).value
+        except ValueError:
+            return _bad("priority", word)
+    if first == "^":
+        return _due(word, rest, today)
+    if first == "+":
+        if rest[:1] in _ASCII_DIGITS:
+            return "word", word  # `+3d`, `+1`: text, not a project
+        if _PROJECT.fullmatch(rest):
+            return "project", rest.upper()
+        return _bad("project", word)
+    if first == ">":
+        name = " ".join(clean(rest).replace("_", " ").split())
+        if name:
+            return "column", name
+        return _bad("column", word)
+    if first == "~":
+        if _KEY_RESULT.fullmatch(rest):
+            return "key_result", rest.upper()
+        return _bad("key result", word)
+    if first == "\\":
+        # A leading backslash makes the rest of the word plain text: `\#1` is "#1".
+        return "word", clean(rest) if rest else word
+    if first in "dD" and word[:4].lower() == "due:":
+        return _due(word, word[4:], today)
+    if first in "eE" and word[:6].lower() == "every:":
+        try:
+            return "recurrence", parse_recurrence(word[6:])
+        except DateParseError:
+            return _bad("recurrence", word)
+    return "word", clean(word)
+
+
+def _due(word: str, when: str, today: date) -> tuple[TokenKind | None, str]:
+    try:
+        return "due", parse_when(when, today).isoformat()
+    except DateParseError:
+        return _bad("date", word)
+
+
+def _scan(line: str, today: date) -> tuple[list[Token], list[CaptureError], list[str]]:
+    """Classify every word; return the tokens, the errors and the title words."""
+    tokens: list[Token] = []
+    errors: list[CaptureError] = []
+    title_words: list[str] = []
+    seen: set[str] = set()
+    find = line.find
+    end = 0
+    # str.split and str.find beat re.finditer by a wide margin; both split on str.isspace.
+    for word in line.split():
+        start = find(word, end)
+        end = start + len(word)
+        if word[0] not in _TOKEN_START:
+            value = word if word.isprintable() else clean(word)
+            if value:
+                title_words.append(value)
+            tokens.append(Token("word", word, value, start, end))
+            continue
+        kind, value = _classify(word, today)
+        if kind is None:
+            errors.append(CaptureError(value, word, start, end))
+            continue
+        if kind == "word":
+            if value:
+                title_words.append(value)
+        elif kind in _SINGLE:
+            if kind in seen:
+                message = f"duplicate {_SINGLE[kind]} '{excerpt(word)}'"
+                errors.append(CaptureError(message, word, start, end))
+                continue
+            seen.add(kind)
+        tokens.append(Token(kind, word, value, start, end))
+    if not title_words:
+        errors.append(CaptureError("title is empty", "", len(line), len(line)))
+    return tokens, errors, title_words
+
+
+def scan_tokens(line: str, today: date) -> tuple[list[Token], list[CaptureError]]:
+    """Every token of `line` and every error in it, in line order; never raises.
+
+    Meant for live previews: highlight the tokens, underline the errors.
+    """
+    tokens, errors, _ = _scan(line, today)
+    return tokens, errors
+
+
+def parse_capture(line: str, today: date) -> Capture:
+    """Parse one quick-capture line; raises CaptureError (the first problem) and nothing else."""
+    tokens, errors, title_words = _scan(line, today)
+    if errors:
+        raise errors[0]
+    assignee = due = project = column = key_result = recurrence = None
+    priority: Priority | None = None
+    tags: list[str] = []
+    for token in tokens:
+        kind = token.kind
+        if kind == "word":
+            continue
+        value = token.value
+        if kind == "tag":
+            if value not in tags:
+                tags.append(value)
+        elif kind == "assignee":
+            assignee = value
+        elif kind == "due":
+            due = value
+        elif kind == "priority":
+            priority = _PRIORITY_BY_VALUE[value]
+        elif kind == "project":
+            project = value
+        elif kind == "column":
+            column = value
+        elif kind == "key_result":
+            key_result = value
+        else:
+            recurrence = value
+    return Capture(
+        title=" ".join(title_words),
+        assignee=assignee,
+        tags=tuple(tags),
+        priority=priority,
+        due=date.fromisoformat(due) if due is not None else None,
+        project=project,
+        column=column,
+        key_result=key_result,
+        recurrence=recurrence,
+        tokens=tuple(tokens),
+    )
+
+
+# --- meeting mode -------------------------------------------------------------------------
+
+_PREFIX = re.compile(r"\s*(?:([dna]):(?=\s|\Z)|\?:?)", re.IGNORECASE)
+_PREFIX_KINDS: dict[str, MeetingKind] = {"d": "decision", "n": "note", "a": "agenda"}
+_CHECKIN = re.compile(r"\s*kr(?=\s|\Z)", re.IGNORECASE)
+_CHECKIN_BODY = re.compile(r"\s*(?P<key>[^\s=]*)\s*(?P<eq>=?)\s*(?P<value>\S*)\s*", re.DOTALL)
+_CONFIDENCE = re.compile(r"conf(?:idence)?(?:\s*[:=]\s*|\s+)(?P<conf>\S+)\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+def parse_meeting_line(line: str, today: date) -> MeetingLine:
+    """Parse one meeting-mode line: `d:` decision, `n:` note, `?` question, `a:` agenda topic,
+    `kr O1-KR2 = 4200 [conf 0.7] [note]` check-in, anything else a task.
+
+    Raises CaptureError and nothing else. Start a task with `\\` to keep a prefix as text.
+    """
+    if match := _PREFIX.match(line):
+        kind = _PREFIX_KINDS[match[1].lower()] if match[1] else "question"
+        text = " ".join(clean(line[match.end() :]).split())
+        if not text:
+            start, end = match.span()
+            raise CaptureError(f"{kind} is empty", line[start:end], start, end)
+        return MeetingLine(kind, text, None, None, None, None, None)
+    if match := _CHECKIN.match(line):
+        return _parse_checkin(line, match.end())
+    capture = parse_capture(line, today)
+    return MeetingLine("task", capture.title, capture, None, None, None, None)
+
+
+def _parse_checkin(line: str, position: int) -> MeetingLine:
+    body = _CHECKIN_BODY.match(line, position)
+    assert body is not None  # every part of the pattern may be empty
+    key, value_text = body["key"], body["value"]
+    if not key or not body["eq"] or not value_text:
+        start, end = len(line) - len(line.lstrip()), len(line.rstrip())
+        raise CaptureError(
+            "a check-in reads 'kr O1-KR2 = VALUE [conf 0.7] [note]'", line[start:end], start, end
+        )
+    if not _KEY_RESULT.fullmatch(key):
+        start, end = body.span("key")
+        raise CaptureError(f"bad key result '{excerpt(key)}'", key, start, end)
+    value = _number(value_text)
+    if value is None:
+        start, end = body.span("value")
+        raise CaptureError(f"bad value '{excerpt(value_text)}'", value_text, start, end)
+
+    position = body.end()
+    confidence: float | None = None
+    if conf := _CONFIDENCE.match(line, position):
+        conf_text = conf["conf"]
+        confidence = _number(conf_text)
+        if confidence is None or not 0.0 <= confidence <= 1.0:
+            start, end = conf.span("conf")
+            message = f"bad confidence '{excerpt(conf_text)}' (between 0 and 1)"
+            raise CaptureError(message, conf_text, start, end)
+        position = conf.end()
+    note = " ".join(clean(line[position:]).split()) or None
+    text = " ".join(clean(line).split())
+    return MeetingLine("checkin", text, None, key.upper(), value, confidence, note)
+
+
+def _number(text: str) -> float | None:
+    if len(text) > 40 or not _NUMBER.fullmatch(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None

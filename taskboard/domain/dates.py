@@ -1,0 +1,204 @@
+"""Date phrases users type (`fri`, `+3d`, `eow`, `1.12.`) turned into dates, and back into words."""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from taskboard.domain.text import excerpt
+
+__all__ = [
+    "DateParseError",
+    "format_relative",
+    "parse_recurrence",
+    "parse_when",
+    "week_bounds",
+]
+
+
+class DateParseError(ValueError):
+    """A date phrase that names no date; the message quotes the phrase."""
+
+
+_FRIDAY = 4
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_DAY_OFFSETS = {
+    "today": 0,
+    "tod": 0,
+    "heute": 0,
+    "tomorrow": 1,
+    "tom": 1,
+    "morgen": 1,
+    "yesterday": -1,
+    "gestern": -1,
+}
+
+_WEEKDAYS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("mon", "monday", "mo", "montag"),
+        ("tue", "tues", "tuesday", "di", "dienstag"),
+        ("wed", "wednesday", "mi", "mittwoch"),
+        ("thu", "thur", "thurs", "thursday", "do", "donnerstag"),
+        ("fri", "friday", "fr", "freitag"),
+        ("sat", "saturday", "sa", "samstag", "sonnabend"),
+        ("sun", "sunday", "so", "sonntag"),
+    )
+):
+    for _name in _names:
+        _WEEKDAYS[_name] = _number
+
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+# Counts longer than this are typos, and would only overflow `date` anyway.
+_MAX_DIGITS = 6
+_RELATIVE = re.compile(r"([+-]?)(\d+)([dwmy])", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2})?)?", re.ASCII)
+_EVERY_INTERVAL = re.compile(r"(\d+)([dwmy])", re.ASCII)
+_MAX_INTERVAL = 999
+
+_FREQ_BY_UNIT = {"d": "DAILY", "w": "WEEKLY", "m": "MONTHLY", "y": "YEARLY"}
+_EVERY_NAMED = {
+    "daily": "FREQ=DAILY",
+    "day": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "week": "FREQ=WEEKLY",
+    "biweekly": "FREQ=WEEKLY;INTERVAL=2",
+    "monthly": "FREQ=MONTHLY",
+    "month": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+    "year": "FREQ=YEARLY",
+    "annually": "FREQ=YEARLY",
+    "weekdays": "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+    "workdays": "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+}
+
+
+def parse_when(text: str, today: date) -> date:
+    """Turn a date phrase into a date, relative to `today`.
+
+    Accepts (any case) `today`/`tod`, `tomorrow`/`tom`, `yesterday`; weekday names in English
+    and German (the next such day strictly after today); `+3d`, `2w`, `1m`, `1y`, `-2d`;
+    `eow` (this week's Friday, next week's if today is a weekend day), `eom`, `eoy`;
+    ISO `2026-12-01`; German `1.12.` (the next such date, today included), `01.12.2026`
+    and `1.12.26`. Raises DateParseError for anything else.
+    """
+    try:
+        return _parse_when(text, today)
+    except OverflowError:  # `tomorrow` on date.max and friends
+        raise DateParseError(f"date out of range '{excerpt(text)}'") from None
+
+
+def _parse_when(text: str, today: date) -> date:
+    key = text.strip().lower()
+    offset = _DAY_OFFSETS.get(key)
+    if offset is not None:
+        return today + timedelta(days=offset)
+    weekday = _WEEKDAYS.get(key)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    if key == "eow":
+        days = (_FRIDAY - today.weekday()) % 7
+        return today + timedelta(days=days)
+    if key == "eom":
+        return today.replace(day=monthrange(today.year, today.month)[1])
+    if key == "eoy":
+        return today.replace(month=12, day=31)
+
+    if match := _RELATIVE.fullmatch(key):
+        return _relative(text, today, match)
+    if match := _ISO.fullmatch(key):
+        return _make_date(text, int(match[1]), int(match[2]), int(match[3]))
+    if match := _GERMAN.fullmatch(key):
+        return _german(text, today, match)
+    raise DateParseError(f"unknown date '{excerpt(text)}'")
+
+
+def _relative(text: str, today: date, match: re.Match[str]) -> date:
+    sign, digits, unit = match.groups()
+    if len(digits) > _MAX_DIGITS:
+        raise DateParseError(f"date out of range '{excerpt(text)}'")
+    count = -int(digits) if sign == "-" else int(digits)
+    try:
+        if unit == "d":
+            return today + timedelta(days=count)
+        if unit == "w":
+            return today + timedelta(weeks=count)
+        if unit == "m":
+            return today + relativedelta(months=count)
+        return today + relativedelta(years=count)
+    except (OverflowError, ValueError):
+        raise DateParseError(f"date out of range '{excerpt(text)}'") from None
+
+
+def _german(text: str, today: date, match: re.Match[str]) -> date:
+    day, month, year_text = int(match[1]), int(match[2]), match[3]
+    if year_text is not None:
+        year = int(year_text)
+        return _make_date(text, year + 2000 if len(year_text) == 2 else year, month, day)
+    # No year: the next time this day comes round. Look a few years ahead so 29.02. works.
+    for year in range(today.year, today.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise DateParseError(f"no such date '{excerpt(text)}'")
+
+
+def _make_date(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateParseError(f"no such date '{excerpt(text)}'") from None
+
+
+def parse_recurrence(text: str) -> str:
+    """Turn `daily`, `weekly`, `monthly`, `yearly`, `weekdays`, `2w`, `3d` or a weekday name
+    into an RFC 5545 RRULE (`FREQ=WEEKLY;INTERVAL=2`). Raises DateParseError otherwise."""
+    key = text.strip().lower()
+    named = _EVERY_NAMED.get(key)
+    if named is not None:
+        return named
+    weekday = _WEEKDAYS.get(key)
+    if weekday is not None:
+        return f"FREQ=WEEKLY;BYDAY={_RRULE_DAYS[weekday]}"
+    if match := _EVERY_INTERVAL.fullmatch(key):
+        digits, unit = match.groups()
+        interval = int(digits) if len(digits) <= _MAX_DIGITS else 0
+        if not 1 <= interval <= _MAX_INTERVAL:
+            raise DateParseError(f"recurrence out of range '{excerpt(text)}'")
+        freq = f"FREQ={_FREQ_BY_UNIT[unit]}"
+        return freq if interval == 1 else f"{freq};INTERVAL={interval}"
+    raise DateParseError(f"unknown recurrence '{excerpt(text)}'")
+
+
+def format_relative(d: date, today: date) -> str:
+    """A short label for `d` seen from `today`: `today`, `tomorrow`, `yesterday`, `in 3d`,
+    `2d ago` within a week, else `Dec 01` (with the year when it is not this year)."""
+    days = (d - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    if 0 < days < 7:
+        return f"in {days}d"
+    if -7 < days < 0:
+        return f"{-days}d ago"
+    # Month names from a table, not strftime, so the label does not depend on the locale.
+    label = f"{_MONTH_ABBR[d.month - 1]} {d.day:02d}"
+    return label if d.year == today.year else f"{label} {d.year}"
+
+
+def week_bounds(today: date) -> tuple[date, date]:
+    """Monday and Sunday of the ISO week that contains `today`, both inclusive."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)

@@ -1,0 +1,72 @@
+"""The activity log: every change of a use case is written here, grouped by one change id."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from taskboard.domain.models import Activity, utcnow
+
+
+def encode(value: object) -> str | None:
+    """Activity values are text a person can read and undo can parse back."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass
+class ChangeLog:
+    """Collects the activity rows of one use case and writes them with its transaction."""
+
+    session: Session
+    actor: str
+    change_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    reverts: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(
+        self,
+        action: str,
+        *,
+        entity: str = "task",
+        entity_id: int | None = None,
+        task_id: int | None = None,
+        project_id: int | None = None,
+        field: str | None = None,
+        old: object = None,
+        new: object = None,
+    ) -> None:
+        self.rows.append(
+            {
+                "at": utcnow(),
+                "actor": self.actor,
+                "change_id": self.change_id,
+                "entity": entity,
+                "entity_id": entity_id if entity_id is not None else task_id,
+                "task_id": task_id,
+                "project_id": project_id,
+                "action": action,
+                "field": field,
+                "old": encode(old),
+                "new": encode(new),
+                "undone": False,
+                "reverts": self.reverts,
+            }
+        )
+
+    def flush(self) -> None:
+        if self.rows:
+            self.session.execute(insert(Activity), self.rows)
+            self.rows = []

@@ -1,0 +1,248 @@
+"""The demo workspace: an EV maker's sales team (the story in shared/seeds), with invented people.
+
+Car handovers run the same checklist about two weeks from arrival to handover;
+the service network grows from 61 towards 200 service points; new colleagues
+are onboarded. Dates are relative to today so the board always has work that
+is due, overdue and later.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from taskboard.services.tasks import TaskDraft
+
+if TYPE_CHECKING:
+    from taskboard.services import Services
+
+DEMO_MARKER = "DEL"
+
+PEOPLE = (
+    ("jonas", "Jonas Brandt", "Delivery lead"),
+    ("mia", "Mia Keller", "Customer care"),
+    ("lena", "Lena Vogt", "After-market, service network"),
+    ("tarek", "Tarek Haddad", "Sales operations"),
+    ("sofia", "Sofia Lindqvist", "Communications and PR"),
+    ("emil", "Emil Berg", "People and onboarding"),
+)
+
+HANDOVER_COLUMNS = ("Arrived", "Papers & payment", "Registration", "Handover booked", "Handed over")
+SERVICE_COLUMNS = ("Planned", "Contracting", "Setup", "Training", "Open")
+ONBOARDING_COLUMNS = ("To do", "Doing", "Done")
+
+# (title, column, assignee, due in days, priority, tags)
+HANDOVER_TASKS = (
+    (
+        "Car 4718 arrived at the Hamburg hub: check delivery damage",
+        "Arrived",
+        "jonas",
+        0,
+        "high",
+        ("hub",),
+    ),
+    (
+        "Car 4719 arrived in Munich: customer wants delivery to the office",
+        "Arrived",
+        "mia",
+        2,
+        None,
+        ("special-request",),
+    ),
+    (
+        "Car 4715: papers to the registration agent",
+        "Papers & payment",
+        "jonas",
+        -2,
+        "urgent",
+        ("papers",),
+    ),
+    (
+        "Car 4716: confirm payment so registration can start",
+        "Papers & payment",
+        "tarek",
+        1,
+        "high",
+        ("payment",),
+    ),
+    (
+        "Car 4717: customer asks for winter tyres before handover",
+        "Papers & payment",
+        "mia",
+        5,
+        None,
+        ("special-request",),
+    ),
+    (
+        "Car 4712: registration triggered, plates ordered",
+        "Registration",
+        "jonas",
+        3,
+        None,
+        ("registration",),
+    ),
+    (
+        "Car 4713: registration for a company fleet customer",
+        "Registration",
+        "tarek",
+        -1,
+        "high",
+        ("registration", "fleet"),
+    ),
+    (
+        "Car 4709: handover booked for Saturday, Berlin hand-over centre",
+        "Handover booked",
+        "mia",
+        4,
+        None,
+        ("handover",),
+    ),
+    (
+        "Car 4710: handover with driving introduction at the customer's home",
+        "Handover booked",
+        "jonas",
+        6,
+        None,
+        ("handover", "special-request"),
+    ),
+    ("Car 4701 handed over in Hamburg", "Handed over", "jonas", -6, None, ("handover",)),
+    ("Car 4702 handed over in Frankfurt", "Handed over", "mia", -4, None, ("handover",)),
+)
+
+SERVICE_TASKS = (
+    (
+        "Service point Leipzig: sign the partner contract",
+        "Contracting",
+        "lena",
+        3,
+        "high",
+        ("contract",),
+    ),
+    (
+        "Service point Bremen: workshop tools and high-voltage safety kit",
+        "Setup",
+        "lena",
+        -3,
+        "urgent",
+        ("setup",),
+    ),
+    (
+        "Service point Freiburg: technician training on the new model",
+        "Training",
+        "tarek",
+        8,
+        None,
+        ("training",),
+    ),
+    ("Service point Rostock: site visit", "Planned", "lena", 12, None, ("site-visit",)),
+    (
+        "Service point Kassel: diagnostic laptop and parts account",
+        "Setup",
+        "lena",
+        4,
+        None,
+        ("setup",),
+    ),
+    ("Service point Ulm opened", "Open", "lena", -10, None, ("opening",)),
+    (
+        "Duplicate the opening checklist for the next 60 partners",
+        "Planned",
+        "lena",
+        14,
+        "high",
+        ("process",),
+    ),
+)
+
+ONBOARDING_TASKS = (
+    (
+        "Laptop, accounts and badge for the new delivery coordinator",
+        "Doing",
+        "emil",
+        1,
+        "high",
+        ("it",),
+    ),
+    (
+        "Shadow two handovers at the Berlin hand-over centre",
+        "To do",
+        "jonas",
+        7,
+        None,
+        ("training",),
+    ),
+    (
+        "Introduce the board and meeting routine to the new colleague",
+        "To do",
+        "emil",
+        3,
+        None,
+        ("process",),
+    ),
+    ("Send welcome pack", "Done", "emil", -5, None, ()),
+)
+
+INBOX_LINES = (
+    "Ask the registration agent about faster turnaround #papers",
+    "Press photos for the new hand-over centre @sofia",
+    "Customer feedback survey after handover",
+)
+
+
+def load_demo(services: Services, today: date | None = None) -> bool:
+    """Fill the store with the demo workspace; False when it is already there."""
+    today = today or services.ctx.today()
+    if any(p.key == DEMO_MARKER for p in services.projects.list(include_archived=True)):
+        return False
+    existing = set(services.people.handles())
+    for handle, name, _role in PEOPLE:
+        if handle not in existing:
+            services.people.add(handle, name)
+    services.projects.create(
+        "DEL",
+        "Vehicle handovers",
+        HANDOVER_COLUMNS,
+        description="Every car from arrival to handover in about two weeks.",
+    )
+    services.projects.set_wip_limit("DEL", "Papers & payment", 3)
+    services.projects.set_wip_limit("DEL", "Registration", 2)
+    services.projects.create(
+        "SRV",
+        "Service network rollout",
+        SERVICE_COLUMNS,
+        description="From 61 towards 200 service points with one opening checklist.",
+    )
+    services.projects.create(
+        "ONB", "Onboarding", ONBOARDING_COLUMNS, description="New colleagues, one standard process."
+    )
+    for key, rows in (("DEL", HANDOVER_TASKS), ("SRV", SERVICE_TASKS), ("ONB", ONBOARDING_TASKS)):
+        for title, column, who, days, prio, tags in rows:
+            services.tasks.create(
+                TaskDraft(
+                    title=title,
+                    project=key,
+                    column=column,
+                    assignee=who,
+                    due=today + timedelta(days=days),
+                    priority=prio,
+                    tags=tags,
+                )
+            )
+    tasks = services.tasks
+    # The seeds' checklist: payment must be confirmed before registration is triggered.
+    tasks.add_dependency("DEL-5", "DEL-4")
+    for title in (
+        "Check the papers are complete",
+        "Send papers by courier",
+        "Agent confirms receipt",
+    ):
+        tasks.add_subtask("DEL-3", title)
+    tasks.complete("DEL-12")
+    tasks.comment("DEL-3", "Courier booked for tomorrow morning, tracking number in the e-mail.")
+    tasks.comment("DEL-7", "Fleet manager needs the registration papers in the company's name.")
+    tasks.comment("SRV-2", "HV safety kit is back-ordered; asked the supplier for a date.")
+    for line in INBOX_LINES:
+        tasks.capture(line)
+    tasks.apply_tokens("DEL-6", "#agenda")
+    tasks.apply_tokens("SRV-1", "#agenda")
+    return True

@@ -1,0 +1,137 @@
+"""Finding things by what people type: project keys, column and handle prefixes, task keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from taskboard.domain.models import BoardColumn, KeyResult, Person, Project, Tag, Task
+from taskboard.domain.text import clean
+from taskboard.services.errors import AmbiguousError, NotFoundError, ServiceError
+
+_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+_PROJECT_KEY = re.compile(r"^[A-Z]{2,6}$")
+
+
+def check_project_key(key: str) -> str:
+    key = key.strip().upper()
+    if not _PROJECT_KEY.match(key):
+        raise ServiceError(f"bad project key {key!r}: use 2 to 6 letters, like DEL")
+    return key
+
+
+def check_handle(handle: str) -> str:
+    handle = handle.strip().lstrip("@").lower()
+    if not _HANDLE.match(handle):
+        raise ServiceError(
+            f"bad handle {handle!r}: use letters, digits, '.', '_' or '-' (at most 40)"
+        )
+    return handle
+
+
+def project_by_key(session: Session, key: str) -> Project:
+    project = session.scalars(select(Project).where(Project.key == key.strip().upper())).first()
+    if project is None:
+        raise NotFoundError(f"unknown project '{key}'")
+    return project
+
+
+def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
+    return list(
+        session.scalars(
+            select(BoardColumn)
+            .where(BoardColumn.project_id == project_id)
+            .order_by(BoardColumn.position)  # type: ignore[arg-type]
+        )
+    )
+
+
+def match_name(names: Sequence[str], typed: str, what: str, shown: str | None = None) -> int:
+    """Index of the exact (case-insensitive) or unique-prefix match of `typed` in `names`."""
+    shown = shown or typed
+    wanted = typed.replace("_", " ").strip().casefold()
+    lowered = [n.casefold() for n in names]
+    if wanted in lowered:
+        return lowered.index(wanted)
+    hits = [i for i, n in enumerate(lowered) if n.startswith(wanted)] if wanted else []
+    if not hits:
+        raise NotFoundError(f"unknown {what} '{shown}' (have: {', '.join(names)})")
+    if len(hits) > 1:
+        raise AmbiguousError(f"ambiguous {what} '{shown}': {', '.join(names[i] for i in hits)}")
+    return hits[0]
+
+
+def match_column(columns: Sequence[BoardColumn], typed: str) -> BoardColumn:
+    shown = typed if typed.startswith(">") else f">{typed}"
+    return columns[match_name([c.name for c in columns], typed.lstrip(">"), "column", shown)]
+
+
+def done_column(columns: Sequence[BoardColumn]) -> BoardColumn | None:
+    done = [c for c in columns if c.is_done]
+    return done[-1] if done else None
+
+
+def person_by_handle(session: Session, handle: str) -> Person | None:
+    return session.scalars(select(Person).where(Person.handle == handle.lower())).first()
+
+
+def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[Person, bool]:
+    """The person whose handle `typed` is, or is the unique prefix of; a new one if none."""
+    handle = check_handle(typed)
+    exact = person_by_handle(session, handle)
+    if exact is not None:
+        return exact, False
+    hits = list(
+        session.scalars(
+            select(Person).where(Person.handle.startswith(handle, autoescape=True))  # type: ignore[attr-defined]
+        )
+    )
+    if len(hits) == 1:
+        return hits[0], False
+    if len(hits) > 1:
+        raise AmbiguousError(
+            f"ambiguous person '@{typed}': {', '.join('@' + p.handle for p in hits)}"
+        )
+    if not create:
+        raise NotFoundError(f"unknown person '@{typed}'")
+    person = Person(handle=handle, name=handle.replace(".", " ").title())
+    session.add(person)
+    session.flush()
+    return person, True
+
+
+def task_by_key(session: Session, key: str) -> Task:
+    task = session.scalars(select(Task).where(Task.key == key.strip().upper())).first()
+    if task is None:
+        raise NotFoundError(f"unknown task '{key}'")
+    return task
+
+
+def key_result_by_key(session: Session, key: str) -> KeyResult:
+    kr = session.scalars(select(KeyResult).where(KeyResult.key == key.strip().upper())).first()
+    if kr is None:
+        raise NotFoundError(f"unknown key result '{key}'")
+    return kr
+
+
+def tag_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """Ids of the named tags, creating the ones that do not exist yet."""
+    wanted = sorted({clean(n).lower().lstrip("#") for n in names if clean(n).strip("# ")})
+    if not wanted:
+        return {}
+    found = {
+        t.name: t.id
+        for t in session.scalars(select(Tag).where(Tag.name.in_(wanted)))  # type: ignore[attr-defined]
+        if t.id is not None
+    }
+    for name in wanted:
+        if name not in found:
+            tag = Tag(name=name)
+            session.add(tag)
+            session.flush()
+            assert tag.id is not None
+            found[name] = tag.id
+    return found

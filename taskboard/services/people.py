@@ -1,0 +1,46 @@
+"""People: the handles that `@handle` resolves to, and the configured user."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from taskboard.domain.models import Person
+from taskboard.domain.text import clean
+from taskboard.services import lookup
+from taskboard.services.activity import ChangeLog
+from taskboard.services.context import ServiceContext
+from taskboard.services.errors import ServiceError
+from taskboard.services.views import PersonView
+
+
+def person_view(p: Person) -> PersonView:
+    return PersonView(id=p.id or 0, handle=p.handle, name=p.name, email=p.email)
+
+
+class PersonService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def add(self, handle: str, name: str, email: str | None = None) -> PersonView:
+        handle = lookup.check_handle(handle)
+        full = clean(name).strip()
+        if not full:
+            raise ServiceError("the name is empty")
+        with self.ctx.store.write() as s:
+            if lookup.person_by_handle(s, handle) is not None:
+                raise ServiceError(f"@{handle} already exists")
+            person = Person(handle=handle, name=full, email=clean(email).strip() if email else None)
+            s.add(person)
+            s.flush()
+            log = ChangeLog(s, self.ctx.actor)
+            log.record("create", entity="person", entity_id=person.id, new=handle)
+            log.flush()
+            return person_view(person)
+
+    def list(self) -> list[PersonView]:
+        with self.ctx.store.read() as s:
+            return [person_view(p) for p in s.scalars(select(Person).order_by(Person.handle))]  # type: ignore[arg-type]
+
+    def handles(self) -> list[str]:
+        with self.ctx.store.read() as s:
+            return list(s.scalars(select(Person.handle).order_by(Person.handle)))

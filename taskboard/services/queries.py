@@ -1,0 +1,151 @@
+"""Tuple queries that build TaskRow read models fast (no ORM objects on the list paths)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from taskboard.domain.models import (
+    BoardColumn,
+    Dependency,
+    KeyResult,
+    Person,
+    Project,
+    Tag,
+    Task,
+    TaskTag,
+)
+from taskboard.services.views import TaskRow
+
+_Parent = aliased(Task)
+_Blocker = aliased(Task)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # The row query bypasses the ORM type on purpose; re-attach UTC here.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def task_rows(
+    session: Session,
+    *conditions: ColumnElement[bool],
+    order: Sequence[Any] | None = None,
+    limit: int | None = None,
+) -> list[TaskRow]:
+    """Tasks matching `conditions`, with tags, subtask progress and blockers."""
+    stmt = (
+        select(
+            Task.id,
+            Task.key,
+            Task.title,
+            Project.key,
+            Task.column_id,
+            BoardColumn.name,
+            Task.rank,
+            Person.handle,
+            Task.due,
+            Task.priority,
+            Task.completed,
+            Task.archived,
+            Task.created,
+            Task.updated,
+            Task.version,
+            _Parent.key,
+            KeyResult.key,
+            Task.notes,
+        )
+        .join(Project, Project.id == Task.project_id)
+        .join(BoardColumn, BoardColumn.id == Task.column_id)
+        .outerjoin(Person, Person.id == Task.assignee_id)
+        .outerjoin(_Parent, _Parent.id == Task.parent_id)
+        .outerjoin(KeyResult, KeyResult.id == Task.key_result_id)
+        .where(*conditions)
+        .order_by(*(order or (Project.key, BoardColumn.position, Task.rank, Task.id)))
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    raw = session.execute(stmt.execution_options(yield_per=2000)).all()
+    if not raw:
+        return []
+    ids = select(Task.id).where(*conditions).scalar_subquery() if conditions else None
+    tags = _tags(session, ids)
+    subtasks = _subtask_counts(session, ids)
+    blockers = _open_blockers(session, ids)
+    rows = []
+    for r in raw:
+        done_total = subtasks.get(r[0], (0, 0))
+        rows.append(
+            TaskRow(
+                id=r[0],
+                key=r[1],
+                title=r[2],
+                project=r[3],
+                column_id=r[4],
+                column=r[5],
+                rank=r[6],
+                assignee=r[7],
+                due=r[8],
+                priority=r[9],
+                tags=tags.get(r[0], ()),
+                done=r[10] is not None,
+                archived=r[11],
+                created=_aware(r[12]),  # type: ignore[arg-type]
+                updated=_aware(r[13]),  # type: ignore[arg-type]
+                completed=_aware(r[10]),
+                version=r[14],
+                parent=r[15],
+                key_result=r[16],
+                subtasks_done=done_total[0],
+                subtasks_total=done_total[1],
+                blocked_by=blockers.get(r[0], ()),
+                notes=r[17],
+            )
+        )
+    return rows
+
+
+def _tags(session: Session, ids: Any) -> dict[int, tuple[str, ...]]:
+    stmt = select(TaskTag.task_id, Tag.name).join(Tag, Tag.id == TaskTag.tag_id).order_by(Tag.name)
+    if ids is not None:
+        stmt = stmt.where(TaskTag.task_id.in_(ids))  # type: ignore[attr-defined]
+    found: dict[int, list[str]] = defaultdict(list)
+    for task_id, name in session.execute(stmt):
+        found[task_id].append(name)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _subtask_counts(session: Session, ids: Any) -> dict[int, tuple[int, int]]:
+    stmt = select(
+        Task.parent_id,
+        func.count(Task.completed),
+        func.count(),  # type: ignore[arg-type]
+    ).where(Task.parent_id.is_not(None), Task.archived.is_(False))  # type: ignore[union-attr, attr-defined]
+    if ids is not None:
+        stmt = stmt.where(Task.parent_id.in_(ids))  # type: ignore[union-attr]
+    stmt = stmt.group_by(Task.parent_id)
+    return {p: (done, total) for p, done, total in session.execute(stmt)}
+
+
+def _open_blockers(session: Session, ids: Any) -> dict[int, tuple[str, ...]]:
+    stmt = (
+        select(Dependency.task_id, _Blocker.key)
+        .join(_Blocker, and_(_Blocker.id == Dependency.blocked_by_id, _Blocker.completed.is_(None)))  # type: ignore[union-attr]
+        .where(_Blocker.archived.is_(False))  # type: ignore[attr-defined]
+        .order_by(_Blocker.key)
+    )
+    if ids is not None:
+        stmt = stmt.where(Dependency.task_id.in_(ids))  # type: ignore[attr-defined]
+    found: dict[int, list[str]] = defaultdict(list)
+    for task_id, key in session.execute(stmt):
+        found[task_id].append(key)
+    return {k: tuple(v) for k, v in found.items()}

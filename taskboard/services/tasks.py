@@ -1,0 +1,807 @@
+"""Task use cases: capture, create, edit, move, reorder, complete, archive, subtasks, links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from taskboard.domain.capture import CaptureError, Token, parse_capture, scan_tokens
+from taskboard.domain.enums import Priority
+from taskboard.domain.models import (
+    Activity,
+    BoardColumn,
+    Comment,
+    Dependency,
+    Person,
+    Project,
+    Task,
+    TaskTag,
+    utcnow,
+)
+from taskboard.domain.ordering import rank_between
+from taskboard.domain.text import clean, clean_multiline
+from taskboard.services import lookup
+from taskboard.services.activity import ChangeLog
+from taskboard.services.context import ServiceContext
+from taskboard.services.errors import BlockedError, ConflictError, NotFoundError, ServiceError
+from taskboard.services.queries import task_rows
+from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
+
+INBOX = "INBOX"
+MAX_TITLE = 500
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """What a new task should be; names and keys as people type them."""
+
+    title: str
+    project: str | None = None
+    column: str | None = None
+    assignee: str | None = None
+    due: date | None = None
+    start: date | None = None
+    priority: str | None = None
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    parent: str | None = None
+    key_result: str | None = None
+    recurrence: str | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    task: TaskRow
+    new_people: tuple[str, ...] = field(default=())
+
+
+def draft_from_line(line: str, today: date, project: str | None = None) -> TaskDraft:
+    """A capture line as a draft; `project` is the default when the line has no `+KEY`."""
+    try:
+        cap = parse_capture(line, today)
+    except CaptureError as exc:
+        raise ServiceError(str(exc)) from exc
+    return TaskDraft(
+        title=cap.title,
+        project=cap.project or project,
+        column=cap.column,
+        assignee=cap.assignee,
+        due=cap.due,
+        priority=cap.priority.value if cap.priority else None,
+        tags=cap.tags,
+        key_result=cap.key_result,
+        recurrence=cap.recurrence,
+    )
+
+
+def _title(text_: str) -> str:
+    title = clean(text_).strip()
+    if not title:
+        raise ServiceError("the title is empty")
+    if len(title) > MAX_TITLE:
+        raise ServiceError(f"the title is {len(title)} characters long; at most {MAX_TITLE}")
+    return title
+
+
+def _priority(value: str | None) -> str:
+    if value is None:
+        return Priority.NORMAL.value
+    try:
+        return Priority.parse(value).value
+    except ValueError as exc:
+        raise ServiceError(f"bad priority '{value}': use urgent, high, normal or low") from exc
+
+
+class TaskService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # ---- reading -------------------------------------------------------
+
+    def list(
+        self,
+        project: str | None = None,
+        assignee: str | None = None,
+        column: str | None = None,
+        include_closed: bool = False,
+        top_level_only: bool = False,
+    ) -> list[TaskRow]:
+        with self.ctx.store.read() as s:
+            conds: list[Any] = []
+            if project is not None:
+                p = lookup.project_by_key(s, project)
+                conds.append(Task.project_id == p.id)
+                if column is not None:
+                    col = lookup.match_column(lookup.columns_of(s, p.id or 0), column)
+                    conds.append(Task.column_id == col.id)
+            elif column is not None:
+                names = sorted(set(s.scalars(select(BoardColumn.name))))
+                name = names[lookup.match_name(names, column, "column")]
+                conds.append(BoardColumn.name == name)
+            if assignee is not None:
+                person, _ = lookup.resolve_person(s, assignee, create=False)
+                conds.append(Task.assignee_id == person.id)
+            if not include_closed:
+                conds += [Task.completed.is_(None), Task.archived.is_(False)]  # type: ignore[union-attr, attr-defined]
+            if top_level_only:
+                conds.append(Task.parent_id.is_(None))  # type: ignore[union-attr]
+            return task_rows(s, *conds)
+
+    def row(self, key: str) -> TaskRow:
+        with self.ctx.store.read() as s:
+            task = lookup.task_by_key(s, key)
+            return task_rows(s, Task.id == task.id)[0]
+
+    def detail(self, key: str) -> TaskDetail:
+        with self.ctx.store.read() as s:
+            task = lookup.task_by_key(s, key)
+            row = task_rows(s, Task.id == task.id)[0]
+            subtasks = task_rows(s, Task.parent_id == task.id, order=(Task.rank, Task.id))
+            blockers = select(Dependency.blocked_by_id).where(Dependency.task_id == task.id)
+            blocked_by = task_rows(s, Task.id.in_(blockers))  # type: ignore[union-attr]
+            blocking_ids = select(Dependency.task_id).where(Dependency.blocked_by_id == task.id)
+            blocking = task_rows(s, Task.id.in_(blocking_ids))  # type: ignore[union-attr]
+            comments = [
+                CommentView(id=c.id or 0, author=handle, body=c.body, created=c.created)
+                for c, handle in s.execute(
+                    select(Comment, Person.handle)
+                    .outerjoin(Person, Person.id == Comment.author_id)
+                    .where(Comment.task_id == task.id)
+                    .order_by(Comment.created, Comment.id)  # type: ignore[arg-type]
+                )
+            ]
+            history = [
+                ActivityView(
+                    id=a.id or 0,
+                    at=a.at,
+                    actor=a.actor,
+                    change_id=a.change_id,
+                    action=a.action,
+                    field=a.field,
+                    old=a.old,
+                    new=a.new,
+                    task_key=task.key,
+                )
+                for a in s.scalars(
+                    select(Activity).where(Activity.task_id == task.id).order_by(Activity.id)  # type: ignore[arg-type]
+                )
+            ]
+            return TaskDetail(
+                task=row,
+                notes=task.notes,
+                start=task.start,
+                recurrence=task.recurrence,
+                subtasks=tuple(subtasks),
+                blocked_by=tuple(blocked_by),
+                blocking=tuple(blocking),
+                comments=tuple(comments),
+                history=tuple(history),
+            )
+
+    # ---- creating ------------------------------------------------------
+
+    def capture(self, line: str, project: str | None = None) -> Created:
+        """Parse a quick-capture line and create the task it describes."""
+        return self.create(draft_from_line(line, self.ctx.today(), project))
+
+    def create(self, draft: TaskDraft) -> Created:
+        with self.ctx.store.write() as s:
+            log = ChangeLog(s, self.ctx.actor)
+            task, new_people = self._create(s, log, draft)
+            log.flush()
+            row = task_rows(s, Task.id == task.id)[0]
+        return Created(task=row, new_people=new_people)
+
+    def _create(self, s: Session, log: ChangeLog, draft: TaskDraft) -> tuple[Task, tuple[str, ...]]:
+        title = _title(draft.title)
+        parent = lookup.task_by_key(s, draft.parent) if draft.parent else None
+        if parent is not None:
+            project = s.get_one(Project, parent.project_id)
+            if draft.project and draft.project.upper() != project.key:
+                raise ServiceError(f"a subtask of {parent.key} belongs to {project.key}")
+        else:
+            project = lookup.project_by_key(s, draft.project or INBOX)
+        if project.archived:
+            raise ServiceError(f"project {project.key} is archived")
+        assert project.id is not None
+        columns = lookup.columns_of(s, project.id)
+        if not columns:
+            raise ServiceError(f"project {project.key} has no columns")
+        if parent is not None and not draft.column:
+            column = next(c for c in columns if c.id == parent.column_id)
+        else:
+            column = lookup.match_column(columns, draft.column) if draft.column else columns[0]
+        new_people: list[str] = []
+        assignee_id = None
+        if draft.assignee:
+            person, made = lookup.resolve_person(s, draft.assignee)
+            assignee_id = person.id
+            if made:
+                new_people.append(person.handle)
+        kr_id = lookup.key_result_by_key(s, draft.key_result).id if draft.key_result else None
+        number = self._next_number(s, project.id)
+        now = utcnow()
+        task = Task(
+            project_id=project.id,
+            column_id=column.id or 0,
+            number=number,
+            key=f"{project.key}-{number}",
+            title=title,
+            notes=clean_multiline(draft.notes),
+            assignee_id=assignee_id,
+            due=draft.due,
+            start=draft.start,
+            priority=_priority(draft.priority),
+            parent_id=parent.id if parent else None,
+            rank=rank_between(self._last_rank(s, column.id or 0, parent), None),
+            created=now,
+            updated=now,
+            completed=now if column.is_done else None,
+            key_result_id=kr_id,
+            recurrence=draft.recurrence,
+        )
+        s.add(task)
+        s.flush()
+        assert task.id is not None
+        self._set_tags(s, task.id, draft.tags)
+        log.record("create", task_id=task.id, project_id=project.id, new=task.key)
+        return task, tuple(new_people)
+
+    @staticmethod
+    def _next_number(s: Session, project_id: int) -> int:
+        # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
+        number = s.execute(
+            update(Project)
+            .where(Project.id == project_id)  # type: ignore[arg-type]
+            .values(last_number=Project.last_number + 1)
+            .returning(Project.last_number)
+        ).scalar_one()
+        return int(number)
+
+    @staticmethod
+    def _last_rank(s: Session, column_id: int, parent: Task | None) -> str | None:
+        stmt = select(func.max(Task.rank))
+        if parent is not None:
+            stmt = stmt.where(Task.parent_id == parent.id)
+        else:
+            stmt = stmt.where(Task.column_id == column_id, Task.parent_id.is_(None))  # type: ignore[union-attr]
+        return s.scalar(stmt)
+
+    @staticmethod
+    def _set_tags(s: Session, task_id: int, tags: Iterable[str]) -> tuple[str, ...]:
+        ids = lookup.tag_ids(s, tags)
+        s.execute(delete(TaskTag).where(TaskTag.task_id == task_id))  # type: ignore[arg-type]
+        if ids:
+            s.execute(insert(TaskTag), [{"task_id": task_id, "tag_id": i} for i in ids.values()])
+        return tuple(sorted(ids))
+
+    def create_many(self, drafts: Sequence[TaskDraft], project: str) -> list[str]:
+        """Bulk creation in one transaction with Core inserts (imports, templates, benchmarks).
+
+        Every draft must target `project`; names resolve once per batch.
+        """
+        with self.ctx.store.write() as s:
+            log = ChangeLog(s, self.ctx.actor)
+            keys = self.insert_many(s, log, drafts, project)
+            log.flush()
+            return keys
+
+    def insert_many(
+        self, s: Session, log: ChangeLog, drafts: Sequence[TaskDraft], project_key: str
+    ) -> list[str]:
+        project = lookup.project_by_key(s, project_key)
+        assert project.id is not None
+        columns = lookup.columns_of(s, project.id)
+        if not columns:
+            raise ServiceError(f"project {project.key} has no columns")
+        people: dict[str, int] = {}
+        col_ids: dict[str, BoardColumn] = {}
+        last: dict[int, str | None] = {}
+        first = s.execute(
+            update(Project)
+            .where(Project.id == project.id)  # type: ignore[arg-type]
+            .values(last_number=Project.last_number + len(drafts))
+            .returning(Project.last_number)
+        ).scalar_one() - len(drafts)
+        now = utcnow()
+        rows: list[dict[str, Any]] = []
+        tags: list[tuple[str, ...]] = []
+        for i, draft in enumerate(drafts, start=1):
+            if draft.project and draft.project.upper() != project.key:
+                raise ServiceError(f"task {i}: project {draft.project} is not {project.key}")
+            if draft.parent:
+                raise ServiceError(f"task {i}: bulk creation makes top-level tasks only")
+            column = columns[0]
+            if draft.column:
+                if draft.column not in col_ids:
+                    col_ids[draft.column] = lookup.match_column(columns, draft.column)
+                column = col_ids[draft.column]
+            assignee_id = None
+            if draft.assignee:
+                if draft.assignee not in people:
+                    person, _ = lookup.resolve_person(s, draft.assignee)
+                    people[draft.assignee] = person.id or 0
+                assignee_id = people[draft.assignee]
+            cid = column.id or 0
+            if cid not in last:
+                last[cid] = self._last_rank(s, cid, None)
+            last[cid] = rank = rank_between(last[cid], None)
+            number = first + i
+            try:
+                title = _title(draft.title)
+            except ServiceError as exc:
+                raise ServiceError(f"task {i}: {exc}") from exc
+            rows.append(
+                {
+                    "project_id": project.id,
+                    "column_id": cid,
+                    "number": number,
+                    "key": f"{project.key}-{number}",
+                    "title": title,
+                    "notes": clean_multiline(draft.notes),
+                    "assignee_id": assignee_id,
+                    "due": draft.due,
+                    "start": draft.start,
+                    "priority": _priority(draft.priority),
+                    "parent_id": None,
+                    "rank": rank,
+                    "created": now,
+                    "updated": now,
+                    "completed": now if column.is_done else None,
+                    "archived": False,
+                    "recurrence": draft.recurrence,
+                    "key_result_id": None,
+                    "source_id": None,
+                    "version": 1,
+                }
+            )
+            tags.append(draft.tags)
+        if not rows:
+            return []
+        s.execute(insert(Task), rows)
+        ids = dict(
+            s.execute(
+                select(Task.key, Task.id).where(
+                    Task.project_id == project.id,
+                    Task.number > first,  # type: ignore[arg-type]
+                )
+            ).all()
+        )
+        tag_rows = []
+        all_tags = lookup.tag_ids(s, {t for ts in tags for t in ts})
+        for row, task_tags in zip(rows, tags, strict=True):
+            task_id = ids[row["key"]]
+            tag_rows += [
+                {"task_id": task_id, "tag_id": all_tags[t.lower().lstrip("#")]}
+                for t in set(task_tags)
+            ]
+            log.record("create", task_id=task_id, project_id=project.id, new=row["key"])
+        if tag_rows:
+            s.execute(insert(TaskTag), tag_rows)
+        return [r["key"] for r in rows]
+
+    def add_subtask(self, parent_key: str, title: str) -> Created:
+        return self.create(TaskDraft(title=title, parent=parent_key))
+
+    # ---- changing ------------------------------------------------------
+
+    def _load(self, s: Session, key: str, expected_version: int | None) -> Task:
+        task = lookup.task_by_key(s, key)
+        if expected_version is not None and task.version != expected_version:
+            raise ConflictError(task.key)
+        return task
+
+    def _save(self, s: Session, task: Task, log: ChangeLog) -> TaskRow:
+        task.updated = utcnow()
+        try:
+            s.flush()
+        except StaleDataError as exc:
+            raise ConflictError(task.key) from exc
+        log.flush()
+        return task_rows(s, Task.id == task.id)[0]
+
+    def edit(self, key: str, expected_version: int | None = None, **changes: Any) -> TaskRow:
+        """Change any fields: title, notes, assignee, due, start, priority, tags, key_result,
+        recurrence, column. Values are what people type (handles, names, keys); None clears."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            log = ChangeLog(s, self.ctx.actor)
+            self._apply(s, task, log, changes)
+            return self._save(s, task, log)
+
+    def _apply(self, s: Session, task: Task, log: ChangeLog, changes: dict[str, Any]) -> None:
+        assert task.id is not None
+        rec = lambda f, old, new: log.record(  # noqa: E731
+            "update", task_id=task.id, project_id=task.project_id, field=f, old=old, new=new
+        )
+        for name, value in changes.items():
+            if name == "title":
+                new = _title(value)
+                if new != task.title:
+                    rec("title", task.title, new)
+                    task.title = new
+            elif name == "notes":
+                new = clean_multiline(value or "")
+                if new != task.notes:
+                    rec("notes", task.notes, new)
+                    task.notes = new
+            elif name == "assignee":
+                old_handle = s.get(Person, task.assignee_id).handle if task.assignee_id else None  # type: ignore[union-attr]
+                person = lookup.resolve_person(s, value)[0] if value else None
+                if (person.id if person else None) != task.assignee_id:
+                    rec("assignee", old_handle, person.handle if person else None)
+                    task.assignee_id = person.id if person else None
+            elif name in ("due", "start"):
+                if value is not None and not isinstance(value, date):
+                    raise ServiceError(f"bad {name} date {value!r}")
+                if getattr(task, name) != value:
+                    rec(name, getattr(task, name), value)
+                    setattr(task, name, value)
+            elif name == "priority":
+                new = _priority(value)
+                if new != task.priority:
+                    rec("priority", task.priority, new)
+                    task.priority = new
+            elif name == "tags":
+                old_tags = self._tag_names(s, task.id)
+                new_tags = tuple(sorted({clean(t).lower().lstrip("#") for t in value or ()} - {""}))
+                if new_tags != old_tags:
+                    self._set_tags(s, task.id, new_tags)
+                    rec("tags", old_tags, new_tags)
+            elif name == "key_result":
+                from taskboard.domain.models import KeyResult
+
+                old_kr = s.get(KeyResult, task.key_result_id).key if task.key_result_id else None  # type: ignore[union-attr]
+                kr = lookup.key_result_by_key(s, value) if value else None
+                if (kr.id if kr else None) != task.key_result_id:
+                    rec("key_result", old_kr, kr.key if kr else None)
+                    task.key_result_id = kr.id if kr else None
+            elif name == "recurrence":
+                if value != task.recurrence:
+                    rec("recurrence", task.recurrence, value)
+                    task.recurrence = value
+            elif name == "column":
+                self._move(s, task, log, value, None)
+            else:
+                raise ServiceError(f"unknown field {name!r}")
+
+    @staticmethod
+    def _tag_names(s: Session, task_id: int) -> tuple[str, ...]:
+        from taskboard.domain.models import Tag
+
+        return tuple(
+            sorted(
+                s.scalars(
+                    select(Tag.name)
+                    .join(TaskTag, TaskTag.tag_id == Tag.id)
+                    .where(TaskTag.task_id == task_id)  # type: ignore[arg-type]
+                )
+            )
+        )
+
+    def apply_tokens(self, key: str, line: str, expected_version: int | None = None) -> TaskRow:
+        """`taskboard edit KEY "TOKENS"`: capture tokens change fields; words, if any, the title."""
+        tokens, errors = scan_tokens(line, self.ctx.today())
+        errors = [e for e in errors if e.token]  # an edit may leave the title as it is
+        if errors:
+            raise ServiceError(str(errors[0]))
+        changes: dict[str, Any] = {}
+        words = [t.text for t in tokens if t.kind == "word"]
+        if words:
+            changes["title"] = " ".join(words)
+        by_kind: dict[str, Token] = {t.kind: t for t in tokens if t.kind != "word"}
+        tags = [t.value for t in tokens if t.kind == "tag"]
+        for kind, tok in by_kind.items():
+            if kind == "assignee":
+                changes["assignee"] = tok.value
+            elif kind == "due":
+                changes["due"] = date.fromisoformat(tok.value)
+            elif kind == "priority":
+                changes["priority"] = tok.value
+            elif kind == "column":
+                changes["column"] = tok.value
+            elif kind == "key_result":
+                changes["key_result"] = tok.value
+            elif kind == "recurrence":
+                changes["recurrence"] = tok.value
+            elif kind == "project":
+                raise ServiceError(f"'{tok.text}': use `taskboard move` to change a task's project")
+        if not changes and not tags:
+            raise ServiceError("nothing to change: give tokens like @handle ^fri #tag !high")
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            if tags:
+                assert task.id is not None
+                changes["tags"] = tuple(sorted(set(self._tag_names(s, task.id)) | set(tags)))
+            log = ChangeLog(s, self.ctx.actor)
+            self._apply(s, task, log, changes)
+            return self._save(s, task, log)
+
+    def move(
+        self,
+        key: str,
+        column: str,
+        index: int | None = None,
+        expected_version: int | None = None,
+    ) -> TaskRow:
+        """Move to a column (name or unique prefix), at `index` among its cards or at the end."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            log = ChangeLog(s, self.ctx.actor)
+            self._move(s, task, log, column, index)
+            return self._save(s, task, log)
+
+    def step(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
+        """Move to the next (+1) or previous (-1) column; the board's H and L."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            columns = lookup.columns_of(s, task.project_id)
+            pos = next(i for i, c in enumerate(columns) if c.id == task.column_id) + delta
+            if not 0 <= pos < len(columns):
+                raise ServiceError(
+                    f"{task.key} is already in the {'first' if delta < 0 else 'last'} column"
+                )
+            log = ChangeLog(s, self.ctx.actor)
+            self._move(s, task, log, columns[pos], None)
+            return self._save(s, task, log)
+
+    def _move(
+        self, s: Session, task: Task, log: ChangeLog, column: str | BoardColumn, index: int | None
+    ) -> None:
+        columns = lookup.columns_of(s, task.project_id)
+        target = column if isinstance(column, BoardColumn) else lookup.match_column(columns, column)
+        old = next(c for c in columns if c.id == task.column_id)
+        if target.is_done and task.completed is None:
+            self._check_unblocked(s, task)
+        siblings = [
+            r
+            for r in s.execute(
+                select(Task.id, Task.rank)
+                .where(Task.column_id == target.id, Task.parent_id.is_(None), Task.id != task.id)  # type: ignore[union-attr, arg-type]
+                .order_by(Task.rank)
+            ).all()
+        ]
+        if index is None or index >= len(siblings):
+            before = siblings[-1][1] if siblings else None
+            after = None
+        else:
+            index = max(index, 0)
+            before = siblings[index - 1][1] if index > 0 else None
+            after = siblings[index][1]
+        new_rank = rank_between(before, after)
+        if target.id != old.id:
+            log.record(
+                "move",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="column",
+                old=old.name,
+                new=target.name,
+            )
+            task.column_id = target.id or 0
+            self._sync_done(task, log, target.is_done)
+        if new_rank != task.rank:
+            log.record(
+                "rank",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="rank",
+                old=task.rank,
+                new=new_rank,
+            )
+            task.rank = new_rank
+
+    def _sync_done(self, task: Task, log: ChangeLog, done: bool) -> None:
+        if done and task.completed is None:
+            task.completed = utcnow()
+            log.record(
+                "done",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="completed",
+                old=None,
+                new=task.completed,
+            )
+        elif not done and task.completed is not None:
+            log.record(
+                "reopen",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="completed",
+                old=task.completed,
+                new=None,
+            )
+            task.completed = None
+
+    def _check_unblocked(self, s: Session, task: Task) -> None:
+        blockers = s.scalars(
+            select(Task.key)
+            .join(Dependency, Dependency.blocked_by_id == Task.id)
+            .where(
+                Dependency.task_id == task.id, Task.completed.is_(None), Task.archived.is_(False)
+            )  # type: ignore[union-attr, attr-defined]
+            .order_by(Task.key)
+        ).all()
+        if blockers:
+            raise BlockedError(f"{task.key} is blocked by {', '.join(blockers)}: finish that first")
+
+    def reorder(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
+        """Move a card up (-1) or down (+1) within its column; the board's K and J."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            scope = Task.parent_id == task.parent_id if task.parent_id else Task.parent_id.is_(None)  # type: ignore[union-attr]
+            ids = [
+                r[0]
+                for r in s.execute(
+                    select(Task.id)
+                    .where(Task.column_id == task.column_id, scope, Task.archived.is_(False))  # type: ignore[attr-defined]
+                    .order_by(Task.rank, Task.id)
+                )
+            ]
+            pos = ids.index(task.id)
+            new_pos = pos + delta
+            if not 0 <= new_pos < len(ids):
+                raise ServiceError(
+                    f"{task.key} is already at the {'top' if delta < 0 else 'bottom'}"
+                )
+            others = [i for i in ids if i != task.id]
+            ranks = dict(s.execute(select(Task.id, Task.rank).where(Task.id.in_(others))).all())  # type: ignore[union-attr]
+            before = ranks[others[new_pos - 1]] if new_pos > 0 else None
+            after = ranks[others[new_pos]] if new_pos < len(others) else None
+            log = ChangeLog(s, self.ctx.actor)
+            new_rank = rank_between(before, after)
+            log.record(
+                "rank",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="rank",
+                old=task.rank,
+                new=new_rank,
+            )
+            task.rank = new_rank
+            return self._save(s, task, log)
+
+    def complete(self, key: str, expected_version: int | None = None) -> TaskRow:
+        """Mark done: moves the task to its project's done column when it has one."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            if task.completed is not None:
+                raise ServiceError(f"{task.key} is already done")
+            self._check_unblocked(s, task)
+            log = ChangeLog(s, self.ctx.actor)
+            done = lookup.done_column(lookup.columns_of(s, task.project_id))
+            if done is not None and task.parent_id is None:
+                self._move(s, task, log, done, None)
+            self._sync_done(task, log, True)
+            return self._save(s, task, log)
+
+    def reopen(self, key: str, expected_version: int | None = None) -> TaskRow:
+        """Undo done: back to the last column that is not a done column."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            if task.completed is None:
+                raise ServiceError(f"{task.key} is not done")
+            log = ChangeLog(s, self.ctx.actor)
+            columns = lookup.columns_of(s, task.project_id)
+            current = next(c for c in columns if c.id == task.column_id)
+            if current.is_done and task.parent_id is None:
+                open_columns = [c for c in columns if not c.is_done]
+                if open_columns:
+                    self._move(s, task, log, open_columns[-1], None)
+            self._sync_done(task, log, False)
+            return self._save(s, task, log)
+
+    def toggle_done(self, key: str, expected_version: int | None = None) -> TaskRow:
+        row = self.row(key)
+        if row.done:
+            return self.reopen(key, expected_version)
+        return self.complete(key, expected_version)
+
+    def archive(
+        self, key: str, archived: bool = True, expected_version: int | None = None
+    ) -> TaskRow:
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            if task.archived == archived:
+                raise ServiceError(f"{task.key} is {'already' if archived else 'not'} archived")
+            log = ChangeLog(s, self.ctx.actor)
+            log.record(
+                "archive" if archived else "unarchive",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="archived",
+                old=task.archived,
+                new=archived,
+            )
+            task.archived = archived
+            return self._save(s, task, log)
+
+    # ---- links and comments -------------------------------------------
+
+    def add_dependency(self, key: str, blocked_by: str) -> TaskRow:
+        """`key` cannot be done before `blocked_by`; refuses cycles."""
+        with self.ctx.store.write() as s:
+            task = lookup.task_by_key(s, key)
+            blocker = lookup.task_by_key(s, blocked_by)
+            if task.id == blocker.id:
+                raise ServiceError(f"{task.key} cannot block itself")
+            if self._reaches(s, blocker.id or 0, task.id or 0):
+                raise ServiceError(
+                    f"{blocker.key} already depends on {task.key}: that would be a cycle"
+                )
+            exists = s.get(Dependency, (task.id, blocker.id))
+            if exists is not None:
+                raise ServiceError(f"{task.key} is already blocked by {blocker.key}")
+            s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
+            log = ChangeLog(s, self.ctx.actor)
+            log.record(
+                "link",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="blocked_by",
+                new=blocker.key,
+            )
+            return self._save(s, task, log)
+
+    def remove_dependency(self, key: str, blocked_by: str) -> TaskRow:
+        with self.ctx.store.write() as s:
+            task = lookup.task_by_key(s, key)
+            blocker = lookup.task_by_key(s, blocked_by)
+            dep = s.get(Dependency, (task.id, blocker.id))
+            if dep is None:
+                raise NotFoundError(f"{task.key} is not blocked by {blocker.key}")
+            s.delete(dep)
+            log = ChangeLog(s, self.ctx.actor)
+            log.record(
+                "unlink",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="blocked_by",
+                old=blocker.key,
+            )
+            return self._save(s, task, log)
+
+    @staticmethod
+    def _reaches(s: Session, start: int, goal: int) -> bool:
+        """Whether `start` (transitively) depends on `goal`."""
+        seen, todo = {start}, [start]
+        while todo:
+            current = todo.pop()
+            if current == goal:
+                return True
+            for (nxt,) in s.execute(
+                select(Dependency.blocked_by_id).where(Dependency.task_id == current)
+            ):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    def comment(self, key: str, body: str) -> CommentView:
+        text_ = clean_multiline(body).strip()
+        if not text_:
+            raise ServiceError("the comment is empty")
+        with self.ctx.store.write() as s:
+            task = lookup.task_by_key(s, key)
+            author, _ = lookup.resolve_person(s, self.ctx.actor)
+            comment = Comment(task_id=task.id or 0, author_id=author.id, body=text_)
+            s.add(comment)
+            s.flush()
+            log = ChangeLog(s, self.ctx.actor)
+            log.record(
+                "comment",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="comment",
+                new=text_[:200],
+            )
+            log.flush()
+            return CommentView(
+                id=comment.id or 0, author=author.handle, body=text_, created=comment.created
+            )

@@ -1,0 +1,156 @@
+"""Read models the services hand out: plain frozen values, never live ORM objects or sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: int
+    handle: str
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnView:
+    id: int
+    name: str
+    position: int
+    wip_limit: int | None
+    is_done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectView:
+    id: int
+    key: str
+    name: str
+    description: str
+    archived: bool
+    columns: tuple[ColumnView, ...] = ()
+    open_tasks: int = 0
+
+    def column(self, column_id: int) -> ColumnView:
+        return next(c for c in self.columns if c.id == column_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """One task as a list or a board shows it."""
+
+    id: int
+    key: str
+    title: str
+    project: str
+    column_id: int
+    column: str
+    rank: str
+    assignee: str | None
+    due: date | None
+    priority: str
+    tags: tuple[str, ...]
+    done: bool
+    archived: bool
+    created: datetime
+    updated: datetime
+    completed: datetime | None
+    version: int
+    parent: str | None = None
+    key_result: str | None = None
+    subtasks_done: int = 0
+    subtasks_total: int = 0
+    blocked_by: tuple[str, ...] = ()
+    notes: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "project": self.project,
+            "column": self.column,
+            "assignee": self.assignee,
+            "due": self.due.isoformat() if self.due else None,
+            "priority": self.priority,
+            "tags": list(self.tags),
+            "done": self.done,
+            "archived": self.archived,
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+            "completed": self.completed.isoformat() if self.completed else None,
+            "parent": self.parent,
+            "key_result": self.key_result,
+            "subtasks": {"done": self.subtasks_done, "total": self.subtasks_total},
+            "blocked_by": list(self.blocked_by),
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    id: int
+    author: str | None
+    body: str
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityView:
+    id: int
+    at: datetime
+    actor: str
+    change_id: str
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None
+    task_key: str | None = None
+
+    def describe(self) -> str:
+        if self.action == "create":
+            return "created"
+        if self.field is None:
+            return self.action
+        return f"{self.field}: {self.old or '—'} → {self.new or '—'}"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDetail:
+    task: TaskRow
+    notes: str
+    start: date | None
+    recurrence: str | None
+    subtasks: tuple[TaskRow, ...] = ()
+    blocked_by: tuple[TaskRow, ...] = ()
+    blocking: tuple[TaskRow, ...] = ()
+    comments: tuple[CommentView, ...] = ()
+    history: tuple[ActivityView, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        data = self.task.as_json()
+        data.update(
+            notes=self.notes,
+            start=self.start.isoformat() if self.start else None,
+            recurrence=self.recurrence,
+            subtasks=[s.as_json() for s in self.subtasks],
+            blocked_by=[t.key for t in self.blocked_by],
+            blocking=[t.key for t in self.blocking],
+            comments=[
+                {"author": c.author, "body": c.body, "created": c.created.isoformat()}
+                for c in self.comments
+            ],
+            history=[
+                {
+                    "at": a.at.isoformat(),
+                    "actor": a.actor,
+                    "action": a.action,
+                    "field": a.field,
+                    "old": a.old,
+                    "new": a.new,
+                }
+                for a in self.history
+            ],
+        )
+        return data
