@@ -141,7 +141,7 @@ def _classify(word: str, today: date) -> tuple[TokenKind | None, str]:
         return _due(word, rest, today)
     if first == "+":
         if rest[:1] in _ASCII_DIGITS:
-            return "word", word  # `+3d`, `+1`: text, not a project
+            return "word", clean(word)  # `+3d`, `+1`: text, not a project
         if _PROJECT.fullmatch(rest):
             return "project", rest.upper()
         return _bad("project", word)

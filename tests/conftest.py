@@ -1,0 +1,107 @@
+"""Shared fixtures: a migrated store on SQLite and, when configured, on PostgreSQL.
+
+Set TASKBOARD_TEST_POSTGRES_URL (CI always does) to run every store-backed
+test on PostgreSQL too; each test run gets a database of its own, and every
+test a freshly migrated schema.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from taskboard.services import Services
+from taskboard.store import Store, open_store
+
+PG_URL = os.environ.get("TASKBOARD_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real config or data dirs."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("TASKBOARD_USER", "tester")
+    monkeypatch.delenv("TASKBOARD_DB", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of this test run's own on the configured PostgreSQL server."""
+    assert PG_URL is not None
+    name = f"taskboard_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def fresh_pg(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A target string for an empty store (not yet migrated) on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    url: str = request.getfixturevalue("pg_database")
+    fresh_pg(url)
+    return url
+
+
+@pytest.fixture
+def store(store_target: str) -> Iterator[Store]:
+    s = open_store(store_target)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def services(store: Store) -> Services:
+    return Services.open(store, "tester")
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(store_target: str, isolated_home: Path) -> object:
+    """Run `taskboard ARGS --db STORE` as a real subprocess."""
+
+    def run(*args: str, db: str | None = store_target, stdin: str | None = None) -> CliResult:
+        env = dict(os.environ)
+        full = [sys.executable, "-m", "taskboard", *args]
+        if db is not None:
+            full += ["--db", db]
+        proc = subprocess.run(full, capture_output=True, text=True, env=env, input=stdin,
+                              timeout=120)
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
