@@ -1,4 +1,4 @@
-"""Micro-benchmark: lines per second of `parse_capture` (run `python -m benchmarks.bench_capture`)."""
+"""Micro-benchmark: lines per second of `parse_capture` (`python -m benchmarks.bench_capture`)."""
 
 from __future__ import annotations
 

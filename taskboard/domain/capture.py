@@ -16,6 +16,7 @@ from taskboard.domain.text import clean, excerpt
 __all__ = [
     "Capture",
     "CaptureError",
+    "MeetingKind",
     "MeetingLine",
     "Token",
     "TokenKind",
@@ -227,15 +228,14 @@ def parse_capture(line: str, today: date) -> Capture:
         raise errors[0]
     assignee = due = project = column = key_result = recurrence = None
     priority: Priority | None = None
-    tags: list[str] = []
+    tags: dict[str, None] = {}  # an ordered set
     for token in tokens:
         kind = token.kind
         if kind == "word":
             continue
         value = token.value
         if kind == "tag":
-            if value not in tags:
-                tags.append(value)
+            tags[value] = None
         elif kind == "assignee":
             assignee = value
         elif kind == "due":

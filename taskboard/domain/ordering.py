@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DIGITS", "initial_ranks", "rank_between"]
+__all__ = ["DIGITS", "initial_ranks", "rank_after", "rank_between"]
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _BASE = len(DIGITS)
@@ -32,6 +32,8 @@ def rank_between(before: str | None, after: str | None) -> str:
         if before is not None and before >= after:
             raise ValueError(f"before {before[:40]!r} is not less than after {after[:40]!r}")
 
+    if after is None and before is not None:
+        return rank_after(before)
     low = before or ""
     result: list[str] = []
     # Walk down the digits; `high` is None while the upper bound is the open end (1.0).
@@ -83,3 +85,37 @@ def initial_ranks(n: int) -> list[str]:
             digits.append(DIGITS[digit])
         ranks.append("".join(reversed(digits)).rstrip("0"))
     return ranks
+
+
+# Appends step by a fixed gap at a fixed width instead of halving the rest of the space:
+# a column can take tens of thousands of new cards at the bottom before ranks get longer.
+_APPEND_WIDTH = 4
+_APPEND_GAP = _BASE
+
+
+def _value(rank: str, width: int) -> int:
+    value = 0
+    for i in range(width):
+        value = value * _BASE + (_VALUE[rank[i]] if i < len(rank) else 0)
+    return value
+
+
+def _digits(value: int, width: int) -> str:
+    out = []
+    for _ in range(width):
+        value, digit = divmod(value, _BASE)
+        out.append(DIGITS[digit])
+    return "".join(reversed(out)).rstrip("0")
+
+
+def rank_after(before: str) -> str:
+    """A rank after `before` with room left between them, growing slowly under repeated appends."""
+    _check(before, "before")
+    width = max(len(before), _APPEND_WIDTH)
+    while True:
+        # Truncating `before` to `width` digits and adding a gap of at least one unit at
+        # that width gives a string whose first differing digit is larger: strictly after.
+        value = _value(before, width)
+        if _BASE**width - 1 - value > 2 * _APPEND_GAP:
+            return _digits(value + _APPEND_GAP, width)
+        width += _APPEND_WIDTH

@@ -94,11 +94,15 @@ def _fields(capture: Capture) -> dict[str, Any]:
         # Not tokens: a `+` before a digit, token characters inside a word, escapes.
         ("meet +3d later", {"title": "meet +3d later"}),
         ("vote +1", {"title": "vote +1"}),
-        ("mail a@b.com re#1 wow! x^2 a+b c>d e~f", {"title": "mail a@b.com re#1 wow! x^2 a+b c>d e~f"}),
+        (
+            "mail a@b.com re#1 wow! x^2 a+b c>d e~f",
+            {"title": "mail a@b.com re#1 wow! x^2 a+b c>d e~f"},
+        ),
         (r"\#1 fan", {"title": "#1 fan"}),
-        (r"\@home \!x \^up \+DEL \>col \~O1-KR1 \due:x \every:day", {
-            "title": "@home !x ^up +DEL >col ~O1-KR1 due:x every:day"
-        }),
+        (
+            r"\@home \!x \^up \+DEL \>col \~O1-KR1 \due:x \every:day",
+            {"title": "@home !x ^up +DEL >col ~O1-KR1 due:x every:day"},
+        ),
         (r"back\slash \\ \ ", {"title": "back\\slash \\ \\"}),
         ("due diligence every day", {"title": "due diligence every day"}),
         # Whitespace and controls.
@@ -251,7 +255,10 @@ def _meeting(line: str) -> tuple[Any, ...]:
         ("KR O3-KR1 =-3", ("checkin", "KR O3-KR1 =-3", "O3-KR1", -3.0, None, None)),
         ("kr O1-KR2= 7 conf=1", ("checkin", "kr O1-KR2= 7 conf=1", "O1-KR2", 7.0, 1.0, None)),
         ("kr O1-KR2 = 7 conf: 0", ("checkin", "kr O1-KR2 = 7 conf: 0", "O1-KR2", 7.0, 0.0, None)),
-        ("kr O1-KR2 = 7 slipped", ("checkin", "kr O1-KR2 = 7 slipped", "O1-KR2", 7.0, None, "slipped")),
+        (
+            "kr O1-KR2 = 7 slipped",
+            ("checkin", "kr O1-KR2 = 7 slipped", "O1-KR2", 7.0, None, "slipped"),
+        ),
         ("dx: not a prefix", ("task", "dx: not a prefix", None, None, None, None)),
         ("d:x not a prefix", ("task", "d:x not a prefix", None, None, None, None)),
         ("krill #food", ("task", "krill", None, None, None, None)),
@@ -282,7 +289,11 @@ def test_meeting_task_has_a_capture() -> None:
         ("kr", "a check-in reads 'kr O1-KR2 = VALUE [conf 0.7] [note]'", "kr"),
         ("kr O1-KR2", "a check-in reads 'kr O1-KR2 = VALUE [conf 0.7] [note]'", "kr O1-KR2"),
         ("kr O1-KR2 =", "a check-in reads 'kr O1-KR2 = VALUE [conf 0.7] [note]'", "kr O1-KR2 ="),
-        ("kr O1-KR2 4200", "a check-in reads 'kr O1-KR2 = VALUE [conf 0.7] [note]'", "kr O1-KR2 4200"),
+        (
+            "kr O1-KR2 4200",
+            "a check-in reads 'kr O1-KR2 = VALUE [conf 0.7] [note]'",
+            "kr O1-KR2 4200",
+        ),
         ("kr KR2 = 4", "bad key result 'KR2'", "KR2"),
         ("kr O1-KR2 = lots", "bad value 'lots'", "lots"),
         ("kr O1-KR2 = nan", "bad value 'nan'", "nan"),
@@ -332,28 +343,30 @@ SEPARATORS = st.sampled_from([" ", "  ", "\t", "\n", "\x1b", "\u3000", "\x85"])
 
 
 def _check_only_capture_error(line: str) -> None:
-    try:
-        capture = parse_capture(line, FRIDAY)
-    except CaptureError as error:
-        assert error.token == line[error.start : error.end]
-        assert error.message
-    else:
-        assert capture.title
-        assert clean(capture.title) == capture.title
-        assert " ".join(capture.title.split()) == capture.title
-        for token in capture.tokens:
-            assert line[token.start : token.end] == token.text
     tokens, errors = scan_tokens(line, FRIDAY)
     for token in tokens:
         assert line[token.start : token.end] == token.text
-    for error in errors:
-        assert line[error.start : error.end] == error.token
+    for problem in errors:
+        assert line[problem.start : problem.end] == problem.token
+        assert problem.message
+    try:
+        capture = parse_capture(line, FRIDAY)
+    except CaptureError as error:
+        assert errors
+        assert (error.message, error.start) == (errors[0].message, errors[0].start)
+    else:
+        assert not errors
+        assert capture.tokens == tuple(tokens)
+        assert capture.title
+        assert clean(capture.title) == capture.title
+        assert " ".join(capture.title.split()) == capture.title
     try:
         meeting = parse_meeting_line(line, FRIDAY)
-    except CaptureError as error:
-        assert error.token == line[error.start : error.end]
+    except CaptureError as meeting_error:
+        assert meeting_error.token == line[meeting_error.start : meeting_error.end]
     else:
         assert isinstance(meeting, MeetingLine)
+        assert meeting.text == clean(meeting.text)
 
 
 @settings(max_examples=200)
@@ -402,8 +415,20 @@ def test_valid_tokens_anywhere_give_the_same_fields(words: list[str], tokens: li
         "kr O1-KR2 = " + "1" * 1_000_000,
         "d: " + "long " * 200_000,
         "x @a " * 100_000,
+        "x " + " ".join(f"#t{i}" for i in range(150_000)),
     ],
-    ids=["words", "handle", "date", "tag", "escapes", "surrogates", "checkin", "decision", "dups"],
+    ids=[
+        "words",
+        "handle",
+        "date",
+        "tag",
+        "escapes",
+        "surrogates",
+        "checkin",
+        "decision",
+        "dups",
+        "many-tags",
+    ],
 )
 def test_one_megabyte_line(line: str) -> None:
     started = time.perf_counter()

@@ -30,8 +30,9 @@ def _is_valid(rank: str) -> bool:
         ("a", "a01", "a00i"),
         ("az", "b", "azi"),
         ("a", "b1", "b"),
-        ("zz", None, "zzi"),
-        ("y", None, "z"),
+        ("zz", None, "zz1"),
+        ("y", None, "y01"),
+        ("i", None, "i01"),
         (None, "1", "0i"),
         (None, "01", "00i"),
         ("a0", "b", "ai"),
@@ -128,3 +129,15 @@ def test_initial_ranks_are_evenly_spread() -> None:
 def test_initial_ranks_rejects_negative() -> None:
     with pytest.raises(ValueError):
         initial_ranks(-1)
+
+
+def test_appending_keeps_ranks_short() -> None:
+    """The board appends new cards at the bottom: 20,000 appends stay at four characters."""
+    rank = "i"
+    seen = [rank]
+    for _ in range(20_000):
+        rank = rank_between(rank, None)
+        seen.append(rank)
+    assert seen == sorted(seen)
+    assert len(set(seen)) == len(seen)
+    assert max(len(r) for r in seen) <= 4
