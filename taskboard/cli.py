@@ -60,9 +60,27 @@ def main_callback(
         _run_board(db, None)
 
 
+@handles_errors
 def _run_board(db: str | None, project: str | None, store_target: str | None = None) -> None:
-    # The board arrives with the UI; until then the bare command explains itself.
-    typer.echo(typer.main.get_command(app).get_help(typer.Context(typer.main.get_command(app))))
+    from taskboard.config import save_setting
+    from taskboard.ui.app import UiOptions, make_app
+
+    conf = settings(db)
+    services = open_services(db, store_target)
+    if project is not None:
+        services.projects.get(project)  # an unknown key fails here, with a clear message
+    options = UiOptions(theme=conf.theme, project=project or conf.last_project,
+                        remember=save_setting)
+    make_app(services, options).run()
+
+
+@app.command()
+def board(
+    key: Annotated[str | None, typer.Argument(help="Project key; default: the last used.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Open a project's board."""
+    _run_board(db, key)
 
 
 # ---- tasks -----------------------------------------------------------------
@@ -387,10 +405,19 @@ def demo(
 
 def main() -> None:
     import signal
+    import sys
 
     from taskboard.commands import register
 
     # `taskboard list | head` should end quietly, like any Unix tool.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    register(app)
+    words = [a for a in sys.argv[1:] if not a.startswith("-")]
+    core = frozenset(
+        c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")
+        for c in app.registered_commands
+    ) | {g.name or "" for g in app.registered_groups}
+    if words:
+        register(app, words[0], core)
+    elif "--help" in sys.argv:
+        register(app)
     app()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import (
@@ -12,30 +13,91 @@ from taskboard.services.errors import (
     NotFoundError,
     ServiceError,
 )
-from taskboard.services.people import PersonService
-from taskboard.services.projects import ProjectService
 from taskboard.services.tasks import Created, TaskDraft, TaskService
-from taskboard.store import Store
+
+if TYPE_CHECKING:
+    from taskboard.services.meetings import MeetingService
+    from taskboard.services.okr import OkrService
+    from taskboard.services.people import PersonService
+    from taskboard.services.people_views import PeopleViewService
+    from taskboard.services.projects import ProjectService
+    from taskboard.services.stats import StatsService
+    from taskboard.services.templates import TemplateService
+    from taskboard.services.transfer import TransferService
+    from taskboard.services.undo import UndoService
+    from taskboard.store import Store
 
 
-@dataclass(frozen=True)
 class Services:
-    """Every service over one store, acting as one person."""
+    """Every service over one store, acting as one person.
 
-    ctx: ServiceContext
-    projects: ProjectService
-    people: PersonService
-    tasks: TaskService
+    Services are built on first use: a command imports only what it touches.
+    """
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
 
     @classmethod
     def open(cls, store: Store, actor: str) -> Services:
-        ctx = ServiceContext(store=store, actor=actor)
-        return cls(
-            ctx=ctx,
-            projects=ProjectService(ctx),
-            people=PersonService(ctx),
-            tasks=TaskService(ctx),
-        )
+        return cls(ServiceContext(store=store, actor=actor))
+
+    @cached_property
+    def tasks(self) -> TaskService:
+        return TaskService(self.ctx)
+
+    @cached_property
+    def projects(self) -> ProjectService:
+        from taskboard.services.projects import ProjectService
+
+        return ProjectService(self.ctx)
+
+    @cached_property
+    def people(self) -> PersonService:
+        from taskboard.services.people import PersonService
+
+        return PersonService(self.ctx)
+
+    @cached_property
+    def undo(self) -> UndoService:
+        from taskboard.services.undo import UndoService
+
+        return UndoService(self.ctx)
+
+    @cached_property
+    def transfer(self) -> TransferService:
+        from taskboard.services.transfer import TransferService
+
+        return TransferService(self.ctx)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        from taskboard.services.meetings import MeetingService
+
+        return MeetingService(self.ctx)
+
+    @cached_property
+    def okr(self) -> OkrService:
+        from taskboard.services.okr import OkrService
+
+        return OkrService(self.ctx)
+
+    @cached_property
+    def templates(self) -> TemplateService:
+        from taskboard.services.templates import TemplateService
+
+        return TemplateService(self.ctx)
+
+    @cached_property
+    def people_views(self) -> PeopleViewService:
+        from taskboard.services.people_views import PeopleViewService
+
+        return PeopleViewService(self.ctx)
+
+    @cached_property
+    def stats(self) -> StatsService:
+        from taskboard.services.stats import StatsService
+
+        return StatsService(self.ctx)
 
 
 __all__ = [

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from taskboard.services.demo_goals import load_demo_goals
+from taskboard.services.demo_templates import load_demo_templates
 from taskboard.services.tasks import TaskDraft
 
 if TYPE_CHECKING:
@@ -245,4 +247,6 @@ def load_demo(services: Services, today: date | None = None) -> bool:
         tasks.capture(line)
     tasks.apply_tokens("DEL-6", "#agenda")
     tasks.apply_tokens("SRV-1", "#agenda")
+    load_demo_goals(services, today)
+    load_demo_templates(services, today)
     return True

@@ -135,3 +135,9 @@ def tag_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
             assert tag.id is not None
             found[name] = tag.id
     return found
+
+
+def columns_of_task_name(session: Session, task: Task) -> str:
+    column = session.get(BoardColumn, task.column_id)
+    assert column is not None
+    return column.name

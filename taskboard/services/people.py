@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from sqlalchemy import select
 
 from taskboard.domain.models import Person
@@ -41,6 +43,6 @@ class PersonService:
         with self.ctx.store.read() as s:
             return [person_view(p) for p in s.scalars(select(Person).order_by(Person.handle))]  # type: ignore[arg-type]
 
-    def handles(self) -> list[str]:
+    def handles(self) -> builtins.list[str]:
         with self.ctx.store.read() as s:
             return list(s.scalars(select(Person.handle).order_by(Person.handle)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,7 @@ from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import BlockedError, ConflictError, NotFoundError, ServiceError
 from taskboard.services.queries import task_rows
+from taskboard.services.recurrence import create_next_occurrence
 from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
 
 INBOX = "INBOX"
@@ -132,6 +134,10 @@ class TaskService:
             if top_level_only:
                 conds.append(Task.parent_id.is_(None))  # type: ignore[union-attr]
             return task_rows(s, *conds)
+
+    def revision(self) -> int:
+        """Changes whenever anyone commits a change: the board polls it for live refresh."""
+        return self.ctx.store.data_version()
 
     def row(self, key: str) -> TaskRow:
         with self.ctx.store.read() as s:
@@ -281,7 +287,7 @@ class TaskService:
             s.execute(insert(TaskTag), [{"task_id": task_id, "tag_id": i} for i in ids.values()])
         return tuple(sorted(ids))
 
-    def create_many(self, drafts: Sequence[TaskDraft], project: str) -> list[str]:
+    def create_many(self, drafts: Sequence[TaskDraft], project: str) -> builtins.list[str]:
         """Bulk creation in one transaction with Core inserts (imports, templates, benchmarks).
 
         Every draft must target `project`; names resolve once per batch.
@@ -294,7 +300,7 @@ class TaskService:
 
     def insert_many(
         self, s: Session, log: ChangeLog, drafts: Sequence[TaskDraft], project_key: str
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         project = lookup.project_by_key(s, project_key)
         assert project.id is not None
         columns = lookup.columns_of(s, project.id)
@@ -386,6 +392,97 @@ class TaskService:
             s.execute(insert(TaskTag), tag_rows)
         return [r["key"] for r in rows]
 
+    def insert_subtasks(
+        self, s: Session, log: ChangeLog, children: Sequence[tuple[str, Sequence[TaskDraft]]]
+    ) -> builtins.list[str]:
+        """Core inserts of subtasks under existing parents (template applies), in one batch.
+
+        Each pair is a parent key and its new subtasks, which land in the parent's column.
+        """
+        parents = {
+            t.key: t
+            for t in s.scalars(
+                select(Task).where(Task.key.in_([k.upper() for k, _ in children]))  # type: ignore[attr-defined]
+            )
+        }
+        per_project: dict[int, int] = {}
+        for key, drafts in children:
+            if key.upper() not in parents:
+                raise NotFoundError(f"unknown task '{key}'")
+            pid = parents[key.upper()].project_id
+            per_project[pid] = per_project.get(pid, 0) + len(drafts)
+        numbers: dict[int, int] = {}
+        for pid, count in per_project.items():
+            numbers[pid] = (
+                s.execute(
+                    update(Project)
+                    .where(Project.id == pid)  # type: ignore[arg-type]
+                    .values(last_number=Project.last_number + count)
+                    .returning(Project.last_number)
+                ).scalar_one()
+                - count
+            )
+        project_keys = dict(s.execute(select(Project.id, Project.key)).all())
+        done_columns = set(s.scalars(select(BoardColumn.id).where(BoardColumn.is_done)))  # type: ignore[call-overload]
+        people: dict[str, int] = {}
+        now = utcnow()
+        rows: list[dict[str, Any]] = []
+        tags: list[tuple[str, ...]] = []
+        for key, drafts in children:
+            parent = parents[key.upper()]
+            last = self._last_rank(s, parent.column_id, parent)
+            for draft in drafts:
+                assignee_id = None
+                if draft.assignee:
+                    if draft.assignee not in people:
+                        people[draft.assignee] = lookup.resolve_person(s, draft.assignee)[0].id or 0
+                    assignee_id = people[draft.assignee]
+                last = rank_between(last, None)
+                numbers[parent.project_id] += 1
+                number = numbers[parent.project_id]
+                rows.append(
+                    {
+                        "project_id": parent.project_id,
+                        "column_id": parent.column_id,
+                        "number": number,
+                        "key": f"{project_keys[parent.project_id]}-{number}",
+                        "title": _title(draft.title),
+                        "notes": clean_multiline(draft.notes),
+                        "assignee_id": assignee_id,
+                        "due": draft.due,
+                        "start": draft.start,
+                        "priority": _priority(draft.priority),
+                        "parent_id": parent.id,
+                        "rank": last,
+                        "created": now,
+                        "updated": now,
+                        "completed": now if parent.column_id in done_columns else None,
+                        "archived": False,
+                        "recurrence": draft.recurrence,
+                        "key_result_id": None,
+                        "source_id": None,
+                        "version": 1,
+                    }
+                )
+                tags.append(draft.tags)
+        if not rows:
+            return []
+        s.execute(insert(Task), rows)
+        keys = [r["key"] for r in rows]
+        ids = dict(s.execute(select(Task.key, Task.id).where(Task.key.in_(keys))).all())  # type: ignore[attr-defined]
+        all_tags = lookup.tag_ids(s, {t for ts in tags for t in ts})
+        tag_rows = []
+        for row, task_tags in zip(rows, tags, strict=True):
+            task_id = ids[row["key"]]
+            tag_rows += [
+                {"task_id": task_id, "tag_id": all_tags[clean(t).lower().lstrip("#")]}
+                for t in set(task_tags)
+            ]
+            log.record("create", task_id=task_id, project_id=row["project_id"], new=row["key"])
+        if tag_rows:
+            s.execute(insert(TaskTag), tag_rows)
+        return keys
+
     def add_subtask(self, parent_key: str, title: str) -> Created:
         return self.create(TaskDraft(title=title, parent=parent_key))
 
@@ -399,10 +496,11 @@ class TaskService:
 
     def _save(self, s: Session, task: Task, log: ChangeLog) -> TaskRow:
         task.updated = utcnow()
+        key = task.key  # the failed flush expires the object: read the key before it
         try:
             s.flush()
         except StaleDataError as exc:
-            raise ConflictError(task.key) from exc
+            raise ConflictError(key) from exc
         log.flush()
         return task_rows(s, Task.id == task.id)[0]
 
@@ -412,7 +510,8 @@ class TaskService:
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
             log = ChangeLog(s, self.ctx.actor)
-            self._apply(s, task, log, changes)
+            with s.no_autoflush:  # one edit, one version bump
+                self._apply(s, task, log, changes)
             return self._save(s, task, log)
 
     def _apply(self, s: Session, task: Task, log: ChangeLog, changes: dict[str, Any]) -> None:
@@ -520,7 +619,8 @@ class TaskService:
                 assert task.id is not None
                 changes["tags"] = tuple(sorted(set(self._tag_names(s, task.id)) | set(tags)))
             log = ChangeLog(s, self.ctx.actor)
-            self._apply(s, task, log, changes)
+            with s.no_autoflush:
+                self._apply(s, task, log, changes)
             return self._save(s, task, log)
 
     def move(
@@ -608,6 +708,8 @@ class TaskService:
                 old=None,
                 new=task.completed,
             )
+            if task.recurrence:
+                create_next_occurrence(log.session, log, task, self.ctx.today())
         elif not done and task.completed is not None:
             log.record(
                 "reopen",

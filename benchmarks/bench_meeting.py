@@ -1,0 +1,95 @@
+"""Benchmark: `MeetingService.capture` with 10,000 tasks (`python -m benchmarks.bench_meeting`).
+
+The service half of "Enter on the capture line to the item committed"; the issue's bar is a
+median under 30 ms.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from taskboard.domain.models import Cycle, KeyResult, Objective
+from taskboard.services import Services, TaskDraft
+from taskboard.store import open_store
+
+TASKS = 10_000
+LINES = 200
+
+TEMPLATES = (
+    "Papers for car {n} to the agent @jonas ^fri #papers !high",
+    "Book handover {n} @mia ^+3d >doing",
+    "d: car {n} goes to Hamburg first",
+    "n: customer {n} wants an evening slot",
+    "? who calls customer {n}",
+    "Order wall box {n} #handover ^2026-12-01",
+    "kr O1-KR1 = {n} conf 0.6 weekly count",
+    "a: topic {n}",
+)
+
+
+def setup(services: Services) -> int:
+    services.projects.create("DEL", "Deliveries")
+    rng = random.Random(7)
+    drafts = [
+        TaskDraft(
+            title=f"Task {i}",
+            assignee=rng.choice(("jonas", "mia", "lena")),
+            tags=(rng.choice(("papers", "handover", "agenda" if i % 500 == 0 else "hub")),),
+        )
+        for i in range(TASKS)
+    ]
+    services.tasks.create_many(drafts, "DEL")
+    with services.ctx.store.write() as s:
+        cycle = Cycle(name="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
+        s.add(cycle)
+        s.flush()
+        objective = Objective(number=1, key="O1", title="Deliver", cycle_id=cycle.id or 0)
+        s.add(objective)
+        s.flush()
+        s.add(
+            KeyResult(
+                objective_id=objective.id or 0,
+                number=1,
+                key="O1-KR1",
+                title="Cars",
+                target_value=100_000,
+                current_value=0,
+            )
+        )
+    return services.meetings.start(project="DEL", attendees=("jonas", "mia")).id
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "bench.db"))
+        services = Services.open(store, "bench")
+        started = time.perf_counter()
+        meeting_id = setup(services)
+        print(f"setup: {TASKS:,} tasks in {time.perf_counter() - started:.1f} s")
+        times: dict[str, list[float]] = {}
+        for n in range(LINES):
+            line = TEMPLATES[n % len(TEMPLATES)].format(n=n + 1)
+            begin = time.perf_counter()
+            item = services.meetings.capture(meeting_id, line).item
+            times.setdefault(item.kind, []).append(time.perf_counter() - begin)
+        every = sorted(t for ts in times.values() for t in ts)
+        p95 = every[int(len(every) * 0.95) - 1]
+        print(
+            f"capture, {len(every)} lines: median {statistics.median(every) * 1000:.1f} ms, "
+            f"p95 {p95 * 1000:.1f} ms, max {every[-1] * 1000:.1f} ms"
+        )
+        for kind, ts in sorted(times.items()):
+            print(f"  {kind:<9} median {statistics.median(ts) * 1000:.1f} ms ({len(ts)} lines)")
+        begin = time.perf_counter()
+        services.meetings.minutes_data(meeting_id)
+        print(f"minutes_data after {LINES} items: {(time.perf_counter() - begin) * 1000:.1f} ms")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

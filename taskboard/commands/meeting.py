@@ -1,0 +1,154 @@
+"""`taskboard meeting …` and `taskboard minutes`: meetings and their minutes from the shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from taskboard.commands.common import (
+    DbOption,
+    JsonOption,
+    emit_json,
+    fail,
+    handles_errors,
+    open_services,
+    printable,
+    table,
+)
+
+meeting_app = typer.Typer(help="Meetings: start, capture, end, list.", no_args_is_help=True)
+
+ProjectOption = Annotated[
+    str | None, typer.Option("--project", "-p", help="Project key.", show_default=False)
+]
+
+
+def start_meeting(
+    services: Any, project: str | None, title: str | None, attendees: str | None
+) -> Any:
+    """Create and store the meeting; shared by the shell path and the meeting screen."""
+    handles = [h.strip() for h in (attendees or "").split(",") if h.strip()]
+    return services.meetings.start(title=title, project=project, attendees=handles)
+
+
+@meeting_app.command("start")
+@handles_errors
+def start(
+    db: DbOption = None,
+    project: ProjectOption = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Default: '<project> meeting'.")
+    ] = None,
+    attendees: Annotated[
+        str | None, typer.Option("--attendees", help="Comma-separated handles, e.g. carl,anna.")
+    ] = None,
+    no_tui: Annotated[
+        bool, typer.Option("--no-tui", help="Only create the meeting and print its id.")
+    ] = False,
+) -> None:
+    """Start a meeting (stored at once) and print its id."""
+    if not no_tui:
+        fail("the meeting screen is not part of this build: add --no-tui to start from the shell")
+    meeting = start_meeting(open_services(db), project, title, attendees)
+    typer.echo(str(meeting.id))
+
+
+@meeting_app.command("add")
+@handles_errors
+def add(
+    meeting_id: Annotated[int, typer.Argument(metavar="ID", help="The meeting's id.")],
+    line: Annotated[
+        str, typer.Argument(help="d: decision, n: note, ? question, a: topic, kr KEY = 4, a task")
+    ],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Capture one meeting line, as if typed in the meeting screen."""
+    captured = open_services(db).meetings.capture(meeting_id, line)
+    item = captured.item
+    if as_json:
+        emit_json(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "text": item.text,
+                "task": captured.task.as_json() if captured.task else None,
+                "key_result": item.key_result,
+                "new_people": list(captured.new_people),
+            }
+        )
+        return
+    table([(str(item.id), item.kind, item.task_key or item.key_result or "", item.text)])
+    for handle in captured.new_people:
+        typer.echo(f"new person @{handle} (rename with: taskboard person add)", err=True)
+
+
+@meeting_app.command("end")
+@handles_errors
+def end(
+    meeting_id: Annotated[int, typer.Argument(metavar="ID", help="The meeting's id.")],
+    db: DbOption = None,
+) -> None:
+    """End a meeting; `taskboard minutes ID` prints its minutes."""
+    meeting = open_services(db).meetings.end(meeting_id)
+    typer.echo(printable(f"{meeting.id}  {meeting.title}  ended, {len(meeting.items)} items"))
+
+
+@meeting_app.command("list")
+@handles_errors
+def list_meetings(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every meeting, newest first."""
+    meetings = open_services(db).meetings.list()
+    if as_json:
+        emit_json([m.as_json() for m in meetings])
+        return
+    table(
+        (
+            str(m.id),
+            m.started.astimezone().strftime("%Y-%m-%d %H:%M"),
+            m.project or "",
+            m.title,
+            f"{m.items} items",
+            "ended" if m.ended else "running",
+        )
+        for m in meetings
+    )
+
+
+@handles_errors
+def minutes(
+    meeting: Annotated[str, typer.Argument(metavar="[ID|last]", help="A meeting id or 'last'.")] = (
+        "last"
+    ),
+    db: DbOption = None,
+    project: ProjectOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """Print a meeting's minutes as Markdown (the last one, of --project when given)."""
+    from taskboard.exchange.minutes import render_minutes
+
+    services = open_services(db)
+    if meeting.strip().lower() == "last":
+        meeting_id = services.meetings.last(project).id
+    elif meeting.strip().isdigit():
+        if project is not None:
+            fail("give a meeting id or --project, not both")
+        meeting_id = int(meeting)
+    else:
+        fail(f"bad meeting '{printable(meeting)}': give its id or 'last'")
+    text = render_minutes(services.meetings.minutes_data(meeting_id))
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(str(output), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `meeting` and `minutes` to the root app."""
+    app.add_typer(meeting_app, name="meeting")
+    app.command("minutes")(minutes)

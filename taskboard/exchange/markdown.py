@@ -1,0 +1,94 @@
+"""GitHub-flavoured Markdown boards: a task list per column, or one table per project."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TextIO
+
+from taskboard.exchange.escape import inline, paragraph
+from taskboard.services import Services
+from taskboard.services.transfer import Card
+
+
+def card_line(card: Card, depth: int = 0) -> str:
+    """`- [ ] **KEY** title · @owner · due DATE · !priority · #tags`, indented per level."""
+    parts = [f"{'  ' * depth}- [{'x' if card.done else ' '}] **{card.key}** {inline(card.title)}"]
+    if card.assignee:
+        parts.append(f"@{inline(card.assignee)}")
+    if card.due:
+        parts.append(f"due {card.due.isoformat()}")
+    if card.priority != "normal":
+        parts.append(f"!{card.priority}")
+    if card.tags:
+        parts.append(" ".join(f"#{inline(t)}" for t in card.tags))
+    return " · ".join(parts)
+
+
+def _subtasks(services: Services, project: str) -> dict[int, list[Card]]:
+    children: dict[int, list[Card]] = defaultdict(list)
+    for card in services.transfer.cards(project, scope="sub"):
+        if not card.archived and card.parent_id is not None:
+            children[card.parent_id].append(card)
+    return children
+
+
+def _nested(card: Card, children: dict[int, list[Card]], depth: int) -> Iterator[str]:
+    yield card_line(card, depth)
+    for child in children.get(card.id, ()):
+        yield from _nested(child, children, depth + 1)
+
+
+def write_board(services: Services, out: TextIO, project: str | None = None) -> int:
+    """Write the board(s) line by line; returns the number of top-level cards."""
+    written = 0
+    for n, board in enumerate(services.transfer.boards(project)):
+        if n:
+            out.write("\n")
+        out.write(f"# {inline(board.name)} ({board.key})\n")
+        if board.description:
+            out.write(f"\n{paragraph(board.description)}\n")
+        children = _subtasks(services, board.key)
+        cards = services.transfer.cards(board.key, scope="top")
+        pending = next(cards, None)
+        for lane in board.lanes:
+            limit = f" · WIP {lane.wip_limit}" if lane.wip_limit else ""
+            out.write(f"\n## {inline(lane.name)} ({lane.open_cards}{limit})\n\n")
+            while pending is not None and pending.column == lane.name:
+                if not pending.archived:
+                    for line in _nested(pending, children, 0):
+                        out.write(line + "\n")
+                    written += 1
+                pending = next(cards, None)
+    return written
+
+
+_HEADERS = ("Key", "Title", "Column", "Owner", "Due", "Priority", "Tags", "Parent", "Done")
+
+
+def write_table(services: Services, out: TextIO, project: str | None = None) -> int:
+    """One GFM table per project, every task (subtasks too) a row; returns the rows."""
+    written = 0
+    for n, board in enumerate(services.transfer.boards(project)):
+        if n:
+            out.write("\n")
+        out.write(f"# {inline(board.name)} ({board.key})\n\n")
+        out.write("| " + " | ".join(_HEADERS) + " |\n")
+        out.write("|" + "---|" * len(_HEADERS) + "\n")
+        for card in services.transfer.cards(board.key):
+            if card.archived:
+                continue
+            cells = (
+                card.key,
+                inline(card.title),
+                inline(card.column),
+                f"@{inline(card.assignee)}" if card.assignee else "",
+                card.due.isoformat() if card.due else "",
+                card.priority,
+                " ".join(f"\\#{inline(t)}" for t in card.tags),
+                card.parent or "",
+                "yes" if card.done else "",
+            )
+            out.write("| " + " | ".join(cells) + " |\n")
+            written += 1
+    return written

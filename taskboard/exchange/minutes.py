@@ -1,0 +1,118 @@
+"""Meeting minutes as Markdown, with every piece of user text escaped so it stays plain text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta, tzinfo
+
+from taskboard.domain.text import clean
+from taskboard.services.meetings import MeetingItemView, MinutesData, TaskChange
+
+__all__ = ["escape_markdown", "render_minutes"]
+
+# Characters that can start emphasis, links, code, HTML, entities, table cells or headings
+# anywhere in a line; all of them may be backslash-escaped in CommonMark.
+_INLINE = re.compile(r"([\\`*_\[\]<>&|#~])")
+# Characters that only matter at the start of a line: list items, block quotes, rules, setext.
+_LEADING = re.compile(r"^(\d+(?=[.)])|)([-+=.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as one line of Markdown that renders as exactly that text."""
+    text = " ".join(clean(text).split())
+    text = _INLINE.sub(r"\\\1", text)
+    return _LEADING.sub(r"\1\\\2", text)
+
+
+def _when(moment: datetime, tz: tzinfo | None) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _duration(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _section(title: str, lines: Iterable[str]) -> list[str]:
+    body = list(lines)
+    return [f"## {title}", "", *(body or ["None."]), ""]
+
+
+def _items(items: Iterable[MeetingItemView]) -> list[str]:
+    return [
+        f"- {escape_markdown(i.text)}" + (f" → {i.task_key}" if i.task_key else "") for i in items
+    ]
+
+
+def _cell(text: str) -> str:
+    return escape_markdown(text) or " "
+
+
+def _changes(title: str, changes: tuple[TaskChange, ...], arrow: bool) -> list[str]:
+    lines = [f"### {title}", ""]
+    for c in changes:
+        line = f"- {c.key} {escape_markdown(c.title)}"
+        if arrow:
+            line += f": {escape_markdown(c.old)} → {escape_markdown(c.new)}"
+        lines.append(line)
+    return [*lines, *([] if changes else ["None."]), ""]
+
+
+def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
+    """The minutes of one meeting; times in `tz` (the local zone when None)."""
+    out = [f"# {escape_markdown(data.title)}", ""]
+    facts = [f"- Date: {_when(data.started, tz)}"]
+    duration = data.duration
+    facts.append(f"- Duration: {_duration(duration) if duration is not None else 'still running'}")
+    if data.project:
+        facts.append(f"- Project: {data.project} ({escape_markdown(data.project_name or '')})")
+    people = ", ".join(f"{escape_markdown(name)} (@{handle})" for handle, name in data.attendees)
+    facts.append(f"- Attendees: {people or 'none recorded'}")
+    out += [*facts, ""]
+
+    out += _section(
+        "Agenda",
+        (
+            f"- [{'x' if a.discussed else ' '}] {escape_markdown(a.title)}"
+            + (f" ({a.task_key})" if a.task_key else "")
+            for a in data.agenda
+        ),
+    )
+    out += _section("Decisions", _items(data.decisions))
+    table = ["| Key | Title | Owner | Due |", "| --- | --- | --- | --- |"]
+    table += [
+        f"| {t.key} | {_cell(t.title)} | {'@' + t.owner if t.owner else ' '} | "
+        f"{t.due.isoformat() if t.due else ' '} |"
+        for t in data.tasks
+    ]
+    out += _section("New tasks", table if data.tasks else [])
+    out += _section(
+        "Check-ins",
+        (
+            f"- {c.key_result} {escape_markdown(c.title)}: {_number(c.old)} → {_number(c.new)}"
+            + (f" {escape_markdown(c.unit)}" if c.unit else "")
+            + (f", confidence {_number(c.confidence)}" if c.confidence is not None else "")
+            + (f" ({escape_markdown(c.note)})" if c.note else "")
+            for c in data.check_ins
+        ),
+    )
+    out += _section("Notes", _items(data.notes))
+    out += _section("Open questions", _items(data.questions))
+
+    since = data.since
+    out += ["## Since the previous meeting", ""]
+    if since is None:
+        out += ["This is the first meeting" + (" of this project." if data.project else "."), ""]
+    else:
+        out += [f"Since {escape_markdown(since.title)} on {_when(since.started, tz)}.", ""]
+        out += _changes("Done", since.done, arrow=False)
+        out += _changes("Created", since.created, arrow=False)
+        out += _changes("Moved", since.moved, arrow=True)
+        out += _changes("Due dates slipped", since.slipped, arrow=True)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,163 @@
+"""A person's work across projects: the agenda grouped by due date, and the holiday handover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from taskboard.domain.dates import week_bounds
+from taskboard.domain.models import Comment, Task, utcnow
+from taskboard.services import lookup
+from taskboard.services.activity import ChangeLog
+from taskboard.services.context import ServiceContext
+from taskboard.services.errors import ServiceError
+from taskboard.services.queries import task_rows
+from taskboard.services.views import TaskRow
+
+GROUPS = ("overdue", "today", "this week", "later", "no date")
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """One person's open tasks, grouped by when they are due (the order of GROUPS)."""
+
+    handle: str
+    name: str
+    today: date
+    groups: tuple[tuple[str, tuple[TaskRow, ...]], ...]
+
+    def group(self, name: str) -> tuple[TaskRow, ...]:
+        return dict(self.groups)[name]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "handle": self.handle,
+            "name": self.name,
+            "today": self.today.isoformat(),
+            "groups": {name: [r.as_json() for r in rows] for name, rows in self.groups},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """What a handover moved from one person to another, as the note lists it."""
+
+    from_handle: str
+    to_handle: str
+    since: date | None
+    until: date | None
+    day: date
+    tasks: tuple[TaskRow, ...]
+
+
+def agenda_group(due: date | None, today: date) -> str:
+    """Which agenda group a due date falls in, seen from `today`."""
+    if due is None:
+        return "no date"
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    return "this week" if due <= week_bounds(today)[1] else "later"
+
+
+def absence_text(since: date | None, until: date | None) -> str:
+    if since is None and until is None:
+        return ""
+    return f"{since.isoformat() if since else '…'}..{until.isoformat() if until else '…'}"
+
+
+class PeopleViewService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def agenda(self, handle: str | None = None, today: date | None = None) -> Agenda:
+        """Open tasks (subtasks too) assigned to `handle` (default: the acting user)."""
+        today = today or self.ctx.today()
+        with self.ctx.store.read() as s:
+            person, _ = lookup.resolve_person(s, handle or self.ctx.actor, create=False)
+            rows = task_rows(s, *self._open_of(person.id or 0))
+        grouped: dict[str, list[TaskRow]] = {g: [] for g in GROUPS}
+        for row in sorted(rows, key=lambda r: (r.due or date.max, r.project, r.key)):
+            grouped[agenda_group(row.due, today)].append(row)
+        return Agenda(
+            handle=person.handle,
+            name=person.name,
+            today=today,
+            groups=tuple((g, tuple(grouped[g])) for g in GROUPS),
+        )
+
+    @staticmethod
+    def _open_of(person_id: int) -> list[Any]:
+        return [
+            Task.assignee_id == person_id,
+            Task.completed.is_(None),  # type: ignore[union-attr]
+            Task.archived.is_(False),  # type: ignore[attr-defined]
+        ]
+
+    def handover(
+        self,
+        from_handle: str,
+        to_handle: str,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Handover:
+        """Reassign FROM's open tasks (all, or those due in the window) to TO in one transaction,
+        with a comment on each task; returns the tasks as they are afterwards."""
+        if since is not None and until is not None and since > until:
+            raise ServiceError(f"the absence ends ({until}) before it starts ({since})")
+        with self.ctx.store.write() as s:
+            source, _ = lookup.resolve_person(s, from_handle, create=False)
+            target, _ = lookup.resolve_person(s, to_handle, create=False)
+            if source.id == target.id:
+                raise ServiceError(f"@{source.handle} cannot hand over to themselves")
+            author, _ = lookup.resolve_person(s, self.ctx.actor)
+            conds = self._open_of(source.id or 0)
+            if since is not None or until is not None:
+                conds.append(Task.due.is_not(None))  # type: ignore[union-attr]
+            if since is not None:
+                conds.append(Task.due >= since)  # type: ignore[operator]
+            if until is not None:
+                conds.append(Task.due <= until)  # type: ignore[operator]
+            tasks = list(s.scalars(select(Task).where(*conds).order_by(Task.due, Task.key)))  # type: ignore[arg-type]
+            window = absence_text(since, until)
+            body = f"Handed over from @{source.handle} to @{target.handle}" + (
+                f" for the absence {window}" if window else ""
+            )
+            log = ChangeLog(s, self.ctx.actor)
+            now = utcnow()
+            for task in tasks:
+                log.record(
+                    "update",
+                    task_id=task.id,
+                    project_id=task.project_id,
+                    field="assignee",
+                    old=source.handle,
+                    new=target.handle,
+                )
+                task.assignee_id = target.id
+                task.updated = now
+                s.add(Comment(task_id=task.id or 0, author_id=author.id, body=body, created=now))
+                log.record(
+                    "comment",
+                    task_id=task.id,
+                    project_id=task.project_id,
+                    field="comment",
+                    new=body,
+                )
+            s.flush()
+            log.flush()
+            ids = [t.id for t in tasks]
+            rows = task_rows(s, Task.id.in_(ids)) if ids else []  # type: ignore[union-attr]
+            rows.sort(key=lambda r: (r.due or date.max, r.project, r.key))
+            return Handover(
+                from_handle=source.handle,
+                to_handle=target.handle,
+                since=since,
+                until=until,
+                day=self.ctx.today(),
+                tasks=tuple(rows),
+            )

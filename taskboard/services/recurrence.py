@@ -1,0 +1,114 @@
+"""Recurring tasks: the next date of an RRULE, and the next occurrence made when one is done."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import func, insert, select, update
+from sqlmodel import Session
+
+from taskboard.domain.models import BoardColumn, Project, Task, TaskTag, utcnow
+from taskboard.domain.ordering import rank_between
+from taskboard.domain.text import excerpt
+from taskboard.services.activity import ChangeLog
+from taskboard.services.errors import ServiceError
+
+
+def next_date(rule: str, after: date) -> date | None:
+    """The first date the RRULE yields strictly after `after` (which also anchors the rule);
+    None when the rule has run out (COUNT/UNTIL). Raises ValueError for a bad rule."""
+    start = datetime.combine(after, time())
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    nxt = rrulestr(text, dtstart=start).after(start, inc=False)
+    return nxt.date() if nxt is not None else None
+
+
+def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) -> str | None:
+    """Create the task's next occurrence in the same transaction; its key, or None if none.
+
+    Same project (first column; a subtask stays under its parent), title, assignee, tags,
+    priority, notes, recurrence and key result; due is the rule's next date after the old due
+    (or after today). Completing, reopening and completing again makes no twin.
+    """
+    if not task.recurrence or task.id is None:
+        return None
+    try:
+        due = next_date(task.recurrence, task.due or today)
+    except (ValueError, TypeError) as exc:
+        raise ServiceError(
+            f"{task.key} repeats by a bad rule '{excerpt(task.recurrence)}': {exc}"
+        ) from None
+    if due is None:
+        return None
+    # Queries here must not flush the completed task early: the caller's flush checks its version.
+    with s.no_autoflush:
+        twin = s.scalar(
+            select(Task.key).where(
+                Task.project_id == task.project_id,
+                Task.title == task.title,
+                Task.recurrence == task.recurrence,
+                Task.due == due,
+                Task.completed.is_(None),  # type: ignore[union-attr]
+            )
+        )
+        if twin is not None:
+            return None
+        if task.parent_id is None:
+            column_id = s.scalars(
+                select(BoardColumn.id)
+                .where(BoardColumn.project_id == task.project_id)
+                .order_by(BoardColumn.position)  # type: ignore[arg-type]
+            ).first()
+        else:
+            column_id = task.column_id
+        scope = (
+            Task.parent_id == task.parent_id
+            if task.parent_id
+            else (Task.column_id == column_id) & Task.parent_id.is_(None)  # type: ignore[union-attr]
+        )
+        last_rank = s.scalar(select(func.max(Task.rank)).where(scope))
+        project_key, number = s.execute(
+            update(Project)
+            .where(Project.id == task.project_id)  # type: ignore[arg-type]
+            .values(last_number=Project.last_number + 1)
+            .returning(Project.key, Project.last_number)
+        ).one()
+        key = f"{project_key}-{number}"
+        now = utcnow()
+        new_id = s.execute(
+            insert(Task)
+            .values(
+                project_id=task.project_id,
+                column_id=column_id,
+                number=number,
+                key=key,
+                title=task.title,
+                notes=task.notes,
+                assignee_id=task.assignee_id,
+                due=due,
+                start=None,
+                priority=task.priority,
+                parent_id=task.parent_id,
+                rank=rank_between(last_rank, None),
+                created=now,
+                updated=now,
+                completed=None,
+                archived=False,
+                recurrence=task.recurrence,
+                key_result_id=task.key_result_id,
+                source_id=None,
+                version=1,
+            )
+            .returning(Task.id)
+        ).scalar_one()
+        tag_ids = list(s.scalars(select(TaskTag.tag_id).where(TaskTag.task_id == task.id)))  # type: ignore[call-overload]
+        if tag_ids:
+            s.execute(insert(TaskTag), [{"task_id": new_id, "tag_id": t} for t in tag_ids])
+    log.record("create", task_id=new_id, project_id=task.project_id, new=key)
+    log.record(
+        "recur", task_id=task.id, project_id=task.project_id, field="next_occurrence", new=key
+    )
+    return key

@@ -1,0 +1,147 @@
+"""Flow metrics per project read from the activity log: lead time, column time, throughput, WIP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from taskboard.domain.flow import (
+    AgingItem,
+    FlowEvent,
+    OpenItem,
+    Summary,
+    aging,
+    bounds,
+    lead_times,
+    summarize,
+    throughput,
+    time_in_columns,
+)
+from taskboard.domain.models import Activity, BoardColumn, Project, Task, utcnow
+from taskboard.services import lookup
+from taskboard.services.context import ServiceContext
+from taskboard.services.errors import ServiceError
+from taskboard.services.queries import _aware
+
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFlow:
+    project: str
+    name: str
+    since: date
+    until: date
+    lead_time: Summary
+    columns: tuple[tuple[str, Summary], ...]
+    throughput: tuple[tuple[str, int], ...]
+    wip: tuple[AgingItem, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "project": self.project,
+            "name": self.name,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "lead_time": self.lead_time.as_json(),
+            "columns": [{"column": n, **s.as_json()} for n, s in self.columns],
+            "throughput": [{"week": w, "done": n} for w, n in self.throughput],
+            "wip": [
+                {
+                    "key": a.key,
+                    "title": a.title,
+                    "column": a.column,
+                    "age_days": a.age_days,
+                    "column_age_days": a.column_age_days,
+                }
+                for a in self.wip
+            ],
+        }
+
+
+class StatsService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def flow(
+        self,
+        project: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        now: datetime | None = None,
+    ) -> list[ProjectFlow]:
+        """Metrics of top-level tasks per project (one, or every unarchived one) over
+        [since, until] (default: the last 90 days up to today)."""
+        until = until or self.ctx.today()
+        since = since or until - timedelta(days=DEFAULT_DAYS)
+        if since > until:
+            raise ServiceError(f"the range ends ({until}) before it starts ({since})")
+        now = now or utcnow()
+        with self.ctx.store.read() as s:
+            if project is not None:
+                projects = [lookup.project_by_key(s, project)]
+            else:
+                projects = list(
+                    s.scalars(
+                        select(Project).where(Project.archived.is_(False)).order_by(Project.key)  # type: ignore[attr-defined, arg-type]
+                    )
+                )
+            return [self._project(s, p, since, until, now) for p in projects]
+
+    @staticmethod
+    def _project(
+        s: Session, project: Project, since: date, until: date, now: datetime
+    ) -> ProjectFlow:
+        columns = lookup.columns_of(s, project.id or 0)
+        top_level = select(Task.id).where(
+            Task.project_id == project.id,
+            Task.parent_id.is_(None),  # type: ignore[union-attr]
+        )
+        events = [
+            FlowEvent(task_id=r[0], at=_aware(r[1]) or now, action=r[2], old=r[3], new=r[4])
+            for r in s.execute(
+                select(Activity.task_id, Activity.at, Activity.action, Activity.old, Activity.new)
+                .where(
+                    Activity.task_id.in_(top_level),  # type: ignore[union-attr]
+                    Activity.action.in_(("create", "move", "done", "reopen")),  # type: ignore[attr-defined]
+                    Activity.undone.is_(False),  # type: ignore[attr-defined]
+                )
+                .order_by(Activity.id)  # type: ignore[arg-type]
+            )
+            if r[0] is not None
+        ]
+        open_items = [
+            OpenItem(task_id=r[0], key=r[1], title=r[2], column=r[3], created=_aware(r[4]) or now)
+            for r in s.execute(
+                select(Task.id, Task.key, Task.title, BoardColumn.name, Task.created)
+                .join(BoardColumn, BoardColumn.id == Task.column_id)
+                .where(
+                    Task.project_id == project.id,
+                    Task.parent_id.is_(None),  # type: ignore[union-attr]
+                    Task.completed.is_(None),  # type: ignore[union-attr]
+                    Task.archived.is_(False),  # type: ignore[attr-defined]
+                )
+            )
+        ]
+        start, end = bounds(since, until)
+        return ProjectFlow(
+            project=project.key,
+            name=project.name,
+            since=since,
+            until=until,
+            lead_time=summarize(lead_times(events, start, end).values()),
+            columns=tuple(
+                time_in_columns(
+                    events,
+                    start,
+                    end,
+                    order=[c.name for c in columns],
+                    exclude=[c.name for c in columns if c.is_done],
+                )
+            ),
+            throughput=tuple(throughput(events, since, until)),
+            wip=tuple(aging(open_items, events, now)),
+        )

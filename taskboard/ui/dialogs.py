@@ -1,0 +1,169 @@
+"""Small modal dialogs: a one-line prompt with completion and preview, a chooser, a confirm."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from taskboard.domain.text import clean
+
+Preview = Callable[[str], tuple[str, bool]]  # text → (preview line, is it an error?)
+
+
+class TokenSuggester(Suggester):
+    """Completes the word under the cursor: `@` handles, `#` tags, `>` columns, `+` projects."""
+
+    def __init__(self, sources: dict[str, Sequence[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.sources = sources
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or value.endswith(" "):
+            return None
+        head, _, word = value.rpartition(" ")
+        prefix = head + " " if head else ""
+        for marker, options in self.sources.items():
+            if marker and word.startswith(marker):
+                typed = word[len(marker) :].casefold()
+                for option in options:
+                    if option.casefold().startswith(typed) and option.casefold() != typed:
+                        return prefix + marker + option
+            elif not marker:
+                for option in options:
+                    if option.casefold().startswith(word.casefold()) and option != word:
+                        return prefix + option
+        return None
+
+
+class PromptModal(ModalScreen[str | None]):
+    """Ask for one line; `enter` returns it, `escape` returns None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        suggest: dict[str, Sequence[str]] | None = None,
+        preview: Preview | None = None,
+        hint: str = "",
+    ) -> None:
+        super().__init__()
+        self.prompt_title = title
+        self.value = value
+        self.placeholder = placeholder
+        self.suggest = suggest
+        self.preview = preview
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.prompt_title), classes="dialog-title")
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                suggester=TokenSuggester(self.suggest) if self.suggest else None,
+                id="prompt-input",
+            )
+            yield Static("", id="prompt-preview", markup=False)
+            if self.hint:
+                yield Static(Content(self.hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._update_preview(self.value)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._update_preview(event.value)
+
+    def _update_preview(self, text: str) -> None:
+        if self.preview is None:
+            return
+        line, error = self.preview(text)
+        widget = self.query_one("#prompt-preview", Static)
+        widget.update(Content(clean(line)))
+        widget.set_class(error, "error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.preview is not None and self.preview(event.value)[1] and event.value.strip():
+            self.app.bell()  # the preview shows what is wrong; keep the line for fixing
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """Pick one of a few options by arrows/enter or by the digit shown before it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, options: Sequence[tuple[str, str]], current: str | None = None):
+        super().__init__()
+        self.choice_title = title
+        self.options = list(options)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.choice_title), classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(Content(f"{i}  {clean(label)}" if i < 10 else clean(label)), id=value)
+                    for i, (value, label) in enumerate(self.options, start=1)
+                ),
+                id="choice-list",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [v for v, _ in self.options]
+        if self.current in ids:
+            options.highlighted = ids.index(self.current)
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "character", None)
+        if key and key.isdigit() and 1 <= int(key) <= min(9, len(self.options)):
+            self.dismiss(self.options[int(key) - 1][0])
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.question), classes="dialog-title")
+            yield Static(Content("y: yes   n: no"), classes="dialog-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question."""
+        self.dismiss(yes)

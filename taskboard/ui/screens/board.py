@@ -1,0 +1,516 @@
+"""The kanban board: columns side by side, driven from the keyboard, saved on every key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from taskboard.domain.capture import scan_tokens
+from taskboard.domain.dates import DateParseError, parse_when
+from taskboard.domain.enums import Priority
+from taskboard.domain.filtering import TaskFilter, parse_filter
+from taskboard.domain.text import clean
+from taskboard.services.errors import ServiceError
+from taskboard.services.views import ProjectView, TaskRow
+from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.widgets.column import ColumnView
+
+if TYPE_CHECKING:
+    from taskboard.ui.app import TaskboardApp
+
+
+def capture_preview(line: str, today: date, default_column: str) -> tuple[str, bool]:
+    """What a capture line will create, or what is wrong with it."""
+    if not line.strip():
+        return "type a title; @who ^when #tag !prio >column ~KR", False
+    tokens, errors = scan_tokens(line, today)
+    if errors:
+        e = errors[0]
+        return f"✗ {e}", True
+    parts = []
+    title = " ".join(t.text for t in tokens if t.kind == "word")
+    parts.append(f"“{title}”")
+    for t in tokens:
+        if t.kind == "assignee":
+            parts.append(f"@{t.value}")
+        elif t.kind == "due":
+            parts.append(f"due {t.value}")
+        elif t.kind == "priority":
+            parts.append(f"!{t.value}")
+        elif t.kind == "tag":
+            parts.append(f"#{t.value}")
+        elif t.kind == "project":
+            parts.append(f"project {t.value}")
+        elif t.kind == "key_result":
+            parts.append(f"→ {t.value}")
+        elif t.kind == "recurrence":
+            parts.append(f"repeats {t.value}")
+    if not any(t.kind == "column" for t in tokens):
+        parts.append(f"in {default_column}")
+    else:
+        parts.append("in " + next(t.value for t in tokens if t.kind == "column"))
+    return "✓ " + "  ".join(parts), False
+
+
+class BoardScreen(Screen[None]):
+    """One project's board."""
+
+    CSS_PATH = "../styles/board.tcss"
+    AUTO_FOCUS = None  # the board itself takes the keys; the filter only when asked
+
+    BINDINGS = [
+        Binding("h,left", "focus_column(-1)", "Left", show=False, id="board.left"),
+        Binding("l,right", "focus_column(1)", "Right", show=False, id="board.right"),
+        Binding("j,down", "focus_card(1)", "Down", show=False, id="board.down"),
+        Binding("k,up", "focus_card(-1)", "Up", show=False, id="board.up"),
+        Binding("home", "focus_card(-100000)", "Top", show=False, id="board.top"),
+        Binding("end", "focus_card(100000)", "Bottom", show=False, id="board.bottom"),
+        Binding("H,shift+left", "move_card(-1)", "Move ←", id="board.move_left",
+                tooltip="Move the card to the previous column"),
+        Binding("L,shift+right", "move_card(1)", "Move →", id="board.move_right",
+                tooltip="Move the card to the next column"),
+        Binding("K,shift+up", "reorder(-1)", "Up", show=False, id="board.reorder_up"),
+        Binding("J,shift+down", "reorder(1)", "Down", show=False, id="board.reorder_down"),
+        Binding("n", "new_card", "New", id="board.new", tooltip="New card from a capture line"),
+        Binding("enter", "open_card", "Open", id="board.open", tooltip="Open the task detail"),
+        Binding("e", "edit_title", "Title", show=False, id="board.edit_title"),
+        Binding("a", "assign", "Assign", show=False, id="board.assign"),
+        Binding("d", "due", "Due", show=False, id="board.due"),
+        Binding("p", "priority", "Prio", show=False, id="board.priority"),
+        Binding("t", "tags", "Tags", show=False, id="board.tags"),
+        Binding("space", "toggle_done", "Done", id="board.done", tooltip="Toggle done"),
+        Binding("x", "archive", "Archive", show=False, id="board.archive"),
+        Binding("/", "filter", "Filter", id="board.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear_filter"),
+        Binding("u", "undo", "Undo", id="board.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="board.redo"),
+        Binding("P", "switch_project", "Projects", id="board.projects"),
+        Binding("question_mark", "help", "Help", id="board.help"),
+    ]
+
+    def __init__(self, project: str) -> None:
+        super().__init__()
+        self.project_key = project
+        self.project: ProjectView | None = None
+        self.rows: list[TaskRow] = []
+        self.shown: list[list[TaskRow]] = []
+        self.task_filter = TaskFilter()
+        self.col = 0
+        self.cursors: dict[int, int] = {}
+        self.revision = -1
+        self.headers: list[Static] = []
+        self.views: list[ColumnView] = []
+
+    @property
+    def tb(self) -> TaskboardApp:
+        from taskboard.ui.app import TaskboardApp
+
+        assert isinstance(self.app, TaskboardApp)
+        return self.app
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="board-title", markup=False)
+        yield Input(placeholder="filter: words @who #tag !prio due:overdue|today|week  (esc clears)",
+                    id="filter-input", disabled=True)
+        yield HorizontalScroll(id="columns", can_focus=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-input").display = False
+        self.reload(first=True)
+        self.set_interval(1.0, self.poll_changes, name="live-refresh")
+
+    # ---- data -----------------------------------------------------------------------
+
+    def reload(self, keep: str | None = None, first: bool = False) -> None:
+        """Read the board again and keep the cursor on `keep` (or the current card)."""
+        services = self.tb.services
+        if keep is None and not first:
+            current = self.current_card()
+            keep = current.key if current else None
+        self.revision = services.tasks.revision()
+        project = services.projects.get(self.project_key)
+        rows = [
+            r for r in services.tasks.list(project=project.key, include_closed=True,
+                                           top_level_only=True)
+            if not r.archived
+        ]
+        rebuild = self.project is None or [c.id for c in self.project.columns] != [
+            c.id for c in project.columns
+        ]
+        self.project = project
+        self.rows = rows
+        if rebuild:
+            self._build_columns()
+        self._apply_filter(keep)
+
+    def _build_columns(self) -> None:
+        assert self.project is not None
+        holder = self.query_one("#columns", HorizontalScroll)
+        holder.remove_children()
+        self.headers = [
+            Static("", classes="column-header", id=f"header-{i}", markup=False)
+            for i in range(len(self.project.columns))
+        ]
+        self.views = [ColumnView(i, id=f"column-{i}") for i in range(len(self.project.columns))]
+        holder.mount_all(
+            Vertical(head, view, classes="column")
+            for head, view in zip(self.headers, self.views, strict=True)
+        )
+        self.col = min(self.col, max(len(self.project.columns) - 1, 0))
+
+    def _apply_filter(self, keep: str | None) -> None:
+        assert self.project is not None
+        today = self.tb.today()
+        by_column: dict[int, list[TaskRow]] = {c.id: [] for c in self.project.columns}
+        totals: dict[int, int] = {c.id: 0 for c in self.project.columns}
+        for row in self.rows:
+            if row.column_id not in by_column:
+                continue
+            totals[row.column_id] += 1
+            if self.task_filter.empty or self.task_filter.matches(row, today):
+                by_column[row.column_id].append(row)
+        self.shown = [by_column[c.id] for c in self.project.columns]
+        if keep is not None:
+            for ci, cards in enumerate(self.shown):
+                for i, card in enumerate(cards):
+                    if card.key == keep:
+                        self.col, self.cursors[ci] = ci, i
+        self._paint_board(totals)
+
+    def _paint_board(self, totals: dict[int, int]) -> None:
+        assert self.project is not None
+        today = self.tb.today()
+        title = f"{self.project.key}  {self.project.name}"
+        shown = sum(len(v) for v in self.shown)
+        if not self.task_filter.empty:
+            title += f"   filter: {shown}/{len(self.rows)} cards"
+        self.query_one("#board-title", Static).update(Content(clean(title)))
+        for i, column in enumerate(self.project.columns):
+            cards = self.shown[i]
+            count = str(len(cards)) if self.task_filter.empty else f"{len(cards)}/{totals[column.id]}"
+            header = f"{column.name}  {count}"
+            over = False
+            if column.wip_limit:
+                open_cards = totals[column.id]
+                header = f"{column.name}  {open_cards}/{column.wip_limit}"
+                if not self.task_filter.empty:
+                    header += f"  ({len(cards)} shown)"
+                over = open_cards > column.wip_limit
+            if column.is_done:
+                header += "  ✓"
+            head = self.headers[i]
+            head.update(Content(clean(header)))
+            head.set_class(over, "over-limit")
+            cursor = self.cursors.get(i, 0)
+            cursor = min(cursor, len(cards) - 1) if cards else 0
+            self.cursors[i] = cursor
+            view = self.views[i]
+            view.show(cards, cursor if cards else None, i == self.col, today)
+        self._focus_current(scroll=True)
+
+    def _focus_current(self, scroll: bool = False) -> None:
+        if not self.shown:
+            return
+        for i, view in enumerate(self.views):
+            cursor = self.cursors.get(i, 0) if self.shown[i] else None
+            view.set_cursor(cursor, i == self.col)
+        if scroll and self.views:
+            box = self.views[self.col].parent
+            if box is not None and box.is_mounted:
+                self.query_one("#columns", HorizontalScroll).scroll_to_widget(
+                    box, animate=False, immediate=True  # type: ignore[arg-type]
+                )
+
+    def current_card(self) -> TaskRow | None:
+        if not self.shown or not self.shown[self.col]:
+            return None
+        return self.shown[self.col][self.cursors.get(self.col, 0)]
+
+    def poll_changes(self) -> None:
+        """Live refresh: another process changed the store; show it, keep focus and scroll."""
+        try:
+            revision = self.tb.services.tasks.revision()
+        except Exception:  # a store that went away for a moment: try again next tick
+            return
+        if revision != self.revision:
+            self.reload()
+
+    # ---- moving around --------------------------------------------------------------------
+
+    def action_focus_column(self, delta: int) -> None:
+        """Move the cursor to the previous/next column."""
+        if not self.shown:
+            return
+        self.col = max(0, min(len(self.shown) - 1, self.col + delta))
+        self._focus_current(scroll=True)
+
+    def action_focus_card(self, delta: int) -> None:
+        """Move the cursor up/down within the column."""
+        cards = self.shown[self.col] if self.shown else []
+        if not cards:
+            return
+        self.cursors[self.col] = max(0, min(len(cards) - 1, self.cursors.get(self.col, 0) + delta))
+        self._focus_current()
+
+    @on(ColumnView.CardClicked)
+    def select_clicked_card(self, event: ColumnView.CardClicked) -> None:
+        self.col = event.column.index
+        self.cursors[self.col] = event.index
+        self._focus_current()
+
+    # ---- changing ---------------------------------------------------------------------------
+
+    def _change(self, action: Callable[[], TaskRow | None], keep: str | None = None) -> None:
+        """Run one service call, then show the stored result; errors become notifications."""
+        try:
+            row = action()
+        except ServiceError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return
+        self.reload(keep=row.key if row is not None else keep)
+
+    def _with_card(self) -> TaskRow | None:
+        card = self.current_card()
+        if card is None:
+            self.notify("no card here", severity="warning")
+        return card
+
+    def action_move_card(self, delta: int) -> None:
+        """Move the card to the previous/next column (H / L)."""
+        card = self._with_card()
+        if card is not None:
+            self._change(lambda: self.tb.services.tasks.step(card.key, delta, card.version))
+
+    def action_reorder(self, delta: int) -> None:
+        """Move the card up/down within its column (K / J)."""
+        card = self._with_card()
+        if card is not None:
+            self._change(lambda: self.tb.services.tasks.reorder(card.key, delta, card.version))
+
+    def action_toggle_done(self) -> None:
+        """Mark the card done, or open again."""
+        card = self._with_card()
+        if card is not None:
+            self._change(lambda: self.tb.services.tasks.toggle_done(card.key, card.version))
+
+    def action_archive(self) -> None:
+        """Archive the card (u brings it back)."""
+        card = self._with_card()
+        if card is None:
+            return
+        self._change(lambda: self.tb.services.tasks.archive(card.key, True, card.version))
+        self.notify(f"{card.key} archived — u to undo", markup=False)
+
+    def action_undo(self) -> None:
+        """Undo your last board change (also after a restart)."""
+        self._undo_redo(self.tb.services.undo.undo)
+
+    def action_redo(self) -> None:
+        """Redo what you undid."""
+        self._undo_redo(self.tb.services.undo.redo)
+
+    def _undo_redo(self, call: Callable[[], str]) -> None:
+        try:
+            message = call()
+        except ServiceError as exc:
+            self.notify(clean(str(exc)), severity="warning", markup=False)
+            return
+        self.notify(clean(message), markup=False)
+        self.reload()
+
+    # ---- prompts ---------------------------------------------------------------------------------
+
+    def _columns(self) -> list[str]:
+        return [c.name.replace(" ", "_") for c in self.project.columns] if self.project else []
+
+    def _suggest(self) -> dict[str, list[str]]:
+        services = self.tb.services
+        tags = sorted({t for r in self.rows for t in r.tags})
+        return {"@": services.people.handles(), "#": tags, ">": self._columns(),
+                "+": [p.key for p in services.projects.list()]}
+
+    def action_new_card(self) -> None:
+        """New card from a capture line: title @who ^when #tag !prio >column ~KR."""
+        assert self.project is not None
+        column = self.project.columns[self.col].name if self.project.columns else ""
+        today = self.tb.today()
+
+        def create(line: str | None) -> None:
+            if not line or not line.strip():
+                return
+            has_column = any(t.kind == "column" for t in scan_tokens(line, today)[0])
+            full = line if has_column else f"{line} >{column.replace(' ', '_')}"
+            self._change(lambda: self.tb.services.tasks.capture(full, self.project_key).task)
+
+        self.app.push_screen(
+            PromptModal(f"New card in {self.project.key}", placeholder="Papers to agent @jonas ^fri #papers !high",
+                        suggest=self._suggest(),
+                        preview=lambda text: capture_preview(text, today, column)),
+            create,
+        )
+
+    def action_edit_title(self) -> None:
+        """Edit the card's title."""
+        card = self._with_card()
+        if card is None:
+            return
+
+        def save(value: str | None) -> None:
+            if value is not None and value.strip() and value != card.title:
+                self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, title=value))
+
+        self.app.push_screen(PromptModal(f"Title of {card.key}", card.title), save)
+
+    def action_assign(self) -> None:
+        """Assign the card (@handle; empty clears)."""
+        card = self._with_card()
+        if card is None:
+            return
+        handles = self.tb.services.people.handles()
+
+        def save(value: str | None) -> None:
+            if value is None:
+                return
+            who = value.strip().lstrip("@") or None
+            self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, assignee=who))
+
+        self.app.push_screen(
+            PromptModal(f"Assign {card.key}", card.assignee or "", suggest={"": handles},
+                        hint="a handle or its unique prefix; a new handle adds the person; empty: nobody"),
+            save,
+        )
+
+    def action_due(self) -> None:
+        """Set the due date: fri, +3d, 2w, eow, 1.12., 2026-12-01; empty clears."""
+        card = self._with_card()
+        if card is None:
+            return
+        today = self.tb.today()
+
+        def preview(text: str) -> tuple[str, bool]:
+            if not text.strip():
+                return "no due date", False
+            try:
+                return f"due {parse_when(text.strip().lstrip('^'), today):%a %d %b %Y}", False
+            except DateParseError as exc:
+                return f"✗ {exc}", True
+
+        def save(value: str | None) -> None:
+            if value is None:
+                return
+            due = parse_when(value.strip().lstrip("^"), today) if value.strip() else None
+            self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, due=due))
+
+        current = card.due.isoformat() if card.due else ""
+        self.app.push_screen(PromptModal(f"Due date of {card.key}", current, preview=preview), save)
+
+    def action_priority(self) -> None:
+        """Set the priority (1 urgent … 4 low)."""
+        card = self._with_card()
+        if card is None:
+            return
+
+        def save(value: str | None) -> None:
+            if value is not None and value != card.priority:
+                self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, priority=value))
+
+        options = [(p.value, p.value) for p in Priority]
+        self.app.push_screen(ChoiceModal(f"Priority of {card.key}", options, card.priority), save)
+
+    def action_tags(self) -> None:
+        """Edit the card's tags (space separated)."""
+        card = self._with_card()
+        if card is None:
+            return
+        tags = sorted({t for r in self.rows for t in r.tags})
+
+        def save(value: str | None) -> None:
+            if value is None:
+                return
+            new = tuple(w.lstrip("#") for w in value.split())
+            self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, tags=new))
+
+        self.app.push_screen(
+            PromptModal(f"Tags of {card.key}", " ".join(f"#{t}" for t in card.tags),
+                        suggest={"#": tags}),
+            save,
+        )
+
+    def action_open_card(self) -> None:
+        """Open the task detail."""
+        card = self._with_card()
+        if card is None:
+            return
+        from taskboard.ui.screens.detail import TaskDetailScreen
+
+        self.app.push_screen(TaskDetailScreen(card.key), lambda _: self.reload(keep=card.key))
+
+    # ---- filter ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Filter cards as you type."""
+        field = self.query_one("#filter-input", Input)
+        field.disabled = False
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.task_filter = parse_filter(event.value)
+        current = self.current_card()
+        self._apply_filter(current.key if current else None)
+        event.input.set_class(bool(self.task_filter.problems), "error")
+
+    @on(Input.Submitted, "#filter-input")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        self.set_focus(None)
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter."""
+        field = self.query_one("#filter-input", Input)
+        field.value = ""
+        field.display = False
+        field.disabled = True
+        self.task_filter = TaskFilter()
+        self.set_focus(None)
+        current = self.current_card()
+        self._apply_filter(current.key if current else None)
+
+    def on_key(self, event: Any) -> None:
+        field = self.query_one("#filter-input", Input)
+        if field.has_focus and event.key == "escape":
+            event.stop()
+            if field.value:
+                self.action_clear_filter()
+            else:
+                field.display = False
+                field.disabled = True
+                self.set_focus(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing a filter, letters belong to the filter, not to the board.
+        if self.query("#filter-input") and self.query_one("#filter-input", Input).has_focus:
+            return action in ("clear_filter", "help")
+        return True
+
+    # ---- other screens ------------------------------------------------------------------------------
+
+    def action_switch_project(self) -> None:
+        """Switch to another project's board."""
+        self.tb.action_switch_project()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.tb.action_help()

@@ -1,0 +1,245 @@
+"""One board column drawn with Textual's line API: only the visible cards cost anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from taskboard.domain.dates import format_relative
+from taskboard.domain.text import clean
+from taskboard.services.views import TaskRow
+
+CARD_HEIGHT = 5  # key line, two title lines, meta line, gap
+PRIORITY_MARK = {"urgent": "‼", "high": "!", "normal": "", "low": "↓"}
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, with an ellipsis when something was cut."""
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def wrap_two(text: str, width: int) -> tuple[str, str]:
+    """The title on at most two lines, broken at a space where possible."""
+    if cell_len(text) <= width:
+        return text, ""
+    cut = 0
+    used = 0
+    for i, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > width:
+            break
+        cut = i + 1
+    space = text.rfind(" ", 0, cut + 1)
+    if space > width // 3:
+        first, rest = text[:space], text[space + 1 :]
+    else:
+        first, rest = text[:cut], text[cut:]
+    return first, fit(rest, width)
+
+
+@dataclass(frozen=True)
+class CardStyles:
+    base: Style
+    selected: Style
+    cursor: Style
+    key: Style
+    meta: Style
+    overdue: Style
+    today: Style
+    tag: Style
+    urgent: Style
+    high: Style
+    blocked: Style
+    done: Style
+
+
+class ColumnView(ScrollView, can_focus=False):
+    """The cards of one column; the board screen owns the cursor and tells it what to show."""
+
+    COMPONENT_CLASSES = {
+        "card--selected",
+        "card--cursor",
+        "card--key",
+        "card--meta",
+        "card--overdue",
+        "card--today",
+        "card--tag",
+        "card--urgent",
+        "card--high",
+        "card--blocked",
+        "card--done",
+    }
+
+    DEFAULT_CSS = """
+    ColumnView { height: 1fr; scrollbar-size-vertical: 1; }
+    ColumnView > .card--selected { background: $accent 40%; }
+    ColumnView > .card--cursor { background: $boost; }
+    ColumnView > .card--key { color: $text-muted; text-style: bold; }
+    ColumnView > .card--meta { color: $text-muted; }
+    ColumnView > .card--overdue { color: $error; text-style: bold; }
+    ColumnView > .card--today { color: $warning; text-style: bold; }
+    ColumnView > .card--tag { color: $secondary; }
+    ColumnView > .card--urgent { color: $error; text-style: bold; }
+    ColumnView > .card--high { color: $warning; text-style: bold; }
+    ColumnView > .card--blocked { color: $error; }
+    ColumnView > .card--done { color: $success; }
+    """
+
+    class CardClicked(Message):
+        """A card was clicked; the screen moves the cursor there."""
+
+        def __init__(self, column: ColumnView, index: int) -> None:
+            super().__init__()
+            self.column = column
+            self.index = index
+
+        @property
+        def control(self) -> ColumnView:
+            return self.column
+
+    def __init__(self, index: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.index = index
+        self.cards: list[TaskRow] = []
+        self.cursor: int | None = None
+        self.active = False
+        self.today = date.today()
+        self._styles: CardStyles | None = None
+
+    def show(self, cards: list[TaskRow], cursor: int | None, active: bool, today: date) -> None:
+        self.cards = cards
+        self.cursor = cursor
+        self.active = active
+        self.today = today
+        self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        self.refresh()
+
+    def set_cursor(self, cursor: int | None, active: bool) -> None:
+        self.cursor = cursor
+        self.active = active
+        if cursor is not None and active:
+            self.scroll_to_region(
+                Region(0, cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
+            )
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _card_styles(self) -> CardStyles:
+        if self._styles is None:
+            get = self.get_component_rich_style
+            base = self.rich_style
+            self._styles = CardStyles(
+                base=base,
+                selected=base + get("card--selected"),
+                cursor=base + get("card--cursor"),
+                key=get("card--key"),
+                meta=get("card--meta"),
+                overdue=get("card--overdue"),
+                today=get("card--today"),
+                tag=get("card--tag"),
+                urgent=get("card--urgent"),
+                high=get("card--high"),
+                blocked=get("card--blocked"),
+                done=get("card--done"),
+            )
+        return self._styles
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.cards) * CARD_HEIGHT)
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + self.scroll_offset.y
+        index = line // CARD_HEIGHT
+        if 0 <= index < len(self.cards):
+            self.post_message(self.CardClicked(self, index))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + self.scroll_offset.y
+        index, part = divmod(line, CARD_HEIGHT)
+        styles = self._card_styles()
+        if index >= len(self.cards) or part == CARD_HEIGHT - 1:
+            return Strip.blank(width, styles.base)
+        card = self.cards[index]
+        if index == self.cursor:
+            back = styles.selected if self.active else styles.cursor
+        else:
+            back = styles.base
+        segments = self._card_line(card, part, width - 2, styles)
+        strip = Strip([Segment(" ", back), *segments])
+        strip = strip.apply_style(back).adjust_cell_length(width, back)
+        return strip
+
+    def _card_line(self, card: TaskRow, part: int, width: int, st: CardStyles) -> list[Segment]:
+        if part == 0:
+            segs = [Segment(card.key, st.key)]
+            mark = PRIORITY_MARK.get(card.priority, "")
+            if mark:
+                style = st.urgent if card.priority == "urgent" else st.high
+                segs.append(Segment(f" {mark}{card.priority}", style))
+            if card.done:
+                segs.append(Segment(" ✓", st.done))
+            if card.blocked_by:
+                segs.append(Segment(f" ⛔{card.blocked_by[0]}", st.blocked))
+            if card.subtasks_total:
+                segs.append(Segment(f" ☑{card.subtasks_done}/{card.subtasks_total}", st.meta))
+            if card.key_result:
+                segs.append(Segment(f" ◎{card.key_result}", st.tag))
+            return _fit_segments(segs, width)
+        first, second = wrap_two(clean(card.title), width)
+        if part == 1:
+            return [Segment(first)]
+        if part == 2:
+            return [Segment(second)]
+        segs = []
+        if card.assignee:
+            segs.append(Segment(f"@{card.assignee} ", st.meta))
+        if card.due is not None:
+            if card.done:
+                due_style = st.meta
+            elif card.due < self.today:
+                due_style = st.overdue
+            elif card.due == self.today:
+                due_style = st.today
+            else:
+                due_style = st.meta
+            segs.append(Segment(f"^{format_relative(card.due, self.today)} ", due_style))
+        for tag in card.tags:
+            segs.append(Segment(f"#{clean(tag)} ", st.tag))
+        return _fit_segments(segs, width)
+
+
+def _fit_segments(segments: list[Segment], width: int) -> list[Segment]:
+    out: list[Segment] = []
+    used = 0
+    for seg in segments:
+        length = cell_len(seg.text)
+        if used + length > width:
+            rest = width - used
+            if rest > 0:
+                out.append(Segment(fit(seg.text, rest), seg.style))
+            break
+        out.append(seg)
+        used += length
+    return out

@@ -1,0 +1,76 @@
+"""Recurring tasks: next dates of weekly and monthly rules, the occurrence made on completion."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from taskboard.services import ServiceError, Services
+from taskboard.services.recurrence import next_date
+
+
+@pytest.mark.parametrize(
+    ("rule", "after", "expected"),
+    [
+        ("FREQ=WEEKLY", date(2026, 12, 7), date(2026, 12, 14)),
+        ("FREQ=WEEKLY;INTERVAL=2", date(2026, 12, 7), date(2026, 12, 21)),
+        ("FREQ=WEEKLY;BYDAY=FR", date(2026, 12, 7), date(2026, 12, 11)),
+        ("FREQ=MONTHLY", date(2026, 1, 15), date(2026, 2, 15)),
+        ("RRULE:FREQ=MONTHLY", date(2026, 12, 15), date(2027, 1, 15)),
+        ("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", date(2026, 12, 4), date(2026, 12, 7)),
+        ("FREQ=WEEKLY;COUNT=1", date(2026, 12, 7), None),
+    ],
+)
+def test_next_date(rule: str, after: date, expected: date | None) -> None:
+    assert next_date(rule, after) == expected
+
+
+def test_bad_rule_raises() -> None:
+    with pytest.raises(ValueError):
+        next_date("FREQ=SOMETIMES", date(2026, 12, 7))
+
+
+def test_weekly_task_recurs_on_completion(services: Services) -> None:
+    services.projects.create("OPS", "Operations", ["Backlog", "Doing", "Done"])
+    key = services.tasks.capture(
+        "Weekly delivery report every:weekly ^2026-12-07 @mia #report !high +OPS >doing"
+    ).task.key
+    services.tasks.complete(key)
+    open_rows = services.tasks.list(project="OPS")
+    assert len(open_rows) == 1
+    nxt = open_rows[0]
+    assert nxt.key != key and nxt.title == "Weekly delivery report"
+    assert nxt.due == date(2026, 12, 14) and nxt.column == "Backlog"
+    assert (nxt.assignee, nxt.tags, nxt.priority) == ("mia", ("report",), "high")
+    assert services.tasks.detail(nxt.key).recurrence == "FREQ=WEEKLY"
+    # Reopening and finishing again makes no twin of the next occurrence.
+    services.tasks.reopen(key)
+    services.tasks.complete(key)
+    assert [r.key for r in services.tasks.list(project="OPS")] == [nxt.key]
+    history = [(a.action, a.new) for a in services.tasks.detail(key).history]
+    assert ("recur", nxt.key) in history
+
+
+def test_monthly_task_moved_to_done_column_recurs(services: Services) -> None:
+    services.projects.create("FIN", "Finance", ["Open", "Done"])
+    key = services.tasks.capture("Invoice run every:monthly ^2026-01-31 +FIN").task.key
+    services.tasks.move(key, "Done")
+    (nxt,) = services.tasks.list(project="FIN")
+    assert nxt.due == date(2026, 3, 31)  # RFC 5545: a month without a 31st is skipped
+
+
+def test_recurring_task_without_due_counts_from_today(services: Services) -> None:
+    key = services.tasks.capture("Water the plants every:weekly").task.key
+    services.tasks.complete(key)
+    (nxt,) = [r for r in services.tasks.list() if r.title == "Water the plants"]
+    assert nxt.due is not None and 1 <= (nxt.due - services.ctx.today()).days <= 7
+
+
+def test_bad_rule_blocks_completion_and_writes_nothing(services: Services) -> None:
+    key = services.tasks.capture("Broken").task.key
+    services.tasks.edit(key, recurrence="FREQ=SOMETIMES")
+    with pytest.raises(ServiceError, match="bad rule"):
+        services.tasks.complete(key)
+    assert not services.tasks.row(key).done
+    assert len(services.tasks.list()) == 1

@@ -1,0 +1,303 @@
+"""The board driven by keys: each test asserts what was stored and what is on screen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input
+
+from taskboard.services import Services
+from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.board import BoardScreen
+from taskboard.ui.screens.detail import TaskDetailScreen
+from taskboard.ui.widgets.column import ColumnView
+
+
+
+def board(app: TaskboardApp) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen
+
+
+def column_text(app: TaskboardApp, index: int) -> str:
+    view = board(app).views[index]
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+def order(services: Services, column: str) -> list[str]:
+    return [r.key for r in services.tasks.list(project="DEL", column=column, top_level_only=True)]
+
+
+async def test_opens_on_first_card_of_first_column(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        card = screen.current_card()
+        assert card is not None and card.key == "DEL-1"
+        assert "Arrived  2" in screen.headers[0].render().plain
+        assert "DEL-1" in column_text(app, 0)
+        assert "@jonas" in column_text(app, 0)
+
+
+async def test_wip_limit_over_shows_in_header(app: TaskboardApp, demo_services: Services) -> None:
+    demo_services.tasks.move("DEL-1", "Registration")
+    count = len(order(demo_services, "Registration"))
+    assert count > 2
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = board(app).headers[2]
+        assert f"Registration  {count}/2" in header.render().plain
+        assert header.has_class("over-limit")
+
+
+async def test_vim_keys_and_arrows_move_the_cursor(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        assert board(app).current_card().key == "DEL-2"  # type: ignore[union-attr]
+        await pilot.press("l")
+        assert board(app).current_card().key == "DEL-3"  # type: ignore[union-attr]
+        await pilot.press("down", "left", "up")
+        assert board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
+
+
+async def test_L_and_H_move_the_card_and_keep_focus_on_it(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
+        assert board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
+        assert board(app).col == 1
+        await pilot.press("L")
+        assert demo_services.tasks.row("DEL-1").column == "Registration"
+        await pilot.press("H")
+        assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
+        assert "DEL-1" in column_text(app, 1)
+
+
+async def test_J_and_K_reorder_within_the_column(app: TaskboardApp, demo_services: Services) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("l")  # Papers & payment: DEL-3, DEL-4, DEL-5
+        before = order(demo_services, "Papers & payment")
+        await pilot.press("J")
+        after = order(demo_services, "Papers & payment")
+        assert after == [before[1], before[0], *before[2:]]
+        assert board(app).current_card().key == before[0]  # type: ignore[union-attr]
+        await pilot.press("K")
+        assert order(demo_services, "Papers & payment") == before
+
+
+async def test_blocked_task_cannot_go_to_done(app: TaskboardApp, demo_services: Services) -> None:
+    for column in ("Registration", "Handover booked"):
+        demo_services.tasks.move("DEL-5", column)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        screen.col, screen.cursors[3] = 3, 0
+        screen.reload(keep="DEL-5")
+        assert screen.current_card().key == "DEL-5"  # type: ignore[union-attr]
+        await pilot.press("L")
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-5").column == "Handover booked"
+        assert any("blocked by DEL-4" in n.message for n in app._notifications)
+
+
+async def test_new_card_through_capture_with_preview(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "n")
+        await pilot.press(*"Call agent @mia ^fri #papers !high")
+        preview = app.screen.query_one("#prompt-preview").render()
+        assert "@mia" in str(preview) and "2026-11-27" in str(preview)
+        assert "Papers & payment" in str(preview)
+        await pilot.press("enter")
+        await pilot.pause()
+        row = [r for r in demo_services.tasks.list(project="DEL") if r.title == "Call agent"][0]
+        assert (row.assignee, row.due, row.priority, row.tags, row.column) == (
+            "mia", date(2026, 11, 27), "high", ("papers",), "Papers & payment"
+        )
+        assert board(app).current_card().key == row.key  # type: ignore[union-attr]
+
+
+async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Services) -> None:
+    count = len(demo_services.tasks.list(include_closed=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Thing ^notadate", "enter")
+        await pilot.pause()
+        field = app.screen.query_one("#prompt-input", Input)
+        assert field.value == "Thing ^notadate"
+        assert "^notadate" in str(app.screen.query_one("#prompt-preview").render())
+    assert len(demo_services.tasks.list(include_closed=True)) == count
+
+
+async def test_quick_edits(app: TaskboardApp, demo_services: Services) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        field = app.screen.query_one("#prompt-input", Input)
+        field.value = "Car 4718: damage check done"
+        await pilot.press("enter")
+        await pilot.press("a")
+        app.screen.query_one("#prompt-input", Input).value = "ta"
+        await pilot.press("enter")
+        await pilot.press("d")
+        app.screen.query_one("#prompt-input", Input).value = "+3d"
+        await pilot.press("enter")
+        await pilot.press("p", "1")
+        await pilot.press("t")
+        app.screen.query_one("#prompt-input", Input).value = "#hub #damage"
+        await pilot.press("enter")
+        await pilot.pause()
+        row = demo_services.tasks.row("DEL-1")
+        assert row.title == "Car 4718: damage check done"
+        assert row.assignee == "tarek"
+        assert row.due == date(2026, 11, 26)
+        assert row.priority == "urgent"
+        assert row.tags == ("damage", "hub")
+        assert "damage check done" in column_text(app, 0)
+
+
+async def test_space_done_x_archive_and_undo_redo(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        row = demo_services.tasks.row("DEL-1")
+        assert row.done and row.column == "Handed over"
+        await pilot.press("u")
+        row = demo_services.tasks.row("DEL-1")
+        assert not row.done and row.column == "Arrived"
+        await pilot.press("ctrl+r")
+        assert demo_services.tasks.row("DEL-1").done
+        await pilot.press("u")
+        await pilot.press("x")
+        assert demo_services.tasks.row("DEL-1").archived
+        assert "DEL-1" not in column_text(app, 0)
+        await pilot.press("u")
+        assert not demo_services.tasks.row("DEL-1").archived
+        assert "DEL-1" in column_text(app, 0)
+
+
+async def test_undo_survives_a_restart(app: TaskboardApp, demo_services: Services) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+    assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
+    second = TaskboardApp(demo_services, app.options)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert demo_services.tasks.row("DEL-1").column == "Arrived"
+
+
+async def test_filter_narrows_and_counts(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("/", *"@mia")
+        await pilot.pause()
+        screen = board(app)
+        assert "Arrived  1/2" in screen.headers[0].render().plain
+        assert "DEL-2" in column_text(app, 0) and "DEL-1" not in column_text(app, 0)
+        field = screen.query_one("#filter-input", Input)
+        field.value = "due:overdue"
+        await pilot.pause()
+        shown = {c.key for cards in screen.shown for c in cards}
+        assert shown == {"DEL-3", "DEL-7"}
+        field.value = "#registration !high"
+        await pilot.pause()
+        assert {c.key for cards in screen.shown for c in cards} == {"DEL-7"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Arrived  2" in screen.headers[0].render().plain
+
+
+async def test_detail_screen_edits_and_comments(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen)
+        assert app.screen.key == "DEL-3"
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Check the papers are complete" not in text  # subtasks live in the list
+        app.screen.query_one("#new-comment", Input).value = "Agent called back"
+        app.screen.query_one("#new-comment", Input).focus()
+        await pilot.press("enter")
+        app.screen.query_one("#new-subtask", Input).value = "Scan the papers"
+        app.screen.query_one("#new-subtask", Input).focus()
+        await pilot.press("enter")
+        app.screen.query_one("#f-title", Input).value = "Car 4715: papers sent"
+        app.screen.query_one("#f-title", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = demo_services.tasks.detail("DEL-3")
+        assert detail.task.title == "Car 4715: papers sent"
+        assert detail.comments[-1].body == "Agent called back"
+        assert detail.comments[-1].author == "tester"
+        assert detail.subtasks[-1].title == "Scan the papers"
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+        assert "papers sent" in column_text(app, 1)
+
+
+async def test_click_selects_a_card(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        second = board(app).shown[1][1]
+        await pilot.click("#column-1", offset=(3, 6))  # card height 5: line 6 is the 2nd card
+        await pilot.pause()
+        assert board(app).col == 1
+        assert board(app).current_card() == second
+        assert isinstance(board(app).views[1], ColumnView)
+
+
+async def test_project_switcher_and_last_project_remembered(
+    app: TaskboardApp, saved: dict[str, str | None]
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("P")
+        await pilot.pause()
+        text = str(app.screen.query_one("#choice-list").render_line(0).text)
+        assert "DEL" in text or "INBOX" in text
+        await pilot.press("3")  # INBOX, DEL, ONB, SRV sorted by key: DEL, INBOX, ONB, SRV
+        await pilot.pause()
+        assert board(app).project_key == "ONB"
+        assert saved["last_project"] == "ONB"
+
+
+async def test_theme_choice_is_remembered(app: TaskboardApp, saved: dict[str, str | None]) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        assert saved["theme"] == "nord"
+
+
+async def test_help_lists_every_key(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-keys").render())
+        for key in ("H shift+left", "n ", "enter", "space", "ctrl+r", "ctrl+p", "/"):
+            assert key in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_q_quits(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

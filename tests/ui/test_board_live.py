@@ -1,0 +1,108 @@
+"""Two apps on one store, hostile titles, and conflicts while editing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from taskboard.services import Services
+from taskboard.store import open_store
+from taskboard.ui.app import TaskboardApp, UiOptions, make_app
+from taskboard.ui.screens.board import BoardScreen
+from taskboard.ui.screens.detail import TaskDetailScreen
+
+TODAY = date(2026, 11, 23)
+
+HOSTILE = [
+    "[bold]x[/]",
+    "[/",
+    "[@click=app.quit]quit[/]",
+    "\x1b]0;pwned\x07title change",
+    "\x1b[31mred\x1b[0m and \x9b2J clear",
+    "tab\there and bell\x07",
+    "wide 表 emoji 🚗 and RTL \u202eevil",
+]
+
+
+def visible_text(app: TaskboardApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    lines = []
+    for view in screen.views:
+        lines += [view.render_line(y).text for y in range(view.size.height)]
+    return "\n".join(lines)
+
+
+async def test_change_in_one_app_shows_in_the_other(tmp_path: Path) -> None:
+    target = str(tmp_path / "shared.db")
+    first = Services.open(open_store(target), "anna")
+    first.projects.create("DEL", "Deliveries")
+    first.tasks.capture("Existing card +DEL")
+    # The second process: its own store object, engine and connections.
+    second = Services.open(open_store(target), "ben")
+    app = make_app(second, UiOptions(project="DEL", today=lambda: TODAY))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        assert screen.current_card().key == "DEL-1"  # type: ignore[union-attr]
+        first.tasks.capture("Added elsewhere @carl +DEL")
+        first.tasks.step("DEL-1", 1)
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if "DEL-2" in visible_text(app):
+                break
+        text = visible_text(app)
+        assert "Added elsewhere" in text
+        assert screen.current_card().key == "DEL-1"  # type: ignore[union-attr]
+        assert screen.col == 1  # focus followed the card that moved
+
+
+async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
+    services = Services.open(open_store(str(tmp_path / "h.db")), "tester")
+    services.projects.create("EVIL", "[red]Evil[/red] project")
+    for title in HOSTILE:
+        services.tasks.capture(f"{title} +EVIL #b-tag")
+    services.tasks.comment("EVIL-1", "[@click=app.quit]click me[/] \x1b]2;x\x07")
+    app = make_app(services, UiOptions(project="EVIL", today=lambda: TODAY))
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        text = visible_text(app)
+        assert "[bold]x[/]" in text
+        assert "[@click=app.quit]quit[/]" in text
+        assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+        title = app.screen.query_one("#board-title", Static).render()
+        assert "[red]Evil[/red] project" in str(title)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen)
+        assert app.screen.query_one("#f-title", Input).value == "[bold]x[/]"
+        comments = str(app.screen.query_one("#comments", Static).render())
+        assert "[@click=app.quit]click me[/]" in comments
+        assert "\x1b" not in comments
+        await pilot.press("escape", "n", *"[/ \\@x", "enter")
+        await pilot.pause()
+        assert app.is_running  # nothing above ran an action or crashed the app
+    titles = {r.title for r in services.tasks.list(project="EVIL")}
+    assert "[/ @x" in titles
+
+
+async def test_edit_conflict_in_detail_shows_fresh_values(app: TaskboardApp, tmp_path: Path,
+                                                          demo_services: Services) -> None:
+    other = Services.open(open_store(str(demo_services.ctx.store.url.database)), "other")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen)
+        other.tasks.edit("DEL-1", title="Changed by someone else")
+        field = app.screen.query_one("#f-title", Input)
+        field.value = "My stale edit"
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").title == "Changed by someone else"
+        assert app.screen.query_one("#f-title", Input).value == "Changed by someone else"
+        assert any("changed by someone else" in n.message for n in app._notifications)
