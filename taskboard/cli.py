@@ -56,6 +56,11 @@ def main_callback(
     ] = False,
 ) -> None:
     """Open the board of the last used project, or run one of the commands below."""
+    if db is not None:
+        # `taskboard --db X COMMAND` means the same as `taskboard COMMAND --db X`.
+        import os
+
+        os.environ["TASKBOARD_DB"] = db
     if ctx.invoked_subcommand is None:
         _run_board(db, None)
 
@@ -66,12 +71,41 @@ def _run_board(db: str | None, project: str | None, store_target: str | None = N
     from taskboard.ui.app import UiOptions, make_app
 
     conf = settings(db)
+    options = UiOptions(
+        theme=conf.theme, project=project or conf.last_project, remember=save_setting
+    )
+    snapshot = _board_snapshot(store_target or conf.store_target(), project or conf.last_project)
+    if snapshot is not None and (project is None or snapshot.project.key == project.upper()):
+        # Paint first: the board comes from a stdlib read; SQLModel loads behind it.
+        make_app(
+            None,
+            options,
+            loader=lambda: open_services(db, store_target, quiet=True),
+            snapshot=snapshot,
+        ).run()
+        return
     services = open_services(db, store_target)
     if project is not None:
         services.projects.get(project)  # an unknown key fails here, with a clear message
-    options = UiOptions(theme=conf.theme, project=project or conf.last_project,
-                        remember=save_setting)
     make_app(services, options).run()
+
+
+def _board_snapshot(target: str, project: str | None) -> Any:
+    """The fast first-paint read, for a local SQLite file that is already at head."""
+    from pathlib import Path
+
+    from taskboard.services.snapshot import read_board
+    from taskboard.store.netfs import filesystem_type, is_network_type
+    from taskboard.store.revisions import head_revision
+
+    if "://" in target:
+        if not target.startswith("sqlite:///"):
+            return None
+        target = target.removeprefix("sqlite:///")
+    path = Path(target).expanduser()
+    if is_network_type(filesystem_type(path)):
+        return None  # the ordinary path warns about network file systems
+    return read_board(path, project, head_revision())
 
 
 @app.command()
@@ -342,7 +376,7 @@ def db_where(db: DbOption = None) -> None:
 def db_upgrade(db: DbOption = None) -> None:
     """Migrate the store to this program's schema (a SQLite file is backed up first)."""
     from taskboard.store import open_store
-    from taskboard.store.migrate import head_revision
+    from taskboard.store.revisions import head_revision
 
     store = open_store(settings(db).store_target())
     if store.backup_made:

@@ -5,16 +5,9 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pydantic import Field
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
 
 APP_NAME = "taskboard"
 
@@ -49,35 +42,79 @@ def _login_name() -> str:
     return cleaned or "me"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TASKBOARD_", extra="ignore")
+# Every setting: its type and default. Plain code instead of pydantic-settings on purpose:
+# pydantic costs 0.2 s of import, a third of the budget for the board's first paint.
+FIELDS: dict[str, Any] = {
+    "db": None,  # store: a file path or an SQLAlchemy URL
+    "user": _login_name,  # your handle: who changes things
+    "theme": "textual-dark",
+    "last_project": None,
+    "db_password": None,  # injected into a PostgreSQL URL that has none; never printed
+}
 
-    db: str | None = Field(default=None, description="store: a file path or an SQLAlchemy URL")
-    user: str = Field(default_factory=_login_name, description="your handle: who changes things")
-    theme: str = Field(default="textual-dark")
+
+@dataclass(frozen=True)
+class Settings:
+    """Flags > environment (`TASKBOARD_DB`, `TASKBOARD_USER`, …) > config file > defaults."""
+
+    db: str | None = None
+    user: str = field(default_factory=_login_name)
+    theme: str = "textual-dark"
     last_project: str | None = None
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
-        return (init_settings, env_settings, toml)
+    db_password: str | None = field(default=None, repr=False)
 
     def store_target(self) -> str:
-        return self.db or str(default_store())
+        return self.with_password(self.db or str(default_store()))
+
+    def with_password(self, target: str) -> str:
+        """`target` with `db_password` added when it is a PostgreSQL URL without a password."""
+        if not self.db_password or not target.startswith("postgresql"):
+            return target
+        from sqlalchemy.engine import make_url
+
+        url = make_url(target)
+        if url.password is not None:
+            return target
+        return url.set(password=self.db_password).render_as_string(hide_password=False)
+
+
+def config_exposed() -> bool:
+    """True when the config file can be read by the group or others."""
+    try:
+        return bool(config_path().stat().st_mode & 0o077)
+    except OSError:
+        return False
+
+
+def _file_values() -> dict[str, Any]:
+    path = config_path()
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from exc
+    values = {}
+    for key, value in data.items():
+        if key not in FIELDS:
+            continue  # unknown keys are other versions' settings: keep quiet
+        if not isinstance(value, str):
+            raise ValueError(f"{path}: '{key}' must be a string")
+        values[key] = value
+    return values
 
 
 def load_settings(**overrides: Any) -> Settings:
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{config_path()} is not valid TOML: {exc}") from exc
+    """Settings from flags (`overrides`), then `TASKBOARD_*` variables, then the file."""
+    values = _file_values()
+    for key in FIELDS:
+        env = os.environ.get(f"TASKBOARD_{key.upper()}")
+        if env is not None and env != "":
+            values[key] = env
+    values.update({k: v for k, v in overrides.items() if v is not None and k in FIELDS})
+    return Settings(**values)
 
 
 def save_setting(key: str, value: str | None) -> None:

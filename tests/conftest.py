@@ -27,7 +27,9 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """No test reads or writes the real config or data dirs."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -100,8 +102,9 @@ def cli(store_target: str, isolated_home: Path) -> object:
         full = [sys.executable, "-m", "taskboard", *args]
         if db is not None:
             full += ["--db", db]
-        proc = subprocess.run(full, capture_output=True, text=True, env=env, input=stdin,
-                              timeout=120)
+        proc = subprocess.run(
+            full, capture_output=True, text=True, env=env, input=stdin, timeout=120
+        )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from taskboard.services import Services
 from taskboard.services.demo import load_demo
-from taskboard.store import SchemaTooNewError, migrate, open_store, resolve_url
+from taskboard.store import SchemaTooNewError, migrate, open_store, resolve_url, revisions
 from taskboard.store.engine import make_engine
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
     "test_upgrade",
 ]
 
-VERSIONS = migrate.migrations_dir() / "versions"
+VERSIONS = revisions.migrations_dir() / "versions"
 
 BATCH_REVISION = '''"""Test only: rebuild task and project the way SQLite batch migrations do."""
 
@@ -89,8 +89,8 @@ def test_revision_ids_are_sequence_numbers_matching_file_names() -> None:
         assert rev.revision == f"{number:04d}" == path.name[:4]
         assert rev.down_revision == previous
         previous = rev.revision
-    assert script.get_current_head() == migrate.head_revision() == previous
-    assert migrate.known_revisions() == tuple(p.name[:4] for p in files)
+    assert script.get_current_head() == revisions.head_revision() == previous
+    assert revisions.known_revisions() == tuple(p.name[:4] for p in files)
 
 
 def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -105,18 +105,18 @@ def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 @pytest.fixture
 def fresh_revision_cache() -> Iterator[None]:
-    migrate.known_revisions.cache_clear()
+    revisions.known_revisions.cache_clear()
     yield
-    migrate.known_revisions.cache_clear()
+    revisions.known_revisions.cache_clear()
 
 
 def _add_batch_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the store at a copy of the shipped migrations plus a batch revision 0002."""
     copy = tmp_path / "migrations"
-    shutil.copytree(migrate.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(revisions.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "versions" / "0002_test_batch.py").write_text(BATCH_REVISION, encoding="utf-8")
-    monkeypatch.setattr(migrate, "migrations_dir", lambda: copy)
-    migrate.known_revisions.cache_clear()
+    monkeypatch.setattr(revisions, "migrations_dir", lambda: copy)
+    revisions.known_revisions.cache_clear()
 
 
 @pytest.mark.usefixtures("fresh_revision_cache")
@@ -191,7 +191,7 @@ def test_new_sqlite_store_is_private_with_wal_and_foreign_keys(tmp_path: Path) -
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
             assert inspect(conn).has_table("task")
-            assert migrate.current_revision(conn) == migrate.head_revision()
+            assert migrate.current_revision(conn) == revisions.head_revision()
     finally:
         store.close()
     assert store.backup_made is None  # a new store has nothing to back up
@@ -200,4 +200,4 @@ def test_new_sqlite_store_is_private_with_wal_and_foreign_keys(tmp_path: Path) -
 def test_pytest_alembic_runs_on_this_backend(alembic_runner: MigrationContext) -> None:
     """The runner reaches env.py through the config's connection and lands on our head."""
     alembic_runner.migrate_up_to("heads", return_current=False)
-    assert alembic_runner.current == migrate.head_revision()
+    assert alembic_runner.current == revisions.head_revision()

@@ -19,6 +19,7 @@ GROUPS = {
     "handover": "people",
     "agenda": "people",
     "stats": "people",
+    "serve": "serve",
 }
 
 
@@ -44,9 +45,15 @@ def _attach(app: typer.Typer, module: str) -> None:
         from taskboard.commands import people
 
         people.register(app)
+    elif module == "serve":
+        from taskboard.commands.serve import serve
+
+        app.command("serve")(serve)
 
 
-def register(app: typer.Typer, command: str | None = None, core: frozenset[str] = frozenset()) -> None:
+def register(
+    app: typer.Typer, command: str | None = None, core: frozenset[str] = frozenset()
+) -> None:
     """Attach the group `command` needs; every group for help, or for a command we don't know."""
     if command in core:
         return

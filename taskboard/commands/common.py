@@ -58,17 +58,34 @@ def settings(db: str | None) -> Settings:
     return load_settings(db=db)
 
 
-def open_services(db: str | None, target: str | None = None) -> Any:
-    """Settings, store and services for one command (typed Any to keep imports lazy)."""
+def open_services(db: str | None, target: str | None = None, quiet: bool = False) -> Any:
+    """Settings, store and services for one command (typed Any to keep imports lazy).
+
+    `quiet` is for loading behind a running screen, where stderr belongs to Textual.
+    """
     from taskboard.services import Services
     from taskboard.store import open_store
 
     conf = settings(db)
-    store = open_store(target or conf.store_target())
-    if store.backup_made:
-        typer.echo(f"backed up the store to {store.backup_made} before upgrading it", err=True)
-    warn_network_fs(store)
+    if conf.db_password and not quiet:
+        warn_exposed_config()
+    store = open_store(conf.with_password(target or conf.store_target()))
+    if not quiet:
+        if store.backup_made:
+            typer.echo(f"backed up the store to {store.backup_made} before upgrading it", err=True)
+        warn_network_fs(store)
     return Services.open(store, conf.user)
+
+
+def warn_exposed_config() -> None:
+    from taskboard.config import config_exposed, config_path
+
+    if config_exposed():
+        typer.echo(
+            f"warning: {config_path()} holds a database password and others can read it: "
+            f"chmod 600 {config_path()}",
+            err=True,
+        )
 
 
 def warn_network_fs(store: Any) -> None:

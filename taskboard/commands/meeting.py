@@ -15,13 +15,25 @@ from taskboard.commands.common import (
     handles_errors,
     open_services,
     printable,
+    settings,
     table,
 )
 
-meeting_app = typer.Typer(help="Meetings: start, capture, end, list.", no_args_is_help=True)
+meeting_app = typer.Typer(help="Meetings: start, capture, end, list.", no_args_is_help=False)
 
 ProjectOption = Annotated[
     str | None, typer.Option("--project", "-p", help="Project key.", show_default=False)
+]
+
+
+TitleOption = Annotated[
+    str | None, typer.Option("--title", help="Default: '<project> meeting'.", show_default=False)
+]
+AttendeesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--attendees", help="Comma-separated handles, e.g. carl,anna.", show_default=False
+    ),
 ]
 
 
@@ -33,24 +45,58 @@ def start_meeting(
     return services.meetings.start(title=title, project=project, attendees=handles)
 
 
+def run_meeting_screen(
+    db: str | None, project: str | None, title: str | None, attendees: str | None
+) -> None:
+    """Store a new meeting, then open the board with the meeting screen over it."""
+    import sys
+
+    from taskboard.config import save_setting
+    from taskboard.ui.app import UiOptions, make_app
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("the meeting screen needs a terminal: add --no-tui to start from the shell")
+    conf = settings(db)
+    services = open_services(db)
+    meeting = start_meeting(services, project, title, attendees)
+    options = UiOptions(
+        theme=conf.theme,
+        project=meeting.project or conf.last_project,
+        remember=save_setting,
+        start_screen=("meeting", {"project": meeting.project, "meeting_id": meeting.id}),
+    )
+    make_app(services, options).run()
+
+
+@meeting_app.callback(invoke_without_command=True)
+@handles_errors
+def meeting_main(
+    ctx: typer.Context,
+    db: DbOption = None,
+    project: ProjectOption = None,
+    title: TitleOption = None,
+    attendees: AttendeesOption = None,
+) -> None:
+    """Meetings: with no command, start one and open the meeting screen."""
+    if ctx.invoked_subcommand is None:
+        run_meeting_screen(db, project, title, attendees)
+
+
 @meeting_app.command("start")
 @handles_errors
 def start(
     db: DbOption = None,
     project: ProjectOption = None,
-    title: Annotated[
-        str | None, typer.Option("--title", help="Default: '<project> meeting'.")
-    ] = None,
-    attendees: Annotated[
-        str | None, typer.Option("--attendees", help="Comma-separated handles, e.g. carl,anna.")
-    ] = None,
+    title: TitleOption = None,
+    attendees: AttendeesOption = None,
     no_tui: Annotated[
         bool, typer.Option("--no-tui", help="Only create the meeting and print its id.")
     ] = False,
 ) -> None:
-    """Start a meeting (stored at once) and print its id."""
+    """Start a meeting (stored at once) and open the meeting screen, or print its id."""
     if not no_tui:
-        fail("the meeting screen is not part of this build: add --no-tui to start from the shell")
+        run_meeting_screen(db, project, title, attendees)
+        return
     meeting = start_meeting(open_services(db), project, title, attendees)
     typer.echo(str(meeting.id))
 

@@ -49,9 +49,7 @@ class TaskFilter:
             haystack = f"{task.key} {task.title} {task.notes}".casefold()
             if not all(w in haystack for w in self.words):
                 return False
-        if self.assignees and not any(
-            (task.assignee or "").startswith(a) for a in self.assignees
-        ):
+        if self.assignees and not any((task.assignee or "").startswith(a) for a in self.assignees):
             return False
         if self.tags and not all(any(t.startswith(x) for t in task.tags) for x in self.tags):
             return False
@@ -103,5 +101,6 @@ def parse_filter(text: str) -> TaskFilter:
                 problems.append(f"use due:overdue, due:today, due:week or due:none, not '{word}'")
         else:
             words.append(lower)
-    return TaskFilter(tuple(words), tuple(assignees), tuple(tags), tuple(priorities), due,
-                      tuple(problems))
+    return TaskFilter(
+        tuple(words), tuple(assignees), tuple(tags), tuple(priorities), due, tuple(problems)
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from taskboard.services.context import ServiceContext
 from taskboard.services.errors import (
     AmbiguousError,
     BlockedError,
@@ -13,15 +13,16 @@ from taskboard.services.errors import (
     NotFoundError,
     ServiceError,
 )
-from taskboard.services.tasks import Created, TaskDraft, TaskService
 
 if TYPE_CHECKING:
+    from taskboard.services.context import ServiceContext
     from taskboard.services.meetings import MeetingService
     from taskboard.services.okr import OkrService
     from taskboard.services.people import PersonService
     from taskboard.services.people_views import PeopleViewService
     from taskboard.services.projects import ProjectService
     from taskboard.services.stats import StatsService
+    from taskboard.services.tasks import Created, TaskDraft, TaskService
     from taskboard.services.templates import TemplateService
     from taskboard.services.transfer import TransferService
     from taskboard.services.undo import UndoService
@@ -39,10 +40,14 @@ class Services:
 
     @classmethod
     def open(cls, store: Store, actor: str) -> Services:
+        from taskboard.services.context import ServiceContext
+
         return cls(ServiceContext(store=store, actor=actor))
 
     @cached_property
     def tasks(self) -> TaskService:
+        from taskboard.services.tasks import TaskService
+
         return TaskService(self.ctx)
 
     @cached_property
@@ -98,6 +103,13 @@ class Services:
         from taskboard.services.stats import StatsService
 
         return StatsService(self.ctx)
+
+
+def __getattr__(name: str) -> Any:
+    # The board's first paint imports views and errors from here without SQLAlchemy.
+    if name in ("Created", "TaskDraft"):
+        return getattr(importlib.import_module("taskboard.services.tasks"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from taskboard.domain.models import Activity, Task
 from taskboard.domain.templates import StepSpec
@@ -94,15 +95,15 @@ def _at(services: Services, day: date, action: Callable[[], T]) -> T:
     result = action()
     moment = datetime.combine(day, time(9, 30), tzinfo=UTC)
     with services.ctx.store.write() as s:
-        s.execute(update(Activity).where(Activity.id > before).values(at=moment))  # type: ignore[arg-type, operator]
-        touched = select(Activity.task_id).where(Activity.id > before)  # type: ignore[arg-type, operator]
-        created = touched.where(Activity.action == "create")
+        s.execute(update(Activity).where(col(Activity.id) > before).values(at=moment))
+        touched = select(col(Activity.task_id)).where(col(Activity.id) > before)
+        created = touched.where(col(Activity.action) == "create")
         s.execute(
-            update(Task).where(Task.id.in_(created)).values(created=moment, updated=moment)  # type: ignore[union-attr]
+            update(Task).where(col(Task.id).in_(created)).values(created=moment, updated=moment)
         )
         s.execute(
             update(Task)
-            .where(Task.id.in_(touched), Task.completed.is_not(None))  # type: ignore[union-attr]
+            .where(col(Task.id).in_(touched), col(Task.completed).is_not(None))
             .values(completed=moment, updated=moment)
         )
     return result

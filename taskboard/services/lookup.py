@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.models import BoardColumn, KeyResult, Person, Project, Tag, Task
 from taskboard.domain.text import clean
@@ -33,7 +33,9 @@ def check_handle(handle: str) -> str:
 
 
 def project_by_key(session: Session, key: str) -> Project:
-    project = session.scalars(select(Project).where(Project.key == key.strip().upper())).first()
+    project = session.scalars(
+        select(Project).where(col(Project.key) == key.strip().upper())
+    ).first()
     if project is None:
         raise NotFoundError(f"unknown project '{key}'")
     return project
@@ -43,8 +45,8 @@ def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
     return list(
         session.scalars(
             select(BoardColumn)
-            .where(BoardColumn.project_id == project_id)
-            .order_by(BoardColumn.position)  # type: ignore[arg-type]
+            .where(col(BoardColumn.project_id) == project_id)
+            .order_by(col(BoardColumn.position))
         )
     )
 
@@ -75,7 +77,7 @@ def done_column(columns: Sequence[BoardColumn]) -> BoardColumn | None:
 
 
 def person_by_handle(session: Session, handle: str) -> Person | None:
-    return session.scalars(select(Person).where(Person.handle == handle.lower())).first()
+    return session.scalars(select(Person).where(col(Person.handle) == handle.lower())).first()
 
 
 def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[Person, bool]:
@@ -86,7 +88,7 @@ def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[P
         return exact, False
     hits = list(
         session.scalars(
-            select(Person).where(Person.handle.startswith(handle, autoescape=True))  # type: ignore[attr-defined]
+            select(Person).where(col(Person.handle).startswith(handle, autoescape=True))
         )
     )
     if len(hits) == 1:
@@ -104,14 +106,14 @@ def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[P
 
 
 def task_by_key(session: Session, key: str) -> Task:
-    task = session.scalars(select(Task).where(Task.key == key.strip().upper())).first()
+    task = session.scalars(select(Task).where(col(Task.key) == key.strip().upper())).first()
     if task is None:
         raise NotFoundError(f"unknown task '{key}'")
     return task
 
 
 def key_result_by_key(session: Session, key: str) -> KeyResult:
-    kr = session.scalars(select(KeyResult).where(KeyResult.key == key.strip().upper())).first()
+    kr = session.scalars(select(KeyResult).where(col(KeyResult.key) == key.strip().upper())).first()
     if kr is None:
         raise NotFoundError(f"unknown key result '{key}'")
     return kr
@@ -124,7 +126,7 @@ def tag_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
         return {}
     found = {
         t.name: t.id
-        for t in session.scalars(select(Tag).where(Tag.name.in_(wanted)))  # type: ignore[attr-defined]
+        for t in session.scalars(select(Tag).where(col(Tag.name).in_(wanted)))
         if t.id is not None
     }
     for name in wanted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from taskboard.domain.models import Person
 from taskboard.domain.text import clean
@@ -41,8 +42,9 @@ class PersonService:
 
     def list(self) -> list[PersonView]:
         with self.ctx.store.read() as s:
-            return [person_view(p) for p in s.scalars(select(Person).order_by(Person.handle))]  # type: ignore[arg-type]
+            stmt = select(Person).order_by(col(Person.handle))
+            return [person_view(p) for p in s.scalars(stmt)]
 
     def handles(self) -> builtins.list[str]:
         with self.ctx.store.read() as s:
-            return list(s.scalars(select(Person.handle).order_by(Person.handle)))
+            return list(s.scalars(select(col(Person.handle)).order_by(col(Person.handle))))

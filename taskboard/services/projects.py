@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.models import BoardColumn, Project, Task
 from taskboard.domain.text import clean
@@ -40,10 +40,10 @@ def project_view(s: Session, project: Project) -> ProjectView:
     )
     open_tasks = s.scalar(
         select(func.count()).where(
-            Task.project_id == project.id,
-            Task.completed.is_(None),
-            Task.archived.is_(False),  # type: ignore[union-attr, attr-defined]
-            Task.parent_id.is_(None),  # type: ignore[union-attr]
+            col(Task.project_id) == project.id,
+            col(Task.completed).is_(None),
+            col(Task.archived).is_(False),
+            col(Task.parent_id).is_(None),
         )
     )
     return ProjectView(
@@ -76,7 +76,7 @@ class ProjectService:
             raise ServiceError("the project name is empty")
         names = _column_names(list(columns or DEFAULT_COLUMNS))
         with self.ctx.store.write() as s:
-            if s.scalars(select(Project).where(Project.key == key)).first() is not None:
+            if s.scalars(select(Project).where(col(Project.key) == key)).first() is not None:
                 raise ServiceError(f"project {key} already exists")
             project = Project(key=key, name=title, description=clean(description))
             s.add(project)
@@ -107,9 +107,9 @@ class ProjectService:
 
     def list(self, include_archived: bool = False) -> list[ProjectView]:
         with self.ctx.store.read() as s:
-            stmt = select(Project).order_by(Project.key)  # type: ignore[arg-type]
+            stmt = select(Project).order_by(col(Project.key))
             if not include_archived:
-                stmt = stmt.where(Project.archived.is_(False))  # type: ignore[attr-defined]
+                stmt = stmt.where(col(Project.archived).is_(False))
             return [project_view(s, p) for p in s.scalars(stmt)]
 
     def get(self, key: str) -> ProjectView:
@@ -150,18 +150,18 @@ class ProjectService:
             raise ServiceError("a WIP limit is at least 1 (or none)")
         with self.ctx.store.write() as s:
             project = lookup.project_by_key(s, key)
-            col = lookup.match_column(lookup.columns_of(s, project.id or 0), column)
+            target = lookup.match_column(lookup.columns_of(s, project.id or 0), column)
             log = ChangeLog(s, self.ctx.actor)
             log.record(
                 "wip",
                 entity="column",
-                entity_id=col.id,
+                entity_id=target.id,
                 project_id=project.id,
                 field="wip_limit",
-                old=col.wip_limit,
+                old=target.wip_limit,
                 new=limit,
             )
-            col.wip_limit = limit
+            target.wip_limit = limit
             s.flush()
             log.flush()
             return project_view(s, project)

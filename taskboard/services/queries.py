@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.models import (
     BoardColumn,
@@ -45,30 +45,30 @@ def task_rows(
     """Tasks matching `conditions`, with tags, subtask progress and blockers."""
     stmt = (
         select(
-            Task.id,
-            Task.key,
-            Task.title,
-            Project.key,
-            Task.column_id,
-            BoardColumn.name,
-            Task.rank,
-            Person.handle,
-            Task.due,
-            Task.priority,
-            Task.completed,
-            Task.archived,
-            Task.created,
-            Task.updated,
-            Task.version,
-            _Parent.key,
-            KeyResult.key,
-            Task.notes,
+            col(Task.id),
+            col(Task.key),
+            col(Task.title),
+            col(Project.key),
+            col(Task.column_id),
+            col(BoardColumn.name),
+            col(Task.rank),
+            col(Person.handle),
+            col(Task.due),
+            col(Task.priority),
+            col(Task.completed),
+            col(Task.archived),
+            col(Task.created),
+            col(Task.updated),
+            col(Task.version),
+            col(_Parent.key),
+            col(KeyResult.key),
+            col(Task.notes),
         )
-        .join(Project, Project.id == Task.project_id)
-        .join(BoardColumn, BoardColumn.id == Task.column_id)
-        .outerjoin(Person, Person.id == Task.assignee_id)
-        .outerjoin(_Parent, _Parent.id == Task.parent_id)
-        .outerjoin(KeyResult, KeyResult.id == Task.key_result_id)
+        .join(Project, col(Project.id) == Task.project_id)
+        .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
+        .outerjoin(Person, col(Person.id) == Task.assignee_id)
+        .outerjoin(_Parent, col(_Parent.id) == Task.parent_id)
+        .outerjoin(KeyResult, col(KeyResult.id) == Task.key_result_id)
         .where(*conditions)
         .order_by(*(order or (Project.key, BoardColumn.position, Task.rank, Task.id)))
     )
@@ -77,7 +77,7 @@ def task_rows(
     raw = session.execute(stmt.execution_options(yield_per=2000)).all()
     if not raw:
         return []
-    ids = select(Task.id).where(*conditions).scalar_subquery() if conditions else None
+    ids = select(col(Task.id)).where(*conditions).scalar_subquery() if conditions else None
     tags = _tags(session, ids)
     subtasks = _subtask_counts(session, ids)
     blockers = _open_blockers(session, ids)
@@ -115,9 +115,13 @@ def task_rows(
 
 
 def _tags(session: Session, ids: Any) -> dict[int, tuple[str, ...]]:
-    stmt = select(TaskTag.task_id, Tag.name).join(Tag, Tag.id == TaskTag.tag_id).order_by(Tag.name)
+    stmt = (
+        select(col(TaskTag.task_id), col(Tag.name))
+        .join(Tag, col(Tag.id) == TaskTag.tag_id)
+        .order_by(col(Tag.name))
+    )
     if ids is not None:
-        stmt = stmt.where(TaskTag.task_id.in_(ids))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(TaskTag.task_id).in_(ids))
     found: dict[int, list[str]] = defaultdict(list)
     for task_id, name in session.execute(stmt):
         found[task_id].append(name)
@@ -126,25 +130,31 @@ def _tags(session: Session, ids: Any) -> dict[int, tuple[str, ...]]:
 
 def _subtask_counts(session: Session, ids: Any) -> dict[int, tuple[int, int]]:
     stmt = select(
-        Task.parent_id,
-        func.count(Task.completed),
-        func.count(),  # type: ignore[arg-type]
-    ).where(Task.parent_id.is_not(None), Task.archived.is_(False))  # type: ignore[union-attr, attr-defined]
+        col(Task.parent_id),
+        func.count(col(Task.completed)),
+        func.count(),
+    ).where(col(Task.parent_id).is_not(None), col(Task.archived).is_(False))
     if ids is not None:
-        stmt = stmt.where(Task.parent_id.in_(ids))  # type: ignore[union-attr]
-    stmt = stmt.group_by(Task.parent_id)
+        stmt = stmt.where(col(Task.parent_id).in_(ids))
+    stmt = stmt.group_by(col(Task.parent_id))
     return {p: (done, total) for p, done, total in session.execute(stmt)}
 
 
 def _open_blockers(session: Session, ids: Any) -> dict[int, tuple[str, ...]]:
     stmt = (
-        select(Dependency.task_id, _Blocker.key)
-        .join(_Blocker, and_(_Blocker.id == Dependency.blocked_by_id, _Blocker.completed.is_(None)))  # type: ignore[union-attr]
-        .where(_Blocker.archived.is_(False))  # type: ignore[attr-defined]
-        .order_by(_Blocker.key)
+        select(col(Dependency.task_id), col(_Blocker.key))
+        .join(
+            _Blocker,
+            and_(
+                col(_Blocker.id) == Dependency.blocked_by_id,
+                col(_Blocker.completed).is_(None),
+            ),
+        )
+        .where(col(_Blocker.archived).is_(False))
+        .order_by(col(_Blocker.key))
     )
     if ids is not None:
-        stmt = stmt.where(Dependency.task_id.in_(ids))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Dependency.task_id).in_(ids))
     found: dict[int, list[str]] = defaultdict(list)
     for task_id, key in session.execute(stmt):
         found[task_id].append(key)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from dateutil.rrule import rrulestr
 from sqlalchemy import func, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.models import BoardColumn, Project, Task, TaskTag, utcnow
 from taskboard.domain.ordering import rank_between
@@ -46,35 +46,35 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
     # Queries here must not flush the completed task early: the caller's flush checks its version.
     with s.no_autoflush:
         twin = s.scalar(
-            select(Task.key).where(
-                Task.project_id == task.project_id,
-                Task.title == task.title,
-                Task.recurrence == task.recurrence,
-                Task.due == due,
-                Task.completed.is_(None),  # type: ignore[union-attr]
+            select(col(Task.key)).where(
+                col(Task.project_id) == task.project_id,
+                col(Task.title) == task.title,
+                col(Task.recurrence) == task.recurrence,
+                col(Task.due) == due,
+                col(Task.completed).is_(None),
             )
         )
         if twin is not None:
             return None
         if task.parent_id is None:
             column_id = s.scalars(
-                select(BoardColumn.id)
-                .where(BoardColumn.project_id == task.project_id)
-                .order_by(BoardColumn.position)  # type: ignore[arg-type]
+                select(col(BoardColumn.id))
+                .where(col(BoardColumn.project_id) == task.project_id)
+                .order_by(col(BoardColumn.position))
             ).first()
         else:
             column_id = task.column_id
         scope = (
-            Task.parent_id == task.parent_id
+            col(Task.parent_id) == task.parent_id
             if task.parent_id
-            else (Task.column_id == column_id) & Task.parent_id.is_(None)  # type: ignore[union-attr]
+            else (col(Task.column_id) == column_id) & col(Task.parent_id).is_(None)
         )
-        last_rank = s.scalar(select(func.max(Task.rank)).where(scope))
+        last_rank = s.scalar(select(func.max(col(Task.rank))).where(scope))
         project_key, number = s.execute(
             update(Project)
-            .where(Project.id == task.project_id)  # type: ignore[arg-type]
-            .values(last_number=Project.last_number + 1)
-            .returning(Project.key, Project.last_number)
+            .where(col(Project.id) == task.project_id)
+            .values(last_number=col(Project.last_number) + 1)
+            .returning(col(Project.key), col(Project.last_number))
         ).one()
         key = f"{project_key}-{number}"
         now = utcnow()
@@ -102,9 +102,11 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
                 source_id=None,
                 version=1,
             )
-            .returning(Task.id)
+            .returning(col(Task.id))
         ).scalar_one()
-        tag_ids = list(s.scalars(select(TaskTag.tag_id).where(TaskTag.task_id == task.id)))  # type: ignore[call-overload]
+        tag_ids = list(
+            s.scalars(select(col(TaskTag.tag_id)).where(col(TaskTag.task_id) == task.id))
+        )
         if tag_ids:
             s.execute(insert(TaskTag), [{"task_id": new_id, "tag_id": t} for t in tag_ids])
     log.record("create", task_id=new_id, project_id=task.project_id, new=key)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.flow import (
     AgingItem,
@@ -86,7 +86,9 @@ class StatsService:
             else:
                 projects = list(
                     s.scalars(
-                        select(Project).where(Project.archived.is_(False)).order_by(Project.key)  # type: ignore[attr-defined, arg-type]
+                        select(Project)
+                        .where(col(Project.archived).is_(False))
+                        .order_by(col(Project.key))
                     )
                 )
             return [self._project(s, p, since, until, now) for p in projects]
@@ -96,33 +98,45 @@ class StatsService:
         s: Session, project: Project, since: date, until: date, now: datetime
     ) -> ProjectFlow:
         columns = lookup.columns_of(s, project.id or 0)
-        top_level = select(Task.id).where(
-            Task.project_id == project.id,
-            Task.parent_id.is_(None),  # type: ignore[union-attr]
+        top_level = select(col(Task.id)).where(
+            col(Task.project_id) == project.id,
+            col(Task.parent_id).is_(None),
         )
         events = [
             FlowEvent(task_id=r[0], at=_aware(r[1]) or now, action=r[2], old=r[3], new=r[4])
             for r in s.execute(
-                select(Activity.task_id, Activity.at, Activity.action, Activity.old, Activity.new)
-                .where(
-                    Activity.task_id.in_(top_level),  # type: ignore[union-attr]
-                    Activity.action.in_(("create", "move", "done", "reopen")),  # type: ignore[attr-defined]
-                    Activity.undone.is_(False),  # type: ignore[attr-defined]
+                select(
+                    col(Activity.task_id),
+                    col(Activity.at),
+                    col(Activity.action),
+                    col(Activity.old),
+                    col(Activity.new),
                 )
-                .order_by(Activity.id)  # type: ignore[arg-type]
+                .where(
+                    col(Activity.task_id).in_(top_level),
+                    col(Activity.action).in_(("create", "move", "done", "reopen")),
+                    col(Activity.undone).is_(False),
+                )
+                .order_by(col(Activity.id))
             )
             if r[0] is not None
         ]
         open_items = [
             OpenItem(task_id=r[0], key=r[1], title=r[2], column=r[3], created=_aware(r[4]) or now)
             for r in s.execute(
-                select(Task.id, Task.key, Task.title, BoardColumn.name, Task.created)
-                .join(BoardColumn, BoardColumn.id == Task.column_id)
+                select(
+                    col(Task.id),
+                    col(Task.key),
+                    col(Task.title),
+                    col(BoardColumn.name),
+                    col(Task.created),
+                )
+                .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
                 .where(
-                    Task.project_id == project.id,
-                    Task.parent_id.is_(None),  # type: ignore[union-attr]
-                    Task.completed.is_(None),  # type: ignore[union-attr]
-                    Task.archived.is_(False),  # type: ignore[attr-defined]
+                    col(Task.project_id) == project.id,
+                    col(Task.parent_id).is_(None),
+                    col(Task.completed).is_(None),
+                    col(Task.archived).is_(False),
                 )
             )
         ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.capture import CaptureError, Token, parse_capture, scan_tokens
 from taskboard.domain.enums import Priority
@@ -118,21 +118,21 @@ class TaskService:
             conds: list[Any] = []
             if project is not None:
                 p = lookup.project_by_key(s, project)
-                conds.append(Task.project_id == p.id)
+                conds.append(col(Task.project_id) == p.id)
                 if column is not None:
-                    col = lookup.match_column(lookup.columns_of(s, p.id or 0), column)
-                    conds.append(Task.column_id == col.id)
+                    chosen = lookup.match_column(lookup.columns_of(s, p.id or 0), column)
+                    conds.append(col(Task.column_id) == chosen.id)
             elif column is not None:
-                names = sorted(set(s.scalars(select(BoardColumn.name))))
+                names = sorted(set(s.scalars(select(col(BoardColumn.name)))))
                 name = names[lookup.match_name(names, column, "column")]
-                conds.append(BoardColumn.name == name)
+                conds.append(col(BoardColumn.name) == name)
             if assignee is not None:
                 person, _ = lookup.resolve_person(s, assignee, create=False)
-                conds.append(Task.assignee_id == person.id)
+                conds.append(col(Task.assignee_id) == person.id)
             if not include_closed:
-                conds += [Task.completed.is_(None), Task.archived.is_(False)]  # type: ignore[union-attr, attr-defined]
+                conds += [col(Task.completed).is_(None), col(Task.archived).is_(False)]
             if top_level_only:
-                conds.append(Task.parent_id.is_(None))  # type: ignore[union-attr]
+                conds.append(col(Task.parent_id).is_(None))
             return task_rows(s, *conds)
 
     def revision(self) -> int:
@@ -142,24 +142,30 @@ class TaskService:
     def row(self, key: str) -> TaskRow:
         with self.ctx.store.read() as s:
             task = lookup.task_by_key(s, key)
-            return task_rows(s, Task.id == task.id)[0]
+            return task_rows(s, col(Task.id) == task.id)[0]
 
     def detail(self, key: str) -> TaskDetail:
         with self.ctx.store.read() as s:
             task = lookup.task_by_key(s, key)
-            row = task_rows(s, Task.id == task.id)[0]
-            subtasks = task_rows(s, Task.parent_id == task.id, order=(Task.rank, Task.id))
-            blockers = select(Dependency.blocked_by_id).where(Dependency.task_id == task.id)
-            blocked_by = task_rows(s, Task.id.in_(blockers))  # type: ignore[union-attr]
-            blocking_ids = select(Dependency.task_id).where(Dependency.blocked_by_id == task.id)
-            blocking = task_rows(s, Task.id.in_(blocking_ids))  # type: ignore[union-attr]
+            row = task_rows(s, col(Task.id) == task.id)[0]
+            subtasks = task_rows(
+                s, col(Task.parent_id) == task.id, order=(col(Task.rank), col(Task.id))
+            )
+            blockers = select(col(Dependency.blocked_by_id)).where(
+                col(Dependency.task_id) == task.id
+            )
+            blocked_by = task_rows(s, col(Task.id).in_(blockers))
+            blocking_ids = select(col(Dependency.task_id)).where(
+                col(Dependency.blocked_by_id) == task.id
+            )
+            blocking = task_rows(s, col(Task.id).in_(blocking_ids))
             comments = [
                 CommentView(id=c.id or 0, author=handle, body=c.body, created=c.created)
                 for c, handle in s.execute(
-                    select(Comment, Person.handle)
-                    .outerjoin(Person, Person.id == Comment.author_id)
-                    .where(Comment.task_id == task.id)
-                    .order_by(Comment.created, Comment.id)  # type: ignore[arg-type]
+                    select(Comment, col(Person.handle))
+                    .outerjoin(Person, col(Person.id) == col(Comment.author_id))
+                    .where(col(Comment.task_id) == task.id)
+                    .order_by(col(Comment.created), col(Comment.id))
                 )
             ]
             history = [
@@ -175,7 +181,9 @@ class TaskService:
                     task_key=task.key,
                 )
                 for a in s.scalars(
-                    select(Activity).where(Activity.task_id == task.id).order_by(Activity.id)  # type: ignore[arg-type]
+                    select(Activity)
+                    .where(col(Activity.task_id) == task.id)
+                    .order_by(col(Activity.id))
                 )
             ]
             return TaskDetail(
@@ -201,7 +209,7 @@ class TaskService:
             log = ChangeLog(s, self.ctx.actor)
             task, new_people = self._create(s, log, draft)
             log.flush()
-            row = task_rows(s, Task.id == task.id)[0]
+            row = task_rows(s, col(Task.id) == task.id)[0]
         return Created(task=row, new_people=new_people)
 
     def _create(self, s: Session, log: ChangeLog, draft: TaskDraft) -> tuple[Task, tuple[str, ...]]:
@@ -264,25 +272,25 @@ class TaskService:
         # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
         number = s.execute(
             update(Project)
-            .where(Project.id == project_id)  # type: ignore[arg-type]
-            .values(last_number=Project.last_number + 1)
-            .returning(Project.last_number)
+            .where(col(Project.id) == project_id)
+            .values(last_number=col(Project.last_number) + 1)
+            .returning(col(Project.last_number))
         ).scalar_one()
         return int(number)
 
     @staticmethod
     def _last_rank(s: Session, column_id: int, parent: Task | None) -> str | None:
-        stmt = select(func.max(Task.rank))
+        stmt = select(func.max(col(Task.rank)))
         if parent is not None:
-            stmt = stmt.where(Task.parent_id == parent.id)
+            stmt = stmt.where(col(Task.parent_id) == parent.id)
         else:
-            stmt = stmt.where(Task.column_id == column_id, Task.parent_id.is_(None))  # type: ignore[union-attr]
+            stmt = stmt.where(col(Task.column_id) == column_id, col(Task.parent_id).is_(None))
         return s.scalar(stmt)
 
     @staticmethod
     def _set_tags(s: Session, task_id: int, tags: Iterable[str]) -> tuple[str, ...]:
         ids = lookup.tag_ids(s, tags)
-        s.execute(delete(TaskTag).where(TaskTag.task_id == task_id))  # type: ignore[arg-type]
+        s.execute(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
         if ids:
             s.execute(insert(TaskTag), [{"task_id": task_id, "tag_id": i} for i in ids.values()])
         return tuple(sorted(ids))
@@ -311,9 +319,9 @@ class TaskService:
         last: dict[int, str | None] = {}
         first = s.execute(
             update(Project)
-            .where(Project.id == project.id)  # type: ignore[arg-type]
-            .values(last_number=Project.last_number + len(drafts))
-            .returning(Project.last_number)
+            .where(col(Project.id) == project.id)
+            .values(last_number=col(Project.last_number) + len(drafts))
+            .returning(col(Project.last_number))
         ).scalar_one() - len(drafts)
         now = utcnow()
         rows: list[dict[str, Any]] = []
@@ -373,9 +381,9 @@ class TaskService:
         s.execute(insert(Task), rows)
         ids = dict(
             s.execute(
-                select(Task.key, Task.id).where(
-                    Task.project_id == project.id,
-                    Task.number > first,  # type: ignore[arg-type]
+                select(col(Task.key), col(Task.id)).where(
+                    col(Task.project_id) == project.id,
+                    col(Task.number) > first,
                 )
             ).all()
         )
@@ -402,7 +410,7 @@ class TaskService:
         parents = {
             t.key: t
             for t in s.scalars(
-                select(Task).where(Task.key.in_([k.upper() for k, _ in children]))  # type: ignore[attr-defined]
+                select(Task).where(col(Task.key).in_([k.upper() for k, _ in children]))
             )
         }
         per_project: dict[int, int] = {}
@@ -416,14 +424,14 @@ class TaskService:
             numbers[pid] = (
                 s.execute(
                     update(Project)
-                    .where(Project.id == pid)  # type: ignore[arg-type]
-                    .values(last_number=Project.last_number + count)
-                    .returning(Project.last_number)
+                    .where(col(Project.id) == pid)
+                    .values(last_number=col(Project.last_number) + count)
+                    .returning(col(Project.last_number))
                 ).scalar_one()
                 - count
             )
-        project_keys = dict(s.execute(select(Project.id, Project.key)).all())
-        done_columns = set(s.scalars(select(BoardColumn.id).where(BoardColumn.is_done)))  # type: ignore[call-overload]
+        project_keys = dict(s.execute(select(col(Project.id), col(Project.key))).all())
+        done_columns = set(s.scalars(select(col(BoardColumn.id)).where(col(BoardColumn.is_done))))
         people: dict[str, int] = {}
         now = utcnow()
         rows: list[dict[str, Any]] = []
@@ -469,7 +477,9 @@ class TaskService:
             return []
         s.execute(insert(Task), rows)
         keys = [r["key"] for r in rows]
-        ids = dict(s.execute(select(Task.key, Task.id).where(Task.key.in_(keys))).all())  # type: ignore[attr-defined]
+        ids = dict(
+            s.execute(select(col(Task.key), col(Task.id)).where(col(Task.key).in_(keys))).all()
+        )
         all_tags = lookup.tag_ids(s, {t for ts in tags for t in ts})
         tag_rows = []
         for row, task_tags in zip(rows, tags, strict=True):
@@ -502,7 +512,7 @@ class TaskService:
         except StaleDataError as exc:
             raise ConflictError(key) from exc
         log.flush()
-        return task_rows(s, Task.id == task.id)[0]
+        return task_rows(s, col(Task.id) == task.id)[0]
 
     def edit(self, key: str, expected_version: int | None = None, **changes: Any) -> TaskRow:
         """Change any fields: title, notes, assignee, due, start, priority, tags, key_result,
@@ -516,9 +526,12 @@ class TaskService:
 
     def _apply(self, s: Session, task: Task, log: ChangeLog, changes: dict[str, Any]) -> None:
         assert task.id is not None
-        rec = lambda f, old, new: log.record(  # noqa: E731
-            "update", task_id=task.id, project_id=task.project_id, field=f, old=old, new=new
-        )
+
+        def rec(f: str, old: object, new: object) -> None:
+            log.record(
+                "update", task_id=task.id, project_id=task.project_id, field=f, old=old, new=new
+            )
+
         for name, value in changes.items():
             if name == "title":
                 new = _title(value)
@@ -577,9 +590,9 @@ class TaskService:
         return tuple(
             sorted(
                 s.scalars(
-                    select(Tag.name)
-                    .join(TaskTag, TaskTag.tag_id == Tag.id)
-                    .where(TaskTag.task_id == task_id)  # type: ignore[arg-type]
+                    select(col(Tag.name))
+                    .join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
+                    .where(col(TaskTag.task_id) == task_id)
                 )
             )
         )
@@ -659,21 +672,27 @@ class TaskService:
         old = next(c for c in columns if c.id == task.column_id)
         if target.is_done and task.completed is None:
             self._check_unblocked(s, task)
-        siblings = [
-            r
-            for r in s.execute(
-                select(Task.id, Task.rank)
-                .where(Task.column_id == target.id, Task.parent_id.is_(None), Task.id != task.id)  # type: ignore[union-attr, arg-type]
-                .order_by(Task.rank)
-            ).all()
-        ]
-        if index is None or index >= len(siblings):
-            before = siblings[-1][1] if siblings else None
-            after = None
+        # Only the neighbours of the new place are read, never the whole column.
+        here = (
+            col(Task.column_id) == target.id,
+            col(Task.parent_id).is_(None),
+            col(Task.id) != task.id,
+        )
+        last = select(func.max(col(Task.rank))).where(*here)
+        before: str | None
+        after: str | None
+        if index is None:
+            before, after = s.scalar(last), None
         else:
             index = max(index, 0)
-            before = siblings[index - 1][1] if index > 0 else None
-            after = siblings[index][1]
+            ordered = select(col(Task.rank)).where(*here).order_by(col(Task.rank))
+            pair = list(s.scalars(ordered.offset(max(index - 1, 0)).limit(2)))
+            if index == 0:
+                before, after = None, (pair[0] if pair else None)
+            elif len(pair) == 2:
+                before, after = pair
+            else:  # past the end: append
+                before, after = s.scalar(last), None
         new_rank = rank_between(before, after)
         if target.id != old.id:
             log.record(
@@ -723,12 +742,14 @@ class TaskService:
 
     def _check_unblocked(self, s: Session, task: Task) -> None:
         blockers = s.scalars(
-            select(Task.key)
-            .join(Dependency, Dependency.blocked_by_id == Task.id)
+            select(col(Task.key))
+            .join(Dependency, col(Dependency.blocked_by_id) == col(Task.id))
             .where(
-                Dependency.task_id == task.id, Task.completed.is_(None), Task.archived.is_(False)
-            )  # type: ignore[union-attr, attr-defined]
-            .order_by(Task.key)
+                col(Dependency.task_id) == task.id,
+                col(Task.completed).is_(None),
+                col(Task.archived).is_(False),
+            )
+            .order_by(col(Task.key))
         ).all()
         if blockers:
             raise BlockedError(f"{task.key} is blocked by {', '.join(blockers)}: finish that first")
@@ -737,13 +758,19 @@ class TaskService:
         """Move a card up (-1) or down (+1) within its column; the board's K and J."""
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
-            scope = Task.parent_id == task.parent_id if task.parent_id else Task.parent_id.is_(None)  # type: ignore[union-attr]
+            scope = (
+                col(Task.parent_id) == task.parent_id
+                if task.parent_id
+                else col(Task.parent_id).is_(None)
+            )
             ids = [
                 r[0]
                 for r in s.execute(
-                    select(Task.id)
-                    .where(Task.column_id == task.column_id, scope, Task.archived.is_(False))  # type: ignore[attr-defined]
-                    .order_by(Task.rank, Task.id)
+                    select(col(Task.id))
+                    .where(
+                        col(Task.column_id) == task.column_id, scope, col(Task.archived).is_(False)
+                    )
+                    .order_by(col(Task.rank), col(Task.id))
                 )
             ]
             pos = ids.index(task.id)
@@ -753,7 +780,11 @@ class TaskService:
                     f"{task.key} is already at the {'top' if delta < 0 else 'bottom'}"
                 )
             others = [i for i in ids if i != task.id]
-            ranks = dict(s.execute(select(Task.id, Task.rank).where(Task.id.in_(others))).all())  # type: ignore[union-attr]
+            ranks = dict(
+                s.execute(
+                    select(col(Task.id), col(Task.rank)).where(col(Task.id).in_(others))
+                ).all()
+            )
             before = ranks[others[new_pos - 1]] if new_pos > 0 else None
             after = ranks[others[new_pos]] if new_pos < len(others) else None
             log = ChangeLog(s, self.ctx.actor)
@@ -824,6 +855,55 @@ class TaskService:
             task.archived = archived
             return self._save(s, task, log)
 
+    def move_to_project(
+        self,
+        key: str,
+        project_key: str,
+        column: str | None = None,
+        expected_version: int | None = None,
+    ) -> TaskRow:
+        """Move a top-level task (its subtasks follow) to another project's column (default: the
+        first); each gets a new key there, the old keys are never reused."""
+        with self.ctx.store.write() as s:
+            task = self._load(s, key, expected_version)
+            if task.parent_id is not None:
+                raise ServiceError(f"{task.key} is a subtask: move its parent task instead")
+            target = lookup.project_by_key(s, project_key)
+            if target.id == task.project_id:
+                raise ServiceError(f"{task.key} is already in project {target.key}")
+            if target.archived:
+                raise ServiceError(f"project {target.key} is archived")
+            columns = lookup.columns_of(s, target.id or 0)
+            if not columns:
+                raise ServiceError(f"project {target.key} has no columns")
+            dest = lookup.match_column(columns, column) if column else columns[0]
+            if dest.is_done and task.completed is None:
+                self._check_unblocked(s, task)
+            subtasks = builtins.list(
+                s.scalars(select(Task).where(col(Task.parent_id) == task.id).order_by(col(Task.id)))
+            )
+            log = ChangeLog(s, self.ctx.actor)
+            rank = rank_between(self._last_rank(s, dest.id or 0, None), None)
+            for moved in (task, *subtasks):
+                number = self._next_number(s, target.id or 0)
+                new_key = f"{target.key}-{number}"
+                log.record(
+                    "move_project",
+                    task_id=moved.id,
+                    project_id=target.id,
+                    field="key",
+                    old=moved.key,
+                    new=new_key,
+                )
+                moved.project_id, moved.number, moved.key = target.id or 0, number, new_key
+                moved.column_id = dest.id or 0
+                if moved is task:
+                    moved.rank = rank
+                else:
+                    moved.updated = utcnow()
+            self._sync_done(task, log, dest.is_done)
+            return self._save(s, task, log)
+
     # ---- links and comments -------------------------------------------
 
     def add_dependency(self, key: str, blocked_by: str) -> TaskRow:
@@ -878,7 +958,7 @@ class TaskService:
             if current == goal:
                 return True
             for (nxt,) in s.execute(
-                select(Dependency.blocked_by_id).where(Dependency.task_id == current)
+                select(col(Dependency.blocked_by_id)).where(col(Dependency.task_id) == current)
             ):
                 if nxt not in seen:
                     seen.add(nxt)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.dates import DateParseError, parse_when
 from taskboard.domain.enums import Priority
@@ -139,7 +139,9 @@ class TemplateService:
             parent = lookup.task_by_key(s, task_key)
             anchor = parent.start or parent.created.date()
             subtasks = builtins.list(
-                s.scalars(select(Task).where(Task.parent_id == parent.id).order_by(Task.rank))  # type: ignore[arg-type]
+                s.scalars(
+                    select(Task).where(col(Task.parent_id) == parent.id).order_by(col(Task.rank))
+                )
             )
             if not subtasks:
                 raise ServiceError(f"{parent.key} has no subtasks to make steps of")
@@ -159,14 +161,14 @@ class TemplateService:
             tasks = builtins.list(
                 s.scalars(
                     select(Task)
-                    .join(BoardColumn, BoardColumn.id == Task.column_id)
+                    .join(BoardColumn, col(BoardColumn.id) == col(Task.column_id))
                     .where(
-                        Task.project_id == project.id,
-                        Task.parent_id.is_(None),  # type: ignore[union-attr]
-                        Task.completed.is_(None),  # type: ignore[union-attr]
-                        Task.archived.is_(False),  # type: ignore[attr-defined]
+                        col(Task.project_id) == project.id,
+                        col(Task.parent_id).is_(None),
+                        col(Task.completed).is_(None),
+                        col(Task.archived).is_(False),
                     )
-                    .order_by(BoardColumn.position, Task.rank)  # type: ignore[arg-type]
+                    .order_by(col(BoardColumn.position), col(Task.rank))
                 )
             )
             if not tasks:
@@ -193,7 +195,7 @@ class TemplateService:
     def _save(
         self, s: Session, name: str, description: str, steps: Sequence[StepSpec]
     ) -> TemplateView:
-        if s.scalars(select(Template).where(Template.name == name)).first() is not None:
+        if s.scalars(select(Template).where(col(Template.name) == name)).first() is not None:
             raise ServiceError(f"template '{name}' already exists")
         template = Template(name=name, description=clean_multiline(description))
         s.add(template)
@@ -231,7 +233,9 @@ class TemplateService:
 
     def list(self) -> builtins.list[TemplateView]:
         with self.ctx.store.read() as s:
-            return [self._view(s, t) for t in s.scalars(select(Template).order_by(Template.name))]  # type: ignore[arg-type]
+            return [
+                self._view(s, t) for t in s.scalars(select(Template).order_by(col(Template.name)))
+            ]
 
     def show(self, name: str) -> TemplateView:
         with self.ctx.store.read() as s:
@@ -241,7 +245,7 @@ class TemplateService:
         with self.ctx.store.write() as s:
             template = self._find(s, name)
             view = self._view(s, template)
-            s.execute(delete(TemplateStep).where(TemplateStep.template_id == template.id))  # type: ignore[arg-type]
+            s.execute(delete(TemplateStep).where(col(TemplateStep.template_id) == template.id))
             s.delete(template)
             log = ChangeLog(s, self.ctx.actor)
             log.record("delete", entity="template", entity_id=template.id, old=template.name)
@@ -251,17 +255,17 @@ class TemplateService:
 
     @staticmethod
     def _find(s: Session, name: str) -> Template:
-        templates = builtins.list(s.scalars(select(Template).order_by(Template.name)))  # type: ignore[arg-type]
+        templates = builtins.list(s.scalars(select(Template).order_by(col(Template.name))))
         index = lookup.match_name([t.name for t in templates], clean(name), "template")
         return templates[index]
 
     @staticmethod
     def _view(s: Session, template: Template) -> TemplateView:
         rows = s.execute(
-            select(TemplateStep, Person.handle)
-            .outerjoin(Person, Person.id == TemplateStep.assignee_id)
-            .where(TemplateStep.template_id == template.id)
-            .order_by(TemplateStep.position)  # type: ignore[arg-type]
+            select(TemplateStep, col(Person.handle))
+            .outerjoin(Person, col(Person.id) == col(TemplateStep.assignee_id))
+            .where(col(TemplateStep.template_id) == template.id)
+            .order_by(col(TemplateStep.position))
         ).all()
         return TemplateView(
             id=template.id or 0,
@@ -452,7 +456,7 @@ class TemplateService:
             raise ServiceError(
                 _where(inst.line, f"a project name is at most {MAX_PROJECT_NAME} characters")
             )
-        taken = set(s.scalars(select(Project.key)))
+        taken = set(s.scalars(select(col(Project.key))))
         key = lookup.check_project_key(key) if key else derive_project_key(name, taken)
         if key in taken:
             raise ServiceError(_where(inst.line, f"project {key} already exists"))

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
 from taskboard.services import lookup
@@ -22,8 +22,18 @@ from taskboard.services.activity import ChangeLog, encode
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import ServiceError
 
-UNDOABLE = {"create", "update", "move", "rank", "done", "reopen", "archive", "unarchive", "link",
-            "unlink"}
+UNDOABLE = {
+    "create",
+    "update",
+    "move",
+    "rank",
+    "done",
+    "reopen",
+    "archive",
+    "unarchive",
+    "link",
+    "unlink",
+}
 
 
 def _new_id(prefix: str) -> str:
@@ -54,7 +64,7 @@ class UndoService:
             if undo_change is None:
                 raise ServiceError("nothing to redo")
             original = s.scalars(
-                select(Activity.reverts).where(Activity.change_id == undo_change).limit(1)
+                select(col(Activity.reverts)).where(col(Activity.change_id) == undo_change).limit(1)
             ).first()
             assert original is not None
             rows = self._rows(s, original)
@@ -69,8 +79,10 @@ class UndoService:
     # ---- finding changes -------------------------------------------------------
 
     def _latest(self, s: Session, undo: bool) -> str | None:
-        mine = select(Activity).where(Activity.actor == self.ctx.actor).order_by(
-            Activity.id.desc()  # type: ignore[union-attr]
+        mine = (
+            select(Activity)
+            .where(col(Activity.actor) == self.ctx.actor)
+            .order_by(col(Activity.id).desc())
         )
         for act in s.scalars(mine.limit(200)):
             is_undo = act.change_id.startswith("undo-")
@@ -93,18 +105,18 @@ class UndoService:
     @staticmethod
     def _rows(s: Session, change: str) -> list[Activity]:
         return list(
-            s.scalars(select(Activity).where(Activity.change_id == change).order_by(Activity.id))  # type: ignore[arg-type]
+            s.scalars(
+                select(Activity).where(col(Activity.change_id) == change).order_by(col(Activity.id))
+            )
         )
 
     @staticmethod
     def _mark(s: Session, change: str, undone: bool) -> None:
-        s.execute(
-            update(Activity).where(Activity.change_id == change).values(undone=undone)  # type: ignore[arg-type]
-        )
+        s.execute(update(Activity).where(col(Activity.change_id) == change).values(undone=undone))
 
     @staticmethod
     def _summary(verb: str, rows: list[Activity]) -> str:
-        keys = sorted({r.new if r.action == "create" else "" for r in rows} - {""})
+        keys = sorted({r.new for r in rows if r.action == "create" and r.new})
         fields = sorted({r.field or r.action for r in rows if r.action != "create"})
         what = ", ".join(fields) if fields else "creation"
         task = keys[0] if keys else ""
@@ -124,35 +136,58 @@ class UndoService:
             # Undoing a creation archives the task: keys are never reused, data never lost.
             self._check(task, encode(task.archived), "true" if forward else "false")
             task.archived = not forward
-            log.record("archive" if task.archived else "unarchive", task_id=task.id,
-                       project_id=task.project_id, field="archived", old=not task.archived,
-                       new=task.archived)
+            log.record(
+                "archive" if task.archived else "unarchive",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="archived",
+                old=not task.archived,
+                new=task.archived,
+            )
         elif action in ("link", "unlink"):
             blocker = lookup.task_by_key(s, (row.new or row.old) or "")
             adding = (action == "link") == forward
             if adding:
                 s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
             else:
-                s.execute(delete(Dependency).where(
-                    Dependency.task_id == task.id, Dependency.blocked_by_id == blocker.id  # type: ignore[arg-type]
-                ))
-            log.record("link" if adding else "unlink", task_id=task.id, project_id=task.project_id,
-                       field="blocked_by", old=None if adding else blocker.key,
-                       new=blocker.key if adding else None)
+                s.execute(
+                    delete(Dependency).where(
+                        col(Dependency.task_id) == task.id,
+                        col(Dependency.blocked_by_id) == blocker.id,
+                    )
+                )
+            log.record(
+                "link" if adding else "unlink",
+                task_id=task.id,
+                project_id=task.project_id,
+                field="blocked_by",
+                old=None if adding else blocker.key,
+                new=blocker.key if adding else None,
+            )
         else:
             field = row.field or ""
             current = self._current(s, task, field)
             self._check(task, current, expect)
             self._set(s, task, field, want)
-            log.record(action if forward else self._reverse_action(action), task_id=task.id,
-                       project_id=task.project_id, field=field, old=current, new=want)
+            log.record(
+                action if forward else self._reverse_action(action),
+                task_id=task.id,
+                project_id=task.project_id,
+                field=field,
+                old=current,
+                new=want,
+            )
         task.updated = utcnow()
         s.flush()
 
     @staticmethod
     def _reverse_action(action: str) -> str:
-        return {"done": "reopen", "reopen": "done", "archive": "unarchive",
-                "unarchive": "archive"}.get(action, action)
+        return {
+            "done": "reopen",
+            "reopen": "done",
+            "archive": "unarchive",
+            "unarchive": "archive",
+        }.get(action, action)
 
     @staticmethod
     def _check(task: Task, current: str | None, expected: str | None) -> None:
@@ -179,7 +214,9 @@ class UndoService:
             columns = lookup.columns_of(s, task.project_id)
             task.column_id = lookup.match_column(columns, value or "").id or 0
         elif field == "assignee":
-            task.assignee_id = lookup.resolve_person(s, value, create=False)[0].id if value else None
+            task.assignee_id = (
+                lookup.resolve_person(s, value, create=False)[0].id if value else None
+            )
         elif field == "key_result":
             task.key_result_id = lookup.key_result_by_key(s, value).id if value else None
         elif field == "tags":

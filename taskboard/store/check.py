@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from taskboard.store.migrate import check_revision, current_revision, head_revision
+from taskboard.store.migrate import check_revision, current_revision
+from taskboard.store.revisions import head_revision
 from taskboard.store.store import Store
 
 

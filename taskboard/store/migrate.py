@@ -1,22 +1,15 @@
-"""Migrate-on-open: find the shipped Alembic scripts, back up a SQLite file, upgrade to head.
-
-Revision ids are zero-padded sequence numbers (`0001`, `0002`, …) in a linear
-history, so the head is known from the file names without importing Alembic:
-opening an up-to-date store (every `taskboard add`) costs one small query.
-"""
+"""Migrate-on-open: back up a SQLite file, then upgrade to head under a lock where needed."""
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+from taskboard.store import revisions
 from taskboard.store.backup import backup_sqlite
 from taskboard.store.errors import SchemaTooNewError, StoreError
 from taskboard.store.target import sqlite_path
@@ -26,38 +19,15 @@ if TYPE_CHECKING:
 
     from alembic.config import Config
 
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 # Any fixed 64-bit number: the advisory lock that serialises PostgreSQL migrations.
 _PG_LOCK_KEY = 0x7461736B626F6172
-
-
-@cache
-def migrations_dir() -> Path:
-    """`taskboard/migrations` in an installed wheel, `<repo>/migrations` in a checkout."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "migrations", package.parent / "migrations"):
-        if (candidate / "env.py").is_file():
-            return candidate
-    raise StoreError(
-        "taskboard's migrations are missing from the installation: reinstall taskboard"
-    )
-
-
-@cache
-def known_revisions() -> tuple[str, ...]:
-    names = (p.name for p in (migrations_dir() / "versions").iterdir())
-    return tuple(sorted(m.group(1) for n in names if (m := _REVISION_FILE.match(n))))
-
-
-def head_revision() -> str:
-    return known_revisions()[-1]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("script_location", str(revisions.migrations_dir()))
     if connection is not None:
         config.attributes["connection"] = connection
     return config
@@ -70,10 +40,10 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def check_revision(current: str | None) -> None:
-    if current is not None and current not in known_revisions():
+    if current is not None and current not in revisions.known_revisions():
         raise SchemaTooNewError(
             f"this store was written by a newer taskboard (schema {current}, this program knows "
-            f"up to {head_revision()}): upgrade taskboard to open it"
+            f"up to {revisions.head_revision()}): upgrade taskboard to open it"
         )
 
 
@@ -82,7 +52,7 @@ def migrate(engine: Engine, backup: bool = True) -> str | None:
     with engine.connect() as probe:
         current = current_revision(probe)
     check_revision(current)
-    if current == head_revision():
+    if current == revisions.head_revision():
         return None
     if engine.dialect.name == "postgresql":
         _upgrade_postgresql(engine)
@@ -110,7 +80,7 @@ def _upgrade_sqlite(engine: Engine) -> None:
             with conn.begin():
                 current = current_revision(conn)
                 check_revision(current)
-                if current != head_revision():
+                if current != revisions.head_revision():
                     command.upgrade(alembic_config(conn), "head")
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -126,7 +96,7 @@ def _upgrade_postgresql(engine: Engine) -> None:
         # Someone else may have migrated while we waited for the lock.
         current = current_revision(conn)
         check_revision(current)
-        if current != head_revision():
+        if current != revisions.head_revision():
             command.upgrade(alembic_config(conn), "head")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import URL
-
-from taskboard.store.target import sqlite_path
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 NETWORK_TYPES = (
     "nfs",
@@ -49,12 +49,16 @@ def filesystem_type(path: Path, mounts: str | None = None) -> str | None:
     return best_type
 
 
+def is_network_type(kind: str | None) -> bool:
+    return bool(kind) and (kind in NETWORK_TYPES or str(kind).startswith("nfs"))
+
+
 def network_filesystem(url: URL, mounts: str | None = None) -> str | None:
     """The network file system type the SQLite store lives on, or None."""
+    from taskboard.store.target import sqlite_path
+
     path = sqlite_path(url)
     if path is None:
         return None
     kind = filesystem_type(path, mounts)
-    if kind and (kind in NETWORK_TYPES or kind.startswith("nfs")):
-        return kind
-    return None
+    return kind if is_network_type(kind) else None

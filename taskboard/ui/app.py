@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -18,6 +20,26 @@ from taskboard.ui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from taskboard.services import Services
+    from taskboard.services.snapshot import BoardSnapshot
+
+
+# Screens beyond the board, imported when first opened: name → (module, class, palette help).
+SCREENS = {
+    "meeting": ("taskboard.ui.screens.meeting", "MeetingScreen", "Start a meeting (m)"),
+    "goals": ("taskboard.ui.screens.goals", "GoalsScreen", "Objectives and key results (g)"),
+    "triage": ("taskboard.ui.screens.triage", "TriageScreen", "Triage the inbox (i)"),
+    "templates": (
+        "taskboard.ui.screens.templates",
+        "TemplatesScreen",
+        "List, preview, apply templates",
+    ),
+    "people": ("taskboard.ui.screens.people", "PeopleScreen", "My tasks, anyone's tasks, handover"),
+    "stats": (
+        "taskboard.ui.screens.stats",
+        "StatsScreen",
+        "Flow metrics: lead time, time in column",
+    ),
+}
 
 
 def _no_save(key: str, value: str | None) -> None:
@@ -32,6 +54,8 @@ class UiOptions:
     project: str | None = None
     remember: Callable[[str, str | None], None] = field(default=_no_save)
     today: Callable[[], date] = field(default=date.today)
+    # A screen of SCREENS to open over the board at start, with its constructor's arguments.
+    start_screen: tuple[str, dict[str, Any]] | None = None
 
 
 class TaskboardApp(App[None]):
@@ -42,11 +66,47 @@ class TaskboardApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.force_quit"),
     ]
 
-    def __init__(self, services: Services, options: UiOptions | None = None) -> None:
+    def __init__(
+        self,
+        services: Services | None,
+        options: UiOptions | None = None,
+        *,
+        loader: Callable[[], Services] | None = None,
+        snapshot: BoardSnapshot | None = None,
+    ) -> None:
         super().__init__()
-        self.services = services
+        if services is None and loader is None:
+            raise ValueError("TaskboardApp needs services or a loader")
+        self._services = services
+        self._loader = loader
+        self._services_ready = threading.Event()
+        self._load_error: BaseException | None = None
+        if services is not None:
+            self._services_ready.set()
+        self.snapshot = snapshot
         self.options = options or UiOptions()
         self._theme_ready = False
+
+    @property
+    def services(self) -> Services:
+        """The services; right after start-up this waits for them to finish loading."""
+        if self._services is None:
+            self._services_ready.wait()
+            if self._load_error is not None:
+                raise self._load_error
+        assert self._services is not None
+        return self._services
+
+    def _load_services(self) -> None:
+        """Runs in a thread after the first paint: imports SQLModel, opens the store."""
+        assert self._loader is not None
+        try:
+            self._services = self._loader()
+        except BaseException as exc:  # shown by the main thread, which re-raises on use
+            self._load_error = exc
+            self.call_from_thread(self.exit, message=f"error: {exc}")
+        finally:
+            self._services_ready.set()
 
     def today(self) -> date:
         return self.options.today()
@@ -55,7 +115,19 @@ class TaskboardApp(App[None]):
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
         self._theme_ready = True
-        self.push_screen(BoardScreen(self.start_project()))
+        if self.snapshot is not None:
+            self.push_screen(BoardScreen(self.snapshot.project.key, snapshot=self.snapshot))
+            self.snapshot = None
+        else:
+            self.push_screen(BoardScreen(self.start_project()))
+        if self._loader is not None and self._services is None:
+            self.call_after_refresh(
+                lambda: self.run_worker(self._load_services, thread=True, name="load-services")
+            )
+        if self.options.start_screen is not None:
+            name, kwargs = self.options.start_screen
+            module, cls, _ = SCREENS[name]
+            self.push_screen(getattr(importlib.import_module(module), cls)(**kwargs))
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_ready:
@@ -93,19 +165,41 @@ class TaskboardApp(App[None]):
 
         self.push_screen(ChoiceModal("Switch project", options, current), chosen)
 
+    def open_screen(self, name: str, project: str | None) -> None:
+        """Push one of SCREENS; each takes the current project key."""
+        import importlib
+
+        module, cls, _ = SCREENS[name]
+        screen = getattr(importlib.import_module(module), cls)(project)
+        self.push_screen(screen)
+
+    def current_project(self) -> str | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, BoardScreen):
+                return screen.project_key
+        return None
+
     def action_help(self) -> None:
         """Every key of the screen you are on."""
         self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Switch project", "Open another project's board",
-                            self.action_switch_project)
+        yield SystemCommand(
+            "Switch project", "Open another project's board", self.action_switch_project
+        )
+        for name, (_, _, help_text) in SCREENS.items():
+            yield SystemCommand(
+                name.capitalize(),
+                help_text,
+                lambda name=name: self.open_screen(name, self.current_project()),
+            )
         for project in self.services.projects.list():
             key = project.key
             yield SystemCommand(
-                f"Board: {key} {clean(project.name)}", f"Open the {key} board ({project.open_tasks} open)",
-                lambda key=key: self.open_board(key),  # type: ignore[misc]
+                f"Board: {key} {clean(project.name)}",
+                f"Open the {key} board ({project.open_tasks} open)",
+                lambda key=key: self.open_board(key),
                 discover=False,
             )
         # Every action of the current screen, by its footer/help description.
@@ -115,8 +209,9 @@ class TaskboardApp(App[None]):
             action = binding.action
             doc = _action_doc(screen, action)
             yield SystemCommand(
-                f"{binding.description} ({binding.key.split(',')[0]})", doc or binding.description,
-                lambda action=action: self.run_action(action, screen),  # type: ignore[misc]
+                f"{binding.description} ({binding.key.split(',')[0]})",
+                doc or binding.description,
+                lambda action=action: self.run_action(action, screen),
             )
 
 
@@ -127,6 +222,16 @@ def _action_doc(screen: Screen[object], action: str) -> str:
     return doc[0] if doc else ""
 
 
-def make_app(services: Services, options: UiOptions | None = None) -> TaskboardApp:
-    """The one factory the CLI and the tests use."""
-    return TaskboardApp(services, options)
+def make_app(
+    services: Services | None,
+    options: UiOptions | None = None,
+    *,
+    loader: Callable[[], Services] | None = None,
+    snapshot: BoardSnapshot | None = None,
+) -> TaskboardApp:
+    """The one factory the CLI and the tests use.
+
+    With `loader` and `snapshot` instead of `services`, the board paints from the
+    snapshot at once and the services load in a thread behind it.
+    """
+    return TaskboardApp(services, options, loader=loader, snapshot=snapshot)

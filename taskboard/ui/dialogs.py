@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +22,7 @@ Preview = Callable[[str], tuple[str, bool]]  # text → (preview line, is it an 
 class TokenSuggester(Suggester):
     """Completes the word under the cursor: `@` handles, `#` tags, `>` columns, `+` projects."""
 
-    def __init__(self, sources: dict[str, Sequence[str]]) -> None:
+    def __init__(self, sources: Mapping[str, Sequence[str]]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.sources = sources
 
@@ -55,7 +55,7 @@ class PromptModal(ModalScreen[str | None]):
         value: str = "",
         *,
         placeholder: str = "",
-        suggest: dict[str, Sequence[str]] | None = None,
+        suggest: Mapping[str, Sequence[str]] | None = None,
         preview: Preview | None = None,
         hint: str = "",
     ) -> None:
@@ -138,6 +138,8 @@ class ChoiceModal(ModalScreen[str | None]):
     def on_key(self, event: object) -> None:
         key = getattr(event, "character", None)
         if key and key.isdigit() and 1 <= int(key) <= min(9, len(self.options)):
+            # Stop the digit here: bubbling on, it would reach the screen below's bindings.
+            getattr(event, "stop")()  # noqa: B009
             self.dismiss(self.options[int(key) - 1][0])
 
     @on(OptionList.OptionSelected)

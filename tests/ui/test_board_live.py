@@ -89,8 +89,9 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
     assert "[/ @x" in titles
 
 
-async def test_edit_conflict_in_detail_shows_fresh_values(app: TaskboardApp, tmp_path: Path,
-                                                          demo_services: Services) -> None:
+async def test_edit_conflict_in_detail_shows_fresh_values(
+    app: TaskboardApp, tmp_path: Path, demo_services: Services
+) -> None:
     other = Services.open(open_store(str(demo_services.ctx.store.url.database)), "other")
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.pause()

@@ -29,5 +29,6 @@ def test_help(app: TaskboardApp, snap_compare: Any) -> None:
 
 
 def test_filter(app: TaskboardApp, snap_compare: Any) -> None:
-    assert snap_compare(app, terminal_size=(120, 40), press=["slash", *"#special", "tab"],
-                        run_before=settle)
+    assert snap_compare(
+        app, terminal_size=(120, 40), press=["slash", *"#special", "tab"], run_before=settle
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from taskboard.domain.capture import scan_tokens
@@ -20,12 +22,17 @@ from taskboard.domain.enums import Priority
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
+from taskboard.services.snapshot import BoardSnapshot
 from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.widgets.column import ColumnView
 
 if TYPE_CHECKING:
     from taskboard.ui.app import TaskboardApp
+
+
+def _order(row: TaskRow) -> tuple[str, int]:
+    return (row.rank, row.id)
 
 
 def capture_preview(line: str, today: date, default_column: str) -> tuple[str, bool]:
@@ -74,10 +81,20 @@ class BoardScreen(Screen[None]):
         Binding("k,up", "focus_card(-1)", "Up", show=False, id="board.up"),
         Binding("home", "focus_card(-100000)", "Top", show=False, id="board.top"),
         Binding("end", "focus_card(100000)", "Bottom", show=False, id="board.bottom"),
-        Binding("H,shift+left", "move_card(-1)", "Move ←", id="board.move_left",
-                tooltip="Move the card to the previous column"),
-        Binding("L,shift+right", "move_card(1)", "Move →", id="board.move_right",
-                tooltip="Move the card to the next column"),
+        Binding(
+            "H,shift+left",
+            "move_card(-1)",
+            "Move ←",
+            id="board.move_left",
+            tooltip="Move the card to the previous column",
+        ),
+        Binding(
+            "L,shift+right",
+            "move_card(1)",
+            "Move →",
+            id="board.move_right",
+            tooltip="Move the card to the next column",
+        ),
         Binding("K,shift+up", "reorder(-1)", "Up", show=False, id="board.reorder_up"),
         Binding("J,shift+down", "reorder(1)", "Down", show=False, id="board.reorder_down"),
         Binding("n", "new_card", "New", id="board.new", tooltip="New card from a capture line"),
@@ -94,14 +111,33 @@ class BoardScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="board.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="board.redo"),
         Binding("P", "switch_project", "Projects", id="board.projects"),
+        Binding(
+            "m",
+            "open('meeting')",
+            "Meeting",
+            id="board.meeting",
+            tooltip="Start a meeting for this project",
+        ),
+        Binding(
+            "g", "open('goals')", "Goals", id="board.goals", tooltip="Objectives and key results"
+        ),
+        Binding(
+            "i",
+            "open('triage')",
+            "Inbox",
+            id="board.triage",
+            tooltip="Work through the inbox one task at a time",
+        ),
         Binding("question_mark", "help", "Help", id="board.help"),
     ]
 
-    def __init__(self, project: str) -> None:
+    def __init__(self, project: str, snapshot: BoardSnapshot | None = None) -> None:
         super().__init__()
         self.project_key = project
+        self.snapshot = snapshot
         self.project: ProjectView | None = None
-        self.rows: list[TaskRow] = []
+        self.by_column: list[list[TaskRow]] = []
+        self.column_index: dict[int, int] = {}
         self.shown: list[list[TaskRow]] = []
         self.task_filter = TaskFilter()
         self.col = 0
@@ -121,8 +157,11 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
-        yield Input(placeholder="filter: words @who #tag !prio due:overdue|today|week  (esc clears)",
-                    id="filter-input", disabled=True)
+        yield Input(
+            placeholder="filter: words @who #tag !prio due:overdue|today|week  (esc clears)",
+            id="filter-input",
+            disabled=True,
+        )
         yield HorizontalScroll(id="columns", can_focus=False)
         yield Footer()
 
@@ -135,25 +174,44 @@ class BoardScreen(Screen[None]):
 
     def reload(self, keep: str | None = None, first: bool = False) -> None:
         """Read the board again and keep the cursor on `keep` (or the current card)."""
-        services = self.tb.services
         if keep is None and not first:
             current = self.current_card()
             keep = current.key if current else None
-        self.revision = services.tasks.revision()
-        project = services.projects.get(self.project_key)
-        rows = [
-            r for r in services.tasks.list(project=project.key, include_closed=True,
-                                           top_level_only=True)
-            if not r.archived
-        ]
+        if first and self.snapshot is not None:
+            # Painted from the stdlib snapshot while the services still load.
+            project, rows = self.snapshot.project, list(self.snapshot.rows)
+            self.revision = self.snapshot.revision
+            self.snapshot = None
+        else:
+            services = self.tb.services
+            self.revision = services.tasks.revision()
+            project = services.projects.get(self.project_key)
+            rows = [
+                r
+                for r in services.tasks.list(
+                    project=project.key, include_closed=True, top_level_only=True
+                )
+                if not r.archived
+            ]
         rebuild = self.project is None or [c.id for c in self.project.columns] != [
             c.id for c in project.columns
         ]
         self.project = project
-        self.rows = rows
+        self.column_index = {c.id: i for i, c in enumerate(project.columns)}
+        self.by_column = [[] for _ in project.columns]
+        for row in rows:
+            if row.column_id in self.column_index:
+                self.by_column[self.column_index[row.column_id]].append(row)
+        for cards in self.by_column:
+            cards.sort(key=_order)
         if rebuild:
             self._build_columns()
         self._apply_filter(keep)
+
+    @property
+    def rows(self) -> list[TaskRow]:
+        """Every card on the board (not only the filtered ones)."""
+        return [r for cards in self.by_column for r in cards]
 
     def _build_columns(self) -> None:
         assert self.project is not None
@@ -170,54 +228,79 @@ class BoardScreen(Screen[None]):
         )
         self.col = min(self.col, max(len(self.project.columns) - 1, 0))
 
-    def _apply_filter(self, keep: str | None) -> None:
-        assert self.project is not None
+    def _filtered(self, index: int) -> list[TaskRow]:
+        cards = self.by_column[index]
+        if self.task_filter.empty:
+            return cards
         today = self.tb.today()
-        by_column: dict[int, list[TaskRow]] = {c.id: [] for c in self.project.columns}
-        totals: dict[int, int] = {c.id: 0 for c in self.project.columns}
-        for row in self.rows:
-            if row.column_id not in by_column:
-                continue
-            totals[row.column_id] += 1
-            if self.task_filter.empty or self.task_filter.matches(row, today):
-                by_column[row.column_id].append(row)
-        self.shown = [by_column[c.id] for c in self.project.columns]
+        return [r for r in cards if self.task_filter.matches(r, today)]
+
+    def _apply_filter(self, keep: str | None, columns: list[int] | None = None) -> None:
+        """Recompute what the columns show (all, or just `columns`) and repaint them."""
+        indexes = range(len(self.by_column)) if columns is None else columns
+        if len(self.shown) != len(self.by_column):
+            self.shown = [[] for _ in self.by_column]
+            indexes = range(len(self.by_column))
+        for i in indexes:
+            self.shown[i] = self._filtered(i)
         if keep is not None:
-            for ci, cards in enumerate(self.shown):
-                for i, card in enumerate(cards):
+            for ci in indexes if columns is not None else range(len(self.shown)):
+                for i, card in enumerate(self.shown[ci]):
                     if card.key == keep:
                         self.col, self.cursors[ci] = ci, i
-        self._paint_board(totals)
+                        break
+        self._paint_board(list(indexes))
 
-    def _paint_board(self, totals: dict[int, int]) -> None:
+    def _patch(self, row: TaskRow) -> None:
+        """Put one changed card where it belongs without re-reading the board."""
+        touched = []
+        for i, cards in enumerate(self.by_column):
+            for j, card in enumerate(cards):
+                if card.key == row.key:
+                    del cards[j]
+                    touched.append(i)
+                    break
+            if touched:
+                break
+        target = self.column_index.get(row.column_id)
+        if target is not None and not row.archived:
+            cards = self.by_column[target]
+            cards.insert(bisect.bisect_left(cards, _order(row), key=_order), row)
+            if target not in touched:
+                touched.append(target)
+        self._apply_filter(row.key, touched)
+
+    def _paint_board(self, columns: list[int]) -> None:
         assert self.project is not None
         today = self.tb.today()
         title = f"{self.project.key}  {self.project.name}"
-        shown = sum(len(v) for v in self.shown)
         if not self.task_filter.empty:
-            title += f"   filter: {shown}/{len(self.rows)} cards"
-        self.query_one("#board-title", Static).update(Content(clean(title)))
-        for i, column in enumerate(self.project.columns):
+            shown = sum(len(v) for v in self.shown)
+            total = sum(len(v) for v in self.by_column)
+            title += f"   filter: {shown}/{total} cards"
+        # Fixed-height lines: no re-layout (and no whole-screen repaint) on every key.
+        self.query_one("#board-title", Static).update(Content(clean(title)), layout=False)
+        for i in columns:
+            column = self.project.columns[i]
             cards = self.shown[i]
-            count = str(len(cards)) if self.task_filter.empty else f"{len(cards)}/{totals[column.id]}"
+            total = len(self.by_column[i])
+            count = str(len(cards)) if self.task_filter.empty else f"{len(cards)}/{total}"
             header = f"{column.name}  {count}"
             over = False
             if column.wip_limit:
-                open_cards = totals[column.id]
-                header = f"{column.name}  {open_cards}/{column.wip_limit}"
+                header = f"{column.name}  {total}/{column.wip_limit}"
                 if not self.task_filter.empty:
                     header += f"  ({len(cards)} shown)"
-                over = open_cards > column.wip_limit
+                over = total > column.wip_limit
             if column.is_done:
                 header += "  ✓"
             head = self.headers[i]
-            head.update(Content(clean(header)))
+            head.update(Content(clean(header)), layout=False)
             head.set_class(over, "over-limit")
             cursor = self.cursors.get(i, 0)
             cursor = min(cursor, len(cards) - 1) if cards else 0
             self.cursors[i] = cursor
-            view = self.views[i]
-            view.show(cards, cursor if cards else None, i == self.col, today)
+            self.views[i].show(cards, cursor if cards else None, i == self.col, today)
         self._focus_current(scroll=True)
 
     def _focus_current(self, scroll: bool = False) -> None:
@@ -228,9 +311,9 @@ class BoardScreen(Screen[None]):
             view.set_cursor(cursor, i == self.col)
         if scroll and self.views:
             box = self.views[self.col].parent
-            if box is not None and box.is_mounted:
+            if isinstance(box, Widget) and box.is_mounted:
                 self.query_one("#columns", HorizontalScroll).scroll_to_widget(
-                    box, animate=False, immediate=True  # type: ignore[arg-type]
+                    box, animate=False, immediate=True
                 )
 
     def current_card(self) -> TaskRow | None:
@@ -272,14 +355,26 @@ class BoardScreen(Screen[None]):
 
     # ---- changing ---------------------------------------------------------------------------
 
-    def _change(self, action: Callable[[], TaskRow | None], keep: str | None = None) -> None:
-        """Run one service call, then show the stored result; errors become notifications."""
+    def _change(self, action: Callable[[], TaskRow | None], full: bool = False) -> None:
+        """Run one service call, then show the stored result; errors become notifications.
+
+        A change to one card patches that card in place (a 10,000-card board repaints
+        in milliseconds); done/reopen can unblock other cards, so it reloads the board.
+        """
         try:
             row = action()
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
             return
-        self.reload(keep=row.key if row is not None else keep)
+        if row is None:
+            self.reload()
+            return
+        old = next((r for r in self.rows if r.key == row.key), None)
+        if full or row.project != self.project_key or (old is not None and old.done != row.done):
+            self.reload(keep=row.key)
+            return
+        self.revision = self.tb.services.tasks.revision()
+        self._patch(row)
 
     def _with_card(self) -> TaskRow | None:
         card = self.current_card()
@@ -303,7 +398,9 @@ class BoardScreen(Screen[None]):
         """Mark the card done, or open again."""
         card = self._with_card()
         if card is not None:
-            self._change(lambda: self.tb.services.tasks.toggle_done(card.key, card.version))
+            self._change(
+                lambda: self.tb.services.tasks.toggle_done(card.key, card.version), full=True
+            )
 
     def action_archive(self) -> None:
         """Archive the card (u brings it back)."""
@@ -338,8 +435,12 @@ class BoardScreen(Screen[None]):
     def _suggest(self) -> dict[str, list[str]]:
         services = self.tb.services
         tags = sorted({t for r in self.rows for t in r.tags})
-        return {"@": services.people.handles(), "#": tags, ">": self._columns(),
-                "+": [p.key for p in services.projects.list()]}
+        return {
+            "@": services.people.handles(),
+            "#": tags,
+            ">": self._columns(),
+            "+": [p.key for p in services.projects.list()],
+        }
 
     def action_new_card(self) -> None:
         """New card from a capture line: title @who ^when #tag !prio >column ~KR."""
@@ -355,9 +456,12 @@ class BoardScreen(Screen[None]):
             self._change(lambda: self.tb.services.tasks.capture(full, self.project_key).task)
 
         self.app.push_screen(
-            PromptModal(f"New card in {self.project.key}", placeholder="Papers to agent @jonas ^fri #papers !high",
-                        suggest=self._suggest(),
-                        preview=lambda text: capture_preview(text, today, column)),
+            PromptModal(
+                f"New card in {self.project.key}",
+                placeholder="Papers to agent @jonas ^fri #papers !high",
+                suggest=self._suggest(),
+                preview=lambda text: capture_preview(text, today, column),
+            ),
             create,
         )
 
@@ -369,7 +473,9 @@ class BoardScreen(Screen[None]):
 
         def save(value: str | None) -> None:
             if value is not None and value.strip() and value != card.title:
-                self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, title=value))
+                self._change(
+                    lambda: self.tb.services.tasks.edit(card.key, card.version, title=value)
+                )
 
         self.app.push_screen(PromptModal(f"Title of {card.key}", card.title), save)
 
@@ -387,8 +493,12 @@ class BoardScreen(Screen[None]):
             self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, assignee=who))
 
         self.app.push_screen(
-            PromptModal(f"Assign {card.key}", card.assignee or "", suggest={"": handles},
-                        hint="a handle or its unique prefix; a new handle adds the person; empty: nobody"),
+            PromptModal(
+                f"Assign {card.key}",
+                card.assignee or "",
+                suggest={"": handles},
+                hint="a handle or its unique prefix; a new handle adds the person; empty: nobody",
+            ),
             save,
         )
 
@@ -424,7 +534,9 @@ class BoardScreen(Screen[None]):
 
         def save(value: str | None) -> None:
             if value is not None and value != card.priority:
-                self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, priority=value))
+                self._change(
+                    lambda: self.tb.services.tasks.edit(card.key, card.version, priority=value)
+                )
 
         options = [(p.value, p.value) for p in Priority]
         self.app.push_screen(ChoiceModal(f"Priority of {card.key}", options, card.priority), save)
@@ -443,8 +555,9 @@ class BoardScreen(Screen[None]):
             self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, tags=new))
 
         self.app.push_screen(
-            PromptModal(f"Tags of {card.key}", " ".join(f"#{t}" for t in card.tags),
-                        suggest={"#": tags}),
+            PromptModal(
+                f"Tags of {card.key}", " ".join(f"#{t}" for t in card.tags), suggest={"#": tags}
+            ),
             save,
         )
 
@@ -505,7 +618,7 @@ class BoardScreen(Screen[None]):
             return action in ("clear_filter", "help")
         return True
 
-    # ---- other screens ------------------------------------------------------------------------------
+    # ---- other screens ----------------------------------------------------------------
 
     def action_switch_project(self) -> None:
         """Switch to another project's board."""
@@ -514,3 +627,7 @@ class BoardScreen(Screen[None]):
     def action_help(self) -> None:
         """Show every key."""
         self.tb.action_help()
+
+    def action_open(self, name: str) -> None:
+        """Open another screen: meeting, goals, triage, templates, people or stats."""
+        self.tb.open_screen(name, self.project_key)

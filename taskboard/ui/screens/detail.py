@@ -35,8 +35,13 @@ class TaskDetailScreen(Screen[None]):
         Binding("escape", "back", "Back", id="detail.back", tooltip="Save notes and go back"),
         Binding("ctrl+s", "save_notes", "Save notes", id="detail.save"),
         Binding("ctrl+d", "toggle_done", "Done", id="detail.done", tooltip="Toggle done"),
-        Binding("ctrl+t", "toggle_subtask", "Tick subtask", id="detail.tick",
-                tooltip="Tick the highlighted subtask"),
+        Binding(
+            "ctrl+t",
+            "toggle_subtask",
+            "Tick subtask",
+            id="detail.tick",
+            tooltip="Tick the highlighted subtask",
+        ),
         Binding("ctrl+up", "move_subtask(-1)", "Subtask up", show=False, id="detail.sub_up"),
         Binding("ctrl+down", "move_subtask(1)", "Subtask down", show=False, id="detail.sub_down"),
     ]
@@ -63,15 +68,19 @@ class TaskDetailScreen(Screen[None]):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label("Assignee")
-                    yield Input(id="f-assignee", placeholder="@handle",
-                                suggester=TokenSuggester({"": handles}))
+                    yield Input(
+                        id="f-assignee",
+                        placeholder="@handle",
+                        suggester=TokenSuggester({"": handles}),
+                    )
                 with Vertical():
                     yield Label("Due")
                     yield Input(id="f-due", placeholder="fri, +3d, 1.12., 2026-12-01")
                 with Vertical():
                     yield Label("Priority")
-                    yield Select([(p.value, p.value) for p in Priority], id="f-priority",
-                                 allow_blank=False)
+                    yield Select(
+                        [(p.value, p.value) for p in Priority], id="f-priority", allow_blank=False
+                    )
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label("Tags")
@@ -112,7 +121,9 @@ class TaskDetailScreen(Screen[None]):
         t = detail.task
         today = self.tb.today()
         self.query_one("#detail-key", Static).update(
-            Content(f"{t.key}  ·  {t.project}  ·  {t.column}" + ("  ·  archived" if t.archived else ""))
+            Content(
+                f"{t.key}  ·  {t.project}  ·  {t.column}" + ("  ·  archived" if t.archived else "")
+            )
         )
         values = {
             "title": t.title,
@@ -147,15 +158,21 @@ class TaskDetailScreen(Screen[None]):
         )
         if highlighted is not None and detail.subtasks:
             subtasks.highlighted = min(highlighted, len(detail.subtasks) - 1)
-        deps = [f"blocked by {b.key}  {clean(b.title)}" + ("  ✓" if b.done else "")
-                for b in detail.blocked_by]
+        deps = [
+            f"blocked by {b.key}  {clean(b.title)}" + ("  ✓" if b.done else "")
+            for b in detail.blocked_by
+        ]
         deps += [f"blocking   {b.key}  {clean(b.title)}" for b in detail.blocking]
         self.query_one("#deps", Static).update(Content("\n".join(deps) or "none"))
-        comments = [f"{c.created:%Y-%m-%d %H:%M}  @{c.author or '?'}\n  {clean(c.body)}"
-                    for c in detail.comments]
+        comments = [
+            f"{c.created:%Y-%m-%d %H:%M}  @{c.author or '?'}\n  {clean(c.body)}"
+            for c in detail.comments
+        ]
         self.query_one("#comments", Static).update(Content("\n".join(comments) or "none yet"))
-        history = [f"{a.at:%Y-%m-%d %H:%M}  @{clean(a.actor)}  {clean(a.describe())}"
-                   for a in reversed(detail.history)]
+        history = [
+            f"{a.at:%Y-%m-%d %H:%M}  @{clean(a.actor)}  {clean(a.describe())}"
+            for a in reversed(detail.history)
+        ]
         self.query_one("#history", Static).update(Content("\n".join(history)))
 
     def poll_changes(self) -> None:
@@ -168,8 +185,11 @@ class TaskDetailScreen(Screen[None]):
         except ServiceError:
             return
         if fresh.version != old_version and self._dirty():
-            self.notify(f"{self.key} was changed elsewhere: showing the fresh values",
-                        severity="warning", markup=False)
+            self.notify(
+                f"{self.key} was changed elsewhere: showing the fresh values",
+                severity="warning",
+                markup=False,
+            )
         self.load()
 
     def _dirty(self) -> bool:
@@ -298,7 +318,9 @@ class TaskDetailScreen(Screen[None]):
     @on(Input.Submitted, "#new-subtask")
     def add_subtask(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self._run(lambda: self.tb.services.tasks.add_subtask(self.key, event.value), event.input)
+            self._run(
+                lambda: self.tb.services.tasks.add_subtask(self.key, event.value), event.input
+            )
 
     @on(Input.Submitted, "#new-dep")
     def change_dependency(self, event: Input.Submitted) -> None:

@@ -6,14 +6,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.keys import format_key
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 
 def key_label(keys: str) -> str:
-    names = {"question_mark": "?", "space": "space", "enter": "enter", "escape": "esc",
-             "slash": "/", "ctrl+r": "ctrl+r"}
-    return " ".join(names.get(k, k) for k in keys.split(","))
+    """`question_mark,left_square_bracket` → `? [`."""
+    names = {"space": "space", "enter": "enter", "escape": "esc"}
+    return " ".join(names.get(k, format_key(k)) for k in keys.split(","))
 
 
 def describe(screen: Screen[object], binding: Binding) -> str:

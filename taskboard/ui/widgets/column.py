@@ -133,13 +133,15 @@ class ColumnView(ScrollView, can_focus=False):
         self.refresh()
 
     def set_cursor(self, cursor: int | None, active: bool) -> None:
+        changed = (cursor, active) != (self.cursor, self.active)
         self.cursor = cursor
         self.active = active
         if cursor is not None and active:
             self.scroll_to_region(
                 Region(0, cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
             )
-        self.refresh()
+        if changed:
+            self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

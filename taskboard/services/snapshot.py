@@ -1,0 +1,153 @@
+"""A read-only snapshot of one board straight from a SQLite file, with the stdlib only.
+
+The board paints from this before SQLAlchemy and SQLModel are even imported
+(they cost half a second); the full services load right after the first paint.
+It returns the same read models as `TaskService.list`, which a test checks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from taskboard.services.views import ColumnView, ProjectView, TaskRow
+
+
+@dataclass(frozen=True)
+class BoardSnapshot:
+    project: ProjectView
+    rows: tuple[TaskRow, ...]
+    projects: tuple[str, ...]
+    revision: int
+
+
+def _dt(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+ROWS = """
+SELECT t.id, t.key, t.title, p.key, t.column_id, c.name, t.rank, pe.handle, t.due, t.priority,
+       t.completed, t.archived, t.created, t.updated, t.version, par.key, kr.key, t.notes
+FROM task t
+JOIN project p ON p.id = t.project_id
+JOIN board_column c ON c.id = t.column_id
+LEFT JOIN person pe ON pe.id = t.assignee_id
+LEFT JOIN task par ON par.id = t.parent_id
+LEFT JOIN key_result kr ON kr.id = t.key_result_id
+WHERE t.project_id = ? AND t.parent_id IS NULL AND t.archived = 0
+ORDER BY c.position, t.rank, t.id
+"""
+TAGS = """
+SELECT tt.task_id, tag.name FROM task_tag tt JOIN tag ON tag.id = tt.tag_id
+JOIN task t ON t.id = tt.task_id WHERE t.project_id = ? ORDER BY tag.name
+"""
+SUBTASKS = """
+SELECT parent_id, count(completed), count(*) FROM task
+WHERE project_id = ? AND parent_id IS NOT NULL AND archived = 0 GROUP BY parent_id
+"""
+BLOCKERS = """
+SELECT d.task_id, b.key FROM dependency d
+JOIN task b ON b.id = d.blocked_by_id AND b.completed IS NULL AND b.archived = 0
+JOIN task t ON t.id = d.task_id WHERE t.project_id = ? ORDER BY b.key
+"""
+
+
+def read_board(path: Path, wanted: str | None, head: str) -> BoardSnapshot | None:
+    """The board of `wanted` (or the first project other than INBOX), or None when the
+    file is missing, not at schema `head`, or anything is unexpected: then the caller
+    takes the ordinary path, which also migrates and reports problems properly."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        return _read(conn, wanted, head)
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection, wanted: str | None, head: str) -> BoardSnapshot | None:
+    version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    if version is None or version[0] != head:
+        return None
+    projects = conn.execute(
+        "SELECT id, key, name, description, archived FROM project WHERE archived = 0 ORDER BY key"
+    ).fetchall()
+    keys = tuple(p[1] for p in projects)
+    pick = wanted.upper() if wanted and wanted.upper() in keys else None
+    if pick is None:
+        others = [k for k in keys if k != "INBOX"]
+        pick = others[0] if others else "INBOX"
+    pid, key, name, description, archived = next(p for p in projects if p[1] == pick)
+    columns = tuple(
+        ColumnView(id=c[0], name=c[1], position=c[2], wip_limit=c[3], is_done=bool(c[4]))
+        for c in conn.execute(
+            "SELECT id, name, position, wip_limit, is_done FROM board_column "
+            "WHERE project_id = ? ORDER BY position",
+            (pid,),
+        )
+    )
+    tags: dict[int, list[str]] = defaultdict(list)
+    for task_id, tag in conn.execute(TAGS, (pid,)):
+        tags[task_id].append(tag)
+    subtasks = {p: (done, total) for p, done, total in conn.execute(SUBTASKS, (pid,))}
+    blockers: dict[int, list[str]] = defaultdict(list)
+    for task_id, blocker in conn.execute(BLOCKERS, (pid,)):
+        blockers[task_id].append(blocker)
+    rows = []
+    open_count = 0
+    for r in conn.execute(ROWS, (pid,)):
+        done_total = subtasks.get(r[0], (0, 0))
+        if r[10] is None:
+            open_count += 1
+        rows.append(
+            TaskRow(
+                id=r[0],
+                key=r[1],
+                title=r[2],
+                project=r[3],
+                column_id=r[4],
+                column=r[5],
+                rank=r[6],
+                assignee=r[7],
+                due=_date(r[8]),
+                priority=r[9],
+                tags=tuple(tags.get(r[0], ())),
+                done=r[10] is not None,
+                archived=bool(r[11]),
+                created=_dt(r[12]) or datetime.now(UTC),
+                updated=_dt(r[13]) or datetime.now(UTC),
+                completed=_dt(r[10]),
+                version=r[14],
+                parent=r[15],
+                key_result=r[16],
+                subtasks_done=done_total[0],
+                subtasks_total=done_total[1],
+                blocked_by=tuple(blockers.get(r[0], ())),
+                notes=r[17],
+            )
+        )
+    revision = conn.execute("SELECT max(id) FROM activity").fetchone()[0] or 0
+    project = ProjectView(
+        id=pid,
+        key=key,
+        name=name,
+        description=description,
+        archived=bool(archived),
+        columns=columns,
+        open_tasks=open_count,
+    )
+    return BoardSnapshot(project=project, rows=tuple(rows), projects=keys, revision=int(revision))

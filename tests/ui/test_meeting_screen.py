@@ -1,0 +1,292 @@
+"""The meeting screen driven by keys: a whole meeting typed, then the stored state and minutes."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Markdown, OptionList, Static
+
+from taskboard.exchange.minutes import render_minutes
+from taskboard.services import Services
+from taskboard.ui.app import TaskboardApp, UiOptions, make_app
+from taskboard.ui.screens.board import BoardScreen
+from taskboard.ui.screens.meeting import MeetingScreen, MinutesScreen
+
+TODAY = date(2026, 11, 23)
+
+
+def keys(text: str) -> list[str]:
+    """Pilot key names that type `text`."""
+    names = {" ": "space"}
+    return [names.get(c, c) for c in text]
+
+
+def meeting_screen(app: TaskboardApp) -> MeetingScreen:
+    assert isinstance(app.screen, MeetingScreen)
+    return app.screen
+
+
+def preview(app: TaskboardApp) -> Static:
+    return app.screen.query_one("#capture-preview", Static)
+
+
+def capture_line(app: TaskboardApp) -> Input:
+    return app.screen.query_one("#capture", Input)
+
+
+def minutes_text(app: TaskboardApp) -> list[str]:
+    minutes = app.screen.query_one("#minutes", OptionList)
+    return [str(minutes.get_option_at_index(i).prompt) for i in range(minutes.option_count)]
+
+
+async def type_line(pilot: Any, text: str, enter: bool = True) -> None:
+    await pilot.press(*keys(text))
+    if enter:
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_whole_meeting_typed_is_stored(
+    app: TaskboardApp, demo_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    kr_before = demo_services.okr.key_result("O2-KR1").current
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        screen = meeting_screen(app)
+        assert screen.focused is capture_line(app)
+        meeting_id = screen.meeting_id
+        assert meeting_id is not None
+        stored = demo_services.meetings.get(meeting_id)
+        assert stored.project == "DEL" and stored.ended is None
+        assert [a.task_key for a in stored.agenda] == ["DEL-6"]
+
+        # A task with every token: the preview resolves each before Enter.
+        line = "Call agent @jon ^fri #papers !high +DEL >regis ~O2-KR1 every:weekly"
+        await type_line(pilot, line, enter=False)
+        shown = str(preview(app).render())
+        for part in (
+            "@jonas",
+            "due Fri 2026-11-27",
+            "#papers",
+            "!high",
+            "DEL › Registration",
+            "~O2-KR1 Cars delivered",
+            "repeats FREQ=WEEKLY",
+        ):
+            assert part in shown
+        assert not preview(app).has_class("error")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert capture_line(app).value == ""
+
+        await type_line(pilot, "d: Saturdays too")
+        await type_line(pilot, "n: Munich slow")
+        await type_line(pilot, "? Plates who")
+        await type_line(pilot, "kr O2-KR1 = 87000 conf 0.7 ok", enter=False)
+        assert "86500 → 87000 cars, confidence 0.7" in str(preview(app).render())
+        await pilot.press("enter")
+        await type_line(pilot, "a: Plates backlog")
+
+        # A bad token is marked before Enter, and Enter keeps the line.
+        await type_line(pilot, "Fix ^notadate", enter=False)
+        assert preview(app).has_class("error")
+        assert "bad date '^notadate'" in str(preview(app).render())
+        error = app.theme_variables["error"].lower()
+        marked = [
+            seg.text
+            for seg in preview(app).render_line(0)
+            if seg.style and seg.style.color and seg.style.color.name == error
+        ]
+        assert marked == ["^notadate", "bad date '^notadate'"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert capture_line(app).value == "Fix ^notadate"
+        await pilot.press("ctrl+u")
+        await type_line(pilot, "Ask +NOPE", enter=False)
+        assert preview(app).has_class("error") and "unknown project" in str(preview(app).render())
+        await pilot.press("ctrl+u")
+
+        # A task typed by mistake: ctrl+z removes it with its task; up brings the line back.
+        await type_line(pilot, "Typo @mia")
+        typo = demo_services.meetings.get(meeting_id).items[-1].task_key
+        assert typo is not None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert typo not in {r.key for r in demo_services.tasks.list(include_closed=True)}
+        await pilot.press("up")
+        assert capture_line(app).value == "Typo @mia"
+        await pilot.press("ctrl+u")
+
+        # Two topics: the #agenda task, then the typed one; the first is marked discussed.
+        await pilot.press("tab")
+        await pilot.press("tab")
+        await pilot.pause()
+        agenda = str(app.screen.query_one("#agenda", Static).render())
+        assert "✓ Car 4712: registration triggered, plates ordered (DEL-6)" in agenda
+        assert "▶ Plates backlog  ⏱ 00:00" in agenda
+
+        # The note becomes a task afterwards.
+        await pilot.press("ctrl+up", "ctrl+up", "ctrl+up", "ctrl+t")
+        await pilot.pause()
+
+        meeting = demo_services.meetings.get(meeting_id)
+        assert [(i.kind, i.text) for i in meeting.items] == [
+            ("task", "Call agent"),
+            ("decision", "Saturdays too"),
+            ("note", "Munich slow"),
+            ("question", "Plates who"),
+            ("checkin", "kr O2-KR1 = 87000 conf 0.7 ok"),
+            ("agenda", "Plates backlog"),
+        ]
+        task_key = meeting.items[0].task_key
+        assert task_key is not None
+        task = demo_services.tasks.row(task_key)
+        assert (task.assignee, task.due, task.tags, task.priority) == (
+            "jonas",
+            TODAY.replace(day=27),
+            ("papers",),
+            "high",
+        )
+        assert (task.project, task.column, task.key_result) == ("DEL", "Registration", "O2-KR1")
+        assert demo_services.tasks.detail(task_key).recurrence == "FREQ=WEEKLY"
+        note_task = meeting.items[2].task_key
+        assert note_task is not None
+        assert demo_services.tasks.row(note_task).title == "Munich slow"
+        kr = demo_services.okr.key_result("O2-KR1")
+        assert (kr_before, kr.current, kr.confidence) == (86500, 87000, 0.7)
+        assert [a.title for a in meeting.agenda if a.discussed] == [
+            "Car 4712: registration triggered, plates ordered"
+        ]
+        assert meeting.current_topic is not None
+        assert meeting.current_topic.title == "Plates backlog"
+
+        rows = minutes_text(app)
+        assert rows[0].startswith("task") and task_key in rows[0]
+        assert rows[2].startswith("note") and note_task in rows[2]
+        assert rows[4].startswith("check-in  O2-KR1")
+        assert rows[5].startswith("topic")
+
+        # End: stored, the minutes shown, exported to the default file, escape to the board.
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert demo_services.meetings.get(meeting_id).ended is not None
+        expected = render_minutes(demo_services.meetings.minutes_data(meeting_id))
+        export = app.screen.query_one("#prompt-input", Input)
+        assert export.value == "minutes-2026-11-23.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "minutes-2026-11-23.md").read_text(encoding="utf-8") == expected
+        assert isinstance(app.screen, MinutesScreen)
+        shown_md = app.screen.query_one("#minutes-markdown", Markdown).source
+        assert shown_md == expected and "| " + task_key + " | Call agent | @jonas" in shown_md
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_attendees_are_added_and_removed(app: TaskboardApp, demo_services: Services) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        meeting_id = meeting_screen(app).meeting_id
+        assert meeting_id is not None
+        await pilot.press("ctrl+a")
+        await type_line(pilot, "+jonas +lena")
+        assert demo_services.meetings.get(meeting_id).attendees == ("jonas", "lena")
+        await pilot.press("ctrl+a")
+        await type_line(pilot, "-jo")  # completes to -jonas
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert demo_services.meetings.get(meeting_id).attendees == ("lena",)
+        header = str(app.screen.query_one("#meeting-header", Static).render())
+        assert "@lena" in header and "@jonas" not in header
+
+
+async def test_escape_leaves_the_meeting_running(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        meeting_id = meeting_screen(app).meeting_id
+        assert meeting_id is not None
+        await type_line(pilot, "n: left early")
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        meeting = demo_services.meetings.get(meeting_id)
+        assert meeting.ended is None and [i.text for i in meeting.items] == ["left early"]
+
+
+async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> None:
+    meeting = demo_services.meetings.start("Weekly", "DEL", ["mia"])
+    options = UiOptions(
+        project="DEL",
+        today=lambda: TODAY,
+        start_screen=("meeting", {"project": "DEL", "meeting_id": meeting.id}),
+    )
+    app = make_app(demo_services, options)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert meeting_screen(app).meeting_id == meeting.id
+        header = str(app.screen.query_one("#meeting-header", Static).render())
+        assert "Weekly" in header and "@mia" in header
+        await type_line(pilot, "d: ship it")
+    assert [i.text for i in demo_services.meetings.get(meeting.id).items] == ["ship it"]
+    assert len(demo_services.meetings.list()) == 1
+
+
+def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskboard.commands import meeting as meeting_cmd
+    from taskboard.store import open_store
+
+    db = str(tmp_path / "cli.db")
+    store = open_store(db)
+    Services.open(store, "tester").projects.create("DEL", "Deliveries")
+    store.close()
+    opened: list[UiOptions] = []
+    monkeypatch.setattr(TaskboardApp, "run", lambda self: opened.append(self.options))
+    tty = type("Tty", (), {"isatty": staticmethod(lambda: True)})()
+    monkeypatch.setattr(sys, "stdin", tty)
+    monkeypatch.setattr(sys, "stdout", tty)
+    meeting_cmd.run_meeting_screen(db, "DEL", "Weekly", "carl, anna")
+
+    store = open_store(db)
+    meetings = Services.open(store, "tester").meetings
+    stored = meetings.last("DEL")
+    store.close()
+    assert (stored.title, stored.attendees, stored.ended) == ("Weekly", ("anna", "carl"), None)
+    assert [o.start_screen for o in opened] == [
+        ("meeting", {"project": "DEL", "meeting_id": stored.id})
+    ]
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_snapshot_mid_meeting(app: TaskboardApp, snap_compare: Any) -> None:
+    press = [
+        "m",
+        *keys("Call the agent @jonas ^fri #papers"),
+        "enter",
+        *keys("d: Saturdays too"),
+        "enter",
+        *keys("kr O2-KR1 = 87000 conf 0.7"),
+        "enter",
+        "tab",
+        *keys("Order plates @lena ^+2d >regis"),
+    ]
+    assert snap_compare(app, terminal_size=(120, 40), press=press, run_before=settle)

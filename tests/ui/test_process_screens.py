@@ -1,0 +1,368 @@
+"""Triage, templates, people and stats screens driven by keys; each test asserts stored state."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from taskboard.services import ServiceError, Services
+from taskboard.services.tasks import TaskDraft
+from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.people import PeopleScreen
+from taskboard.ui.screens.stats import StatsScreen
+from taskboard.ui.screens.templates import TemplatesScreen
+from taskboard.ui.screens.triage import TriageScreen, needs_triage
+
+TODAY = date(2026, 11, 23)
+
+
+async def open_screen(app: TaskboardApp, pilot: Any, name: str) -> None:
+    await pilot.pause()
+    app.open_screen(name, "DEL")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def text(app: TaskboardApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def answer(app: TaskboardApp, pilot: Any, value: str) -> None:
+    """Replace what a prompt holds and press enter."""
+    app.screen.query_one(Input).value = value
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def messages(app: TaskboardApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+# ---- triage -------------------------------------------------------------------------------------
+
+
+async def test_triage_keys_store_and_advance(app: TaskboardApp, demo_services: Services) -> None:
+    queue = [r for r in demo_services.tasks.list() if needs_triage(r)]
+    assert len(queue) == 7
+    before = demo_services.tasks.row("DEL-45")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "triage")
+        assert isinstance(app.screen, TriageScreen)
+        assert "7 of 7 remaining" in text(app, "#triage-count")
+        assert "Ask the registration agent" in text(app, "#triage-title")
+
+        await pilot.press("a", *"jon", "tab", "enter")  # tab takes the completion
+        await pilot.pause()
+        assert demo_services.tasks.row("INBOX-1").assignee == "jonas"
+        assert "6 of 7 remaining" in text(app, "#triage-count")
+        assert "Press photos" in text(app, "#triage-title")
+
+        await pilot.press("d")
+        await answer(app, pilot, "fri")
+        assert demo_services.tasks.row("INBOX-2").due == date(2026, 11, 27)
+
+        await pilot.press("2")
+        assert demo_services.tasks.row("INBOX-3").priority == "high"
+
+        old_tags = demo_services.tasks.row("DEL-13").tags
+        await pilot.press("t", "space", *"#courier", "enter")
+        await pilot.pause()
+        assert set(demo_services.tasks.row("DEL-13").tags) == {*old_tags, "courier"}
+
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-14").key_result == "O1-KR2"
+
+        assert "DEL-45" in text(app, "#triage-key")  # the digit chose the KR, nothing more
+        await pilot.press("s")
+        assert demo_services.tasks.row("DEL-45") == before
+        assert "DEL-51" in text(app, "#triage-key")
+
+        await pilot.press("x")
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-51").archived, messages(app)
+        assert "All 7 seen for now" in text(app, "#triage-empty")
+
+        await pilot.press("r")  # what still needs triage: every task but the archived one
+        assert "6 of 6 remaining" in text(app, "#triage-count")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TriageScreen)
+
+
+async def test_triage_due_prompt_previews_and_refuses_a_bad_date(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "triage")
+        await pilot.press("d", *"+3d")
+        await pilot.pause()
+        assert "Thu 26 Nov 2026" in text(app, "#prompt-preview")
+        app.screen.query_one(Input).value = "someday"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "someday" in text(app, "#prompt-preview")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert demo_services.tasks.row("INBOX-1").due is None
+        assert "7 of 7 remaining" in text(app, "#triage-count")
+
+
+async def test_triage_moves_to_another_project_with_a_new_key(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    del_numbers = [
+        int(r.key.split("-")[1])
+        for r in demo_services.tasks.list(project="DEL", include_closed=True)
+    ]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "triage")
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("1")  # DEL, the first project
+        await pilot.pause()
+        await pilot.press("2")  # its second column
+        await pilot.pause()
+        assert "6 of 7 remaining" in text(app, "#triage-count")
+    moved = [
+        r
+        for r in demo_services.tasks.list(project="DEL")
+        if r.title.startswith("Ask the registration agent")
+    ]
+    assert len(moved) == 1
+    row = moved[0]
+    assert row.column == "Papers & payment"
+    assert int(row.key.split("-")[1]) > max(del_numbers)
+    with pytest.raises(ServiceError):
+        demo_services.tasks.row("INBOX-1")
+    history = demo_services.tasks.detail(row.key).history
+    assert any(
+        a.action == "move_project" and a.old == "INBOX-1" and a.new == row.key for a in history
+    )
+    assert any(row.key in m for m in messages(app))
+
+
+async def test_triage_says_inbox_zero(app: TaskboardApp, demo_services: Services) -> None:
+    for row in demo_services.tasks.list():
+        if needs_triage(row) and row.parent is None:
+            demo_services.tasks.archive(row.key)
+    for row in demo_services.tasks.list():
+        if needs_triage(row):
+            demo_services.tasks.edit(row.key, assignee="mia", due=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "triage")
+        assert "Inbox zero: nothing to triage" in text(app, "#triage-empty")
+        await pilot.press("a", "x", "1")
+        assert app.screen.query_one("#triage-empty").display
+    assert not [r for r in demo_services.tasks.list() if needs_triage(r)]
+
+
+def test_move_to_project_takes_subtasks_and_never_reuses_keys(services: Services) -> None:
+    services.projects.create("OPS", "Operations")
+    parent = services.tasks.create(TaskDraft(title="Parent", project="INBOX")).task
+    child = services.tasks.add_subtask(parent.key, "Child").task
+    services.tasks.create(TaskDraft(title="Ops one", project="OPS"))
+    moved = services.tasks.move_to_project(parent.key, "OPS", "doing")
+    assert (moved.key, moved.project, moved.column) == ("OPS-2", "OPS", "Doing")
+    sub = services.tasks.detail(moved.key).subtasks
+    assert [(s.key, s.project, s.title) for s in sub] == [("OPS-3", "OPS", "Child")]
+    with pytest.raises(ServiceError, match="subtask"):
+        services.tasks.move_to_project("OPS-3", "INBOX")
+    with pytest.raises(ServiceError, match="already in project OPS"):
+        services.tasks.move_to_project("OPS-2", "OPS")
+    back = services.tasks.move_to_project("OPS-2", "INBOX")
+    assert back.key not in (parent.key, child.key)  # keys never reused
+    assert services.tasks.row(back.key).title == "Parent"
+
+
+# ---- templates ----------------------------------------------------------------------------------
+
+
+async def test_templates_preview_and_apply_as_task(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    anchor = date(2026, 12, 1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "templates")
+        assert isinstance(app.screen, TemplatesScreen)
+        await pilot.press("down", "down")  # Onboarding, Service point opening, Vehicle handover
+        preview = text(app, "#template-preview")
+        assert "Vehicle handover" in preview
+        assert "+14d" in preview and (TODAY + timedelta(days=14)).isoformat() in preview
+        await pilot.press("d")
+        await answer(app, pilot, anchor.isoformat())
+        preview = text(app, "#template-preview")
+        assert (anchor + timedelta(days=14)).isoformat() in preview
+        assert "@jonas" in preview and "Papers & payment" in preview and "#papers" in preview
+
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(app, pilot, "Handover WAG-4711")
+        assert "Tue 01 Dec 2026" in text(app, "#prompt-preview")  # the anchor chosen above
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")  # as one task
+        await pilot.pause()
+    parents = [
+        r
+        for r in demo_services.tasks.list(project="DEL", top_level_only=True)
+        if r.title == "Handover WAG-4711"
+    ]
+    assert len(parents) == 1
+    detail = demo_services.tasks.detail(parents[0].key)
+    steps = [(s.title, s.due, s.assignee) for s in detail.subtasks]
+    offsets = [2, 4, 6, 9, 14]
+    assert [d for _, d, _ in steps] == [anchor + timedelta(days=n) for n in offsets]
+    assert [a for _, _, a in steps] == ["jonas", "tarek", "jonas", "mia", "mia"]
+    assert detail.start == anchor
+    assert any(parents[0].key in m for m in messages(app))
+
+
+async def test_templates_apply_as_project(app: TaskboardApp, demo_services: Services) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "templates")
+        await pilot.press("down", "a")
+        await pilot.pause()
+        await answer(app, pilot, "Service point Leipzig")
+        await answer(app, pilot, "2026-12-07")
+        await pilot.press("2")  # a new project
+        await pilot.pause()
+    project = demo_services.projects.get("SPL")
+    assert [c.name for c in project.columns][:2] == ["Planned", "Contracting"]
+    rows = demo_services.tasks.list(project="SPL")
+    assert {(r.title, r.due, r.column) for r in rows} >= {
+        ("Site visit", date(2026, 12, 7), "Planned"),
+        ("Opening", date(2027, 2, 1), "Training"),
+    }
+    assert any("project SPL" in m for m in messages(app))
+
+
+# ---- people -------------------------------------------------------------------------------------
+
+
+async def test_people_groups_and_switching_person(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    jonas = demo_services.people_views.agenda("jonas", TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "people")
+        assert isinstance(app.screen, PeopleScreen)
+        assert "My tasks  @tester" in text(app, "#people-title")
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("2")  # emil, jonas, …
+        await pilot.pause()
+        assert "Tasks of  @jonas" in text(app, "#people-title")
+        for i, (name, rows) in enumerate(jonas.groups):
+            assert f"{name.capitalize()}  {len(rows)}" in text(app, f"#group-head-{i}")
+            body = text(app, f"#group-{i}")
+            assert all(r.key in body for r in rows)
+        assert sum(len(rows) for _, rows in jonas.groups) > 0
+        await pilot.press("M")
+        assert "My tasks" in text(app, "#people-title")
+
+
+async def test_people_handover_moves_tasks_and_shows_the_note(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    before = [r.key for _, rows in demo_services.people_views.agenda("jonas").groups for r in rows]
+    assert before
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "people")
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        await answer(app, pilot, "lena")
+        await answer(app, pilot, "")
+        await answer(app, pilot, "")
+        note = app.screen.query_one("#handover-note", TextArea).text
+        assert note.startswith("# Handover from @jonas to @lena")
+        assert all(key in note for key in before)
+        assert f"{len(before)} tasks handed over to @lena" in messages(app)
+        assert "Tasks of  @jonas" in text(app, "#people-title")
+        assert "0 open" in text(app, "#people-title")
+        await pilot.press("escape")  # closes the note first
+        assert isinstance(app.screen, PeopleScreen)
+    for key in before:
+        detail = demo_services.tasks.detail(key)
+        assert detail.task.assignee == "lena"
+        assert detail.comments[-1].body == "Handed over from @jonas to @lena"
+
+
+async def test_people_handover_within_an_absence_window(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    rows = [r for _, group in demo_services.people_views.agenda("jonas").groups for r in group]
+    window = [r.key for r in rows if r.due is not None and TODAY <= r.due <= date(2026, 11, 30)]
+    rest = [r.key for r in rows if r.key not in window]
+    assert window and rest
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "people")
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        await answer(app, pilot, "mia")
+        await answer(app, pilot, "today")
+        await answer(app, pilot, "2026-11-30")
+        note = app.screen.query_one("#handover-note", TextArea).text
+        assert "Absence: 2026-11-23..2026-11-30" in note
+    assert all(demo_services.tasks.row(k).assignee == "mia" for k in window)
+    assert all(demo_services.tasks.row(k).assignee == "jonas" for k in rest)
+
+
+# ---- stats --------------------------------------------------------------------------------------
+
+
+async def test_stats_shows_the_handover_flow(app: TaskboardApp, demo_services: Services) -> None:
+    flow = demo_services.stats.flow("DEL", TODAY - timedelta(days=90), TODAY)[0]
+    assert flow.lead_time.median_days is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "stats")
+        assert isinstance(app.screen, StatsScreen)
+        assert "DEL  Vehicle handovers" in text(app, "#stats-title")
+        lead = text(app, "#lead-time")
+        assert f"median {flow.lead_time.median_days:.1f} d" in lead
+        assert f"85% {flow.lead_time.p85_days:.1f} d" in lead
+        table = text(app, "#column-table")
+        for name, summary in flow.columns:
+            assert name in table
+            assert f"{summary.median_days:.1f} d" in table
+        assert "Waits longest in: Handover booked" in text(app, "#bottleneck")
+        done = sum(n for _, n in flow.throughput)
+        assert f"{done} done in {len(flow.throughput)} weeks" in text(app, "#throughput-total")
+        assert all(a.key in text(app, "#aging") for a in flow.wip)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("1")  # the last 30 days
+        await pilot.pause()
+        assert "2026-10-24 … 2026-11-23" in text(app, "#stats-title")
+
+
+# ---- snapshots ----------------------------------------------------------------------------------
+
+
+def opener(name: str) -> Any:
+    async def run_before(pilot: Any) -> None:
+        await open_screen(pilot.app, pilot, name)
+        if name == "people":  # someone with tasks in every group
+            await pilot.press("p")
+            await pilot.pause()
+            await pilot.press("2")
+            await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("name", ["triage", "templates", "people", "stats"])
+def test_snapshot(app: TaskboardApp, snap_compare: Any, name: str) -> None:
+    assert snap_compare(app, terminal_size=(120, 40), run_before=opener(name))
