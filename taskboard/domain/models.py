@@ -76,7 +76,7 @@ class Project(SQLModel, table=True):
 
 
 class BoardColumn(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "board_column"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "board_column"
     __table_args__ = (UniqueConstraint("project_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -133,7 +133,7 @@ class Tag(SQLModel, table=True):
 
 
 class TaskTag(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "task_tag"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "task_tag"
 
     task_id: int = Field(foreign_key="task.id", ondelete="CASCADE", primary_key=True)
     tag_id: int = Field(foreign_key="tag.id", ondelete="CASCADE", primary_key=True, index=True)
@@ -183,7 +183,7 @@ class Objective(SQLModel, table=True):
 
 
 class KeyResult(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "key_result"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "key_result"
     __table_args__ = (UniqueConstraint("objective_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -203,7 +203,7 @@ class KeyResult(SQLModel, table=True):
 
 
 class CheckIn(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "check_in"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "check_in"
 
     id: int | None = Field(default=None, primary_key=True)
     key_result_id: int = Field(foreign_key="key_result.id", ondelete="CASCADE", index=True)
@@ -226,14 +226,14 @@ class Meeting(SQLModel, table=True):
 
 
 class MeetingAttendee(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "meeting_attendee"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "meeting_attendee"
 
     meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", primary_key=True)
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
 
 
 class AgendaItem(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "agenda_item"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "agenda_item"
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
@@ -245,7 +245,7 @@ class AgendaItem(SQLModel, table=True):
 
 
 class MeetingItem(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "meeting_item"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "meeting_item"
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
@@ -267,7 +267,7 @@ class Template(SQLModel, table=True):
 
 
 class TemplateStep(SQLModel, table=True):
-    __tablename__: ClassVar[str] = "template_step"  # type: ignore[misc]
+    __tablename__: ClassVar[str] = "template_step"
 
     id: int | None = Field(default=None, primary_key=True)
     template_id: int = Field(foreign_key="template.id", ondelete="CASCADE", index=True)

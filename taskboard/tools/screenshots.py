@@ -32,6 +32,8 @@ SHOTS: dict[str, tuple[list[str], tuple[int, int]]] = {
     "goals": (["g"], (140, 42)),
     "meeting": (["m", *"Book the photographer @sofia ^fri #press !high"], (140, 42)),
     "triage": (["i"], (120, 40)),
+    "templates": (["ctrl+p", *"Templates", "enter"], (140, 42)),
+    "stats": (["ctrl+p", *"Stats", "enter"], (140, 42)),
 }
 
 

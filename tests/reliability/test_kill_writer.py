@@ -120,6 +120,6 @@ def test_kill_9_while_capturing_loses_no_committed_task(tmp_path: Path, figures:
     reopened.close()
     figures.append(
         f"kill -9: {KILLS} kills in {elapsed:.1f} s, {len(committed)} tasks confirmed, "
-        f"{len(stored)} stored ({len(stored) - 1 - len(committed)} committed but not yet reported, 1 warm-up), "
-        "0 lost, integrity ok"
+        f"{len(stored)} stored ({len(stored) - 1 - len(committed)} committed but not yet "
+        "reported, 1 warm-up), 0 lost, integrity ok"
     )

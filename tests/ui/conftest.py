@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,11 +25,25 @@ def frozen() -> Iterator[time_machine.Coordinates]:
         yield traveller
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace, built once per run; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with time_machine.travel(NOW, tick=False):
+        store = open_store(str(path))
+        load_demo(Services.open(store, "tester"), TODAY)
+        store.close()
+    return path
+
+
 @pytest.fixture
-def demo_services(tmp_path: Path, frozen: time_machine.Coordinates) -> Iterator[Services]:
-    store = open_store(str(tmp_path / "ui.db"))
+def demo_services(
+    tmp_path: Path, demo_template: Path, frozen: time_machine.Coordinates
+) -> Iterator[Services]:
+    target = tmp_path / "ui.db"
+    shutil.copyfile(demo_template, target)
+    store = open_store(str(target))
     services = Services.open(store, "tester")
-    load_demo(services, TODAY)
     yield services
     store.close()
 

@@ -107,3 +107,48 @@ async def test_edit_conflict_in_detail_shows_fresh_values(
         assert demo_services.tasks.row("DEL-1").title == "Changed by someone else"
         assert app.screen.query_one("#f-title", Input).value == "Changed by someone else"
         assert any("changed by someone else" in n.message for n in app._notifications)
+
+
+def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
+    from taskboard.services.snapshot import read_board
+    from taskboard.store.revisions import head_revision
+
+    path = Path(str(demo_services.ctx.store.url.database))
+    snapshot = read_board(path, "DEL", head_revision())
+    assert snapshot is not None
+    expected = [
+        r
+        for r in demo_services.tasks.list(project="DEL", include_closed=True, top_level_only=True)
+        if not r.archived
+    ]
+    assert list(snapshot.rows) == expected
+    assert snapshot.project == demo_services.projects.get("DEL")
+    assert snapshot.revision == demo_services.tasks.revision()
+    assert read_board(path, "DEL", "9999") is None  # a schema it does not know: slow path
+    assert read_board(path.with_name("missing.db"), "DEL", head_revision()) is None
+
+
+async def test_board_paints_from_snapshot_and_loads_services_behind(
+    demo_services: Services,
+) -> None:
+    from taskboard.services.snapshot import read_board
+    from taskboard.store.revisions import head_revision
+
+    path = Path(str(demo_services.ctx.store.url.database))
+    snapshot = read_board(path, "DEL", head_revision())
+    loads = []
+
+    def loader() -> Services:
+        loads.append(1)
+        return Services.open(open_store(str(path)), "tester")
+
+    app = make_app(
+        None, UiOptions(project="DEL", today=lambda: TODAY), loader=loader, snapshot=snapshot
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "DEL-1" in visible_text(app)
+        await pilot.press("L")
+        await pilot.pause()
+        assert loads == [1]
+    assert demo_services.tasks.row("DEL-1").column == "Papers & payment"

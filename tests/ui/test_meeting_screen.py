@@ -199,7 +199,11 @@ async def test_attendees_are_added_and_removed(app: TaskboardApp, demo_services:
         meeting_id = meeting_screen(app).meeting_id
         assert meeting_id is not None
         await pilot.press("ctrl+a")
-        await type_line(pilot, "+jonas +lena")
+        await type_line(pilot, "+jonas +le", enter=False)
+        shown = str(app.screen.query_one("#prompt-preview", Static).render())
+        assert shown == "adds @jonas, adds @lena"
+        await pilot.press("enter")
+        await pilot.pause()
         assert demo_services.meetings.get(meeting_id).attendees == ("jonas", "lena")
         await pilot.press("ctrl+a")
         await type_line(pilot, "-jo")  # completes to -jonas

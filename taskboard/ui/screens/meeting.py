@@ -86,9 +86,7 @@ def _resolve_handle(typed: str, handles: tuple[str, ...]) -> tuple[str, str | No
     return f"@{typed} (new person)", None
 
 
-def _task_preview(
-    line: str, parsed: MeetingLine, today: date, known: Known
-) -> tuple[Content, bool]:
+def _task_preview(line: str, parsed: MeetingLine, known: Known) -> tuple[Content, bool]:
     cap = parsed.capture
     assert cap is not None
     tokens = {t.kind: t for t in cap.tokens}
@@ -163,7 +161,7 @@ def meeting_preview(line: str, today: date, known: Known) -> tuple[Content, bool
         spans = [(e.start, e.end) for e in errors if e.token] if parsed_as_task(line) else []
         return _marked(line, spans or [(exc.start, exc.end)], exc.message), True
     if parsed.kind == "task":
-        return _task_preview(line, parsed, today, known)
+        return _task_preview(line, parsed, known)
     if parsed.kind == "checkin":
         return _checkin_preview(line, parsed, known)
     return Content(

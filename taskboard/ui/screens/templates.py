@@ -78,7 +78,7 @@ class TemplatesScreen(Screen[None]):
         super().__init__()
         self.project_key = project
         self.templates: list[TemplateView] = []
-        self.anchor: date | None = None
+        self.anchor_date: date | None = None
 
     @property
     def tb(self) -> TaskboardApp:
@@ -96,7 +96,7 @@ class TemplatesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.anchor = self.tb.today()
+        self.anchor_date = self.tb.today()
         self.load()
         self.query_one("#template-list", OptionList).focus()
 
@@ -123,7 +123,7 @@ class TemplatesScreen(Screen[None]):
         template = self.current()
         text = "No templates yet: save one with `taskboard template`."
         if template is not None:
-            text = preview_text(template, self.anchor or self.tb.today())
+            text = preview_text(template, self.anchor_date or self.tb.today())
         self.query_one("#template-preview", Static).update(Content(text))
 
     @on(OptionList.OptionHighlighted, "#template-list")
@@ -149,10 +149,10 @@ class TemplatesScreen(Screen[None]):
 
         def chosen(value: str | None) -> None:
             if value and value.strip():
-                self.anchor = parse_when(value.strip().lstrip("^"), today)
+                self.anchor_date = parse_when(value.strip().lstrip("^"), today)
                 self.show_preview()
 
-        self.app.push_screen(self._date_prompt("Anchor date", self.anchor or today), chosen)
+        self.app.push_screen(self._date_prompt("Anchor date", self.anchor_date or today), chosen)
 
     def action_apply(self) -> None:
         """Apply the template: a name, an anchor date, then as one task or a new project."""
@@ -166,7 +166,9 @@ class TemplatesScreen(Screen[None]):
         def named(name: str | None) -> None:
             if name and name.strip():
                 self.app.push_screen(
-                    self._date_prompt(f"Anchor date of “{name.strip()}”", self.anchor or today),
+                    self._date_prompt(
+                        f"Anchor date of “{name.strip()}”", self.anchor_date or today
+                    ),
                     lambda anchor: anchored(name.strip(), anchor),
                 )
 

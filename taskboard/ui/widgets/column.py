@@ -203,7 +203,7 @@ class ColumnView(ScrollView, can_focus=False):
             if card.done:
                 segs.append(Segment(" ✓", st.done))
             if card.blocked_by:
-                segs.append(Segment(f" ⛔{card.blocked_by[0]}", st.blocked))
+                segs.append(Segment(f" ⊘{card.blocked_by[0]}", st.blocked))
             if card.subtasks_total:
                 segs.append(Segment(f" ☑{card.subtasks_done}/{card.subtasks_total}", st.meta))
             if card.key_result:
