@@ -45,26 +45,44 @@ def build(target: str, tasks: int) -> None:
     services.ctx.store.close()
 
 
-async def move_times(target: str, presses: int) -> list[float]:
+async def move_times(target: str, presses: int) -> tuple[list[float], list[float], list[float]]:
+    """(key → committed and repainted, inside the app), and Pilot's round trips for L and j.
+
+    Pilot's press+pause has a fixed cost of its own (it waits for the app to go idle);
+    the `j` round trip, which touches no data, shows that floor.
+    """
     services = Services.open(open_store(target), "bench")
     app = make_app(services, UiOptions(project="BIG"))
-    times: list[float] = []
+    inside: list[float] = []
+    pilot_l: list[float] = []
+    pilot_j: list[float] = []
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         for i in range(presses):
-            key = "L" if i % 2 == 0 else "H"
+            delta = 1 if i % 2 == 0 else -1
             card = screen.current_card()
             assert card is not None
+            painted: list[float] = []
             started = time.perf_counter()
-            await pilot.press(key)
-            await pilot.pause()  # the repaint
-            times.append(time.perf_counter() - started)
+            screen.action_move_card(delta)  # what the L/H binding runs
+            app.call_after_refresh(lambda done=painted: done.append(time.perf_counter()))
+            await pilot.pause()
+            inside.append((painted[0] if painted else time.perf_counter()) - started)
             stored = services.tasks.row(card.key).column
-            assert stored == COLUMNS[1 if key == "L" else 0], stored
+            assert stored == COLUMNS[1 if delta == 1 else 0], stored
+        for i in range(presses):
+            started = time.perf_counter()
+            await pilot.press("L" if i % 2 == 0 else "H")
+            await pilot.pause()
+            pilot_l.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            await pilot.press("j" if i % 2 == 0 else "k")
+            await pilot.pause()
+            pilot_j.append(time.perf_counter() - started)
     services.ctx.store.close()
-    return times
+    return inside, pilot_l, pilot_j
 
 
 def main() -> None:
@@ -97,11 +115,14 @@ def main() -> None:
             )
         else:
             print(f"first-paint tool not found at {FIRST_PAINT}; skipping first paint")
-        times = asyncio.run(move_times(target, args.presses))
-        print(
-            f"L/H key → stored and repainted: median {statistics.median(times) * 1000:.1f} ms "
-            f"[{min(times) * 1000:.1f}..{max(times) * 1000:.1f}] over {len(times)} presses"
-        )
+        inside, pilot_l, pilot_j = asyncio.run(move_times(target, args.presses))
+
+        def ms(values: list[float]) -> str:
+            middle, low, high = statistics.median(values), min(values), max(values)
+            return f"median {middle * 1000:.1f} ms [{low * 1000:.1f}..{high * 1000:.1f}]"
+
+        print(f"L/H action → committed and repainted (in the app): {ms(inside)}")
+        print(f"Pilot round trip, L/H: {ms(pilot_l)};  j/k (no data, Pilot's floor): {ms(pilot_j)}")
 
 
 if __name__ == "__main__":

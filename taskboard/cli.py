@@ -65,6 +65,10 @@ def main_callback(
         _run_board(db, None)
 
 
+# Cards per column read for the first paint: more than any terminal shows at once.
+FIRST_PAINT_CARDS = 60
+
+
 @handles_errors
 def _run_board(db: str | None, project: str | None, store_target: str | None = None) -> None:
     from taskboard.config import save_setting
@@ -105,7 +109,7 @@ def _board_snapshot(target: str, project: str | None) -> Any:
     path = Path(target).expanduser()
     if is_network_type(filesystem_type(path)):
         return None  # the ordinary path warns about network file systems
-    return read_board(path, project, head_revision())
+    return read_board(path, project, head_revision(), limit=FIRST_PAINT_CARDS)
 
 
 @app.command()

@@ -22,6 +22,9 @@ class BoardSnapshot:
     rows: tuple[TaskRow, ...]
     projects: tuple[str, ...]
     revision: int
+    # Cards per column id; with `limit`, rows hold only the first cards of each column.
+    counts: dict[int, int]
+    complete: bool
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -30,21 +33,32 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+_NOW = datetime.now(UTC)
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+# The first `?` cards of each column, in board order (window functions: SQLite >= 3.25).
 ROWS = """
-SELECT t.id, t.key, t.title, p.key, t.column_id, c.name, t.rank, pe.handle, t.due, t.priority,
-       t.completed, t.archived, t.created, t.updated, t.version, par.key, kr.key, t.notes
-FROM task t
-JOIN project p ON p.id = t.project_id
-JOIN board_column c ON c.id = t.column_id
-LEFT JOIN person pe ON pe.id = t.assignee_id
-LEFT JOIN task par ON par.id = t.parent_id
-LEFT JOIN key_result kr ON kr.id = t.key_result_id
-WHERE t.project_id = ? AND t.parent_id IS NULL AND t.archived = 0
-ORDER BY c.position, t.rank, t.id
+SELECT * FROM (
+  SELECT t.id, t.key, t.title, p.key, t.column_id, c.name, t.rank, pe.handle, t.due,
+         t.priority, t.completed, t.archived, t.created, t.updated, t.version, par.key, kr.key,
+         t.notes, c.position,
+         row_number() OVER (PARTITION BY t.column_id ORDER BY t.rank, t.id) AS place
+  FROM task t
+  JOIN project p ON p.id = t.project_id
+  JOIN board_column c ON c.id = t.column_id
+  LEFT JOIN person pe ON pe.id = t.assignee_id
+  LEFT JOIN task par ON par.id = t.parent_id
+  LEFT JOIN key_result kr ON kr.id = t.key_result_id
+  WHERE t.project_id = ? AND t.parent_id IS NULL AND t.archived = 0
+) WHERE place <= ? ORDER BY position, place
+"""
+COUNTS = """
+SELECT column_id, count(*), count(completed) FROM task
+WHERE project_id = ? AND parent_id IS NULL AND archived = 0 GROUP BY column_id
 """
 TAGS = """
 SELECT tt.task_id, tag.name FROM task_tag tt JOIN tag ON tag.id = tt.tag_id
@@ -61,10 +75,15 @@ JOIN task t ON t.id = d.task_id WHERE t.project_id = ? ORDER BY b.key
 """
 
 
-def read_board(path: Path, wanted: str | None, head: str) -> BoardSnapshot | None:
+def read_board(
+    path: Path, wanted: str | None, head: str, limit: int | None = None
+) -> BoardSnapshot | None:
     """The board of `wanted` (or the first project other than INBOX), or None when the
     file is missing, not at schema `head`, or anything is unexpected: then the caller
-    takes the ordinary path, which also migrates and reports problems properly."""
+    takes the ordinary path, which also migrates and reports problems properly.
+
+    With `limit`, only the first cards of each column are read (what a screen can show),
+    so the first paint of a 10,000-card board costs what a 50-card board costs."""
     if not path.is_file():
         return None
     try:
@@ -72,14 +91,16 @@ def read_board(path: Path, wanted: str | None, head: str) -> BoardSnapshot | Non
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, wanted, head)
+        return _read(conn, wanted, head, limit)
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:
         conn.close()
 
 
-def _read(conn: sqlite3.Connection, wanted: str | None, head: str) -> BoardSnapshot | None:
+def _read(
+    conn: sqlite3.Connection, wanted: str | None, head: str, limit: int | None
+) -> BoardSnapshot | None:
     version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if version is None or version[0] != head:
         return None
@@ -107,12 +128,14 @@ def _read(conn: sqlite3.Connection, wanted: str | None, head: str) -> BoardSnaps
     blockers: dict[int, list[str]] = defaultdict(list)
     for task_id, blocker in conn.execute(BLOCKERS, (pid,)):
         blockers[task_id].append(blocker)
-    rows = []
+    counts = {}
     open_count = 0
-    for r in conn.execute(ROWS, (pid,)):
+    for column_id, total, done in conn.execute(COUNTS, (pid,)):
+        counts[column_id] = total
+        open_count += total - done
+    rows = []
+    for r in conn.execute(ROWS, (pid, limit if limit is not None else 2**62)):
         done_total = subtasks.get(r[0], (0, 0))
-        if r[10] is None:
-            open_count += 1
         rows.append(
             TaskRow(
                 id=r[0],
@@ -150,4 +173,12 @@ def _read(conn: sqlite3.Connection, wanted: str | None, head: str) -> BoardSnaps
         columns=columns,
         open_tasks=open_count,
     )
-    return BoardSnapshot(project=project, rows=tuple(rows), projects=keys, revision=int(revision))
+    complete = limit is None or all(n <= limit for n in counts.values())
+    return BoardSnapshot(
+        project=project,
+        rows=tuple(rows),
+        projects=keys,
+        revision=int(revision),
+        counts=counts,
+        complete=complete,
+    )

@@ -104,9 +104,16 @@ class TaskboardApp(App[None]):
             self._services = self._loader()
         except BaseException as exc:  # shown by the main thread, which re-raises on use
             self._load_error = exc
-            self.call_from_thread(self.exit, message=f"error: {exc}")
-        finally:
             self._services_ready.set()
+            self.call_from_thread(self.exit, message=f"error: {exc}")
+            return
+        self._services_ready.set()
+        self.call_from_thread(self._services_loaded)
+
+    def _services_loaded(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                screen.services_loaded()
 
     def today(self) -> date:
         return self.options.today()
@@ -121,8 +128,10 @@ class TaskboardApp(App[None]):
         else:
             self.push_screen(BoardScreen(self.start_project()))
         if self._loader is not None and self._services is None:
-            self.call_after_refresh(
-                lambda: self.run_worker(self._load_services, thread=True, name="load-services")
+            # After the first frame reached the terminal, not before: the import holds the GIL.
+            self.set_timer(
+                0.05,
+                lambda: self.run_worker(self._load_services, thread=True, name="load-services"),
             )
         if self.options.start_screen is not None:
             name, kwargs = self.options.start_screen

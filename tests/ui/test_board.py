@@ -247,8 +247,15 @@ async def test_detail_screen_edits_and_comments(app: TaskboardApp, demo_services
         app.screen.query_one("#f-title", Input).value = "Car 4715: papers sent"
         app.screen.query_one("#f-title", Input).focus()
         await pilot.press("enter")
+        for field, value in (("#f-start", "1.12."), ("#f-due", "+2w"), ("#f-assignee", "mi")):
+            app.screen.query_one(field, Input).value = value
+            app.screen.query_one(field, Input).focus()
+            await pilot.press("enter")
         await pilot.pause()
         detail = demo_services.tasks.detail("DEL-3")
+        assert detail.start == date(2026, 12, 1)
+        assert detail.task.due == date(2026, 12, 7)
+        assert detail.task.assignee == "mia"
         assert detail.task.title == "Car 4715: papers sent"
         assert detail.comments[-1].body == "Agent called back"
         assert detail.comments[-1].author == "tester"

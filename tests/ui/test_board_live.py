@@ -152,3 +152,39 @@ async def test_board_paints_from_snapshot_and_loads_services_behind(
         await pilot.pause()
         assert loads == [1]
     assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
+
+
+async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Path) -> None:
+    from taskboard.services import TaskDraft
+    from taskboard.services.snapshot import read_board
+    from taskboard.store.revisions import head_revision
+
+    path = tmp_path / "big.db"
+    services = Services.open(open_store(str(path)), "tester")
+    services.projects.create("BIG", "Big board", ("A", "B", "C"))
+    services.tasks.create_many(
+        [TaskDraft(title=f"Card {i}", column="A") for i in range(150)], "BIG"
+    )
+    snapshot = read_board(path, "BIG", head_revision(), limit=20)
+    assert snapshot is not None and not snapshot.complete
+    assert len(snapshot.rows) == 20
+    assert [r.key for r in snapshot.rows] == [f"BIG-{i}" for i in range(1, 21)]
+    assert snapshot.counts[snapshot.project.columns[0].id] == 150
+    app = make_app(
+        None,
+        UiOptions(project="BIG", today=lambda: TODAY),
+        loader=lambda: Services.open(open_store(str(path)), "tester"),
+        snapshot=snapshot,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        assert "A  150" in str(screen.headers[0].render())
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if len(screen.by_column[0]) == 150:
+                break
+        assert len(screen.by_column[0]) == 150  # the whole column after the services loaded
+        await pilot.press("end")
+        assert screen.current_card().key == "BIG-150"  # type: ignore[union-attr]

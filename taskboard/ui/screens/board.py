@@ -138,11 +138,13 @@ class BoardScreen(Screen[None]):
         self.project: ProjectView | None = None
         self.by_column: list[list[TaskRow]] = []
         self.column_index: dict[int, int] = {}
+        self.partial_counts: dict[int, int] | None = None
         self.shown: list[list[TaskRow]] = []
         self.task_filter = TaskFilter()
         self.col = 0
         self.cursors: dict[int, int] = {}
         self.revision = -1
+        self.built_for: list[int] | None = None
         self.headers: list[Static] = []
         self.views: list[ColumnView] = []
 
@@ -162,11 +164,14 @@ class BoardScreen(Screen[None]):
             id="filter-input",
             disabled=True,
         )
-        yield HorizontalScroll(id="columns", can_focus=False)
+        boxes = []
+        if self.snapshot is not None:
+            # Compose the columns right away: one layout pass less before the first paint.
+            boxes = self._make_columns([c.id for c in self.snapshot.project.columns])
+        yield HorizontalScroll(*boxes, id="columns", can_focus=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter-input").display = False
         self.reload(first=True)
         self.set_interval(1.0, self.poll_changes, name="live-refresh")
 
@@ -177,10 +182,14 @@ class BoardScreen(Screen[None]):
         if keep is None and not first:
             current = self.current_card()
             keep = current.key if current else None
+        self.partial_counts = None
         if first and self.snapshot is not None:
-            # Painted from the stdlib snapshot while the services still load.
+            # Painted from the stdlib snapshot while the services still load; a big board's
+            # snapshot holds only the first cards of each column, and its counts.
             project, rows = self.snapshot.project, list(self.snapshot.rows)
             self.revision = self.snapshot.revision
+            if not self.snapshot.complete:
+                self.partial_counts = self.snapshot.counts
             self.snapshot = None
         else:
             services = self.tb.services
@@ -193,9 +202,7 @@ class BoardScreen(Screen[None]):
                 )
                 if not r.archived
             ]
-        rebuild = self.project is None or [c.id for c in self.project.columns] != [
-            c.id for c in project.columns
-        ]
+        rebuild = self.built_for != [c.id for c in project.columns]
         self.project = project
         self.column_index = {c.id: i for i, c in enumerate(project.columns)}
         self.by_column = [[] for _ in project.columns]
@@ -213,19 +220,23 @@ class BoardScreen(Screen[None]):
         """Every card on the board (not only the filtered ones)."""
         return [r for cards in self.by_column for r in cards]
 
+    def _make_columns(self, ids: list[int]) -> list[Vertical]:
+        self.built_for = ids
+        self.headers = [
+            Static("", classes="column-header", id=f"header-{i}", markup=False)
+            for i in range(len(ids))
+        ]
+        self.views = [ColumnView(i, id=f"column-{i}") for i in range(len(ids))]
+        return [
+            Vertical(head, view, classes="column")
+            for head, view in zip(self.headers, self.views, strict=True)
+        ]
+
     def _build_columns(self) -> None:
         assert self.project is not None
         holder = self.query_one("#columns", HorizontalScroll)
         holder.remove_children()
-        self.headers = [
-            Static("", classes="column-header", id=f"header-{i}", markup=False)
-            for i in range(len(self.project.columns))
-        ]
-        self.views = [ColumnView(i, id=f"column-{i}") for i in range(len(self.project.columns))]
-        holder.mount_all(
-            Vertical(head, view, classes="column")
-            for head, view in zip(self.headers, self.views, strict=True)
-        )
+        holder.mount_all(self._make_columns([c.id for c in self.project.columns]))
         self.col = min(self.col, max(len(self.project.columns) - 1, 0))
 
     def _filtered(self, index: int) -> list[TaskRow]:
@@ -284,6 +295,8 @@ class BoardScreen(Screen[None]):
             column = self.project.columns[i]
             cards = self.shown[i]
             total = len(self.by_column[i])
+            if self.partial_counts is not None:
+                total = self.partial_counts.get(column.id, total)
             count = str(len(cards)) if self.task_filter.empty else f"{len(cards)}/{total}"
             header = f"{column.name}  {count}"
             over = False
@@ -320,6 +333,11 @@ class BoardScreen(Screen[None]):
         if not self.shown or not self.shown[self.col]:
             return None
         return self.shown[self.col][self.cursors.get(self.col, 0)]
+
+    def services_loaded(self) -> None:
+        """The services are there: replace a partial first-paint snapshot by the whole board."""
+        if self.partial_counts is not None:
+            self.reload()
 
     def poll_changes(self) -> None:
         """Live refresh: another process changed the store; show it, keep focus and scroll."""

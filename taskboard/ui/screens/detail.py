@@ -24,8 +24,6 @@ from taskboard.ui.dialogs import TokenSuggester
 if TYPE_CHECKING:
     from taskboard.ui.app import TaskboardApp
 
-FIELDS = ("title", "assignee", "due", "tags", "key_result", "recurrence")
-
 
 class TaskDetailScreen(Screen[None]):
     """One task, all of it; changes are saved field by field."""
@@ -73,6 +71,9 @@ class TaskDetailScreen(Screen[None]):
                         placeholder="@handle",
                         suggester=TokenSuggester({"": handles}),
                     )
+                with Vertical():
+                    yield Label("Start")
+                    yield Input(id="f-start", placeholder="mon, 1.12., 2026-12-01")
                 with Vertical():
                     yield Label("Due")
                     yield Input(id="f-due", placeholder="fri, +3d, 1.12., 2026-12-01")
@@ -129,6 +130,7 @@ class TaskDetailScreen(Screen[None]):
             "title": t.title,
             "assignee": t.assignee or "",
             "due": t.due.isoformat() if t.due else "",
+            "start": detail.start.isoformat() if detail.start else "",
             "tags": " ".join(f"#{x}" for x in t.tags),
             "key_result": t.key_result or "",
             "recurrence": detail.recurrence or "",
@@ -209,7 +211,10 @@ class TaskDetailScreen(Screen[None]):
             return
         self.load()
 
-    @on(Input.Submitted, "#f-title, #f-assignee, #f-due, #f-tags, #f-key_result, #f-recurrence")
+    @on(
+        Input.Submitted,
+        "#f-title, #f-assignee, #f-start, #f-due, #f-tags, #f-key_result, #f-recurrence",
+    )
     def save_field(self, event: Input.Submitted) -> None:
         name = (event.input.id or "").removeprefix("f-")
         value = event.value.strip()
@@ -217,13 +222,13 @@ class TaskDetailScreen(Screen[None]):
             self._save(title=value)
         elif name == "assignee":
             self._save(assignee=value.lstrip("@") or None)
-        elif name == "due":
+        elif name in ("due", "start"):
             try:
-                due: date | None = parse_when(value.lstrip("^"), self.tb.today()) if value else None
+                day: date | None = parse_when(value.lstrip("^"), self.tb.today()) if value else None
             except DateParseError as exc:
                 self.notify(clean(str(exc)), severity="error", markup=False)
                 return
-            self._save(due=due)
+            self._save(**{name: day})
         elif name == "tags":
             self._save(tags=tuple(w.lstrip("#") for w in value.split()))
         elif name == "key_result":

@@ -497,7 +497,7 @@ class MeetingScreen(Screen[None]):
         self.app.push_screen(
             PromptModal(
                 "Attendees",
-                placeholder="+carl -anna",
+                placeholder="+jonas -mia",
                 suggest={"+": list(self.known.handles), "-": current},
                 preview=preview,
                 hint="now: " + (" ".join(f"@{h}" for h in current) or "nobody"),
