@@ -13,12 +13,15 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from taskboard.domain.models import Cycle, KeyResult, Objective
 from taskboard.services import Services
 from taskboard.store import Store, open_store
 
@@ -92,9 +95,28 @@ class CliResult:
     out: str
     err: str
 
+    def ok(self) -> str:
+        """The output of a command that succeeded."""
+        assert self.code == 0, self.err
+        assert "Traceback" not in self.err
+        return self.out
+
+    def failed(self, *named: str) -> str:
+        """The one-line error of a command that failed cleanly, naming each of `named`."""
+        assert self.code == 1, (self.out, self.err)
+        assert "Traceback" not in self.err
+        assert self.err.startswith("error: ")
+        for part in named:
+            assert part in self.err
+        return self.err
+
+
+class Cli(Protocol):
+    def __call__(self, *args: str, db: str | None = ..., stdin: str | None = ...) -> CliResult: ...
+
 
 @pytest.fixture
-def cli(store_target: str, isolated_home: Path) -> object:
+def cli(store_target: str, isolated_home: Path) -> Cli:
     """Run `taskboard ARGS --db STORE` as a real subprocess."""
 
     def run(*args: str, db: str | None = store_target, stdin: str | None = None) -> CliResult:
@@ -108,3 +130,27 @@ def cli(store_target: str, isolated_home: Path) -> object:
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture
+def key_result(store: Store) -> str:
+    """A key result `O1-KR1` (at 3000 of 10000, confidence 0.5) inserted straight into the store."""
+    with store.write() as s:
+        cycle = Cycle(name="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
+        s.add(cycle)
+        s.flush()
+        objective = Objective(number=1, key="O1", title="Deliver cars", cycle_id=cycle.id or 0)
+        s.add(objective)
+        s.flush()
+        s.add(
+            KeyResult(
+                objective_id=objective.id or 0,
+                number=1,
+                key="O1-KR1",
+                title="Cars delivered",
+                target_value=10000,
+                current_value=3000.0,
+                confidence=0.5,
+            )
+        )
+    return "O1-KR1"

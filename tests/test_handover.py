@@ -9,7 +9,8 @@ from markdown_it import MarkdownIt
 from sqlalchemy import select
 
 from taskboard.domain.models import Activity, Comment
-from taskboard.exchange.handover_note import handover_note, md_escape
+from taskboard.exchange import escape
+from taskboard.exchange.handover_note import handover_note
 from taskboard.services import ServiceError, Services
 from taskboard.services.people_views import agenda_group
 from taskboard.store import Store
@@ -106,4 +107,4 @@ def test_handover_note_markdown(team: Services) -> None:
     assert html.count("<tr>") == 1 + len(result.tasks)
     assert "Fix *bold* | pipe &lt;b&gt;x&lt;/b&gt; [link](http://x)" in html
     assert "INBOX-1" in html and "2026-11-20" in html and "INBOX" in html
-    assert md_escape("a_b") == "a\\_b"
+    assert escape.inline("a_b") == "a\\_b"

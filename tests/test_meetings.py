@@ -13,12 +13,10 @@ from taskboard.domain.models import (
     Activity,
     AgendaItem,
     CheckIn,
-    Cycle,
     KeyResult,
     Meeting,
     MeetingAttendee,
     MeetingItem,
-    Objective,
     Person,
     Task,
 )
@@ -34,33 +32,11 @@ def counts(store: Store) -> dict[str, int]:
         }
 
 
-def add_key_result(store: Store, key: str = "O1-KR1", current: float = 3000.0) -> None:
-    with store.write() as s:
-        cycle = Cycle(name="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
-        s.add(cycle)
-        s.flush()
-        objective = Objective(number=1, key="O1", title="Deliver cars", cycle_id=cycle.id or 0)
-        s.add(objective)
-        s.flush()
-        s.add(
-            KeyResult(
-                objective_id=objective.id or 0,
-                number=1,
-                key=key,
-                title="Cars delivered",
-                target_value=10000,
-                current_value=current,
-                confidence=0.5,
-            )
-        )
-
-
 @pytest.fixture
-def board(services: Services) -> Services:
+def board(services: Services, key_result: str) -> Services:
     services.projects.create("DEL", "Deliveries")
     services.tasks.create(TaskDraft(title="Budget review", project="DEL", tags=("agenda",)))
     services.tasks.create(TaskDraft(title="Plain task", project="DEL"))
-    add_key_result(services.ctx.store)
     return services
 
 

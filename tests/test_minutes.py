@@ -9,7 +9,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from taskboard.domain.text import clean
-from taskboard.exchange.minutes import escape_markdown, render_minutes
+from taskboard.exchange.escape import one_line
+from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services, TaskDraft
 from taskboard.services.meetings import (
     AgendaItemView,
@@ -197,7 +198,7 @@ def test_hostile_text_injects_nothing(text: str) -> None:
 
 def test_escape_keeps_the_text() -> None:
     for text in HOSTILE[:-1]:
-        shown = plain(parse(escape_markdown(text))[1])
+        shown = plain(parse(one_line(text))[1])
         assert shown == " ".join(text.split())
 
 

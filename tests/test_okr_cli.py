@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -21,34 +21,6 @@ from taskboard.store import open_store
 ITEM_FIELDS = {"key", "title", "progress", "expected", "status", "confidence", "score"}
 
 
-class Result(Protocol):
-    code: int
-    out: str
-    err: str
-
-
-class Cli(Protocol):
-    def __call__(self, *args: str, db: str | None = ..., stdin: str | None = ...) -> Result: ...
-
-
-@pytest.fixture
-def run(cli: object) -> Cli:
-    return cast(Cli, cli)
-
-
-def ok(result: Result) -> str:
-    assert result.code == 0, result.err
-    assert "Traceback" not in result.err
-    return result.out
-
-
-def failed(result: Result, *named: str) -> None:
-    assert result.code == 1, (result.out, result.err)
-    assert result.err.startswith("error: ") and "Traceback" not in result.err
-    for part in named:
-        assert part in result.err
-
-
 def stored(target: str) -> list[int]:
     store = open_store(target)
     try:
@@ -61,81 +33,73 @@ def stored(target: str) -> list[int]:
         store.close()
 
 
-def test_okr_commands(run: Cli, store_target: str, tmp_path: Path) -> None:
-    out = ok(run("okr", "objective", "add", "Grow the network", "--cycle", "2026-Q4"))
+def test_okr_commands(cli: Any, store_target: str, tmp_path: Path) -> None:
+    out = cli("okr", "objective", "add", "Grow the network", "--cycle", "2026-Q4").ok()
     assert out.split()[0] == "O1"
     child = json.loads(
-        ok(
-            run(
-                "okr",
-                "objective",
-                "add",
-                "Faster handovers",
-                "--cycle",
-                "2026-Q4",
-                "--parent",
-                "O1",
-                "--json",
-            )
-        )
+        cli(
+            "okr",
+            "objective",
+            "add",
+            "Faster handovers",
+            "--cycle",
+            "2026-Q4",
+            "--parent",
+            "O1",
+            "--json",
+        ).ok()
     )
     assert (child["key"], child["parent"], child["cycle"]) == ("O2", "O1", "2026-Q4")
-    out = ok(
-        run(
+    out = cli(
+        "okr",
+        "kr",
+        "add",
+        "O1",
+        "Service points",
+        "--start",
+        "61",
+        "--target",
+        "200",
+        "--unit",
+        "points",
+    ).ok()
+    assert out.split()[0] == "O1-KR1"
+    kr = json.loads(
+        cli(
             "okr",
             "kr",
             "add",
-            "O1",
-            "Service points",
+            "O2",
+            "Days to handover",
             "--start",
-            "61",
+            "21",
             "--target",
-            "200",
+            "14",
             "--unit",
-            "points",
-        )
-    )
-    assert out.split()[0] == "O1-KR1"
-    kr = json.loads(
-        ok(
-            run(
-                "okr",
-                "kr",
-                "add",
-                "O2",
-                "Days to handover",
-                "--start",
-                "21",
-                "--target",
-                "14",
-                "--unit",
-                "days",
-                "--weight",
-                "2",
-                "--json",
-            )
-        )
+            "days",
+            "--weight",
+            "2",
+            "--json",
+        ).ok()
     )
     assert (kr["key"], kr["start"], kr["target"], kr["weight"]) == ("O2-KR1", 21, 14, 2)
     check = json.loads(
-        ok(
-            run(
-                "okr",
-                "checkin",
-                "O2-KR1",
-                "17.5",
-                "--confidence",
-                "0.7",
-                "--note",
-                "agent is slow",
-                "--json",
-            )
-        )
+        cli(
+            "okr",
+            "checkin",
+            "O2-KR1",
+            "17.5",
+            "--confidence",
+            "0.7",
+            "--note",
+            "agent is slow",
+            "--json",
+        ).ok()
     )
     assert (check["previous_value"], check["value"], check["confidence"]) == (21, 17.5, 0.7)
     assert check["progress"] == 0.5 and check["author"] == "tester"
 
-    listed = json.loads(ok(run("okr", "list", "--cycle", "2026-Q4", "--json")))
+    listed = json.loads(cli("okr", "list", "--cycle", "2026-Q4", "--json").ok())
     assert listed["cycle"]["name"] == "2026-Q4"
     objectives = {o["key"]: o for o in listed["objectives"]}
     assert list(objectives) == ["O1", "O2"]
@@ -153,22 +117,22 @@ def test_okr_commands(run: Cli, store_target: str, tmp_path: Path) -> None:
     # O1: its own KR at 0 (weight 1) and its child at 0.5 (weight 1).
     assert objectives["O1"]["progress"] == 0.25
 
-    assert "at_risk" in ok(run("okr", "status", "O1", "at-risk"))
+    assert "at_risk" in cli("okr", "status", "O1", "at-risk").ok()
     report_file = tmp_path / "goals.md"
-    ok(run("okr", "report", "--cycle", "2026-Q4", "-o", str(report_file)))
+    cli("okr", "report", "--cycle", "2026-Q4", "-o", str(report_file)).ok()
     report = report_file.read_text(encoding="utf-8")
     assert report.startswith("# Goals 2026-Q4")
     assert "at risk (set by the owner)" in report and "21 → 17.5 → 14 days" in report
-    health = json.loads(ok(run("okr", "health", "--cycle", "2026-Q4", "--json")))
+    health = json.loads(cli("okr", "health", "--cycle", "2026-Q4", "--json").ok())
     assert [k["key"] for k in health["idle_key_results"]] == ["O1-KR1", "O2-KR1"]
     assert health["unlinked_tasks"] == []
-    assert "closed: dropped" in ok(run("okr", "close", "O2", "dropped", "--comment", "merged"))
+    assert "closed: dropped" in cli("okr", "close", "O2", "dropped", "--comment", "merged").ok()
 
     before = stored(store_target)
-    failed(run("okr", "kr", "add", "O1", "Flat", "--start", "5", "--target", "5"), "target")
-    failed(run("okr", "checkin", "O1-KR1", "80", "--confidence", "1.5"), "1.5")
-    failed(run("okr", "checkin", "O1-KR9", "80"), "O1-KR9")
-    failed(run("okr", "status", "O1", "fine"), "fine")
+    cli("okr", "kr", "add", "O1", "Flat", "--start", "5", "--target", "5").failed("target")
+    cli("okr", "checkin", "O1-KR1", "80", "--confidence", "1.5").failed("1.5")
+    cli("okr", "checkin", "O1-KR9", "80").failed("O1-KR9")
+    cli("okr", "status", "O1", "fine").failed("fine")
     assert stored(store_target) == before
     store = open_store(store_target)
     try:
@@ -180,11 +144,11 @@ def test_okr_commands(run: Cli, store_target: str, tmp_path: Path) -> None:
     assert (o2.status, o2.outcome, o2.outcome_comment) == ("closed", "dropped", "merged")
 
 
-def test_okr_text_list_and_auto_status(run: Cli) -> None:
-    ok(run("okr", "objective", "add", "Press | coverage", "--cycle", "2026-H2"))
-    ok(run("okr", "kr", "add", "O1", "Articles", "--target", "6"))
-    assert "suggested" in ok(run("okr", "status", "O1", "auto"))
-    lines = ok(run("okr", "list", "--cycle", "2026-H2")).splitlines()
+def test_okr_text_list_and_auto_status(cli: Any) -> None:
+    cli("okr", "objective", "add", "Press | coverage", "--cycle", "2026-H2").ok()
+    cli("okr", "kr", "add", "O1", "Articles", "--target", "6").ok()
+    assert "suggested" in cli("okr", "status", "O1", "auto").ok()
+    lines = cli("okr", "list", "--cycle", "2026-H2").ok().splitlines()
     assert lines[0].split()[:3] == ["key", "title", "progress"]
     assert lines[1].startswith("O1") and "Press | coverage" in lines[1]
     assert lines[2].strip().startswith("O1-KR1") and "0%" in lines[2]

@@ -15,9 +15,6 @@ from taskboard.domain.models import (
     Activity,
     BoardColumn,
     Comment,
-    Cycle,
-    KeyResult,
-    Objective,
     Person,
     Project,
     Task,
@@ -177,29 +174,10 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
 # ---- editing ---------------------------------------------------------------------------
 
 
-def _key_result(store: Store) -> str:
-    with store.write() as s:
-        cycle = Cycle(name="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
-        s.add(cycle)
-        s.flush()
-        objective = Objective(number=1, key="O1", title="Deliver", cycle_id=cycle.id or 0)
-        s.add(objective)
-        s.flush()
-        s.add(
-            KeyResult(
-                objective_id=objective.id or 0,
-                number=1,
-                key="O1-KR1",
-                title="100,000 cars",
-                target_value=100_000,
-                current_value=0,
-            )
-        )
-    return "O1-KR1"
-
-
-def test_edit_every_field_writes_activity(services: Services, store: Store) -> None:
-    kr = _key_result(store)
+def test_edit_every_field_writes_activity(
+    services: Services, store: Store, key_result: str
+) -> None:
+    kr = key_result
     key = services.tasks.capture("Old title @amy #a").task.key
     row = services.tasks.edit(
         key,

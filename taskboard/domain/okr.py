@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 __all__ = [
     "AT_RISK_GAP",
@@ -39,6 +40,18 @@ class OkrError(ValueError):
     """A value the OKR maths cannot accept; the message names it."""
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def _member(kind: type[E], value: str, typed: str, what: str) -> E:
+    """The member spelled `value`; the complaint quotes what was typed and lists the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(m.value for m in kind)
+        raise OkrError(f"unknown {what} {typed[:40]!r}: use {names}") from None
+
+
 class KrKind(StrEnum):
     NUMBER = "number"
     PERCENT = "percent"
@@ -49,11 +62,7 @@ class KrKind(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> KrKind:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            names = ", ".join(k.value for k in cls)
-            raise OkrError(f"unknown key result kind {text[:40]!r}: use {names}") from None
+        return _member(cls, text.strip().lower(), text, "key result kind")
 
 
 class Status(StrEnum):
@@ -63,11 +72,7 @@ class Status(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Status:
-        try:
-            return cls(re.sub(r"[\s-]+", "_", text.strip().lower()))
-        except ValueError:
-            names = ", ".join(s.value for s in cls)
-            raise OkrError(f"unknown status {text[:40]!r}: use {names}") from None
+        return _member(cls, re.sub(r"[\s-]+", "_", text.strip().lower()), text, "status")
 
     @property
     def label(self) -> str:
@@ -82,11 +87,7 @@ class Outcome(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Outcome:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            names = ", ".join(o.value for o in cls)
-            raise OkrError(f"unknown outcome {text[:40]!r}: use {names}") from None
+        return _member(cls, text.strip().lower(), text, "outcome")
 
 
 def _clamp(value: float) -> float:

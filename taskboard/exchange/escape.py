@@ -6,7 +6,7 @@ import re
 
 from taskboard.domain.text import clean
 
-__all__ = ["inline", "paragraph", "unescape"]
+__all__ = ["cell", "inline", "one_line", "paragraph", "unescape"]
 
 # Characters that open emphasis, links, code, HTML, entities, tables, headings or strikethrough.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
@@ -34,6 +34,16 @@ def paragraph(text: str) -> str:
         end = match.end()
         return escaped[:end] + "\\" + escaped[end:]
     return "\\" + escaped
+
+
+def one_line(text: str) -> str:
+    """`text` as a line of its own (see `paragraph`), each run of white space as one space."""
+    return paragraph(" ".join(clean(text).split()))
+
+
+def cell(text: str) -> str:
+    """`text` as a table cell (see `one_line`), never empty so that the row keeps its columns."""
+    return one_line(text) or " "
 
 
 def unescape(text: str) -> str:

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
-from taskboard.domain.text import clean
+from taskboard.exchange.escape import cell, one_line
 from taskboard.services.meetings import MeetingItemView, MinutesData, TaskChange
 
-__all__ = ["escape_markdown", "render_minutes"]
-
-# Characters that can start emphasis, links, code, HTML, entities, table cells or headings
-# anywhere in a line; all of them may be backslash-escaped in CommonMark.
-_INLINE = re.compile(r"([\\`*_\[\]<>&|#~])")
-# Characters that only matter at the start of a line: list items, block quotes, rules, setext.
-_LEADING = re.compile(r"^(\d+(?=[.)])|)([-+=.)])")
-
-
-def escape_markdown(text: str) -> str:
-    """`text` as one line of Markdown that renders as exactly that text."""
-    text = " ".join(clean(text).split())
-    text = _INLINE.sub(r"\\\1", text)
-    return _LEADING.sub(r"\1\\\2", text)
+__all__ = ["render_minutes"]
 
 
 def _when(moment: datetime, tz: tzinfo | None) -> str:
@@ -45,41 +31,35 @@ def _section(title: str, lines: Iterable[str]) -> list[str]:
 
 
 def _items(items: Iterable[MeetingItemView]) -> list[str]:
-    return [
-        f"- {escape_markdown(i.text)}" + (f" → {i.task_key}" if i.task_key else "") for i in items
-    ]
-
-
-def _cell(text: str) -> str:
-    return escape_markdown(text) or " "
+    return [f"- {one_line(i.text)}" + (f" → {i.task_key}" if i.task_key else "") for i in items]
 
 
 def _changes(title: str, changes: tuple[TaskChange, ...], arrow: bool) -> list[str]:
     lines = [f"### {title}", ""]
     for c in changes:
-        line = f"- {c.key} {escape_markdown(c.title)}"
+        line = f"- {c.key} {one_line(c.title)}"
         if arrow:
-            line += f": {escape_markdown(c.old)} → {escape_markdown(c.new)}"
+            line += f": {one_line(c.old)} → {one_line(c.new)}"
         lines.append(line)
     return [*lines, *([] if changes else ["None."]), ""]
 
 
 def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
     """The minutes of one meeting; times in `tz` (the local zone when None)."""
-    out = [f"# {escape_markdown(data.title)}", ""]
+    out = [f"# {one_line(data.title)}", ""]
     facts = [f"- Date: {_when(data.started, tz)}"]
     duration = data.duration
     facts.append(f"- Duration: {_duration(duration) if duration is not None else 'still running'}")
     if data.project:
-        facts.append(f"- Project: {data.project} ({escape_markdown(data.project_name or '')})")
-    people = ", ".join(f"{escape_markdown(name)} (@{handle})" for handle, name in data.attendees)
+        facts.append(f"- Project: {data.project} ({one_line(data.project_name or '')})")
+    people = ", ".join(f"{one_line(name)} (@{handle})" for handle, name in data.attendees)
     facts.append(f"- Attendees: {people or 'none recorded'}")
     out += [*facts, ""]
 
     out += _section(
         "Agenda",
         (
-            f"- [{'x' if a.discussed else ' '}] {escape_markdown(a.title)}"
+            f"- [{'x' if a.discussed else ' '}] {one_line(a.title)}"
             + (f" ({a.task_key})" if a.task_key else "")
             for a in data.agenda
         ),
@@ -87,7 +67,7 @@ def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
     out += _section("Decisions", _items(data.decisions))
     table = ["| Key | Title | Owner | Due |", "| --- | --- | --- | --- |"]
     table += [
-        f"| {t.key} | {_cell(t.title)} | {'@' + t.owner if t.owner else ' '} | "
+        f"| {t.key} | {cell(t.title)} | {'@' + t.owner if t.owner else ' '} | "
         f"{t.due.isoformat() if t.due else ' '} |"
         for t in data.tasks
     ]
@@ -95,10 +75,10 @@ def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
     out += _section(
         "Check-ins",
         (
-            f"- {c.key_result} {escape_markdown(c.title)}: {_number(c.old)} → {_number(c.new)}"
-            + (f" {escape_markdown(c.unit)}" if c.unit else "")
+            f"- {c.key_result} {one_line(c.title)}: {_number(c.old)} → {_number(c.new)}"
+            + (f" {one_line(c.unit)}" if c.unit else "")
             + (f", confidence {_number(c.confidence)}" if c.confidence is not None else "")
-            + (f" ({escape_markdown(c.note)})" if c.note else "")
+            + (f" ({one_line(c.note)})" if c.note else "")
             for c in data.check_ins
         ),
     )
@@ -110,7 +90,7 @@ def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
     if since is None:
         out += ["This is the first meeting" + (" of this project." if data.project else "."), ""]
     else:
-        out += [f"Since {escape_markdown(since.title)} on {_when(since.started, tz)}.", ""]
+        out += [f"Since {one_line(since.title)} on {_when(since.started, tz)}.", ""]
         out += _changes("Done", since.done, arrow=False)
         out += _changes("Created", since.created, arrow=False)
         out += _changes("Moved", since.moved, arrow=True)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from taskboard.domain.capture import Capture, CaptureError, MeetingLine, parse_meeting_line
+from taskboard.domain.capture import Capture, CaptureError, parse_meeting_line
 from taskboard.domain.models import (
     Activity,
     AgendaItem,
@@ -20,7 +20,6 @@ from taskboard.domain.models import (
     Meeting,
     MeetingAttendee,
     MeetingItem,
-    Objective,
     Person,
     Project,
     Tag,
@@ -28,12 +27,12 @@ from taskboard.domain.models import (
     TaskTag,
     utcnow,
 )
-from taskboard.domain.okr import KrKind
 from taskboard.domain.text import clean
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import NotFoundError, ServiceError
+from taskboard.services.okr import record_check_in
 from taskboard.services.queries import task_rows
 from taskboard.services.tasks import TaskDraft, TaskService
 from taskboard.services.views import TaskRow
@@ -193,43 +192,6 @@ def _draft(cap: Capture, project: str | None) -> TaskDraft:
     )
 
 
-def _check_in(s: Session, log: ChangeLog, actor: str, line: MeetingLine) -> tuple[CheckIn, str]:
-    """Record a check-in on a key result inside the caller's transaction, with the rules and
-    the activity rows of `OkrService.check_in` (which commits on its own)."""
-    assert line.kr_key is not None and line.value is not None
-    kr = lookup.key_result_by_key(s, line.kr_key)
-    objective = s.get_one(Objective, kr.objective_id)
-    if objective.status == "closed":
-        raise ServiceError(f"{objective.key} is closed: no more check-ins for {kr.key}")
-    if kr.kind == KrKind.TASKS:
-        raise ServiceError(f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead")
-    if kr.kind == KrKind.BOOLEAN and line.value not in (kr.start_value, kr.target_value):
-        raise ServiceError(
-            f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
-        )
-    author, _ = lookup.resolve_person(s, actor)
-    check_in = CheckIn(
-        key_result_id=kr.id or 0,
-        value=line.value,
-        previous_value=kr.current_value,
-        confidence=line.confidence,
-        note=line.note or "",
-        author_id=author.id,
-    )
-    s.add(check_in)
-    s.flush()
-    changes: list[tuple[str, float | None, float]] = [
-        ("current_value", kr.current_value, line.value)
-    ]
-    if line.confidence is not None and line.confidence != kr.confidence:
-        changes.append(("confidence", kr.confidence, line.confidence))
-        kr.confidence = line.confidence
-    for field, old, new in changes:
-        log.record("checkin", entity="key_result", entity_id=kr.id, field=field, old=old, new=new)
-    kr.current_value = line.value
-    return check_in, kr.key
-
-
 class MeetingService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -384,7 +346,11 @@ class MeetingService:
                 if AGENDA_TAG in draft.tags:
                     self._add_topic(s, meeting_id, task.title, task.id)
             elif parsed.kind == "checkin":
-                check_in, kr_key = _check_in(s, log, self.ctx.actor, parsed)
+                assert parsed.kr_key is not None and parsed.value is not None
+                check_in, kr, _ = record_check_in(
+                    s, log, parsed.kr_key, parsed.value, parsed.confidence, parsed.note or ""
+                )
+                kr_key = kr.key
                 item.check_in_id = check_in.id
             elif parsed.kind == "agenda":
                 item.agenda_item_id = self._add_topic(s, meeting_id, parsed.text, None)

@@ -94,6 +94,59 @@ def _find_cycle(s: Session, typed: str, create: bool) -> tuple[Cycle, bool]:
     return row, True
 
 
+def _cycle_or_this_quarter(s: Session, typed: str | None, today: date) -> Cycle | None:
+    """The cycle a person named, or the current quarter's (None while it holds no goals)."""
+    if typed is not None:
+        return _find_cycle(s, typed, create=False)[0]
+    name = okr.current_cycle_name(today)
+    return s.scalars(select(Cycle).where(col(Cycle.name) == name)).first()
+
+
+def record_check_in(
+    s: Session,
+    log: ChangeLog,
+    kr_key: str,
+    value: float,
+    confidence: float | None,
+    note: str,
+    created: datetime | None = None,
+) -> tuple[CheckIn, KeyResult, Person]:
+    """Check in on a key result inside the caller's transaction: the rules, the row, the activity.
+
+    Values come checked and cleaned; the check-in is written as the log's actor.
+    """
+    kr = lookup.key_result_by_key(s, kr_key)
+    objective = s.get_one(Objective, kr.objective_id)
+    if objective.status == "closed":
+        raise ServiceError(f"{objective.key} is closed: no more check-ins for {kr.key}")
+    if kr.kind == KrKind.TASKS:
+        raise ServiceError(f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead")
+    if kr.kind == KrKind.BOOLEAN and value not in (kr.start_value, kr.target_value):
+        raise ServiceError(
+            f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
+        )
+    author, _ = lookup.resolve_person(s, log.actor)
+    check = CheckIn(
+        key_result_id=kr.id or 0,
+        value=value,
+        previous_value=kr.current_value,
+        confidence=confidence,
+        note=note,
+        author_id=author.id,
+        created=created or _utcnow(),
+    )
+    s.add(check)
+    s.flush()
+    changes: list[tuple[str, float | None, float]] = [("current_value", kr.current_value, value)]
+    if confidence is not None and confidence != kr.confidence:
+        changes.append(("confidence", kr.confidence, confidence))
+        kr.confidence = confidence
+    for field, old, new in changes:
+        log.record("checkin", entity="key_result", entity_id=kr.id, field=field, old=old, new=new)
+    kr.current_value = value
+    return check, kr, author
+
+
 class _Snapshot:
     """Every objective, KR and count needed for the rollup, read in a handful of queries."""
 
@@ -232,14 +285,10 @@ class OkrService:
         """The named cycle, or the current quarter (which need not hold goals yet)."""
         today = today or self.ctx.today()
         with self.ctx.store.read() as s:
-            if cycle is None:
-                name = okr.current_cycle_name(today)
-                row = s.scalars(select(Cycle).where(col(Cycle.name) == name)).first()
-                if row is None:
-                    span = okr.parse_cycle(name)
-                    return CycleView(name=span.name, start=span.start, end=span.end)
-            else:
-                row, _ = _find_cycle(s, cycle, create=False)
+            row = _cycle_or_this_quarter(s, cycle, today)
+            if row is None:
+                span = okr.parse_cycle(okr.current_cycle_name(today))
+                return CycleView(name=span.name, start=span.start, end=span.end)
             count = s.scalar(select(func.count()).where(col(Objective.cycle_id) == row.id))
             return CycleView(name=row.name, start=row.start, end=row.end, objectives=count or 0)
 
@@ -247,13 +296,9 @@ class OkrService:
         """The cycle's objectives (default: the current quarter) with aligned children nested."""
         today = today or self.ctx.today()
         with self.ctx.store.read() as s:
-            if cycle is None:
-                name = okr.current_cycle_name(today)
-                row = s.scalars(select(Cycle).where(col(Cycle.name) == name)).first()
-                if row is None:
-                    return []
-            else:
-                row, _ = _find_cycle(s, cycle, create=False)
+            row = _cycle_or_this_quarter(s, cycle, today)
+            if row is None:
+                return []
             return _Snapshot(s, today).roots(row.id or 0)
 
     def objective(self, key: str, today: date | None = None) -> ObjectiveView:
@@ -434,49 +479,10 @@ class OkrService:
         if at is not None and at.tzinfo is None:
             raise ServiceError("a check-in time needs a timezone")
         with self.ctx.store.write() as s:
-            kr = lookup.key_result_by_key(s, kr_key)
-            objective = s.get_one(Objective, kr.objective_id)
-            if objective.status == "closed":
-                raise ServiceError(f"{objective.key} is closed: no more check-ins for {kr.key}")
-            if kr.kind == KrKind.TASKS:
-                raise ServiceError(
-                    f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead"
-                )
-            if kr.kind == KrKind.BOOLEAN and number not in (kr.start_value, kr.target_value):
-                raise ServiceError(
-                    f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
-                )
-            author, _ = lookup.resolve_person(s, self.ctx.actor)
-            check = CheckIn(
-                key_result_id=kr.id or 0,
-                value=number,
-                previous_value=kr.current_value,
-                confidence=confidence,
-                note=text,
-                author_id=author.id,
-                created=(at.astimezone(UTC) if at else _utcnow()),
-            )
-            s.add(check)
             log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "checkin",
-                entity="key_result",
-                entity_id=kr.id,
-                field="current_value",
-                old=kr.current_value,
-                new=number,
+            check, kr, author = record_check_in(
+                s, log, kr_key, number, confidence, text, at.astimezone(UTC) if at else None
             )
-            if confidence is not None and confidence != kr.confidence:
-                log.record(
-                    "checkin",
-                    entity="key_result",
-                    entity_id=kr.id,
-                    field="confidence",
-                    old=kr.confidence,
-                    new=confidence,
-                )
-                kr.confidence = confidence
-            kr.current_value = number
             s.flush()
             log.flush()
             return _check_in_view(check, kr.key, author.handle)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -58,6 +59,17 @@ class TaskDraft:
 
 
 @dataclass(frozen=True)
+class _Slot:
+    """Where one task of a bulk insert lands."""
+
+    project_id: int
+    project_key: str
+    column_id: int
+    done: bool
+    parent: Task | None = None
+
+
+@dataclass(frozen=True)
 class Created:
     task: TaskRow
     new_people: tuple[str, ...] = field(default=())
@@ -98,6 +110,18 @@ def _priority(value: str | None) -> str:
         return Priority.parse(value).value
     except ValueError as exc:
         raise ServiceError(f"bad priority '{value}': use urgent, high, normal or low") from exc
+
+
+def reserve_numbers(s: Session, project_id: int, count: int = 1) -> int:
+    """The first of `count` consecutive new task numbers in the project, now taken."""
+    # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
+    last = s.execute(
+        update(Project)
+        .where(col(Project.id) == project_id)
+        .values(last_number=col(Project.last_number) + count)
+        .returning(col(Project.last_number))
+    ).scalar_one()
+    return int(last) - count + 1
 
 
 class TaskService:
@@ -239,7 +263,7 @@ class TaskService:
             if made:
                 new_people.append(person.handle)
         kr_id = lookup.key_result_by_key(s, draft.key_result).id if draft.key_result else None
-        number = self._next_number(s, project.id)
+        number = reserve_numbers(s, project.id)
         now = utcnow()
         task = Task(
             project_id=project.id,
@@ -266,17 +290,6 @@ class TaskService:
         self._set_tags(s, task.id, draft.tags)
         log.record("create", task_id=task.id, project_id=project.id, new=task.key)
         return task, tuple(new_people)
-
-    @staticmethod
-    def _next_number(s: Session, project_id: int) -> int:
-        # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
-        number = s.execute(
-            update(Project)
-            .where(col(Project.id) == project_id)
-            .values(last_number=col(Project.last_number) + 1)
-            .returning(col(Project.last_number))
-        ).scalar_one()
-        return int(number)
 
     @staticmethod
     def _last_rank(s: Session, column_id: int, parent: Task | None) -> str | None:
@@ -314,91 +327,23 @@ class TaskService:
         columns = lookup.columns_of(s, project.id)
         if not columns:
             raise ServiceError(f"project {project.key} has no columns")
-        people: dict[str, int] = {}
-        col_ids: dict[str, BoardColumn] = {}
-        last: dict[int, str | None] = {}
-        first = s.execute(
-            update(Project)
-            .where(col(Project.id) == project.id)
-            .values(last_number=col(Project.last_number) + len(drafts))
-            .returning(col(Project.last_number))
-        ).scalar_one() - len(drafts)
-        now = utcnow()
-        rows: list[dict[str, Any]] = []
-        tags: list[tuple[str, ...]] = []
-        for i, draft in enumerate(drafts, start=1):
-            if draft.project and draft.project.upper() != project.key:
-                raise ServiceError(f"task {i}: project {draft.project} is not {project.key}")
-            if draft.parent:
-                raise ServiceError(f"task {i}: bulk creation makes top-level tasks only")
-            column = columns[0]
-            if draft.column:
-                if draft.column not in col_ids:
-                    col_ids[draft.column] = lookup.match_column(columns, draft.column)
-                column = col_ids[draft.column]
-            assignee_id = None
-            if draft.assignee:
-                if draft.assignee not in people:
-                    person, _ = lookup.resolve_person(s, draft.assignee)
-                    people[draft.assignee] = person.id or 0
-                assignee_id = people[draft.assignee]
-            cid = column.id or 0
-            if cid not in last:
-                last[cid] = self._last_rank(s, cid, None)
-            last[cid] = rank = rank_between(last[cid], None)
-            number = first + i
-            try:
-                title = _title(draft.title)
-            except ServiceError as exc:
-                raise ServiceError(f"task {i}: {exc}") from exc
-            rows.append(
-                {
-                    "project_id": project.id,
-                    "column_id": cid,
-                    "number": number,
-                    "key": f"{project.key}-{number}",
-                    "title": title,
-                    "notes": clean_multiline(draft.notes),
-                    "assignee_id": assignee_id,
-                    "due": draft.due,
-                    "start": draft.start,
-                    "priority": _priority(draft.priority),
-                    "parent_id": None,
-                    "rank": rank,
-                    "created": now,
-                    "updated": now,
-                    "completed": now if column.is_done else None,
-                    "archived": False,
-                    "recurrence": draft.recurrence,
-                    "key_result_id": None,
-                    "source_id": None,
-                    "version": 1,
-                }
-            )
-            tags.append(draft.tags)
-        if not rows:
-            return []
-        s.execute(insert(Task), rows)
-        ids = dict(
-            s.execute(
-                select(col(Task.key), col(Task.id)).where(
-                    col(Task.project_id) == project.id,
-                    col(Task.number) > first,
-                )
-            ).all()
-        )
-        tag_rows = []
-        all_tags = lookup.tag_ids(s, {t for ts in tags for t in ts})
-        for row, task_tags in zip(rows, tags, strict=True):
-            task_id = ids[row["key"]]
-            tag_rows += [
-                {"task_id": task_id, "tag_id": all_tags[t.lower().lstrip("#")]}
-                for t in set(task_tags)
-            ]
-            log.record("create", task_id=task_id, project_id=project.id, new=row["key"])
-        if tag_rows:
-            s.execute(insert(TaskTag), tag_rows)
-        return [r["key"] for r in rows]
+
+        def placed() -> Iterator[tuple[TaskDraft, _Slot]]:
+            matched: dict[str, BoardColumn] = {}
+            for i, draft in enumerate(drafts, start=1):
+                if draft.project and draft.project.upper() != project.key:
+                    raise ServiceError(f"task {i}: project {draft.project} is not {project.key}")
+                if draft.parent:
+                    raise ServiceError(f"task {i}: bulk creation makes top-level tasks only")
+                column = columns[0]
+                if draft.column:
+                    if draft.column not in matched:
+                        matched[draft.column] = lookup.match_column(columns, draft.column)
+                    column = matched[draft.column]
+                slot = _Slot(project.id or 0, project.key, column.id or 0, column.is_done)
+                yield draft, slot
+
+        return self._insert_batch(s, log, placed(), number_errors=True)
 
     def insert_subtasks(
         self, s: Session, log: ChangeLog, children: Sequence[tuple[str, Sequence[TaskDraft]]]
@@ -413,85 +358,111 @@ class TaskService:
                 select(Task).where(col(Task.key).in_([k.upper() for k, _ in children]))
             )
         }
-        per_project: dict[int, int] = {}
-        for key, drafts in children:
+        for key, _ in children:
             if key.upper() not in parents:
                 raise NotFoundError(f"unknown task '{key}'")
-            pid = parents[key.upper()].project_id
-            per_project[pid] = per_project.get(pid, 0) + len(drafts)
-        numbers: dict[int, int] = {}
-        for pid, count in per_project.items():
-            numbers[pid] = (
-                s.execute(
-                    update(Project)
-                    .where(col(Project.id) == pid)
-                    .values(last_number=col(Project.last_number) + count)
-                    .returning(col(Project.last_number))
-                ).scalar_one()
-                - count
-            )
         project_keys = dict(s.execute(select(col(Project.id), col(Project.key))).all())
         done_columns = set(s.scalars(select(col(BoardColumn.id)).where(col(BoardColumn.is_done))))
-        people: dict[str, int] = {}
-        now = utcnow()
-        rows: list[dict[str, Any]] = []
-        tags: list[tuple[str, ...]] = []
+        batch = []
         for key, drafts in children:
             parent = parents[key.upper()]
-            last = self._last_rank(s, parent.column_id, parent)
-            for draft in drafts:
-                assignee_id = None
-                if draft.assignee:
-                    if draft.assignee not in people:
-                        people[draft.assignee] = lookup.resolve_person(s, draft.assignee)[0].id or 0
-                    assignee_id = people[draft.assignee]
-                last = rank_between(last, None)
-                numbers[parent.project_id] += 1
-                number = numbers[parent.project_id]
-                rows.append(
-                    {
-                        "project_id": parent.project_id,
-                        "column_id": parent.column_id,
-                        "number": number,
-                        "key": f"{project_keys[parent.project_id]}-{number}",
-                        "title": _title(draft.title),
-                        "notes": clean_multiline(draft.notes),
-                        "assignee_id": assignee_id,
-                        "due": draft.due,
-                        "start": draft.start,
-                        "priority": _priority(draft.priority),
-                        "parent_id": parent.id,
-                        "rank": last,
-                        "created": now,
-                        "updated": now,
-                        "completed": now if parent.column_id in done_columns else None,
-                        "archived": False,
-                        "recurrence": draft.recurrence,
-                        "key_result_id": None,
-                        "source_id": None,
-                        "version": 1,
-                    }
-                )
-                tags.append(draft.tags)
-        if not rows:
+            slot = _Slot(
+                parent.project_id,
+                project_keys[parent.project_id],
+                parent.column_id,
+                parent.column_id in done_columns,
+                parent,
+            )
+            batch += [(draft, slot) for draft in drafts]
+        return self._insert_batch(s, log, batch, number_errors=False)
+
+    def _insert_batch(
+        self,
+        s: Session,
+        log: ChangeLog,
+        batch: Iterable[tuple[TaskDraft, _Slot]],
+        number_errors: bool,
+    ) -> builtins.list[str]:
+        """Core inserts of new tasks with their tags and activity; each draft is checked as it
+        comes out of `batch`, and `number_errors` prefixes a bad title with its place in it."""
+        people: dict[str, int] = {}
+        checked: list[tuple[TaskDraft, _Slot, str, int | None]] = []
+        for i, (draft, slot) in enumerate(batch, start=1):
+            assignee_id = None
+            if draft.assignee:
+                if draft.assignee not in people:
+                    people[draft.assignee] = lookup.resolve_person(s, draft.assignee)[0].id or 0
+                assignee_id = people[draft.assignee]
+            try:
+                title = _title(draft.title)
+            except ServiceError as exc:
+                if not number_errors:
+                    raise
+                raise ServiceError(f"task {i}: {exc}") from exc
+            checked.append((draft, slot, title, assignee_id))
+        if not checked:
             return []
+        counts = Counter(slot.project_id for _, slot, _, _ in checked)
+        first = {pid: reserve_numbers(s, pid, count) - 1 for pid, count in counts.items()}
+        numbers = dict(first)
+        last: dict[tuple[int, int | None], str | None] = {}
+        now = utcnow()
+        rows: list[dict[str, Any]] = []
+        for draft, slot, title, assignee_id in checked:
+            numbers[slot.project_id] += 1
+            number = numbers[slot.project_id]
+            place = (slot.column_id, slot.parent.id if slot.parent else None)
+            if place not in last:
+                last[place] = self._last_rank(s, slot.column_id, slot.parent)
+            last[place] = rank = rank_between(last[place], None)
+            rows.append(
+                {
+                    "project_id": slot.project_id,
+                    "column_id": slot.column_id,
+                    "number": number,
+                    "key": f"{slot.project_key}-{number}",
+                    "title": title,
+                    "notes": clean_multiline(draft.notes),
+                    "assignee_id": assignee_id,
+                    "due": draft.due,
+                    "start": draft.start,
+                    "priority": _priority(draft.priority),
+                    "parent_id": slot.parent.id if slot.parent else None,
+                    "rank": rank,
+                    "created": now,
+                    "updated": now,
+                    "completed": now if slot.done else None,
+                    "archived": False,
+                    "recurrence": draft.recurrence,
+                    "key_result_id": None,
+                    "source_id": None,
+                    "version": 1,
+                }
+            )
         s.execute(insert(Task), rows)
-        keys = [r["key"] for r in rows]
-        ids = dict(
-            s.execute(select(col(Task.key), col(Task.id)).where(col(Task.key).in_(keys))).all()
-        )
-        all_tags = lookup.tag_ids(s, {t for ts in tags for t in ts})
+        ids: dict[str, int] = {}
+        for pid, start in first.items():
+            ids.update(
+                s.execute(
+                    select(col(Task.key), col(Task.id)).where(
+                        col(Task.project_id) == pid,
+                        col(Task.number) > start,
+                        col(Task.number) <= numbers[pid],
+                    )
+                ).all()
+            )
+        all_tags = lookup.tag_ids(s, {t for draft, *_ in checked for t in draft.tags})
         tag_rows = []
-        for row, task_tags in zip(rows, tags, strict=True):
+        for row, (draft, *_) in zip(rows, checked, strict=True):
             task_id = ids[row["key"]]
             tag_rows += [
                 {"task_id": task_id, "tag_id": all_tags[clean(t).lower().lstrip("#")]}
-                for t in set(task_tags)
+                for t in set(draft.tags)
             ]
             log.record("create", task_id=task_id, project_id=row["project_id"], new=row["key"])
         if tag_rows:
             s.execute(insert(TaskTag), tag_rows)
-        return keys
+        return [r["key"] for r in rows]
 
     def add_subtask(self, parent_key: str, title: str) -> Created:
         return self.create(TaskDraft(title=title, parent=parent_key))
@@ -885,7 +856,7 @@ class TaskService:
             log = ChangeLog(s, self.ctx.actor)
             rank = rank_between(self._last_rank(s, dest.id or 0, None), None)
             for moved in (task, *subtasks):
-                number = self._next_number(s, target.id or 0)
+                number = reserve_numbers(s, target.id or 0)
                 new_key = f"{target.key}-{number}"
                 log.record(
                     "move_project",

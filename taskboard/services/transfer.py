@@ -43,7 +43,7 @@ from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import ServiceError
 from taskboard.services.projects import DONE_NAMES
-from taskboard.services.tasks import INBOX, MAX_TITLE
+from taskboard.services.tasks import INBOX, MAX_TITLE, reserve_numbers
 
 # Parents before children: restoring in this order never breaks a foreign key.
 DUMP_TABLES: tuple[Table, ...] = tuple(
@@ -685,15 +685,7 @@ class _Importer:
         wanted: dict[int, int] = defaultdict(int)
         for project, _c, _p in plans:
             wanted[project.id or 0] += 1
-        first: dict[int, int] = {}
-        for project_id, n in wanted.items():
-            last = self.s.execute(
-                update(Project)
-                .where(Project.id == project_id)  # type: ignore[arg-type]
-                .values(last_number=col(Project.last_number) + n)
-                .returning(col(Project.last_number))
-            ).scalar_one()
-            first[project_id] = last - n
+        first = {pid: reserve_numbers(self.s, pid, n) - 1 for pid, n in wanted.items()}
         numbers = []
         for project, _c, _p in plans:
             first[project.id or 0] += 1
