@@ -6,6 +6,7 @@ median under 30 ms.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import statistics
 import tempfile
@@ -64,6 +65,33 @@ def setup(services: Services) -> int:
     return services.meetings.start(project="DEL", attendees=("jonas", "mia")).id
 
 
+async def screen_times(services: Services, meeting_id: int, lines: int) -> list[float]:
+    """Enter on the meeting screen's capture line → item committed and the screen repainted."""
+    from textual.widgets import Input
+
+    from taskboard.ui.app import UiOptions, make_app
+    from taskboard.ui.screens.meeting import MeetingScreen
+
+    app = make_app(services, UiOptions(project="DEL"))
+    times: list[float] = []
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = MeetingScreen("DEL", meeting_id)
+        await app.push_screen(screen)
+        await pilot.pause()
+        field = screen.query_one("#capture", Input)
+        for n in range(lines):
+            line = TEMPLATES[n % len(TEMPLATES)].format(n=n + 1000)
+            field.value = line
+            painted: list[float] = []
+            begin = time.perf_counter()
+            screen.capture(Input.Submitted(field, line))
+            app.call_after_refresh(lambda done=painted: done.append(time.perf_counter()))
+            await pilot.pause()
+            times.append((painted[0] if painted else time.perf_counter()) - begin)
+    return times
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "bench.db"))
@@ -88,6 +116,11 @@ def main() -> None:
         begin = time.perf_counter()
         services.meetings.minutes_data(meeting_id)
         print(f"minutes_data after {LINES} items: {(time.perf_counter() - begin) * 1000:.1f} ms")
+        on_screen = asyncio.run(screen_times(services, meeting_id, 60))
+        print(
+            f"meeting screen, Enter → committed and repainted: median "
+            f"{statistics.median(on_screen) * 1000:.1f} ms over {len(on_screen)} lines"
+        )
         store.close()
 
 
