@@ -410,3 +410,12 @@ def test_store_target_precedence(isolated_home: Path, monkeypatch: pytest.Monkey
     path.write_text("db = [broken", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid TOML"):
         config.load_settings()
+
+
+def test_tag_names_for_completion(services: Services) -> None:
+    services.projects.create("DEL", "Deliveries")
+    services.projects.create("SRV", "Service")
+    services.tasks.capture("a #papers #hub +DEL")
+    services.tasks.capture("b #setup +SRV")
+    assert services.tasks.tag_names("DEL") == ["hub", "papers"]
+    assert services.tasks.tag_names() == ["hub", "papers", "setup"]

@@ -159,6 +159,19 @@ class TaskService:
                 conds.append(col(Task.parent_id).is_(None))
             return task_rows(s, *conds)
 
+    def tag_names(self, project: str | None = None) -> builtins.list[str]:
+        """Every tag in use (in `project`, or anywhere), for completion."""
+        from taskboard.domain.models import Tag
+
+        with self.ctx.store.read() as s:
+            stmt = select(col(Tag.name)).join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
+            if project is not None:
+                p = lookup.project_by_key(s, project)
+                stmt = stmt.join(Task, col(Task.id) == col(TaskTag.task_id)).where(
+                    col(Task.project_id) == p.id
+                )
+            return sorted(set(s.scalars(stmt.distinct())))
+
     def revision(self) -> int:
         """Changes whenever anyone commits a change: the board polls it for live refresh."""
         return self.ctx.store.data_version()

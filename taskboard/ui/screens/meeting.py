@@ -249,6 +249,8 @@ class MeetingScreen(Screen[None]):
         self.known = Known(project, {}, ())
         self.history: list[str] = []
         self.recalled = 0
+        # What the minutes list shows: (id, kind, key, key result, text) per item.
+        self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
 
     @property
     def tb(self) -> TaskboardApp:
@@ -309,14 +311,7 @@ class MeetingScreen(Screen[None]):
         columns = {p.key: tuple(c.name for c in p.columns) for p in projects}
         handles = tuple(services.people.handles())
         self.known = Known(self.project_key, columns, handles, krs)
-        tags = (
-            sorted(
-                {t for r in services.tasks.list(project=self.project_key) for t in r.tags}
-                | {"agenda"}
-            )
-            if self.project_key
-            else ["agenda"]
-        )
+        tags = sorted(set(services.tasks.tag_names(self.project_key)) | {"agenda"})
         column_names = [c.replace(" ", "_") for c in columns.get(self.project_key or "INBOX", ())]
         self.query_one("#capture", Input).suggester = TokenSuggester(
             {"@": list(handles), "#": tags, "+": list(columns), ">": column_names, "~": sorted(krs)}
@@ -328,8 +323,15 @@ class MeetingScreen(Screen[None]):
         self._paint_header()
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
-        minutes.clear_options()
-        minutes.add_options(self._item_option(i) for i in meeting.items)
+        painted = self._painted_items
+        items = [(i.id, i.kind, i.task_key, i.key_result, i.text) for i in meeting.items]
+        if items[: len(painted)] == painted and minutes.option_count == len(painted):
+            # The usual case while capturing: items were only added, so only add those.
+            minutes.add_options(self._item_option(i) for i in meeting.items[len(painted) :])
+        else:
+            minutes.clear_options()
+            minutes.add_options(self._item_option(i) for i in meeting.items)
+        self._painted_items = items
         if meeting.items:
             last = len(meeting.items) - 1
             minutes.highlighted = last if highlight is None else max(0, min(highlight, last))
@@ -351,7 +353,8 @@ class MeetingScreen(Screen[None]):
         people = " ".join(f"@{h}" for h in m.attendees) or "no attendees (ctrl+a adds)"
         state = "ended" if m.ended else "⏱ " + clock(self._now() - m.started)
         text = f"{m.title}   ·   {m.started.astimezone():%a %Y-%m-%d}   ·   {state}   ·   {people}"
-        self.query_one("#meeting-header", Static).update(Content(clean(text)))
+        # One fixed-height line: no re-layout of the screen every second.
+        self.query_one("#meeting-header", Static).update(Content(clean(text)), layout=False)
 
     def _paint_agenda(self) -> None:
         m = self.meeting
