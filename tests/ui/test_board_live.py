@@ -188,3 +188,17 @@ async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Pa
         assert len(screen.by_column[0]) == 150  # the whole column after the services loaded
         await pilot.press("end")
         assert screen.current_card().key == "BIG-150"  # type: ignore[union-attr]
+
+
+async def test_an_empty_board_says_how_to_start(tmp_path: Path) -> None:
+    services = Services.open(open_store(str(tmp_path / "new.db")), "tester")
+    app = make_app(services, UiOptions(today=lambda: TODAY))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        title = str(app.screen.query_one("#board-title", Static).render())
+        assert title.startswith("INBOX  Inbox") and "n adds one" in title
+        await pilot.press("n", *"First card", "enter")
+        await pilot.pause()
+        title = str(app.screen.query_one("#board-title", Static).render())
+        assert "n adds one" not in title
+    assert [r.title for r in services.tasks.list()] == ["First card"]

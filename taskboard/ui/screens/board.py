@@ -285,6 +285,8 @@ class BoardScreen(Screen[None]):
         assert self.project is not None
         today = self.tb.today()
         title = f"{self.project.key}  {self.project.name}"
+        if not any(self.by_column) and self.partial_counts is None:
+            title += "   no cards yet: n adds one, P switches project, ? shows every key"
         if not self.task_filter.empty:
             shown = sum(len(v) for v in self.shown)
             total = sum(len(v) for v in self.by_column)
