@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from taskboard.services import Services
@@ -92,7 +93,8 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
 async def test_edit_conflict_in_detail_shows_fresh_values(
     app: TaskboardApp, tmp_path: Path, demo_services: Services
 ) -> None:
-    other = Services.open(open_store(str(demo_services.ctx.store.url.database)), "other")
+    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
+    other = Services.open(open_store(url), "other")
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -110,6 +112,8 @@ async def test_edit_conflict_in_detail_shows_fresh_values(
 
 
 def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
+    if demo_services.ctx.store.backend != "sqlite":
+        pytest.skip("the first-paint snapshot reads SQLite files only")
     from taskboard.services.snapshot import read_board
     from taskboard.store.revisions import head_revision
 
@@ -134,6 +138,8 @@ async def test_board_paints_from_snapshot_and_loads_services_behind(
     from taskboard.services.snapshot import read_board
     from taskboard.store.revisions import head_revision
 
+    if demo_services.ctx.store.backend != "sqlite":
+        pytest.skip("the first-paint snapshot reads SQLite files only")
     path = Path(str(demo_services.ctx.store.url.database))
     snapshot = read_board(path, "DEL", head_revision())
     loads = []
