@@ -5,14 +5,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
@@ -25,10 +24,8 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
 from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import ColumnView
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
 
 
 def _order(row: TaskRow) -> tuple[str, int]:
@@ -68,7 +65,7 @@ def capture_preview(line: str, today: date, default_column: str) -> tuple[str, b
     return "✓ " + "  ".join(parts), False
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(TaskboardScreen):
     """One project's board."""
 
     CSS_PATH = "../styles/board.tcss"
@@ -147,13 +144,6 @@ class BoardScreen(Screen[None]):
         self.built_for: list[int] | None = None
         self.headers: list[Static] = []
         self.views: list[ColumnView] = []
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     # ---- layout ---------------------------------------------------------------------
 

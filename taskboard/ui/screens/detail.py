@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -20,12 +19,10 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ConflictError, ServiceError
 from taskboard.services.views import TaskDetail
 from taskboard.ui.dialogs import TokenSuggester
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.base import TaskboardScreen
 
 
-class TaskDetailScreen(Screen[None]):
+class TaskDetailScreen(TaskboardScreen):
     """One task, all of it; changes are saved field by field."""
 
     CSS_PATH = "../styles/detail.tcss"
@@ -49,13 +46,6 @@ class TaskDetailScreen(Screen[None]):
         self.key = key
         self.detail: TaskDetail | None = None
         self.revision = -1
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         services = self.tb.services

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
@@ -23,9 +23,7 @@ from taskboard.domain.okr import KrKind, Status
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.okr_views import KeyResultView, ObjectiveView
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.base import TaskboardScreen
 
 BAR_WIDTH = 16
 STATUS_STYLE = {"on_track": "$success", "at_risk": "$warning", "off_track": "$error"}
@@ -227,7 +225,7 @@ class RoundStepModal(ModalScreen[str | None]):
 # ---- the screen -------------------------------------------------------------------------------
 
 
-class GoalsScreen(Screen[None]):
+class GoalsScreen(TaskboardScreen):
     """Objectives and key results of one cycle, with pace, history and check-ins."""
 
     CSS_PATH = "../styles/goals.tcss"
@@ -282,13 +280,6 @@ class GoalsScreen(Screen[None]):
         self.objectives: dict[str, ObjectiveView] = {}
         self.krs: dict[str, KeyResultView] = {}
         self.shown_key: str | None = None
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="goals-title", markup=False)

@@ -6,14 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,9 +24,7 @@ from taskboard.services.lookup import match_name
 from taskboard.services.meetings import MeetingItemView, MeetingView
 from taskboard.services.okr_views import KeyResultView, ObjectiveView
 from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.base import TaskboardScreen
 
 HINT = (
     "a task: title @who ^when #tag !prio +KEY >column ~KR   ·   d: decision   n: note   "
@@ -188,7 +185,7 @@ class CaptureLine(Input, inherit_bindings=False):
     ]
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(TaskboardScreen):
     """A running meeting: header, agenda, minutes, and the capture line."""
 
     CSS_PATH = "../styles/meeting.tcss"
@@ -251,13 +248,6 @@ class MeetingScreen(Screen[None]):
         self.recalled = 0
         # What the minutes list shows: (id, kind, key, key result, text) per item.
         self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="meeting-header", markup=False)
@@ -559,7 +549,7 @@ class MeetingScreen(Screen[None]):
             end(True)
 
 
-class MinutesScreen(Screen[None]):
+class MinutesScreen(TaskboardScreen):
     """An ended meeting's minutes as Markdown, with export to a file."""
 
     CSS_PATH = "../styles/meeting.tcss"
@@ -579,13 +569,6 @@ class MinutesScreen(Screen[None]):
         self.meeting_id = meeting_id
         self.text = ""
         self.started: date | None = None
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="minutes-doc"):

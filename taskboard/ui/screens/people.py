@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from taskboard.domain.dates import format_relative, parse_when
@@ -19,10 +18,8 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.people_views import GROUPS, Agenda
 from taskboard.services.views import TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.triage import due_preview
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
 
 
 def agenda_line(row: TaskRow, today: date) -> str:
@@ -32,7 +29,7 @@ def agenda_line(row: TaskRow, today: date) -> str:
     return clean(f"{row.key:9} {due:9} {row.title}  ·  {row.project} / {row.column}{prio}")
 
 
-class PeopleScreen(Screen[None]):
+class PeopleScreen(TaskboardScreen):
     """One person's open tasks in every project, grouped overdue / today / this week / later."""
 
     CSS_PATH = "../styles/people.tcss"
@@ -55,13 +52,6 @@ class PeopleScreen(Screen[None]):
         self.project_key = project
         self.handle: str | None = None
         self.agenda: Agenda | None = None
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="people-title", markup=False)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
@@ -18,9 +17,7 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.stats import DEFAULT_DAYS, ProjectFlow
 from taskboard.ui.dialogs import ChoiceModal
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.base import TaskboardScreen
 
 BAR = 36
 RANGES = (30, 90, 180, 365)
@@ -56,7 +53,7 @@ def bottleneck(columns: tuple[tuple[str, Summary], ...]) -> str:
     return clean(f"Waits longest in: {name} (median {days(median)})")
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(TaskboardScreen):
     """Flow metrics for the current project over the last days (90 by default)."""
 
     CSS_PATH = "../styles/stats.tcss"
@@ -72,13 +69,6 @@ class StatsScreen(Screen[None]):
         self.project_key = project
         self.days_back = DEFAULT_DAYS
         self.flow: ProjectFlow | None = None
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stats-title", markup=False)

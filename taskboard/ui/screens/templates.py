@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -21,10 +20,8 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.tasks import INBOX
 from taskboard.services.templates import ApplyAs, TemplateView
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.triage import due_preview
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
 
 
 def preview_text(template: TemplateView, anchor: date) -> str:
@@ -52,7 +49,7 @@ def preview_text(template: TemplateView, anchor: date) -> str:
     return "\n".join(clean(line) for line in lines)
 
 
-class TemplatesScreen(Screen[None]):
+class TemplatesScreen(TaskboardScreen):
     """Every template; the highlighted one previewed; `enter` applies it."""
 
     CSS_PATH = "../styles/templates.tcss"
@@ -79,13 +76,6 @@ class TemplatesScreen(Screen[None]):
         self.project_key = project
         self.templates: list[TemplateView] = []
         self.anchor_date: date | None = None
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Templates"), id="templates-title")

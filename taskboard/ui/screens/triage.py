@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from taskboard.domain.dates import DateParseError, format_relative, parse_when
@@ -20,9 +19,7 @@ from taskboard.services.okr_views import ObjectiveView
 from taskboard.services.tasks import INBOX
 from taskboard.services.views import TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
-
-if TYPE_CHECKING:
-    from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.base import TaskboardScreen
 
 PRIORITY_KEYS = {"1": "urgent", "2": "high", "3": "normal", "4": "low"}
 
@@ -51,7 +48,7 @@ def key_results(objectives: Sequence[ObjectiveView]) -> list[tuple[str, str]]:
     return found
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(TaskboardScreen):
     """The inbox and every unowned or undated open task, one at a time, large."""
 
     CSS_PATH = "../styles/triage.tcss"
@@ -84,13 +81,6 @@ class TriageScreen(Screen[None]):
         self.queue: list[TaskRow] = []
         self.total = 0
         self.position = 0
-
-    @property
-    def tb(self) -> TaskboardApp:
-        from taskboard.ui.app import TaskboardApp
-
-        assert isinstance(self.app, TaskboardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-count", markup=False)
