@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from taskboard.domain.capture import Capture, CaptureError, parse_meeting_line
+from taskboard.domain.capture import CaptureError, parse_meeting_line
 from taskboard.domain.models import (
     Activity,
     AgendaItem,
@@ -34,7 +34,7 @@ from taskboard.services.context import ServiceContext
 from taskboard.services.errors import NotFoundError, ServiceError
 from taskboard.services.okr import record_check_in
 from taskboard.services.queries import task_rows
-from taskboard.services.tasks import TaskDraft, TaskService
+from taskboard.services.tasks import TaskDraft, TaskService, draft_from_capture
 from taskboard.services.views import TaskRow
 
 AGENDA_TAG = "agenda"
@@ -176,20 +176,6 @@ class MinutesData:
     @property
     def duration(self) -> timedelta | None:
         return self.ended - self.started if self.ended else None
-
-
-def _draft(cap: Capture, project: str | None) -> TaskDraft:
-    return TaskDraft(
-        title=cap.title,
-        project=cap.project or project,
-        column=cap.column,
-        assignee=cap.assignee,
-        due=cap.due,
-        priority=cap.priority.value if cap.priority else None,
-        tags=cap.tags,
-        key_result=cap.key_result,
-        recurrence=cap.recurrence,
-    )
 
 
 class MeetingService:
@@ -340,7 +326,7 @@ class MeetingService:
             new_people: tuple[str, ...] = ()
             kr_key = None
             if parsed.capture is not None:
-                draft = _draft(parsed.capture, self._project_key(s, meeting))
+                draft = draft_from_capture(parsed.capture, self._project_key(s, meeting))
                 task, new_people = TaskService(self.ctx)._create(s, log, draft)
                 item.task_id = task.id
                 if AGENDA_TAG in draft.tags:
@@ -494,7 +480,7 @@ class MeetingService:
                 raise ServiceError(f"item {item_id} already has a task")
             meeting = s.get_one(Meeting, item.meeting_id)
             project = self._project_key(s, meeting)
-            # Tokens in the text (`@carl ^fri`) count; text that reads as a prefix or holds a
+            # Tokens in the text (`@jonas ^fri`) count; text that reads as a prefix or holds a
             # bad token is still a fine title as it is.
             draft = TaskDraft(title=item.text, project=project)
             try:
@@ -502,7 +488,7 @@ class MeetingService:
             except CaptureError:
                 parsed = None
             if parsed is not None and parsed.capture is not None:
-                draft = _draft(parsed.capture, project)
+                draft = draft_from_capture(parsed.capture, project)
             log = ChangeLog(s, self.ctx.actor)
             task, new_people = TaskService(self.ctx)._create(s, log, draft)
             item.task_id = task.id

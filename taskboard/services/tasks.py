@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
-from taskboard.domain.capture import CaptureError, Token, parse_capture, scan_tokens
+from taskboard.domain.capture import Capture, CaptureError, Token, parse_capture, scan_tokens
 from taskboard.domain.enums import Priority
 from taskboard.domain.models import (
     Activity,
@@ -81,6 +81,11 @@ def draft_from_line(line: str, today: date, project: str | None = None) -> TaskD
         cap = parse_capture(line, today)
     except CaptureError as exc:
         raise ServiceError(str(exc)) from exc
+    return draft_from_capture(cap, project)
+
+
+def draft_from_capture(cap: Capture, project: str | None = None) -> TaskDraft:
+    """A parsed capture line as a draft; `project` when the line has no `+KEY`."""
     return TaskDraft(
         title=cap.title,
         project=cap.project or project,
