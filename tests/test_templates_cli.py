@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,22 +55,23 @@ def test_template_commands(cli: Any, tmp_path: Path) -> None:
 
 
 def test_handover_agenda_and_stats_commands(cli: Any, tmp_path: Path) -> None:
-    for line in ("Call the agent @anna ^2026-12-03", "Later thing @anna ^2027-03-01"):
+    # The commands run as subprocesses on the real clock: dates relative to today.
+    today = date.today()
+    soon, much_later = today + timedelta(days=30), today + timedelta(days=120)
+    for line in (f"Call the agent @anna ^{soon}", f"Later thing @anna ^{much_later}"):
         assert cli("add", line).code == 0
     agenda = json.loads(cli("agenda", "anna", "--json").out)
     assert [t["key"] for t in agenda["groups"]["later"]] == ["INBOX-1", "INBOX-2"]
 
     note = tmp_path / "note.md"
-    result = cli(
-        "handover", "anna", "ben", "--from", "2026-12-01", "--until", "2026-12-14", "-o", str(note)
-    )
+    window = ("--from", str(today), "--until", str(today + timedelta(days=45)))
+    result = cli("handover", "anna", "ben", *window, "-o", str(note))
     assert result.code == 1 and "unknown person '@ben'" in result.err
     assert cli("person", "add", "ben", "Ben").code == 0
-    result = cli(
-        "handover", "anna", "ben", "--from", "2026-12-01", "--until", "2026-12-14", "-o", str(note)
-    )
+    result = cli("handover", "anna", "ben", *window, "-o", str(note))
     assert result.code == 0, result.err
-    assert "| INBOX-1 | Call the agent | 2026-12-03 |" in result.out
+    assert f"| INBOX-1 | Call the agent | {soon} |" in result.out
+    assert "INBOX-2" not in result.out  # due after the absence: stays with anna
     assert note.read_text() == result.out
     assert json.loads(cli("show", "INBOX-1", "--json").out)["assignee"] == "ben"
 
