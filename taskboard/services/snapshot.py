@@ -7,6 +7,7 @@ It returns the same read models as `TaskService.list`, which a test checks.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,45 +34,44 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-_NOW = datetime.now(UTC)
-
-
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-# The first `?` cards of each column, in board order (window functions: SQLite >= 3.25).
+# The first `?` cards of one column, in board order: the index on column_id finds them, and
+# only those few are joined (a negative limit reads them all).
 ROWS = """
-SELECT * FROM (
-  SELECT t.id, t.key, t.title, p.key, t.column_id, c.name, t.rank, pe.handle, t.due,
-         t.priority, t.completed, t.archived, t.created, t.updated, t.version, par.key, kr.key,
-         t.notes, c.position,
-         row_number() OVER (PARTITION BY t.column_id ORDER BY t.rank, t.id) AS place
-  FROM task t
-  JOIN project p ON p.id = t.project_id
-  JOIN board_column c ON c.id = t.column_id
-  LEFT JOIN person pe ON pe.id = t.assignee_id
-  LEFT JOIN task par ON par.id = t.parent_id
-  LEFT JOIN key_result kr ON kr.id = t.key_result_id
-  WHERE t.project_id = ? AND t.parent_id IS NULL AND t.archived = 0
-) WHERE place <= ? ORDER BY position, place
+SELECT t.id, t.key, t.title, p.key, t.column_id, c.name, t.rank, pe.handle, t.due,
+       t.priority, t.completed, t.archived, t.created, t.updated, t.version, par.key, kr.key,
+       t.notes
+FROM (SELECT id FROM task WHERE column_id = ? AND parent_id IS NULL AND archived = 0
+      ORDER BY rank, id LIMIT ?) AS pick
+JOIN task t ON t.id = pick.id
+JOIN project p ON p.id = t.project_id
+JOIN board_column c ON c.id = t.column_id
+LEFT JOIN person pe ON pe.id = t.assignee_id
+LEFT JOIN task par ON par.id = t.parent_id
+LEFT JOIN key_result kr ON kr.id = t.key_result_id
+ORDER BY t.rank, t.id
 """
 COUNTS = """
 SELECT column_id, count(*), count(completed) FROM task
 WHERE project_id = ? AND parent_id IS NULL AND archived = 0 GROUP BY column_id
 """
-TAGS = """
+# The details below are read for the picked cards only, given as one JSON array of ids.
+PICKED = "(SELECT value FROM json_each(?))"
+TAGS = f"""
 SELECT tt.task_id, tag.name FROM task_tag tt JOIN tag ON tag.id = tt.tag_id
-JOIN task t ON t.id = tt.task_id WHERE t.project_id = ? ORDER BY tag.name
+WHERE tt.task_id IN {PICKED} ORDER BY tag.name
 """
-SUBTASKS = """
+SUBTASKS = f"""
 SELECT parent_id, count(completed), count(*) FROM task
-WHERE project_id = ? AND parent_id IS NOT NULL AND archived = 0 GROUP BY parent_id
+WHERE parent_id IN {PICKED} AND archived = 0 GROUP BY parent_id
 """
-BLOCKERS = """
+BLOCKERS = f"""
 SELECT d.task_id, b.key FROM dependency d
 JOIN task b ON b.id = d.blocked_by_id AND b.completed IS NULL AND b.archived = 0
-JOIN task t ON t.id = d.task_id WHERE t.project_id = ? ORDER BY b.key
+WHERE d.task_id IN {PICKED} ORDER BY b.key
 """
 
 
@@ -121,20 +121,26 @@ def _read(
             (pid,),
         )
     )
-    tags: dict[int, list[str]] = defaultdict(list)
-    for task_id, tag in conn.execute(TAGS, (pid,)):
-        tags[task_id].append(tag)
-    subtasks = {p: (done, total) for p, done, total in conn.execute(SUBTASKS, (pid,))}
-    blockers: dict[int, list[str]] = defaultdict(list)
-    for task_id, blocker in conn.execute(BLOCKERS, (pid,)):
-        blockers[task_id].append(blocker)
     counts = {}
     open_count = 0
     for column_id, total, done in conn.execute(COUNTS, (pid,)):
         counts[column_id] = total
         open_count += total - done
+    picked = [
+        row
+        for column in columns
+        for row in conn.execute(ROWS, (column.id, -1 if limit is None else limit))
+    ]
+    ids = json.dumps([r[0] for r in picked])
+    tags: dict[int, list[str]] = defaultdict(list)
+    for task_id, tag in conn.execute(TAGS, (ids,)):
+        tags[task_id].append(tag)
+    subtasks = {p: (done, total) for p, done, total in conn.execute(SUBTASKS, (ids,))}
+    blockers: dict[int, list[str]] = defaultdict(list)
+    for task_id, blocker in conn.execute(BLOCKERS, (ids,)):
+        blockers[task_id].append(blocker)
     rows = []
-    for r in conn.execute(ROWS, (pid, limit if limit is not None else 2**62)):
+    for r in picked:
         done_total = subtasks.get(r[0], (0, 0))
         rows.append(
             TaskRow(

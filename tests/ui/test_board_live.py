@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
+from ui_text import heading
 
 from taskboard.services import Services
 from taskboard.store import open_store
@@ -128,6 +129,16 @@ def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
     assert list(snapshot.rows) == expected
     assert snapshot.project == demo_services.projects.get("DEL")
     assert snapshot.revision == demo_services.tasks.revision()
+    # With a limit, the first cards of each column, with their tags, subtasks and blockers.
+    first = read_board(path, "DEL", head_revision(), limit=1)
+    assert first is not None and not first.complete
+    expected_first = [
+        next(r for r in expected if r.column_id == c.id)
+        for c in snapshot.project.columns
+        if any(r.column_id == c.id for r in expected)
+    ]
+    assert list(first.rows) == expected_first
+    assert any(r.tags for r in first.rows) and any(r.subtasks_total for r in expected_first)
     assert read_board(path, "DEL", "9999") is None  # a schema it does not know: slow path
     assert read_board(path.with_name("missing.db"), "DEL", head_revision()) is None
 
@@ -186,7 +197,7 @@ async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Pa
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BoardScreen)
-        assert "A  150" in str(screen.headers[0].render())
+        assert "A  150" in heading(app, 0)
         for _ in range(50):
             await pilot.pause(0.05)
             if len(screen.by_column[0]) == 150:
