@@ -122,6 +122,11 @@ class TaskboardApp(App[None]):
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
         self._theme_ready = True
+        # Textual throws away what is drawn during its start-up batch, which includes on_mount:
+        # a board pushed here would be drawn twice before the first frame. Right after, once.
+        self.call_later(self._open_first_screens)
+
+    def _open_first_screens(self) -> None:
         if self.snapshot is not None:
             self.push_screen(BoardScreen(self.snapshot.project.key, snapshot=self.snapshot))
             self.snapshot = None

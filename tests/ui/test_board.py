@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.widgets import Input
+from ui_text import heading
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
@@ -33,7 +34,7 @@ async def test_opens_on_first_card_of_first_column(app: TaskboardApp) -> None:
         screen = board(app)
         card = screen.current_card()
         assert card is not None and card.key == "DEL-1"
-        assert "Arrived  2" in screen.headers[0].render().plain
+        assert "Arrived  2" in heading(app, 0)
         assert "DEL-1" in column_text(app, 0)
         assert "@jonas" in column_text(app, 0)
 
@@ -44,9 +45,8 @@ async def test_wip_limit_over_shows_in_header(app: TaskboardApp, demo_services: 
     assert count > 2
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        header = board(app).headers[2]
-        assert f"Registration  {count}/2" in header.render().plain
-        assert header.has_class("over-limit")
+        assert f"Registration  {count}/2" in heading(app, 2)
+        assert board(app).views[2].has_class("over-limit")  # the heading in the error colour
 
 
 async def test_vim_keys_and_arrows_move_the_cursor(app: TaskboardApp) -> None:
@@ -214,7 +214,7 @@ async def test_filter_narrows_and_counts(app: TaskboardApp, demo_services: Servi
         await pilot.press("/", *"@mia")
         await pilot.pause()
         screen = board(app)
-        assert "Arrived  1/2" in screen.headers[0].render().plain
+        assert "Arrived  1/2" in heading(app, 0)
         assert "DEL-2" in column_text(app, 0) and "DEL-1" not in column_text(app, 0)
         field = screen.query_one("#filter-input", Input)
         field.value = "due:overdue"
@@ -226,7 +226,7 @@ async def test_filter_narrows_and_counts(app: TaskboardApp, demo_services: Servi
         assert {c.key for cards in screen.shown for c in cards} == {"DEL-7"}
         await pilot.press("escape")
         await pilot.pause()
-        assert "Arrived  2" in screen.headers[0].render().plain
+        assert "Arrived  2" in heading(app, 0)
 
 
 async def test_detail_screen_edits_and_comments(app: TaskboardApp, demo_services: Services) -> None:
@@ -269,11 +269,21 @@ async def test_click_selects_a_card(app: TaskboardApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         second = board(app).shown[1][1]
-        await pilot.click("#column-1", offset=(3, 6))  # card height 5: line 6 is the 2nd card
+        await pilot.click("#column-1", offset=(3, 6))  # the border, then cards of 5 lines
         await pilot.pause()
         assert board(app).col == 1
         assert board(app).current_card() == second
         assert isinstance(board(app).views[1], ColumnView)
+        assert board(app).views[1].has_class("active") and not board(app).views[0].has_class(
+            "active"
+        )
+        # The heading (the top border) makes the column active and keeps its cursor.
+        await pilot.click("#column-0", offset=(3, 0))
+        await pilot.pause()
+        assert board(app).col == 0 and board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
+        await pilot.click("#column-1", offset=(3, 30))  # below the last card
+        await pilot.pause()
+        assert board(app).col == 1 and board(app).current_card() == second
 
 
 async def test_project_switcher_and_last_project_remembered(

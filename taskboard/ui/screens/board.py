@@ -10,9 +10,8 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalScroll, Vertical
+from textual.containers import HorizontalScroll
 from textual.content import Content
-from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from taskboard.domain.capture import scan_tokens
@@ -142,7 +141,6 @@ class BoardScreen(TaskboardScreen):
         self.cursors: dict[int, int] = {}
         self.revision = -1
         self.built_for: list[int] | None = None
-        self.headers: list[Static] = []
         self.views: list[ColumnView] = []
 
     # ---- layout ---------------------------------------------------------------------
@@ -210,17 +208,10 @@ class BoardScreen(TaskboardScreen):
         """Every card on the board (not only the filtered ones)."""
         return [r for cards in self.by_column for r in cards]
 
-    def _make_columns(self, ids: list[int]) -> list[Vertical]:
+    def _make_columns(self, ids: list[int]) -> list[ColumnView]:
         self.built_for = ids
-        self.headers = [
-            Static("", classes="column-header", id=f"header-{i}", markup=False)
-            for i in range(len(ids))
-        ]
         self.views = [ColumnView(i, id=f"column-{i}") for i in range(len(ids))]
-        return [
-            Vertical(head, view, classes="column")
-            for head, view in zip(self.headers, self.views, strict=True)
-        ]
+        return self.views
 
     def _build_columns(self) -> None:
         assert self.project is not None
@@ -299,9 +290,7 @@ class BoardScreen(TaskboardScreen):
                 over = total > column.wip_limit
             if column.is_done:
                 header += "  ✓"
-            head = self.headers[i]
-            head.update(Content(clean(header)), layout=False)
-            head.set_class(over, "over-limit")
+            self.views[i].set_heading(header, over)
             cursor = self.cursors.get(i, 0)
             cursor = min(cursor, len(cards) - 1) if cards else 0
             self.cursors[i] = cursor
@@ -314,12 +303,10 @@ class BoardScreen(TaskboardScreen):
         for i, view in enumerate(self.views):
             cursor = self.cursors.get(i, 0) if self.shown[i] else None
             view.set_cursor(cursor, i == self.col)
-        if scroll and self.views:
-            box = self.views[self.col].parent
-            if isinstance(box, Widget) and box.is_mounted:
-                self.query_one("#columns", HorizontalScroll).scroll_to_widget(
-                    box, animate=False, immediate=True
-                )
+        if scroll and self.views and self.views[self.col].is_mounted:
+            self.query_one("#columns", HorizontalScroll).scroll_to_widget(
+                self.views[self.col], animate=False, immediate=True
+            )
 
     def current_card(self) -> TaskRow | None:
         if not self.shown or not self.shown[self.col]:
@@ -357,10 +344,11 @@ class BoardScreen(TaskboardScreen):
         self.cursors[self.col] = max(0, min(len(cards) - 1, self.cursors.get(self.col, 0) + delta))
         self._focus_current()
 
-    @on(ColumnView.CardClicked)
-    def select_clicked_card(self, event: ColumnView.CardClicked) -> None:
+    @on(ColumnView.Clicked)
+    def select_clicked_card(self, event: ColumnView.Clicked) -> None:
         self.col = event.column.index
-        self.cursors[self.col] = event.index
+        if event.index is not None:
+            self.cursors[self.col] = event.index
         self._focus_current()
 
     # ---- changing ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -89,7 +90,7 @@ class ColumnView(ScrollView, can_focus=False):
     }
 
     DEFAULT_CSS = """
-    ColumnView { height: 1fr; scrollbar-size-vertical: 1; }
+    ColumnView { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
     ColumnView > .card--selected { background: $accent 40%; }
     ColumnView > .card--cursor { background: $boost; }
     ColumnView > .card--key { color: $text-muted; text-style: bold; }
@@ -103,10 +104,11 @@ class ColumnView(ScrollView, can_focus=False):
     ColumnView > .card--done { color: $success; }
     """
 
-    class CardClicked(Message):
-        """A card was clicked; the screen moves the cursor there."""
+    class Clicked(Message):
+        """A card (`index`) or the column around the cards (None) was clicked; the screen
+        makes the column the active one, with its cursor on the card."""
 
-        def __init__(self, column: ColumnView, index: int) -> None:
+        def __init__(self, column: ColumnView, index: int | None) -> None:
             super().__init__()
             self.column = column
             self.index = index
@@ -122,12 +124,21 @@ class ColumnView(ScrollView, can_focus=False):
         self.cursor: int | None = None
         self.active = False
         self.today = date.today()
+        self.heading = ""
         self._styles: CardStyles | None = None
+
+    def set_heading(self, heading: str, over_limit: bool) -> None:
+        """The column's name and counts, shown in its top border; red when over the WIP limit."""
+        if heading != self.heading:
+            self.heading = heading
+            self.border_title = Content(clean(heading))  # user text: never markup
+        self.set_class(over_limit, "over-limit")
 
     def show(self, cards: list[TaskRow], cursor: int | None, active: bool, today: date) -> None:
         self.cards = cards
         self.cursor = cursor
         self.active = active
+        self.set_class(active, "active")
         self.today = today
         self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
         self.refresh()
@@ -136,6 +147,7 @@ class ColumnView(ScrollView, can_focus=False):
         changed = (cursor, active) != (self.cursor, self.active)
         self.cursor = cursor
         self.active = active
+        self.set_class(active, "active")
         if cursor is not None and active:
             self.scroll_to_region(
                 Region(0, cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
@@ -171,10 +183,12 @@ class ColumnView(ScrollView, can_focus=False):
         self.virtual_size = Size(event.size.width, len(self.cards) * CARD_HEIGHT)
 
     def on_click(self, event: events.Click) -> None:
-        line = event.y + self.scroll_offset.y
-        index = line // CARD_HEIGHT
-        if 0 <= index < len(self.cards):
-            self.post_message(self.CardClicked(self, index))
+        offset = event.get_content_offset(self)
+        index = None
+        if offset is not None:  # not the border or the scrollbar
+            line = (offset.y + self.scroll_offset.y) // CARD_HEIGHT
+            index = line if line < len(self.cards) else None
+        self.post_message(self.Clicked(self, index))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
