@@ -302,10 +302,24 @@ async def test_project_switcher_and_last_project_remembered(
 
 
 async def test_theme_choice_is_remembered(app: TaskboardApp, saved: dict[str, str | None]) -> None:
+    def drawn_colours() -> tuple[object, object]:
+        """The colours the first card's key and its overdue-or-today due date are drawn in."""
+        view = board(app).views[0]
+        key = list(view.render_line(0))[1]
+        assert key.text == "DEL-1"
+        due = next(seg for seg in view.render_line(3) if seg.text.startswith("^"))
+        return (key.style.color if key.style else None, due.style.color if due.style else None)
+
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        before = drawn_colours()
         app.theme = "nord"
+        await pilot.pause()
         assert saved["theme"] == "nord"
+        assert drawn_colours() != before  # the cards are drawn in the new theme's colours
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert drawn_colours() == before
 
 
 async def test_help_lists_every_key(app: TaskboardApp) -> None:

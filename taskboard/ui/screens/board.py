@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,7 @@ from taskboard.services.snapshot import BoardSnapshot
 from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
-from taskboard.ui.widgets.column import ColumnView
+from taskboard.ui.widgets.column import CardPalette, ColumnView
 
 
 def _order(row: TaskRow) -> tuple[str, int]:
@@ -69,6 +70,8 @@ class BoardScreen(TaskboardScreen):
 
     CSS_PATH = "../styles/board.tcss"
     AUTO_FOCUS = None  # the board itself takes the keys; the filter only when asked
+    # How a card's parts look, styled in board.tcss and handed to every column.
+    COMPONENT_CLASSES = {f"card--{part.name}" for part in fields(CardPalette)}
 
     BINDINGS = [
         Binding("h,left", "focus_column(-1)", "Left", show=False, id="board.left"),
@@ -210,8 +213,12 @@ class BoardScreen(TaskboardScreen):
 
     def _make_columns(self, ids: list[int]) -> list[ColumnView]:
         self.built_for = ids
-        self.views = [ColumnView(i, id=f"column-{i}") for i in range(len(ids))]
+        self.views = [ColumnView(i, self.card_palette, id=f"column-{i}") for i in range(len(ids))]
         return self.views
+
+    def card_palette(self) -> CardPalette:
+        """The card styles of the current theme, for the columns to draw with."""
+        return CardPalette.from_styles(self.get_component_rich_style)
 
     def _build_columns(self) -> None:
         assert self.project is not None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 
 from rich.cells import cell_len
@@ -57,8 +58,11 @@ def wrap_two(text: str, width: int) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class CardStyles:
-    base: Style
+class CardPalette:
+    """How the parts of a card look. The board screen reads it from its component classes
+    (`card--key`, …, in board.tcss) for all its columns: component classes on each column
+    would be matched against the stylesheet again on every class change of the column."""
+
     selected: Style
     cursor: Style
     key: Style
@@ -71,37 +75,27 @@ class CardStyles:
     blocked: Style
     done: Style
 
+    @classmethod
+    def from_styles(cls, style_of: Callable[[str], Style]) -> CardPalette:
+        """Each part's style from the component class `card--PART`."""
+        return cls(**{f.name: style_of(f"card--{f.name}") for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class CardStyles:
+    """The palette on this column's background: what the lines are drawn with."""
+
+    base: Style
+    selected: Style
+    cursor: Style
+    palette: CardPalette
+
 
 class ColumnView(ScrollView, can_focus=False):
     """The cards of one column; the board screen owns the cursor and tells it what to show."""
 
-    COMPONENT_CLASSES = {
-        "card--selected",
-        "card--cursor",
-        "card--key",
-        "card--meta",
-        "card--overdue",
-        "card--today",
-        "card--tag",
-        "card--urgent",
-        "card--high",
-        "card--blocked",
-        "card--done",
-    }
-
     DEFAULT_CSS = """
     ColumnView { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
-    ColumnView > .card--selected { background: $accent 40%; }
-    ColumnView > .card--cursor { background: $boost; }
-    ColumnView > .card--key { color: $text-muted; text-style: bold; }
-    ColumnView > .card--meta { color: $text-muted; }
-    ColumnView > .card--overdue { color: $error; text-style: bold; }
-    ColumnView > .card--today { color: $warning; text-style: bold; }
-    ColumnView > .card--tag { color: $secondary; }
-    ColumnView > .card--urgent { color: $error; text-style: bold; }
-    ColumnView > .card--high { color: $warning; text-style: bold; }
-    ColumnView > .card--blocked { color: $error; }
-    ColumnView > .card--done { color: $success; }
     """
 
     class Clicked(Message):
@@ -117,9 +111,13 @@ class ColumnView(ScrollView, can_focus=False):
         def control(self) -> ColumnView:
             return self.column
 
-    def __init__(self, index: int, *, id: str | None = None) -> None:
+    def __init__(
+        self, index: int, palette: Callable[[], CardPalette], *, id: str | None = None
+    ) -> None:
+        """`palette` gives the card styles of the current theme, asked once per style update."""
         super().__init__(id=id)
         self.index = index
+        self.palette = palette
         self.cards: list[TaskRow] = []
         self.cursor: int | None = None
         self.active = False
@@ -161,21 +159,13 @@ class ColumnView(ScrollView, can_focus=False):
 
     def _card_styles(self) -> CardStyles:
         if self._styles is None:
-            get = self.get_component_rich_style
             base = self.rich_style
+            palette = self.palette()
             self._styles = CardStyles(
                 base=base,
-                selected=base + get("card--selected"),
-                cursor=base + get("card--cursor"),
-                key=get("card--key"),
-                meta=get("card--meta"),
-                overdue=get("card--overdue"),
-                today=get("card--today"),
-                tag=get("card--tag"),
-                urgent=get("card--urgent"),
-                high=get("card--high"),
-                blocked=get("card--blocked"),
-                done=get("card--done"),
+                selected=base + palette.selected,
+                cursor=base + palette.cursor,
+                palette=palette,
             )
         return self._styles
 
@@ -202,12 +192,14 @@ class ColumnView(ScrollView, can_focus=False):
             back = styles.selected if self.active else styles.cursor
         else:
             back = styles.base
-        segments = self._card_line(card, part, width - 2, styles)
-        strip = Strip([Segment(" ", back), *segments])
-        strip = strip.apply_style(back).adjust_cell_length(width, back)
-        return strip
+        segments = [Segment(" "), *self._card_line(card, part, width - 2, styles.palette)]
+        used = sum(cell_len(seg.text) for seg in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used)))
+        # One strip per line, the background applied as it is made: a line is drawn often.
+        return Strip(Segment.apply_style(segments, back), width)
 
-    def _card_line(self, card: TaskRow, part: int, width: int, st: CardStyles) -> list[Segment]:
+    def _card_line(self, card: TaskRow, part: int, width: int, st: CardPalette) -> list[Segment]:
         if part == 0:
             segs = [Segment(card.key, st.key)]
             mark = PRIORITY_MARK.get(card.priority, "")
