@@ -5,6 +5,7 @@ Commands that need no screen never import Textual, so `taskboard add` stays fast
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -72,8 +73,6 @@ FIRST_PAINT_CARDS = 60
 
 @handles_errors
 def _run_board(db: str | None, project: str | None, store_target: str | None = None) -> None:
-    import gc
-
     # Start-up makes objects that live as long as the program (modules, styles, widgets):
     # collecting garbage among them is wasted work before the first paint. Once made, they
     # are frozen out of every later collection, which resumes for what the app makes.
@@ -84,6 +83,16 @@ def _run_board(db: str | None, project: str | None, store_target: str | None = N
     finally:
         gc.enable()
     app.run()
+
+
+def _load_services(db: str | None, store_target: str | None) -> Any:
+    """The services, loaded behind the painted board (in a thread)."""
+    services = open_services(db, store_target, quiet=True)
+    # SQLAlchemy, SQLModel and the models live as long as the program too. Left to the
+    # collector, each full collection would walk their ~50,000 objects again: 50-150 ms
+    # stalls on random keys of a big board.
+    gc.freeze()
+    return services
 
 
 def _board_app(db: str | None, project: str | None, store_target: str | None) -> Any:
@@ -100,7 +109,7 @@ def _board_app(db: str | None, project: str | None, store_target: str | None) ->
         return make_app(
             None,
             options,
-            loader=lambda: open_services(db, store_target, quiet=True),
+            loader=lambda: _load_services(db, store_target),
             snapshot=snapshot,
         )
     services = open_services(db, store_target)
