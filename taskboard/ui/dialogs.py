@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 
 from taskboard.domain.text import clean
 
-Preview = Callable[[str], tuple[str, bool]]  # text → (preview line, is it an error?)
+# text → (preview line, is it an error?); a str is user text, Content is styled already
+Preview = Callable[[str], tuple[str | Content, bool]]
 
 
 class TokenSuggester(Suggester):
@@ -92,7 +93,7 @@ class PromptModal(ModalScreen[str | None]):
             return
         line, error = self.preview(text)
         widget = self.query_one("#prompt-preview", Static)
-        widget.update(Content(clean(line)))
+        widget.update(line if isinstance(line, Content) else Content(clean(line)))
         widget.set_class(error, "error")
 
     @on(Input.Submitted)

@@ -129,6 +129,32 @@ async def test_new_card_through_capture_with_preview(
         assert board(app).current_card().key == row.key  # type: ignore[union-attr]
 
 
+async def test_new_card_preview_resolves_names_and_marks_bad_ones(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    count = len(demo_services.tasks.list(include_closed=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Call agent @mi >regis ~O3-KR2")
+        preview = app.screen.query_one("#prompt-preview")
+        shown = str(preview.render())
+        assert "@mia" in shown and "DEL › Registration" in shown and "~O3-KR2" in shown
+        assert not preview.has_class("error")
+        field = app.screen.query_one("#prompt-input", Input)
+        field.value = "Call agent >zzz"
+        await pilot.pause()
+        assert preview.has_class("error") and "unknown column '>zzz'" in str(preview.render())
+        await pilot.press("enter")  # refused: the line stays for fixing
+        await pilot.pause()
+        assert field.value == "Call agent >zzz"
+        assert len(demo_services.tasks.list(include_closed=True)) == count
+        field.value = "Call agent @mi >regis ~O3-KR2"
+        await pilot.press("enter")
+        await pilot.pause()
+    row = next(r for r in demo_services.tasks.list(project="DEL") if r.title == "Call agent")
+    assert (row.assignee, row.column, row.key_result) == ("mia", "Registration", "O3-KR2")
+
+
 async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Services) -> None:
     count = len(demo_services.tasks.list(include_closed=True))
     async with app.run_test(size=(120, 40)) as pilot:

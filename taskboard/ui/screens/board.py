@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import date
 from typing import Any
 
 from textual import on
@@ -24,45 +23,13 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
 from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.preview import capture_preview, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import CardPalette, ColumnView
 
 
 def _order(row: TaskRow) -> tuple[str, int]:
     return (row.rank, row.id)
-
-
-def capture_preview(line: str, today: date, default_column: str) -> tuple[str, bool]:
-    """What a capture line will create, or what is wrong with it."""
-    if not line.strip():
-        return "type a title; @who ^when #tag !prio >column ~KR", False
-    tokens, errors = scan_tokens(line, today)
-    if errors:
-        e = errors[0]
-        return f"✗ {e}", True
-    parts = []
-    title = " ".join(t.text for t in tokens if t.kind == "word")
-    parts.append(f"“{title}”")
-    for t in tokens:
-        if t.kind == "assignee":
-            parts.append(f"@{t.value}")
-        elif t.kind == "due":
-            parts.append(f"due {t.value}")
-        elif t.kind == "priority":
-            parts.append(f"!{t.value}")
-        elif t.kind == "tag":
-            parts.append(f"#{t.value}")
-        elif t.kind == "project":
-            parts.append(f"project {t.value}")
-        elif t.kind == "key_result":
-            parts.append(f"→ {t.value}")
-        elif t.kind == "recurrence":
-            parts.append(f"repeats {t.value}")
-    if not any(t.kind == "column" for t in tokens):
-        parts.append(f"in {default_column}")
-    else:
-        parts.append("in " + next(t.value for t in tokens if t.kind == "column"))
-    return "✓ " + "  ".join(parts), False
 
 
 class BoardScreen(TaskboardScreen):
@@ -452,6 +419,7 @@ class BoardScreen(TaskboardScreen):
         assert self.project is not None
         column = self.project.columns[self.col].name if self.project.columns else ""
         today = self.tb.today()
+        known = known_names(self.tb.services, self.project_key, today, column)
 
         def create(line: str | None) -> None:
             if not line or not line.strip():
@@ -465,7 +433,7 @@ class BoardScreen(TaskboardScreen):
                 f"New card in {self.project.key}",
                 placeholder="Papers to agent @jonas ^fri #papers !high",
                 suggest=self._suggest(),
-                preview=lambda text: capture_preview(text, today, column),
+                preview=lambda text: capture_preview(text, today, known),
             ),
             create,
         )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,22 +15,13 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from taskboard.domain.capture import CaptureError, MeetingLine, parse_meeting_line, scan_tokens
 from taskboard.domain.text import clean
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services.errors import ServiceError
-from taskboard.services.lookup import match_name
 from taskboard.services.meetings import MeetingItemView, MeetingView
-from taskboard.services.okr_views import KeyResultView, ObjectiveView
 from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
+from taskboard.ui.preview import KIND_LABEL, Known, known_names, meeting_preview, resolve_handle
 from taskboard.ui.screens.base import TaskboardScreen
-
-HINT = (
-    "a task: title @who ^when #tag !prio +KEY >column ~KR   ·   d: decision   n: note   "
-    "? question   a: topic   kr O1-KR2 = 42 conf 0.7"
-)
-KIND_LABEL = {"checkin": "check-in", "agenda": "topic"}
-ERROR = "$error bold underline"
 
 
 def clock(length: timedelta) -> str:
@@ -43,134 +33,6 @@ def clock(length: timedelta) -> str:
         if hours
         else f"{rest // 60:02d}:{rest % 60:02d}"
     )
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the preview checks typed names against: the meeting's project, every project's
-    columns, the handles and the key results."""
-
-    project: str | None
-    columns: dict[str, tuple[str, ...]]
-    handles: tuple[str, ...]
-    key_results: dict[str, KeyResultView] = field(default_factory=dict)
-
-
-def _marked(line: str, spans: Iterable[tuple[int, int]], message: str) -> Content:
-    """The line with the bad spans in the error colour, then the message."""
-    parts: list[str | tuple[str, str]] = ["✗ "]
-    at = 0
-    for start, end in sorted(spans):
-        parts += [clean(line[at:start]), (clean(line[start:end]) or "␣", ERROR)]
-        at = end
-    parts += [clean(line[at:]), "   ", (clean(message), "$error")]
-    return Content.assemble(*parts)
-
-
-def _resolve_handle(typed: str, handles: tuple[str, ...]) -> tuple[str, str | None]:
-    """(what the assignee will be, an error message or None)."""
-    if typed in handles:
-        return f"@{typed}", None
-    hits = [h for h in handles if h.startswith(typed)]
-    if len(hits) == 1:
-        return f"@{hits[0]}", None
-    if hits:
-        return "", f"ambiguous person '@{typed}': {', '.join('@' + h for h in hits)}"
-    return f"@{typed} (new person)", None
-
-
-def _task_preview(line: str, parsed: MeetingLine, known: Known) -> tuple[Content, bool]:
-    cap = parsed.capture
-    assert cap is not None
-    tokens = {t.kind: t for t in cap.tokens}
-    project = cap.project or known.project or "INBOX"
-    problems: list[tuple[tuple[int, int], str]] = []
-    columns = known.columns.get(project)
-    if columns is None:
-        where = tokens.get("project")
-        problems.append(
-            ((where.start, where.end) if where else (0, 0), f"unknown project '{project}'")
-        )
-        columns = ()
-    column = columns[0] if columns else "?"
-    if cap.column is not None and columns:
-        try:
-            column = columns[match_name(columns, cap.column, "column", tokens["column"].text)]
-        except ServiceError as exc:
-            problems.append(((tokens["column"].start, tokens["column"].end), str(exc)))
-    if cap.key_result is not None and cap.key_result not in known.key_results:
-        kr = tokens["key_result"]
-        problems.append(((kr.start, kr.end), f"unknown key result '{kr.text}'"))
-    who = ""
-    if cap.assignee is not None:
-        who, problem = _resolve_handle(cap.assignee, known.handles)
-        if problem:
-            problems.append(((tokens["assignee"].start, tokens["assignee"].end), problem))
-    if problems:
-        return _marked(line, [span for span, _ in problems], problems[0][1]), True
-    parts = [f"task “{cap.title}”", f"{project} › {column}"]
-    if who:
-        parts.append(who)
-    if cap.due is not None:
-        parts.append(f"due {cap.due:%a %Y-%m-%d}")
-    if cap.priority is not None:
-        parts.append(f"!{cap.priority.value}")
-    parts += [f"#{tag}" for tag in cap.tags]
-    if cap.key_result is not None:
-        parts.append(f"~{cap.key_result} {known.key_results[cap.key_result].title}")
-    if cap.recurrence is not None:
-        parts.append(f"repeats {cap.recurrence}")
-    return Content("✓ " + clean("   ".join(parts))), False
-
-
-def _checkin_preview(line: str, parsed: MeetingLine, known: Known) -> tuple[Content, bool]:
-    assert parsed.kr_key is not None and parsed.value is not None
-    kr = known.key_results.get(parsed.kr_key)
-    problem = None
-    if kr is None:
-        problem = f"unknown key result '{parsed.kr_key}'"
-    elif kr.kind == "tasks":
-        problem = f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead"
-    if kr is None or problem is not None:
-        start = line.casefold().find(parsed.kr_key.casefold())
-        return _marked(line, [(start, start + len(parsed.kr_key))], problem or ""), True
-    text = f"check-in {kr.key} {kr.title}: {_number(kr.current)} → {_number(parsed.value)}"
-    text += f" {kr.unit}" if kr.unit else ""
-    if parsed.confidence is not None:
-        text += f", confidence {_number(parsed.confidence)}"
-    if parsed.note:
-        text += f"   “{parsed.note}”"
-    return Content("✓ " + clean(text)), False
-
-
-def meeting_preview(line: str, today: date, known: Known) -> tuple[Content, bool]:
-    """What a capture line will create, or the line with its bad tokens marked."""
-    if not line.strip():
-        return Content(HINT), False
-    try:
-        parsed = parse_meeting_line(line, today)
-    except CaptureError as exc:
-        _, errors = scan_tokens(line, today)
-        spans = [(e.start, e.end) for e in errors if e.token] if parsed_as_task(line) else []
-        return _marked(line, spans or [(exc.start, exc.end)], exc.message), True
-    if parsed.kind == "task":
-        return _task_preview(line, parsed, known)
-    if parsed.kind == "checkin":
-        return _checkin_preview(line, parsed, known)
-    return Content(
-        "✓ " + clean(f"{KIND_LABEL.get(parsed.kind, parsed.kind)}: {parsed.text}")
-    ), False
-
-
-def parsed_as_task(line: str) -> bool:
-    """True when the line has no meeting prefix, so every bad token of it can be marked."""
-    head = line.lstrip()[:3].casefold()
-    checkin = head.startswith("kr") and (len(head) == 2 or head[2].isspace())
-    return not (head.startswith(("d:", "n:", "a:", "?")) or checkin)
 
 
 class CaptureLine(Input, inherit_bindings=False):
@@ -288,23 +150,17 @@ class MeetingScreen(TaskboardScreen):
 
     def _load_known(self) -> None:
         services = self.tb.services
-        krs: dict[str, KeyResultView] = {}
-
-        def walk(objectives: Iterable[ObjectiveView]) -> None:
-            for o in objectives:
-                krs.update((kr.key, kr) for kr in o.key_results)
-                walk(o.children)
-
-        for cycle in services.okr.cycles():
-            walk(services.okr.tree(cycle.name, self.tb.today()))
-        projects = services.projects.list()
-        columns = {p.key: tuple(c.name for c in p.columns) for p in projects}
-        handles = tuple(services.people.handles())
-        self.known = Known(self.project_key, columns, handles, krs)
+        self.known = known = known_names(services, self.project_key, self.tb.today())
         tags = sorted(set(services.tasks.tag_names(self.project_key)) | {"agenda"})
-        column_names = [c.replace(" ", "_") for c in columns.get(self.project_key or "INBOX", ())]
+        columns = [c.replace(" ", "_") for c in known.columns.get(self.project_key or "INBOX", ())]
         self.query_one("#capture", Input).suggester = TokenSuggester(
-            {"@": list(handles), "#": tags, "+": list(columns), ">": column_names, "~": sorted(krs)}
+            {
+                "@": list(known.handles),
+                "#": tags,
+                "+": list(known.columns),
+                ">": columns,
+                "~": sorted(known.key_results),
+            }
         )
 
     def show(self, meeting: MeetingView, highlight: int | None = None) -> None:
@@ -481,7 +337,7 @@ class MeetingScreen(TaskboardScreen):
                         return f"@{handle} does not attend", True
                     said.append(f"removes @{handle}")
                     continue
-                who, problem = _resolve_handle(handle, self.known.handles)
+                who, problem = resolve_handle(handle, self.known.handles)
                 if problem:
                     return problem, True
                 said.append(f"adds {who}")

@@ -1,0 +1,195 @@
+"""What a capture line will become, shown while it is typed: the board's new card and the
+meeting line. Typed names are resolved against the store's names, and bad tokens are marked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from taskboard.domain.capture import (
+    Capture,
+    CaptureError,
+    MeetingLine,
+    parse_capture,
+    parse_meeting_line,
+    scan_tokens,
+)
+from taskboard.domain.text import clean
+from taskboard.services.errors import ServiceError
+from taskboard.services.lookup import match_name
+from taskboard.services.okr_views import KeyResultView, ObjectiveView
+
+if TYPE_CHECKING:
+    from taskboard.services import Services
+
+MEETING_HINT = (
+    "a task: title @who ^when #tag !prio +KEY >column ~KR   ·   d: decision   n: note   "
+    "? question   a: topic   kr O1-KR2 = 42 conf 0.7"
+)
+TASK_HINT = "a title and any of: @who ^when #tag !prio +KEY >column ~KR every:week"
+KIND_LABEL = {"checkin": "check-in", "agenda": "topic"}
+ERROR = "$error bold underline"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the preview checks typed names against: the current project, every project's
+    columns, the handles and the key results. `column` is where a task without `>column`
+    goes (default: its project's first column)."""
+
+    project: str | None
+    columns: dict[str, tuple[str, ...]]
+    handles: tuple[str, ...]
+    key_results: dict[str, KeyResultView] = field(default_factory=dict)
+    column: str | None = None
+
+
+def known_names(
+    services: Services, project: str | None, today: date, column: str | None = None
+) -> Known:
+    """The store's names a capture line may use, read once when the line is opened."""
+    krs: dict[str, KeyResultView] = {}
+
+    def walk(objectives: Iterable[ObjectiveView]) -> None:
+        for o in objectives:
+            krs.update((kr.key, kr) for kr in o.key_results)
+            walk(o.children)
+
+    for cycle in services.okr.cycles():
+        walk(services.okr.tree(cycle.name, today))
+    columns = {p.key: tuple(c.name for c in p.columns) for p in services.projects.list()}
+    return Known(project, columns, tuple(services.people.handles()), krs, column)
+
+
+def _marked(line: str, spans: Iterable[tuple[int, int]], message: str) -> Content:
+    """The line with the bad spans in the error colour, then the message."""
+    parts: list[str | tuple[str, str]] = ["✗ "]
+    at = 0
+    for start, end in sorted(spans):
+        parts += [clean(line[at:start]), (clean(line[start:end]) or "␣", ERROR)]
+        at = end
+    parts += [clean(line[at:]), "   ", (clean(message), "$error")]
+    return Content.assemble(*parts)
+
+
+def resolve_handle(typed: str, handles: tuple[str, ...]) -> tuple[str, str | None]:
+    """(what the assignee will be, an error message or None)."""
+    if typed in handles:
+        return f"@{typed}", None
+    hits = [h for h in handles if h.startswith(typed)]
+    if len(hits) == 1:
+        return f"@{hits[0]}", None
+    if hits:
+        return "", f"ambiguous person '@{typed}': {', '.join('@' + h for h in hits)}"
+    return f"@{typed} (new person)", None
+
+
+def task_preview(line: str, cap: Capture, known: Known) -> tuple[Content, bool]:
+    """What the parsed task line `cap` will create, or the line with its bad names marked."""
+    tokens = {t.kind: t for t in cap.tokens}
+    project = cap.project or known.project or "INBOX"
+    problems: list[tuple[tuple[int, int], str]] = []
+    columns = known.columns.get(project)
+    if columns is None:
+        where = tokens.get("project")
+        problems.append(
+            ((where.start, where.end) if where else (0, 0), f"unknown project '{project}'")
+        )
+        columns = ()
+    column = known.column if project == known.project and known.column else None
+    column = column or (columns[0] if columns else "?")
+    if cap.column is not None and columns:
+        try:
+            column = columns[match_name(columns, cap.column, "column", tokens["column"].text)]
+        except ServiceError as exc:
+            problems.append(((tokens["column"].start, tokens["column"].end), str(exc)))
+    if cap.key_result is not None and cap.key_result not in known.key_results:
+        kr = tokens["key_result"]
+        problems.append(((kr.start, kr.end), f"unknown key result '{kr.text}'"))
+    who = ""
+    if cap.assignee is not None:
+        who, problem = resolve_handle(cap.assignee, known.handles)
+        if problem:
+            problems.append(((tokens["assignee"].start, tokens["assignee"].end), problem))
+    if problems:
+        return _marked(line, [span for span, _ in problems], problems[0][1]), True
+    parts = [f"task “{cap.title}”", f"{project} › {column}"]
+    if who:
+        parts.append(who)
+    if cap.due is not None:
+        parts.append(f"due {cap.due:%a %Y-%m-%d}")
+    if cap.priority is not None:
+        parts.append(f"!{cap.priority.value}")
+    parts += [f"#{tag}" for tag in cap.tags]
+    if cap.key_result is not None:
+        parts.append(f"~{cap.key_result} {known.key_results[cap.key_result].title}")
+    if cap.recurrence is not None:
+        parts.append(f"repeats {cap.recurrence}")
+    return Content("✓ " + clean("   ".join(parts))), False
+
+
+def _checkin_preview(line: str, parsed: MeetingLine, known: Known) -> tuple[Content, bool]:
+    assert parsed.kr_key is not None and parsed.value is not None
+    kr = known.key_results.get(parsed.kr_key)
+    problem = None
+    if kr is None:
+        problem = f"unknown key result '{parsed.kr_key}'"
+    elif kr.kind == "tasks":
+        problem = f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead"
+    if kr is None or problem is not None:
+        start = line.casefold().find(parsed.kr_key.casefold())
+        return _marked(line, [(start, start + len(parsed.kr_key))], problem or ""), True
+    text = f"check-in {kr.key} {kr.title}: {_number(kr.current)} → {_number(parsed.value)}"
+    text += f" {kr.unit}" if kr.unit else ""
+    if parsed.confidence is not None:
+        text += f", confidence {_number(parsed.confidence)}"
+    if parsed.note:
+        text += f"   “{parsed.note}”"
+    return Content("✓ " + clean(text)), False
+
+
+def meeting_preview(line: str, today: date, known: Known) -> tuple[Content, bool]:
+    """What a capture line will create, or the line with its bad tokens marked."""
+    if not line.strip():
+        return Content(MEETING_HINT), False
+    try:
+        parsed = parse_meeting_line(line, today)
+    except CaptureError as exc:
+        _, errors = scan_tokens(line, today)
+        spans = [(e.start, e.end) for e in errors if e.token] if parsed_as_task(line) else []
+        return _marked(line, spans or [(exc.start, exc.end)], exc.message), True
+    if parsed.capture is not None:
+        return task_preview(line, parsed.capture, known)
+    if parsed.kind == "checkin":
+        return _checkin_preview(line, parsed, known)
+    return Content(
+        "✓ " + clean(f"{KIND_LABEL.get(parsed.kind, parsed.kind)}: {parsed.text}")
+    ), False
+
+
+def parsed_as_task(line: str) -> bool:
+    """True when the line has no meeting prefix, so every bad token of it can be marked."""
+    head = line.lstrip()[:3].casefold()
+    checkin = head.startswith("kr") and (len(head) == 2 or head[2].isspace())
+    return not (head.startswith(("d:", "n:", "a:", "?")) or checkin)
+
+
+def capture_preview(line: str, today: date, known: Known) -> tuple[Content, bool]:
+    """What a task capture line (no meeting prefixes) will create, or its bad tokens marked."""
+    if not line.strip():
+        return Content(TASK_HINT), False
+    try:
+        cap = parse_capture(line, today)
+    except CaptureError as exc:
+        _, errors = scan_tokens(line, today)
+        spans = [(e.start, e.end) for e in errors if e.token]
+        return _marked(line, spans or [(exc.start, exc.end)], exc.message), True
+    return task_preview(line, cap, known)
