@@ -83,16 +83,8 @@ def _run_board(db: str | None, project: str | None, store_target: str | None = N
     finally:
         gc.enable()
     app.run()
-
-
-def _load_services(db: str | None, store_target: str | None) -> Any:
-    """The services, loaded behind the painted board (in a thread)."""
-    services = open_services(db, store_target, quiet=True)
-    # SQLAlchemy, SQLModel and the models live as long as the program too. Left to the
-    # collector, each full collection would walk their ~50,000 objects again: 50-150 ms
-    # stalls on random keys of a big board.
-    gc.freeze()
-    return services
+    if app.return_code:  # the services failed to load behind the board: the app said why
+        raise typer.Exit(app.return_code)
 
 
 def _board_app(db: str | None, project: str | None, store_target: str | None) -> Any:
@@ -109,7 +101,7 @@ def _board_app(db: str | None, project: str | None, store_target: str | None) ->
         return make_app(
             None,
             options,
-            loader=lambda: _load_services(db, store_target),
+            loader=lambda: open_services(db, store_target, quiet=True),
             snapshot=snapshot,
         )
     services = open_services(db, store_target)
@@ -482,6 +474,9 @@ def main() -> None:
             _run_board(line.db, line.words[1] if len(line.words) > 1 else None)
         except typer.Exit as exc:
             raise SystemExit(exc.exit_code) from None
+        except KeyboardInterrupt:  # ctrl+c before the board took the terminal, as Typer does
+            typer.echo("Aborted!", err=True)
+            raise SystemExit(1) from None
         return
     core = frozenset(
         c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")

@@ -76,6 +76,20 @@ def test_the_board_line_skips_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     assert opened == [("t.db", "DEL"), (None, None)]
 
 
+def test_ctrl_c_while_the_board_starts_aborts_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(db: str | None, key: str | None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run_board", interrupted)
+    monkeypatch.setattr(sys, "argv", ["taskboard", "board"])
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 1
+    assert capsys.readouterr().err == "Aborted!\n"  # as Typer says it, no traceback
+
+
 def test_an_unknown_board_is_a_clean_error(store_target: str) -> None:
     Services.open(open_store(store_target), "tester").projects.create("DEL", "Deliveries")
     proc = subprocess.run(
@@ -143,8 +157,9 @@ def wait_for(check: Any, timeout: float = 20) -> None:
 
 @pytest.mark.slow
 def test_the_board_in_a_real_terminal(store_target: str, isolated_home: Path) -> None:
-    """Paints, moves a card with L (stored at once), quits with q: SQLite takes the fast
-    first paint, PostgreSQL the ordinary path."""
+    """Paints, moves a card with L (stored at once), quits with q and exit code 0. On SQLite
+    the board paints from the stdlib snapshot and the services load behind it; PostgreSQL
+    opens the services first: both start through the same line."""
     services = Services.open(open_store(store_target), "tester")
     services.projects.create("DEL", "Deliveries", ("Arrived", "Papers", "Done"))
     services.tasks.capture("Car 4718 arrived at the hub +DEL")

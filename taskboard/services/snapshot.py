@@ -101,6 +101,9 @@ def read_board(
 def _read(
     conn: sqlite3.Connection, wanted: str | None, head: str, limit: int | None
 ) -> BoardSnapshot | None:
+    # One read transaction: rows, counts and the revision are of the same moment, even while
+    # another process writes (a revision newer than the rows would hide that change).
+    conn.execute("BEGIN")
     version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if version is None or version[0] != head:
         return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -105,7 +106,8 @@ class TaskboardApp(App[None]):
         except BaseException as exc:  # shown by the main thread, which re-raises on use
             self._load_error = exc
             self._services_ready.set()
-            self.call_from_thread(self.exit, message=f"error: {exc}")
+            message = Text(f"error: {clean(str(exc))}")  # never markup: it may quote user text
+            self.call_from_thread(self.exit, return_code=1, message=message)
             return
         self._services_ready.set()
         self.call_from_thread(self._services_loaded)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual.color import Color
 from textual.widgets import Input
-from ui_text import heading
+from ui_text import heading, heading_colour
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
@@ -46,7 +47,9 @@ async def test_wip_limit_over_shows_in_header(app: TaskboardApp, demo_services: 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert f"Registration  {count}/2" in heading(app, 2)
-        assert board(app).views[2].has_class("over-limit")  # the heading in the error colour
+        error = Color.parse(app.theme_variables["error"])
+        assert heading_colour(app, 2, "Registration") == error
+        assert heading_colour(app, 0, "Arrived") != error  # not over its limit
 
 
 async def test_vim_keys_and_arrows_move_the_cursor(app: TaskboardApp) -> None:
@@ -294,6 +297,7 @@ async def test_detail_screen_edits_and_comments(app: TaskboardApp, demo_services
 async def test_click_selects_a_card(app: TaskboardApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await pilot.press("j")  # column 0's cursor on its second card, DEL-2
         second = board(app).shown[1][1]
         await pilot.click("#column-1", offset=(3, 6))  # the border, then cards of 5 lines
         await pilot.pause()
@@ -306,7 +310,7 @@ async def test_click_selects_a_card(app: TaskboardApp) -> None:
         # The heading (the top border) makes the column active and keeps its cursor.
         await pilot.click("#column-0", offset=(3, 0))
         await pilot.pause()
-        assert board(app).col == 0 and board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
+        assert board(app).col == 0 and board(app).current_card().key == "DEL-2"  # type: ignore[union-attr]
         await pilot.click("#column-1", offset=(3, 30))  # below the last card
         await pilot.pause()
         assert board(app).col == 1 and board(app).current_card() == second

@@ -130,15 +130,17 @@ def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
     assert snapshot.project == demo_services.projects.get("DEL")
     assert snapshot.revision == demo_services.tasks.revision()
     # With a limit, the first cards of each column, with their tags, subtasks and blockers.
-    first = read_board(path, "DEL", head_revision(), limit=1)
+    first = read_board(path, "DEL", head_revision(), limit=3)
     assert first is not None and not first.complete
     expected_first = [
-        next(r for r in expected if r.column_id == c.id)
+        r
         for c in snapshot.project.columns
-        if any(r.column_id == c.id for r in expected)
+        for r in [r for r in expected if r.column_id == c.id][:3]
     ]
     assert list(first.rows) == expected_first
-    assert any(r.tags for r in first.rows) and any(r.subtasks_total for r in expected_first)
+    assert any(r.tags for r in first.rows)
+    assert any(r.subtasks_total for r in first.rows)
+    assert any(r.blocked_by for r in first.rows)
     assert read_board(path, "DEL", "9999") is None  # a schema it does not know: slow path
     assert read_board(path.with_name("missing.db"), "DEL", head_revision()) is None
 
@@ -169,6 +171,32 @@ async def test_board_paints_from_snapshot_and_loads_services_behind(
         await pilot.pause()
         assert loads == [1]
     assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
+
+
+async def test_services_that_fail_to_load_end_the_app_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from taskboard.services.errors import ServiceError
+    from taskboard.services.snapshot import read_board
+    from taskboard.store.revisions import head_revision
+
+    path = tmp_path / "board.db"
+    Services.open(open_store(str(path)), "tester").projects.create("DEL", "Deliveries")
+    snapshot = read_board(path, "DEL", head_revision())
+
+    def loader() -> Services:
+        raise ServiceError("cannot open [bold]the store[/] \x1b]0;pwned\x07")
+
+    app = make_app(None, UiOptions(project="DEL"), loader=loader, snapshot=snapshot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app._exit:
+                break
+    assert app.return_code == 1  # the CLI exits with it
+    printed = capsys.readouterr().err
+    assert "error: cannot open [bold]the store[/]" in printed  # as it is: no markup
+    assert "pwned" not in printed and "\x1b" not in printed  # nor control sequences
 
 
 async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Path) -> None:
