@@ -72,13 +72,15 @@ FIRST_PAINT_CARDS = 60
 
 
 @handles_errors
-def _run_board(db: str | None, project: str | None, store_target: str | None = None) -> None:
+def _run_board(
+    db: str | None, project: str | None, store_target: str | None = None, demo: bool = False
+) -> None:
     # Start-up makes objects that live as long as the program (modules, styles, widgets):
     # collecting garbage among them is wasted work before the first paint. Once made, they
     # are frozen out of every later collection, which resumes for what the app makes.
     gc.disable()
     try:
-        app = _board_app(db, project, store_target)
+        app = _board_app(db, project, store_target, demo)
         gc.freeze()
     finally:
         gc.enable()
@@ -87,27 +89,36 @@ def _run_board(db: str | None, project: str | None, store_target: str | None = N
         raise typer.Exit(app.return_code)
 
 
-def _board_app(db: str | None, project: str | None, store_target: str | None) -> Any:
+def _board_app(db: str | None, project: str | None, store_target: str | None, demo: bool) -> Any:
     from taskboard.config import save_setting
     from taskboard.ui.app import UiOptions, make_app
 
     conf = settings(db)
-    options = UiOptions(
-        theme=conf.theme, project=project or conf.last_project, remember=save_setting
-    )
-    snapshot = _board_snapshot(store_target or conf.store_target(), project or conf.last_project)
+
+    def remember(key: str, value: str | None) -> None:
+        # The demo lives in its own store: its projects are not the ones to reopen in yours.
+        if not (demo and key == "last_project"):
+            save_setting(key, value)
+
+    wanted = project or conf.last_project
+    options = UiOptions(theme=conf.theme, project=wanted, remember=remember)
+    snapshot = _board_snapshot(store_target or conf.store_target(), wanted)
     if snapshot is not None and (project is None or snapshot.project.key == project.upper()):
         # Paint first: the board comes from a stdlib read; SQLModel loads behind it.
-        return make_app(
+        app = make_app(
             None,
             options,
             loader=lambda: open_services(db, store_target, quiet=True),
             snapshot=snapshot,
         )
-    services = open_services(db, store_target)
-    if project is not None:
-        services.projects.get(project)  # an unknown key fails here, with a clear message
-    return make_app(services, options)
+    else:
+        services = open_services(db, store_target)
+        if project is not None:
+            services.projects.get(project)  # an unknown key fails here, with a clear message
+        app = make_app(services, options)
+    if project is not None and project.upper() != conf.last_project:
+        remember("last_project", project.upper())  # `taskboard` reopens what you opened last
+    return app
 
 
 def _board_snapshot(target: str, project: str | None) -> Any:
@@ -454,7 +465,7 @@ def demo(
         err=True,
     )
     if not no_tui:
-        _run_board(db, "DEL", target)
+        _run_board(db, "DEL", target, demo=True)
 
 
 def main() -> None:

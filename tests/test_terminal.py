@@ -12,6 +12,7 @@ import subprocess
 import sys
 import termios
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +176,31 @@ def test_the_board_in_a_real_terminal(store_target: str, isolated_home: Path) ->
         term.close()
     assert b"Traceback" not in term.output
     assert services.tasks.row("DEL-1").column == "Papers"
+
+
+def open_and_quit(args: list[str], shows: str) -> None:
+    term = Terminal([sys.executable, "-m", "taskboard", *args])
+    try:
+        term.read_until(shows)
+        term.press("q")
+        assert term.wait() == 0
+    finally:
+        term.close()
+    assert b"Traceback" not in term.output
+
+
+@pytest.mark.slow
+def test_the_board_opened_last_opens_next_time(
+    store_target: str, isolated_home: Path, tmp_path: Path
+) -> None:
+    services = Services.open(open_store(store_target), "tester")
+    for key in ("DEL", "SRV"):
+        services.projects.create(key, f"Project {key}")
+        services.tasks.capture(f"First card +{key}")
+    config = isolated_home / "config" / "taskboard" / "taskboard.toml"
+    open_and_quit(["--db", store_target, "board", "SRV"], shows="SRV-1")
+    assert tomllib.loads(config.read_text())["last_project"] == "SRV"
+    open_and_quit(["--db", store_target], shows="SRV-1")
+    # The demo is a store of its own: opening it does not change what yours reopens.
+    open_and_quit(["demo", "--db", str(tmp_path / "demo.db")], shows="DEL-1")
+    assert tomllib.loads(config.read_text())["last_project"] == "SRV"

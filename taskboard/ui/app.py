@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import threading
 from collections.abc import Callable, Iterable
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from taskboard.domain.text import clean
@@ -145,6 +147,10 @@ class TaskboardApp(App[None]):
             module, cls, _ = SCREENS[name]
             self.push_screen(getattr(importlib.import_module(module), cls)(**kwargs))
 
+    async def action_quit(self) -> None:
+        """Quit taskboard; every change is already saved."""
+        await super().action_quit()
+
     def watch_theme(self, theme: str) -> None:
         if self._theme_ready:
             self.options.remember("theme", theme)
@@ -212,8 +218,9 @@ class TaskboardApp(App[None]):
             )
         for project in self.services.projects.list():
             key = project.key
+            # The palette reads titles and help as markup: a project's name is user text.
             yield SystemCommand(
-                f"Board: {key} {clean(project.name)}",
+                f"Board: {key} {escape(clean(project.name))}",
                 f"Open the {key} board ({project.open_tasks} open)",
                 lambda key=key: self.open_board(key),
                 discover=False,
@@ -224,8 +231,9 @@ class TaskboardApp(App[None]):
                 continue
             action = binding.action
             doc = _action_doc(screen, action)
+            first = dataclasses.replace(binding, key=binding.key.split(",")[0])
             yield SystemCommand(
-                f"{binding.description} ({binding.key.split(',')[0]})",
+                f"{binding.description} ({self.get_key_display(first)})",
                 doc or binding.description,
                 lambda action=action: self.run_action(action, screen),
             )

@@ -59,8 +59,12 @@ class PromptModal(ModalScreen[str | None]):
         suggest: Mapping[str, Sequence[str]] | None = None,
         preview: Preview | None = None,
         hint: str = "",
+        select: bool = True,
     ) -> None:
+        """`select`: the value starts selected, so typing replaces it (an assignee, a date);
+        False puts the cursor after it, for values one changes rather than retypes (a title)."""
         super().__init__()
+        self.select = select
         self.prompt_title = title
         self.value = value
         self.placeholder = placeholder
@@ -76,6 +80,7 @@ class PromptModal(ModalScreen[str | None]):
                 placeholder=self.placeholder,
                 suggester=TokenSuggester(self.suggest) if self.suggest else None,
                 id="prompt-input",
+                select_on_focus=self.select,
             )
             yield Static("", id="prompt-preview", markup=False)
             if self.hint:

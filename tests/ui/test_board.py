@@ -79,6 +79,20 @@ async def test_L_and_H_move_the_card_and_keep_focus_on_it(
         assert "DEL-1" in column_text(app, 1)
 
 
+async def test_a_card_moved_to_the_end_of_a_long_column_is_in_sight(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "l", "l", "l")  # Handed over: 7 cards fill the column
+        assert "DEL-8" not in column_text(app, 4)
+        await pilot.press("h", "L")  # DEL-8 from Handover booked to the end of Handed over
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-8").column == "Handed over"
+        assert board(app).current_card().key == "DEL-8"  # type: ignore[union-attr]
+        assert "DEL-8" in column_text(app, 4)  # scrolled to it, not below the bottom edge
+
+
 async def test_J_and_K_reorder_within_the_column(
     app: TaskboardApp, demo_services: Services
 ) -> None:
@@ -253,9 +267,33 @@ async def test_filter_narrows_and_counts(app: TaskboardApp, demo_services: Servi
         field.value = "#registration !high"
         await pilot.pause()
         assert {c.key for cards in screen.shown for c in cards} == {"DEL-7"}
+        field.value = "#registration due:bogus"
+        await pilot.pause()
+        title = str(screen.query_one("#board-title").render())
+        assert "due:bogus" in title and "due:overdue" in title  # what is ignored, and why
+        assert field.has_class("error")
         await pilot.press("escape")
         await pilot.pause()
         assert "Arrived  2" in heading(app, 0)
+
+
+async def test_typing_in_the_title_prompt_changes_the_title_not_replaces_it(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    before = demo_services.tasks.row("DEL-1").title
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e", *" (damage)", "enter")
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").title == before + " (damage)"
+        await pilot.press("e", "ctrl+u", "enter")  # emptied: refused, said so
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").title == before + " (damage)"
+        assert any("needs a title" in n.message for n in app._notifications)
+        await pilot.press("a", *"newbie", "enter")  # an unknown handle adds the person
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").assignee == "newbie"
+        assert any("new person @newbie" in n.message for n in app._notifications)
 
 
 async def test_detail_screen_edits_and_comments(app: TaskboardApp, demo_services: Services) -> None:
@@ -362,6 +400,18 @@ async def test_help_lists_every_key(app: TaskboardApp) -> None:
             assert key in text
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_every_board_action_is_in_the_palette_with_its_key(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for title in ("Move → (L)", "New (n)", "Filter (/)", "Undo (u)", "Help (?)", "Goals (g)"):
+            assert title in titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-keys").render())
+        assert "every change is already saved" in text and "/guide/actions" not in text
 
 
 async def test_q_quits(app: TaskboardApp) -> None:

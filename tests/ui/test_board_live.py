@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import Input, Static
 from ui_text import heading
 
@@ -85,6 +86,22 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
         assert "[@click=app.quit]click me[/]" in comments
         assert "\x1b" not in comments
         await pilot.press("escape", "n", *"[/ \\@x", "enter")
+        await pilot.pause()
+        # The command palette reads its titles as markup: project names are escaped for it.
+        await pilot.press("ctrl+p", *"evil")
+        hits = ""
+        for _ in range(40):
+            await pilot.pause(0.05)
+            palette = app.screen.query(CommandList)
+            if palette and palette.first().option_count:
+                options = palette.first()
+                hits = "\n".join(
+                    str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+                )
+                if "EVIL" in hits:
+                    break
+        assert "Board: EVIL [red]Evil[/red] project" in hits
+        await pilot.press("escape")
         await pilot.pause()
         assert app.is_running  # nothing above ran an action or crashed the app
     titles = {r.title for r in services.tasks.list(project="EVIL")}

@@ -246,6 +246,8 @@ class BoardScreen(TaskboardScreen):
             shown = sum(len(v) for v in self.shown)
             total = sum(len(v) for v in self.by_column)
             title += f"   filter: {shown}/{total} cards"
+        if self.task_filter.problems:  # ignored while typed: say so, or the filter seems broken
+            title += f"   ✗ {self.task_filter.problems[0]}"
         # Fixed-height lines: no re-layout (and no whole-screen repaint) on every key.
         self.query_one("#board-title", Static).update(Content(clean(title)), layout=False)
         for i in columns:
@@ -327,8 +329,9 @@ class BoardScreen(TaskboardScreen):
 
     # ---- changing ---------------------------------------------------------------------------
 
-    def _change(self, action: Callable[[], TaskRow | None], full: bool = False) -> None:
+    def _change(self, action: Callable[[], TaskRow | None], full: bool = False) -> bool:
         """Run one service call, then show the stored result; errors become notifications.
+        True when the change was stored.
 
         A change to one card patches that card in place (a 10,000-card board repaints
         in milliseconds); done/reopen can unblock other cards, so it reloads the board.
@@ -337,16 +340,17 @@ class BoardScreen(TaskboardScreen):
             row = action()
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
-            return
+            return False
         if row is None:
             self.reload()
-            return
+            return True
         old = next((r for r in self.rows if r.key == row.key), None)
         if full or row.project != self.project_key or (old is not None and old.done != row.done):
             self.reload(keep=row.key)
-            return
+            return True
         self.revision = self.tb.services.tasks.revision()
         self._patch(row)
+        return True
 
     def _with_card(self) -> TaskRow | None:
         card = self.current_card()
@@ -445,12 +449,14 @@ class BoardScreen(TaskboardScreen):
             return
 
         def save(value: str | None) -> None:
-            if value is not None and value.strip() and value != card.title:
+            if value is not None and not value.strip():
+                self.notify("a card needs a title: it stays as it was", severity="warning")
+            elif value is not None and value != card.title:
                 self._change(
                     lambda: self.tb.services.tasks.edit(card.key, card.version, title=value)
                 )
 
-        self.app.push_screen(PromptModal(f"Title of {card.key}", card.title), save)
+        self.app.push_screen(PromptModal(f"Title of {card.key}", card.title, select=False), save)
 
     def action_assign(self) -> None:
         """Assign the card (@handle; empty clears)."""
@@ -463,7 +469,11 @@ class BoardScreen(TaskboardScreen):
             if value is None:
                 return
             who = value.strip().lstrip("@") or None
-            self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, assignee=who))
+            stored = self._change(
+                lambda: self.tb.services.tasks.edit(card.key, card.version, assignee=who)
+            )
+            if stored and who and not any(h.startswith(who.casefold()) for h in handles):
+                self.notify(f"new person @{who} (rename with: taskboard person add)", markup=False)
 
         self.app.push_screen(
             PromptModal(
@@ -529,7 +539,10 @@ class BoardScreen(TaskboardScreen):
 
         self.app.push_screen(
             PromptModal(
-                f"Tags of {card.key}", " ".join(f"#{t}" for t in card.tags), suggest={"#": tags}
+                f"Tags of {card.key}",
+                " ".join(f"#{t}" for t in card.tags),
+                suggest={"#": tags},
+                select=False,  # adding a tag is the usual change
             ),
             save,
         )

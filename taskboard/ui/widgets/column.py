@@ -147,11 +147,18 @@ class ColumnView(ScrollView, can_focus=False):
         self.active = active
         self.set_class(active, "active")
         if cursor is not None and active:
-            self.scroll_to_region(
-                Region(0, cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
-            )
+            self._scroll_to_cursor()
+            # A column that has just outgrown its height can scroll only after the next
+            # layout: a card moved to its end would stay out of sight without this.
+            self.call_after_refresh(self._scroll_to_cursor)
         if changed:
             self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor is not None and self.active:
+            self.scroll_to_region(
+                Region(0, self.cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
+            )
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
