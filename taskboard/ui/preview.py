@@ -163,9 +163,7 @@ def meeting_preview(line: str, today: date, known: Known) -> tuple[Content, bool
     try:
         parsed = parse_meeting_line(line, today)
     except CaptureError as exc:
-        _, errors = scan_tokens(line, today)
-        spans = [(e.start, e.end) for e in errors if e.token] if parsed_as_task(line) else []
-        return _marked(line, spans or [(exc.start, exc.end)], exc.message), True
+        return _refused(line, today, exc, every_token=parsed_as_task(line)), True
     if parsed.capture is not None:
         return task_preview(line, parsed.capture, known)
     if parsed.kind == "checkin":
@@ -189,7 +187,14 @@ def capture_preview(line: str, today: date, known: Known) -> tuple[Content, bool
     try:
         cap = parse_capture(line, today)
     except CaptureError as exc:
-        _, errors = scan_tokens(line, today)
-        spans = [(e.start, e.end) for e in errors if e.token]
-        return _marked(line, spans or [(exc.start, exc.end)], exc.message), True
+        return _refused(line, today, exc, every_token=True), True
     return task_preview(line, cap, known)
+
+
+def _refused(line: str, today: date, exc: CaptureError, every_token: bool) -> Content:
+    """The line with what the parser refused marked: every bad token of a task line (the
+    parser stops at the first), or the one spot `exc` names."""
+    spans = []
+    if every_token:
+        spans = [(e.start, e.end) for e in scan_tokens(line, today)[1] if e.token]
+    return _marked(line, spans or [(exc.start, exc.end)], exc.message)
