@@ -2,10 +2,12 @@
 
 A change is all activity rows sharing one change id. Undo writes the reverse
 rows as a new change whose id starts with `undo-` and whose `reverts` names
-the change it undid, and marks the original rows undone; redo re-applies the
-original rows as a `redo-` change. Any other new change by the same person
-ends the redo chain. An undo whose task was changed since by someone else is
-refused: it would overwrite their work.
+the change it undid, and marks that change undone. Redo re-applies the undone
+change as a `redo-` change and marks the undo spent; from then on the redo
+carries the change (it is what the next undo takes back) and the change it
+re-applied stays undone, so no change is ever live twice. Any other new change
+by the same person ends the redo chain. An undo or redo whose task was changed
+since by someone else is refused: it would overwrite their work.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
@@ -36,6 +38,36 @@ UNDOABLE = {
 }
 
 
+# What a person calls each field, for the notifications: never a raw rank or timestamp.
+FIELD_WORDS = {
+    "column": "column",
+    "rank": "place in its column",
+    "completed": "done state",
+    "archived": "archived state",
+    "assignee": "assignee",
+    "due": "due date",
+    "start": "start date",
+    "priority": "priority",
+    "tags": "tags",
+    "key_result": "key result",
+    "recurrence": "repeat rule",
+    "title": "title",
+    "notes": "notes",
+    "blocked_by": "blockers",
+}
+ACTION_WORDS = {
+    "create": "creation",
+    "move": "move",
+    "rank": "order",
+    "done": "completion",
+    "reopen": "reopening",
+    "archive": "archiving",
+    "unarchive": "unarchiving",
+    "link": "blocker",
+    "unlink": "blocker removal",
+}
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:27]}"
 
@@ -47,20 +79,23 @@ class UndoService:
     def undo(self) -> str:
         """Undo this person's latest change; returns what was undone, for a notification."""
         with self.ctx.store.write() as s:
-            change = self._latest(s, undo=True)
+            change = self._undoable(s)
             if change is None:
                 raise ServiceError("nothing to undo")
             rows = self._rows(s, change)
+            steps = list(reversed(rows))
+            self._guard(s, steps, forward=False)
             log = ChangeLog(s, self.ctx.actor, change_id=_new_id("undo"), reverts=change)
-            for row in reversed(rows):
+            for row in steps:
                 self._apply(s, row, forward=False, log=log)
             self._mark(s, change, True)
             log.flush()
-            return self._summary("undid", rows)
+            return self._summary(s, "undid", rows)
 
     def redo(self) -> str:
+        """Re-apply what the latest undo took back, unless a new change came since."""
         with self.ctx.store.write() as s:
-            undo_change = self._latest(s, undo=False)
+            undo_change = self._redoable(s)
             if undo_change is None:
                 raise ServiceError("nothing to redo")
             original = s.scalars(
@@ -68,39 +103,74 @@ class UndoService:
             ).first()
             assert original is not None
             rows = self._rows(s, original)
+            self._guard(s, rows, forward=True)
             log = ChangeLog(s, self.ctx.actor, change_id=_new_id("redo"), reverts=undo_change)
             for row in rows:
                 self._apply(s, row, forward=True, log=log)
+            # The undo is spent, and the new redo change carries the original from now on:
+            # the original stays undone, or the next undo after this one would take it back
+            # a second time.
             self._mark(s, undo_change, True)
-            self._mark(s, original, False)
             log.flush()
-            return self._summary("redid", rows)
+            return self._summary(s, "redid", rows)
 
     # ---- finding changes -------------------------------------------------------
 
-    def _latest(self, s: Session, undo: bool) -> str | None:
-        mine = (
+    def _mine(self) -> Select[Activity]:
+        """This person's rows, newest first."""
+        return (
             select(Activity)
             .where(col(Activity.actor) == self.ctx.actor)
             .order_by(col(Activity.id).desc())
+            .limit(200)
         )
-        for act in s.scalars(mine.limit(200)):
-            is_undo = act.change_id.startswith("undo-")
-            if undo:
-                if act.undone or is_undo:
-                    continue
-                if act.action not in UNDOABLE or act.entity != "task":
-                    return None  # the newest thing done was not a board change
-                return act.change_id
-            # Redo: the newest live undo, unless a plain change came after it.
-            if act.undone:
+
+    def _undoable(self, s: Session) -> str | None:
+        """The newest change in effect, a plain one or a redo; undo changes are not undone."""
+        superseded: set[str] = set()
+        for act in s.scalars(self._mine().where(col(Activity.undone).is_(False))):
+            if act.change_id.startswith("undo-") or act.change_id in superseded:
                 continue
-            if is_undo:
-                return act.change_id
-            if act.change_id.startswith("redo-"):
+            if act.action not in UNDOABLE or act.entity != "task":
+                return None  # the newest thing done was not a board change
+            if self._redone_elsewhere(s, act.change_id):
+                superseded.add(act.change_id)
                 continue
-            return None
+            return act.change_id
         return None
+
+    @staticmethod
+    def _redone_elsewhere(s: Session, change: str) -> bool:
+        # Redo used to mark the change it re-applied live again, beside the redo change that
+        # carries it; stores written then still hold such pairs. The undo the redo spent
+        # tells them apart, so that change is not taken back a second time.
+        return (
+            s.scalars(
+                select(col(Activity.id))
+                .where(
+                    col(Activity.reverts) == change,
+                    col(Activity.change_id).startswith("undo-"),
+                    col(Activity.undone).is_(True),
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+    def _redoable(self, s: Session) -> str | None:
+        """The newest undo not yet redone, unless a new change came after it.
+
+        Redo changes, and undos already redone, are the redo chain itself; any other change
+        ends it, also one undone or redone since: it still came after the undos before it.
+        """
+        undo, redo = (
+            col(Activity.change_id).startswith("undo-"),
+            col(Activity.change_id).startswith("redo-"),
+        )
+        act = s.scalars(
+            self._mine().where(or_(undo & col(Activity.undone).is_(False), ~undo & ~redo)).limit(1)
+        ).first()
+        return act.change_id if act is not None and act.change_id.startswith("undo-") else None
 
     @staticmethod
     def _rows(s: Session, change: str) -> list[Activity]:
@@ -115,12 +185,99 @@ class UndoService:
         s.execute(update(Activity).where(col(Activity.change_id) == change).values(undone=undone))
 
     @staticmethod
-    def _summary(verb: str, rows: list[Activity]) -> str:
-        keys = sorted({r.new for r in rows if r.action == "create" and r.new})
-        fields = sorted({r.field or r.action for r in rows if r.action != "create"})
-        what = ", ".join(fields) if fields else "creation"
-        task = keys[0] if keys else ""
-        return f"{verb} {what} {task}".strip()
+    def _summary(s: Session, verb: str, rows: list[Activity]) -> str:
+        keys: dict[str, None] = {}
+        what: dict[str, None] = {}
+        moved = any(r.action == "move" for r in rows)
+        for r in rows:
+            task = s.get(Task, r.task_id) if r.task_id is not None else None
+            if task is not None:
+                keys[task.key] = None
+            if r.action == "rank" and moved:
+                continue  # the place in the new column is part of the move
+            word = ACTION_WORDS.get(r.action) or FIELD_WORDS.get(r.field or "") or r.action
+            what[word] = None
+        subject = f" of {', '.join(keys)}" if keys else ""
+        return f"{verb} {', '.join(what) or 'a change'}{subject}"
+
+    # ---- the conflict guard --------------------------------------------------------
+
+    def _guard(self, s: Session, steps: list[Activity], forward: bool) -> None:
+        """Refuse before touching anything when a field the steps set was changed since.
+
+        A change may set one field twice; only its first setting meets today's value.
+        The column is named before the place in it, the part a person recognises.
+        """
+        seen: set[tuple[int, str]] = set()
+        conflicts: list[tuple[Activity, Task, str, str | None]] = []
+        for row in steps:
+            if row.task_id is None or row.action in ("link", "unlink"):
+                continue
+            task = s.get(Task, row.task_id)
+            if task is None:
+                raise ServiceError("the task of that change no longer exists")
+            field, current, expected = self._expected(s, task, row, forward)
+            if (task.id or 0, field) in seen:
+                continue
+            seen.add((task.id or 0, field))
+            if (current or None) != (expected or None):  # the log keeps no tags as ""
+                conflicts.append((row, task, field, current))
+        if conflicts:
+            row, task, field, current = min(conflicts, key=lambda c: c[2] == "rank")
+            raise self._conflict(s, row, task, field, current, forward)
+
+    def _expected(
+        self, s: Session, task: Task, row: Activity, forward: bool
+    ) -> tuple[str, str | None, str | None]:
+        """The field a step sets, its value now, and the value the step expects to find."""
+        if row.action == "create":
+            # Undoing a creation archives the task; redoing it brings the task back.
+            return "archived", encode(task.archived), "true" if forward else "false"
+        field = row.field or ""
+        return field, self._current(s, task, field), row.old if forward else row.new
+
+    def _conflict(
+        self,
+        s: Session,
+        row: Activity,
+        task: Task,
+        field: str,
+        current: str | None,
+        forward: bool,
+    ) -> ServiceError:
+        other = s.scalars(
+            select(col(Activity.actor))
+            .where(
+                col(Activity.task_id) == task.id,
+                col(Activity.field) == field,
+                col(Activity.id) > (row.id or 0),
+                col(Activity.actor) != self.ctx.actor,
+            )
+            .order_by(col(Activity.id).desc())
+            .limit(1)
+        ).first()
+        by = f" by @{other}" if other else ""
+        now = self._shown(field, current)
+        shown = f" (now {now})" if now is not None else ""
+        words = FIELD_WORDS.get(field, field.replace("_", " "))
+        was = "were" if words in ("tags", "blockers") else "was"
+        doing = "redoing" if forward else "undoing"
+        return ServiceError(
+            f"{task.key}'s {words} {was} changed since{by}{shown}: not {doing} over it"
+        )
+
+    @staticmethod
+    def _shown(field: str, value: str | None) -> str | None:
+        """Today's value in a person's words, or None where it means nothing to one."""
+        if field == "completed":  # done again at another time reads as a change of the date
+            return f"done on {value[:10]}" if value else "open"
+        if field == "archived":
+            return "archived" if value == "true" else "not archived"
+        if field == "assignee":
+            return f"@{value}" if value else "nobody"
+        if field in ("column", "priority", "tags", "key_result", "due", "start"):
+            return value or "none"
+        return None  # the rank, free text and repeat rules
 
     # ---- applying ----------------------------------------------------------------
 
@@ -130,11 +287,10 @@ class UndoService:
         task = s.get(Task, row.task_id)
         if task is None:
             raise ServiceError("the task of that change no longer exists")
-        want, expect = (row.new, row.old) if forward else (row.old, row.new)
+        want = row.new if forward else row.old
         action = row.action
         if action == "create":
             # Undoing a creation archives the task: keys are never reused, data never lost.
-            self._check(task, encode(task.archived), "true" if forward else "false")
             task.archived = not forward
             log.record(
                 "archive" if task.archived else "unarchive",
@@ -167,7 +323,6 @@ class UndoService:
         else:
             field = row.field or ""
             current = self._current(s, task, field)
-            self._check(task, current, expect)
             self._set(s, task, field, want)
             log.record(
                 action if forward else self._reverse_action(action),
@@ -188,13 +343,6 @@ class UndoService:
             "archive": "unarchive",
             "unarchive": "archive",
         }.get(action, action)
-
-    @staticmethod
-    def _check(task: Task, current: str | None, expected: str | None) -> None:
-        if current != expected:
-            raise ServiceError(
-                f"{task.key} was changed since (now {current or 'empty'}): not undoing over it"
-            )
 
     def _current(self, s: Session, task: Task, field: str) -> str | None:
         if field == "column":
