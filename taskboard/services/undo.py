@@ -13,6 +13,7 @@ since by someone else is refused: it would overwrite their work.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, delete, or_, select, update
@@ -68,6 +69,14 @@ ACTION_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class Reverted:
+    """What an undo or redo did: a line for the person, and the tasks it changed."""
+
+    message: str
+    keys: tuple[str, ...]
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:27]}"
 
@@ -76,7 +85,7 @@ class UndoService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def undo(self) -> str:
+    def undo(self) -> Reverted:
         """Undo this person's latest change; returns what was undone, for a notification."""
         with self.ctx.store.write() as s:
             change = self._undoable(s)
@@ -92,7 +101,7 @@ class UndoService:
             log.flush()
             return self._summary(s, "undid", rows)
 
-    def redo(self) -> str:
+    def redo(self) -> Reverted:
         """Re-apply what the latest undo took back, unless a new change came since."""
         with self.ctx.store.write() as s:
             undo_change = self._redoable(s)
@@ -185,7 +194,7 @@ class UndoService:
         s.execute(update(Activity).where(col(Activity.change_id) == change).values(undone=undone))
 
     @staticmethod
-    def _summary(s: Session, verb: str, rows: list[Activity]) -> str:
+    def _summary(s: Session, verb: str, rows: list[Activity]) -> Reverted:
         keys: dict[str, None] = {}
         what: dict[str, None] = {}
         moved = any(r.action == "move" for r in rows)
@@ -198,7 +207,7 @@ class UndoService:
             word = ACTION_WORDS.get(r.action) or FIELD_WORDS.get(r.field or "") or r.action
             what[word] = None
         subject = f" of {', '.join(keys)}" if keys else ""
-        return f"{verb} {', '.join(what) or 'a change'}{subject}"
+        return Reverted(f"{verb} {', '.join(what) or 'a change'}{subject}", tuple(keys))
 
     # ---- the conflict guard --------------------------------------------------------
 

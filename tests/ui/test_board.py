@@ -231,6 +231,8 @@ async def test_space_done_x_archive_and_undo_redo(
         await pilot.press("u")
         assert not demo_services.tasks.row("DEL-1").archived
         assert "DEL-1" in column_text(app, 0)
+        assert board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
+        assert any("undid archiving of DEL-1" in n.message for n in app._notifications)
 
 
 async def test_undo_survives_a_restart(app: TaskboardApp, demo_services: Services) -> None:

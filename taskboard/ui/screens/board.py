@@ -21,6 +21,7 @@ from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
+from taskboard.services.undo import Reverted
 from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.preview import capture_preview, known_names
@@ -394,14 +395,15 @@ class BoardScreen(TaskboardScreen):
         """Redo what you undid."""
         self._undo_redo(self.tb.services.undo.redo)
 
-    def _undo_redo(self, call: Callable[[], str]) -> None:
+    def _undo_redo(self, call: Callable[[], Reverted]) -> None:
         try:
-            message = call()
+            done = call()
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="warning", markup=False)
             return
-        self.notify(clean(message), markup=False)
-        self.reload()
+        self.notify(clean(done.message), markup=False)
+        # The cursor goes to the card that changed back: an archived one that came back, say.
+        self.reload(keep=done.keys[0] if done.keys else None)
 
     # ---- prompts ---------------------------------------------------------------------------------
 
