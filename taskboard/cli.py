@@ -212,6 +212,8 @@ def list_tasks(
 @handles_errors
 def show(key: str, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one task with its notes, subtasks, links, comments and history."""
+    from taskboard.services.views import history_lines
+
     services = open_services(db)
     detail = services.tasks.detail(key)
     if as_json:
@@ -251,8 +253,8 @@ def show(key: str, db: DbOption = None, as_json: JsonOption = False) -> None:
         for c in detail.comments:
             typer.echo(printable(f"  {c.created:%Y-%m-%d %H:%M} @{c.author}: {c.body}"))
     typer.echo("\nHistory:")
-    for a in detail.history:
-        typer.echo(printable(f"  {a.at:%Y-%m-%d %H:%M} @{a.actor} {a.describe()}"))
+    for a, line in history_lines(detail.history):
+        typer.echo(printable(f"  {a.at:%Y-%m-%d %H:%M} @{a.actor} {line}"))
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -109,11 +110,35 @@ class ActivityView:
     task_key: str | None = None
 
     def describe(self) -> str:
-        if self.action == "create":
+        """One history line in a person's words: no internal ranks, no whole notes."""
+        action, old, new = self.action, self.old or "—", self.new or "—"
+        if action == "create":
             return "created"
+        if action == "rank":  # ranks are sort keys, meaningless to read: say the direction
+            if self.old and self.new:
+                return f"moved {'up' if self.new < self.old else 'down'} in its column"
+            return "placed in its column"
+        if action in ("done", "reopen", "archive", "unarchive"):
+            return {"done": "done", "reopen": "reopened"}.get(action, f"{action}d")
+        if action in ("link", "unlink"):
+            return f"blocked by {new}" if action == "link" else f"no longer blocked by {old}"
+        if action == "comment":
+            return "commented"
+        if action == "move_project":
+            return f"moved to another project: {old} → {new}"
         if self.field is None:
-            return self.action
-        return f"{self.field}: {self.old or '—'} → {self.new or '—'}"
+            return action
+        if self.field == "notes":
+            return "notes edited"
+        return f"{self.field.replace('_', ' ')}: {old} → {new}"
+
+
+def history_lines(history: Iterable[ActivityView]) -> list[tuple[ActivityView, str]]:
+    """Each history row with its line, leaving out the new place that comes with a move to
+    another column: 'column: A → B' says it all."""
+    rows = list(history)
+    moves = {a.change_id for a in rows if a.action == "move"}
+    return [(a, a.describe()) for a in rows if not (a.action == "rank" and a.change_id in moves)]
 
 
 @dataclass(frozen=True, slots=True)
