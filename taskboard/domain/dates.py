@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrulestr
 
-from taskboard.domain.text import excerpt
+from taskboard.domain.text import clean, excerpt
 
 __all__ = [
     "DateParseError",
     "format_relative",
     "parse_recurrence",
+    "parse_rule",
     "parse_when",
     "week_bounds",
 ]
@@ -177,6 +179,91 @@ def parse_recurrence(text: str) -> str:
         freq = f"FREQ={_FREQ_BY_UNIT[unit]}"
         return freq if interval == 1 else f"{freq};INTERVAL={interval}"
     raise DateParseError(f"unknown recurrence '{excerpt(text)}'")
+
+
+# What an RRULE in the `Repeats` field may hold. Sub-daily frequencies are left out: tasks are
+# due on days, so "every hour" would make each next occurrence due the same day again.
+_RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_RRULE_PARTS = frozenset(
+    {
+        "FREQ",
+        "UNTIL",
+        "COUNT",
+        "INTERVAL",
+        "BYSECOND",
+        "BYMINUTE",
+        "BYHOUR",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYMONTH",
+        "BYSETPOS",
+        "WKST",
+    }
+)
+_RRULE_UNTIL = re.compile(r"\d{8}(?:T\d{6})?", re.ASCII)
+_MAX_RULE = 200  # the width of the stored column
+_RULE_HINT = "use daily, weekly, 2w, weekdays, fri or an RRULE like FREQ=WEEKLY;INTERVAL=2"
+# Naive, like the anchor `services.recurrence.next_date` runs the rule from.
+_RULE_ANCHOR = datetime(2000, 1, 1)
+
+
+def parse_rule(text: str) -> str:
+    """Turn what people type as a task's recurrence into the RRULE to store.
+
+    Accepts the forms `every:` takes in a capture line (`weekly`, `2w`, `weekdays`, `fri`, with
+    or without `every:`) and RFC 5545 RRULEs (`FREQ=WEEKLY;INTERVAL=2`, `RRULE:` optional, any
+    case), which come back in upper case. Raises DateParseError naming the rule unless
+    dateutil can run it, so completing the task later cannot fail on it.
+    """
+    rule = clean(text).strip()
+    if rule[:6].lower() == "every:":
+        rule = rule[6:].strip()
+    if "=" not in rule:
+        try:
+            return parse_recurrence(rule)
+        except DateParseError as exc:
+            raise DateParseError(f"{exc}: {_RULE_HINT}") from None
+    bad = f"bad RRULE '{excerpt(text.strip())}'"
+    body = rule.upper().removeprefix("RRULE:")
+    # Checked here rather than left to dateutil, whose errors for these are Python internals
+    # ("not enough values to unpack") or, for INTERVAL=0, an endless loop.
+    parts: dict[str, str] = {}
+    for part in body.split(";"):
+        name, equals, value = (x.strip() for x in part.partition("="))
+        if not equals or not name or not value:
+            raise DateParseError(f"{bad}: '{excerpt(part)}' is not NAME=VALUE")
+        if name not in _RRULE_PARTS:
+            raise DateParseError(f"{bad}: unknown part '{excerpt(name)}'")
+        if name in parts:
+            raise DateParseError(f"{bad}: {name} given twice")
+        parts[name] = value
+    if parts.get("FREQ") not in _RRULE_FREQS:
+        raise DateParseError(f"{bad}: FREQ must be {', '.join(_RRULE_FREQS)}")
+    interval = parts.get("INTERVAL", "1")
+    if not (
+        interval.isascii()
+        and interval.isdecimal()
+        and len(interval) <= _MAX_DIGITS
+        and 1 <= int(interval) <= _MAX_INTERVAL
+    ):
+        raise DateParseError(f"{bad}: INTERVAL must be 1 to {_MAX_INTERVAL}")
+    # Tasks run their rule from a day, so UNTIL is a day (or a local time) too: dateutil refuses
+    # a UTC `…Z` there, and reads anything else (`2027`) as a guess at a date.
+    if "UNTIL" in parts and "COUNT" in parts:  # RFC 5545 forbids it; dateutil will refuse it
+        raise DateParseError(f"{bad}: COUNT or UNTIL, not both")
+    if "UNTIL" in parts and not _RRULE_UNTIL.fullmatch(parts["UNTIL"]):
+        raise DateParseError(f"{bad}: UNTIL must be a date like 20271231")
+    normal = ";".join(f"{name}={value}" for name, value in parts.items())
+    if len(normal) > _MAX_RULE:
+        raise DateParseError(f"{bad}: {len(normal)} characters long; at most {_MAX_RULE}")
+    try:
+        parsed = rrulestr(normal, dtstart=_RULE_ANCHOR)
+        parsed.after(_RULE_ANCHOR)  # some bad values only show when the rule runs
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise DateParseError(f"{bad}: {excerpt(str(exc), 80)}") from None
+    return normal
 
 
 def format_relative(d: date, today: date) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
 from taskboard.domain.capture import Capture, CaptureError, Token, parse_capture, scan_tokens
+from taskboard.domain.dates import DateParseError, parse_rule
 from taskboard.domain.enums import Priority
 from taskboard.domain.models import (
     Activity,
@@ -115,6 +116,23 @@ def _priority(value: str | None) -> str:
         return Priority.parse(value).value
     except ValueError as exc:
         raise ServiceError(f"bad priority '{value}': use urgent, high, normal or low") from exc
+
+
+def _recurrence(value: object) -> str | None:
+    """The RRULE to store for a typed recurrence (`weekly`, `2w`, `FREQ=WEEKLY;INTERVAL=2`);
+    None or blank clears it."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ServiceError(f"bad recurrence {value!r}")
+    if not clean(value).strip():
+        return None
+    # Refused now, not when the task is done: a rule dateutil cannot run would otherwise make
+    # completing the task fail long after the typo, far from where it was made.
+    try:
+        return parse_rule(value)
+    except DateParseError as exc:
+        raise ServiceError(str(exc)) from None
 
 
 def reserve_numbers(s: Session, project_id: int, count: int = 1) -> int:
@@ -256,6 +274,7 @@ class TaskService:
 
     def _create(self, s: Session, log: ChangeLog, draft: TaskDraft) -> tuple[Task, tuple[str, ...]]:
         title = _title(draft.title)
+        recurrence = _recurrence(draft.recurrence)
         parent = lookup.task_by_key(s, draft.parent) if draft.parent else None
         if parent is not None:
             project = s.get_one(Project, parent.project_id)
@@ -300,7 +319,7 @@ class TaskService:
             updated=now,
             completed=now if column.is_done else None,
             key_result_id=kr_id,
-            recurrence=draft.recurrence,
+            recurrence=recurrence,
         )
         s.add(task)
         s.flush()
@@ -402,9 +421,9 @@ class TaskService:
         number_errors: bool,
     ) -> builtins.list[str]:
         """Core inserts of new tasks with their tags and activity; each draft is checked as it
-        comes out of `batch`, and `number_errors` prefixes a bad title with its place in it."""
+        comes out of `batch`, and `number_errors` prefixes a bad title or rule with its place."""
         people: dict[str, int] = {}
-        checked: list[tuple[TaskDraft, _Slot, str, int | None]] = []
+        checked: list[tuple[TaskDraft, _Slot, str, str | None, int | None]] = []
         for i, (draft, slot) in enumerate(batch, start=1):
             assignee_id = None
             if draft.assignee:
@@ -413,20 +432,21 @@ class TaskService:
                 assignee_id = people[draft.assignee]
             try:
                 title = _title(draft.title)
+                recurrence = _recurrence(draft.recurrence)
             except ServiceError as exc:
                 if not number_errors:
                     raise
                 raise ServiceError(f"task {i}: {exc}") from exc
-            checked.append((draft, slot, title, assignee_id))
+            checked.append((draft, slot, title, recurrence, assignee_id))
         if not checked:
             return []
-        counts = Counter(slot.project_id for _, slot, _, _ in checked)
+        counts = Counter(slot.project_id for _, slot, *_ in checked)
         first = {pid: reserve_numbers(s, pid, count) - 1 for pid, count in counts.items()}
         numbers = dict(first)
         last: dict[tuple[int, int | None], str | None] = {}
         now = utcnow()
         rows: list[dict[str, Any]] = []
-        for draft, slot, title, assignee_id in checked:
+        for draft, slot, title, recurrence, assignee_id in checked:
             numbers[slot.project_id] += 1
             number = numbers[slot.project_id]
             place = (slot.column_id, slot.parent.id if slot.parent else None)
@@ -451,7 +471,7 @@ class TaskService:
                     "updated": now,
                     "completed": now if slot.done else None,
                     "archived": False,
-                    "recurrence": draft.recurrence,
+                    "recurrence": recurrence,
                     "key_result_id": None,
                     "source_id": None,
                     "version": 1,
@@ -564,9 +584,10 @@ class TaskService:
                     rec("key_result", old_kr, kr.key if kr else None)
                     task.key_result_id = kr.id if kr else None
             elif name == "recurrence":
-                if value != task.recurrence:
-                    rec("recurrence", task.recurrence, value)
-                    task.recurrence = value
+                rule = _recurrence(value)
+                if rule != task.recurrence:
+                    rec("recurrence", task.recurrence, rule)
+                    task.recurrence = rule
             elif name == "column":
                 self._move(s, task, log, value, None)
             else:
