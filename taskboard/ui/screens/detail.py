@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,19 +15,56 @@ from textual.widgets.option_list import Option
 
 from taskboard.domain.dates import DateParseError, format_relative, parse_when
 from taskboard.domain.enums import Priority
-from taskboard.domain.text import clean
+from taskboard.domain.text import clean, clean_multiline
 from taskboard.services.errors import ConflictError, ServiceError
-from taskboard.services.views import TaskDetail
+from taskboard.services.views import TaskDetail, TaskRow, history_lines
 from taskboard.ui.dialogs import TokenSuggester
 from taskboard.ui.screens.base import TaskboardScreen
 
+# The one-line fields, by the name `TaskService.edit` takes; each is the Input `#f-NAME`.
+INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
+# Every editable field, with the words a notification uses for it.
+FIELDS = {
+    "title": "title",
+    "assignee": "assignee",
+    "start": "start date",
+    "due": "due date",
+    "priority": "priority",
+    "tags": "tags",
+    "key_result": "key result",
+    "recurrence": "recurrence",
+    "notes": "notes",
+}
+
+
+def shown_values(detail: TaskDetail) -> dict[str, str]:
+    """The text each field shows for `detail`: stored text can hold control characters (an
+    import, a hand-edited database), and none of them may reach the terminal."""
+    t = detail.task
+    return {
+        "title": clean(t.title),
+        "assignee": clean(t.assignee or ""),
+        "start": detail.start.isoformat() if detail.start else "",
+        "due": t.due.isoformat() if t.due else "",
+        "priority": t.priority,
+        "tags": " ".join(f"#{clean(x)}" for x in t.tags),
+        "key_result": clean(t.key_result or ""),
+        "recurrence": clean(detail.recurrence or ""),
+        "notes": clean_multiline(detail.notes),
+    }
+
+
+def _names(fields: Iterable[str]) -> str:
+    words = [FIELDS[f] for f in fields]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
 
 class TaskDetailScreen(TaskboardScreen):
-    """One task, all of it; changes are saved field by field."""
+    """One task, all of it; a field is saved when you press enter in it or leave it."""
 
     CSS_PATH = "../styles/detail.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="detail.back", tooltip="Save notes and go back"),
+        Binding("escape", "back", "Back", id="detail.back", tooltip="Save your edits and go back"),
         Binding("ctrl+s", "save_notes", "Save notes", id="detail.save"),
         Binding("ctrl+d", "toggle_done", "Done", id="detail.done", tooltip="Toggle done"),
         Binding(
@@ -46,45 +83,67 @@ class TaskDetailScreen(TaskboardScreen):
         self.key = key
         self.detail: TaskDetail | None = None
         self.revision = -1
+        # What each field was last filled with: a field whose value differs holds an edit of
+        # the user's. Comparing with the stored value instead would count the control
+        # characters `shown_values` removed as an edit, and write them away unasked.
+        self.shown: dict[str, str] = {}
+        # The unsaved edits that kept the last escape on this screen: escape again with the
+        # same ones leaves without them.
+        self._refused: dict[str, str] | None = None
+        self._leaving = False
 
     def compose(self) -> ComposeResult:
         services = self.tb.services
-        handles = services.people.handles()
+        # Read before the widgets exist, so each starts with the task's own value: a Select
+        # without one picks its first option and announces it as a change, which was saved
+        # as the priority "urgent" of every task merely opened.
+        self.revision = services.tasks.revision()
+        self.detail = services.tasks.detail(self.key)
+        self.shown = shown = shown_values(self.detail)
+        handles = [clean(h) for h in services.people.handles()]
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-key", markup=False)
-            yield Input(id="f-title", placeholder="title")
+            yield Input(shown["title"], id="f-title", placeholder="title")
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label("Assignee")
                     yield Input(
+                        shown["assignee"],
                         id="f-assignee",
                         placeholder="@handle",
                         suggester=TokenSuggester({"": handles}),
                     )
                 with Vertical():
                     yield Label("Start")
-                    yield Input(id="f-start", placeholder="mon, 1.12., 2026-12-01")
+                    yield Input(shown["start"], id="f-start", placeholder="mon, 1.12., 2026-12-01")
                 with Vertical():
                     yield Label("Due")
-                    yield Input(id="f-due", placeholder="fri, +3d, 1.12., 2026-12-01")
+                    yield Input(shown["due"], id="f-due", placeholder="fri, +3d, 1.12., 2026-12-01")
                 with Vertical():
                     yield Label("Priority")
                     yield Select(
-                        [(p.value, p.value) for p in Priority], id="f-priority", allow_blank=False
+                        [(p.value, p.value) for p in Priority],
+                        id="f-priority",
+                        allow_blank=False,
+                        value=shown["priority"],
                     )
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label("Tags")
-                    yield Input(id="f-tags", placeholder="#tag #other")
+                    yield Input(shown["tags"], id="f-tags", placeholder="#tag #other")
                 with Vertical():
                     yield Label("Key result")
-                    yield Input(id="f-key_result", placeholder="O1-KR2")
+                    yield Input(shown["key_result"], id="f-key_result", placeholder="O1-KR2")
                 with Vertical():
                     yield Label("Repeats (RRULE)")
-                    yield Input(id="f-recurrence", placeholder="FREQ=WEEKLY")
+                    yield Input(
+                        shown["recurrence"],
+                        id="f-recurrence",
+                        placeholder="FREQ=WEEKLY",
+                    )
             yield Static("", id="detail-state", markup=False)
             yield Label("Notes (Markdown; ctrl+s saves, leaving saves too)")
-            yield TextArea(language="markdown", id="f-notes", soft_wrap=True)
+            yield TextArea(shown["notes"], language="markdown", id="f-notes", soft_wrap=True)
             yield Label("Subtasks (ctrl+t ticks, ctrl+↑/↓ reorder)")
             yield OptionList(id="subtasks")
             yield Input(id="new-subtask", placeholder="+ add a subtask and press enter")
@@ -99,178 +158,236 @@ class TaskDetailScreen(TaskboardScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        assert self.detail is not None
+        self._show(self.detail, replace=FIELDS)
         self.query_one("#f-title", Input).focus()
         self.set_interval(1.0, self.poll_changes, name="detail-refresh")
 
     # ---- loading --------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, *, saved: Collection[str] = (), own_version: int | None = None) -> None:
+        """Read the task again and show it. Unsaved edits stay, except in the `saved` fields,
+        and unless the task was changed elsewhere: then the fresh values replace them, with a
+        notification. `own_version` is the version a change made here left the task at."""
+        assert self.detail is not None
         services = self.tb.services
         self.revision = services.tasks.revision()
-        self.detail = detail = services.tasks.detail(self.key)
+        detail = services.tasks.detail(self.key)
+        replace: Collection[str] = saved
+        expected = self.detail.task.version if own_version is None else own_version
+        if detail.task.version != expected:
+            edited = self._edited()
+            if edited:
+                self.notify(
+                    f"{clean(self.key)} was changed by someone else meanwhile: showing the fresh"
+                    f" values, not your unsaved {_names(edited)}",
+                    severity="warning",
+                    markup=False,
+                )
+            replace = FIELDS
+        self.detail = detail
+        self._show(detail, replace)
+
+    def _show(self, detail: TaskDetail, replace: Collection[str]) -> None:
+        """Fill the screen from `detail`; a field with an unsaved edit keeps it unless named in
+        `replace`."""
         t = detail.task
         today = self.tb.today()
+        values = shown_values(detail)
+        edited = set(self._edited()) - set(replace)
+        for name in INPUTS:
+            field = self.query_one(f"#f-{name}", Input)
+            if name not in edited and field.value != values[name]:
+                with field.prevent(Input.Changed):
+                    field.value = values[name]
+        select = self.query_one("#f-priority", Select)
+        if "priority" not in edited and select.value != values["priority"]:
+            with select.prevent(Select.Changed):
+                select.value = values["priority"]
+        notes = self.query_one("#f-notes", TextArea)
+        if "notes" not in edited and notes.text != values["notes"]:
+            notes.load_text(values["notes"])
+        self.shown = values
         self.query_one("#detail-key", Static).update(
             Content(
-                f"{t.key}  ·  {t.project}  ·  {t.column}" + ("  ·  archived" if t.archived else "")
+                f"{clean(t.key)}  ·  {clean(t.project)}  ·  {clean(t.column)}"
+                + ("  ·  archived" if t.archived else "")
             )
         )
-        values = {
-            "title": t.title,
-            "assignee": t.assignee or "",
-            "due": t.due.isoformat() if t.due else "",
-            "start": detail.start.isoformat() if detail.start else "",
-            "tags": " ".join(f"#{x}" for x in t.tags),
-            "key_result": t.key_result or "",
-            "recurrence": detail.recurrence or "",
-        }
-        for name, value in values.items():
-            field = self.query_one(f"#f-{name}", Input)
-            with field.prevent(Input.Changed):
-                field.value = value
-        select = self.query_one("#f-priority", Select)
-        with select.prevent(Select.Changed):
-            select.value = t.priority
-        notes = self.query_one("#f-notes", TextArea)
-        if notes.text != detail.notes:
-            notes.load_text(detail.notes)
         state = "done ✓" if t.done else "open"
         if t.due:
             state += f"  ·  due {format_relative(t.due, today)}"
         if t.blocked_by:
-            state += f"  ·  blocked by {', '.join(t.blocked_by)}"
+            state += f"  ·  blocked by {clean(', '.join(t.blocked_by))}"
         self.query_one("#detail-state", Static).update(Content(state))
         subtasks = self.query_one("#subtasks", OptionList)
         highlighted = subtasks.highlighted
         subtasks.clear_options()
         subtasks.add_options(
-            Option(Content(f"[{'x' if s.done else ' '}] {s.key}  {clean(s.title)}"), id=s.key)
+            Option(
+                Content(f"[{'x' if s.done else ' '}] {clean(s.key)}  {clean(s.title)}"), id=s.key
+            )
             for s in detail.subtasks
         )
         if highlighted is not None and detail.subtasks:
             subtasks.highlighted = min(highlighted, len(detail.subtasks) - 1)
         deps = [
-            f"blocked by {b.key}  {clean(b.title)}" + ("  ✓" if b.done else "")
+            f"blocked by {clean(b.key)}  {clean(b.title)}" + ("  ✓" if b.done else "")
             for b in detail.blocked_by
         ]
-        deps += [f"blocking   {b.key}  {clean(b.title)}" for b in detail.blocking]
+        deps += [f"blocking   {clean(b.key)}  {clean(b.title)}" for b in detail.blocking]
         self.query_one("#deps", Static).update(Content("\n".join(deps) or "none"))
         comments = [
-            f"{c.created:%Y-%m-%d %H:%M}  @{c.author or '?'}\n  {clean(c.body)}"
+            f"{c.created:%Y-%m-%d %H:%M}  @{clean(c.author or '?')}\n  {clean(c.body)}"
             for c in detail.comments
         ]
         self.query_one("#comments", Static).update(Content("\n".join(comments) or "none yet"))
         history = [
-            f"{a.at:%Y-%m-%d %H:%M}  @{clean(a.actor)}  {clean(a.describe())}"
-            for a in reversed(detail.history)
+            f"{a.at:%Y-%m-%d %H:%M}  @{clean(a.actor)}  {clean(line)}"
+            for a, line in reversed(history_lines(detail.history))
         ]
         self.query_one("#history", Static).update(Content("\n".join(history)))
 
     def poll_changes(self) -> None:
-        revision = self.tb.services.tasks.revision()
-        if revision == self.revision or self.detail is None:
+        if self.detail is None or self.tb.services.tasks.revision() == self.revision:
             return
-        old_version = self.detail.task.version
         try:
-            fresh = self.tb.services.tasks.row(self.key)
+            self.load()
         except ServiceError:
-            return
-        if fresh.version != old_version and self._dirty():
-            self.notify(
-                f"{self.key} was changed elsewhere: showing the fresh values",
-                severity="warning",
-                markup=False,
-            )
-        self.load()
+            return  # gone meanwhile (moved to another project): nothing fresh to show
 
-    def _dirty(self) -> bool:
-        assert self.detail is not None
-        return self.query_one("#f-notes", TextArea).text != self.detail.notes
+    def _values(self) -> dict[str, str]:
+        """What each field holds now."""
+        values = {name: self.query_one(f"#f-{name}", Input).value for name in INPUTS}
+        values["priority"] = str(self.query_one("#f-priority", Select).value)
+        values["notes"] = self.query_one("#f-notes", TextArea).text
+        return values
+
+    def _edited(self) -> list[str]:
+        """The fields whose value differs from what they were filled with."""
+        return [name for name, value in self._values().items() if value != self.shown[name]]
 
     # ---- saving ------------------------------------------------------------------------------
 
-    def _save(self, **changes: Any) -> None:
+    def _change(self, name: str, text: str) -> Any:
+        """The value `TaskService.edit` takes for `text` typed in the field `name`."""
+        value = text.strip()
+        if name == "assignee":
+            return value.lstrip("@") or None
+        if name in ("due", "start"):
+            return parse_when(value.lstrip("^"), self.tb.today()) if value else None
+        if name == "tags":
+            return tuple(w.lstrip("#") for w in value.split())
+        if name == "key_result":
+            return value.lstrip("~") or None
+        if name == "recurrence":
+            return value or None  # the service reads the friendly forms and refuses bad rules
+        if name == "notes":
+            return text
+        return value
+
+    def _save_fields(self, names: Iterable[str]) -> bool:
+        """Save the edits in the fields `names`, all or none; whether that worked. On a bad
+        value the typed text stays for the user to fix."""
         assert self.detail is not None
+        values = self._values()
+        edited = [n for n in names if values[n] != self.shown[n]]
+        if not edited:
+            return True
+        changes: dict[str, Any] = {}
         try:
-            self.tb.services.tasks.edit(self.key, self.detail.task.version, **changes)
-        except ConflictError as exc:
-            self.notify(clean(str(exc)), severity="warning", markup=False)
+            for name in edited:
+                new = self._change(name, values[name])
+                try:
+                    unchanged = new == self._change(name, self.shown[name])
+                except DateParseError:
+                    unchanged = False
+                # `3.12.` for a due date that is already 2026-12-03 changes nothing stored.
+                if not unchanged:
+                    changes[name] = new
+        except DateParseError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return False
+        if not changes:
+            self._show(self.detail, replace=edited)
+            return True
+        try:
+            row = self.tb.services.tasks.edit(self.key, self.detail.task.version, **changes)
+        except ConflictError:
+            self.load()  # someone else's change wins, and `load` says so
+            return False
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
-            return
-        self.load()
+            return False
+        self.load(saved=edited, own_version=row.version)
+        return True
 
-    @on(
-        Input.Submitted,
-        "#f-title, #f-assignee, #f-start, #f-due, #f-tags, #f-key_result, #f-recurrence",
-    )
+    @on(Input.Submitted, ", ".join(f"#f-{name}" for name in INPUTS))
     def save_field(self, event: Input.Submitted) -> None:
-        name = (event.input.id or "").removeprefix("f-")
-        value = event.value.strip()
-        if name == "title":
-            self._save(title=value)
-        elif name == "assignee":
-            self._save(assignee=value.lstrip("@") or None)
-        elif name in ("due", "start"):
-            try:
-                day: date | None = parse_when(value.lstrip("^"), self.tb.today()) if value else None
-            except DateParseError as exc:
-                self.notify(clean(str(exc)), severity="error", markup=False)
-                return
-            self._save(**{name: day})
-        elif name == "tags":
-            self._save(tags=tuple(w.lstrip("#") for w in value.split()))
-        elif name == "key_result":
-            self._save(key_result=value.lstrip("~") or None)
-        elif name == "recurrence":
-            self._save(recurrence=self._rrule(value))
+        self._save_fields([(event.input.id or "").removeprefix("f-")])
 
-    def _rrule(self, value: str) -> str | None:
-        if not value:
-            return None
-        from taskboard.domain.dates import parse_recurrence
+    @on(Input.Blurred, ", ".join(f"#f-{name}" for name in INPUTS))
+    def save_field_left(self, event: Input.Blurred) -> None:
+        self._save_left((event.input.id or "").removeprefix("f-"))
 
-        try:
-            return parse_recurrence(value.removeprefix("every:"))
-        except ValueError:
-            return value.upper()
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "f-notes":
+            self._save_left("notes")
+
+    def _save_left(self, name: str) -> None:
+        # Not when the whole terminal lost focus: the user is coming back to this field.
+        if not self._leaving and self.app.app_focus and self.detail is not None:
+            self._save_fields([name])
 
     @on(Select.Changed, "#f-priority")
     def save_priority(self, event: Select.Changed) -> None:
-        if self.detail and event.value != self.detail.task.priority:
-            self._save(priority=str(event.value))
+        # `_save_fields` compares with what was shown, so the Select announcing the value it
+        # was built or filled with saves nothing.
+        self._save_fields(["priority"])
 
     def action_save_notes(self) -> None:
         """Save the notes."""
-        assert self.detail is not None
-        text = self.query_one("#f-notes", TextArea).text
-        if text != self.detail.notes:
-            self._save(notes=text)
+        if "notes" in self._edited() and self._save_fields(["notes"]):
             self.notify("notes saved")
 
-    @on(TextArea.Changed, "#f-notes")
-    def _notes_changed(self) -> None:
-        pass  # saved on ctrl+s, on leaving the field and on leaving the screen
-
-    def on_descendant_blur(self, event: Any) -> None:
-        if getattr(event.widget, "id", None) == "f-notes":
-            self.action_save_notes()
-
     def action_back(self) -> None:
-        """Save the notes and go back."""
-        if self.detail is not None:
-            self.action_save_notes()
+        """Save your edits and go back."""
+        values = self._values()
+        pending = {name: values[name] for name in self._edited()} if self.detail else {}
+        if pending and pending == self._refused:
+            self.notify(f"left without saving your {_names(pending)}", markup=False)
+        elif pending and not self._save_fields(pending):
+            values = self._values()
+            unsaved = {name: values[name] for name in self._edited()}
+            if unsaved:
+                # Stay rather than drop them: escape is "save and go back", not "discard".
+                self._refused = unsaved
+                them = "it" if len(unsaved) == 1 else "them"
+                self.notify(
+                    f"your {_names(unsaved)} {'is' if them == 'it' else 'are'} not saved: fix"
+                    f" {them}, or press escape again to leave without {them}",
+                    severity="warning",
+                    markup=False,
+                )
+            # Without any left, someone else's change replaced them: stay, it is on screen.
+            return
+        self._leaving = True
         self.dismiss(None)
 
     def action_toggle_done(self) -> None:
         """Mark the task done, or open again."""
         assert self.detail is not None
         try:
-            self.tb.services.tasks.toggle_done(self.key, self.detail.task.version)
+            row = self.tb.services.tasks.toggle_done(self.key, self.detail.task.version)
+        except ConflictError as exc:
+            if not self._edited():  # with edits, `load` tells of the change
+                self.notify(clean(str(exc)), severity="warning", markup=False)
+            self.load()
+            return
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
-        self.load()
+            return
+        self.load(own_version=row.version)
 
     # ---- subtasks, links, comments --------------------------------------------------------------
 
@@ -333,11 +450,15 @@ class TaskDetailScreen(TaskboardScreen):
         if event.value.strip():
             self._run(lambda: self.tb.services.tasks.comment(self.key, event.value), event.input)
 
-    def _run(self, call: Any, field: Input) -> None:
+    def _run(self, call: Callable[[], object], field: Input) -> None:
         try:
-            call()
+            result = call()
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
             return
         field.value = ""
-        self.load()
+        # A link changes this task's version: that is no change from elsewhere.
+        own = None
+        if isinstance(result, TaskRow) and self.detail and result.id == self.detail.task.id:
+            own = result.version
+        self.load(own_version=own)

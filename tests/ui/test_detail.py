@@ -1,0 +1,262 @@
+"""The task detail driven by keys: what it stores (and does not), and what it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import col
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
+from taskboard.domain.models import Person, Tag, Task
+from taskboard.domain.text import clean, clean_multiline
+from taskboard.services import Services
+from taskboard.store import open_store
+from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.board import BoardScreen
+from taskboard.ui.screens.detail import TaskDetailScreen
+
+# The board's cursor keys to a task's card, then enter. Not DEL-3: its priority, urgent, is the
+# Select's first option, which hid the bug that saved that option for every task opened.
+OPEN = {
+    "DEL-1": ["enter"],  # high
+    "DEL-2": ["j", "enter"],  # normal
+    "DEL-4": ["l", "j", "enter"],  # high
+    "DEL-6": ["l", "l", "enter"],  # normal, two tags
+    "DEL-51": ["l", "l", "j", "j", "enter"],  # notes, a start date and subtasks
+}
+TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\x9d")
+
+
+async def open_detail(app: TaskboardApp, pilot: Pilot[None], key: str) -> TaskDetailScreen:
+    await pilot.pause()
+    await pilot.press(*OPEN[key])
+    await pilot.pause()
+    await pilot.pause()  # the Select's first messages land
+    screen = app.screen
+    assert isinstance(screen, TaskDetailScreen) and screen.key == key
+    return screen
+
+
+def field(app: TaskboardApp, name: str) -> Input:
+    return app.screen.query_one(f"#f-{name}", Input)
+
+
+def screen_text(app: TaskboardApp) -> str:
+    """Every line of the screen as drawn (there is no public screen dump)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def messages(app: TaskboardApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 4) -> None:
+    """Let the screen's one-second poll run until `condition()` holds."""
+    for _ in range(int(seconds * 10)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    assert condition(), "the detail screen did not pick up the change"
+
+
+@pytest.mark.parametrize("key", list(OPEN))
+async def test_opening_and_leaving_writes_nothing(
+    app: TaskboardApp, demo_services: Services, key: str
+) -> None:
+    before = demo_services.tasks.detail(key)
+    revision = demo_services.tasks.revision()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, key)
+        assert app.screen.query_one("#f-priority", Select).value == before.task.priority
+        # Walking through every field without typing saves nothing either.
+        await pilot.press(*["tab"] * 10)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        if not isinstance(app.screen, BoardScreen):  # the walk ended in the notes or a list
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+    after = demo_services.tasks.detail(key)
+    assert after.task.priority == before.task.priority
+    assert after.task.version == before.task.version
+    assert len(after.history) == len(before.history)
+    assert after == before
+    assert demo_services.tasks.revision() == revision
+
+
+async def test_control_characters_from_the_store_are_not_shown_nor_written_back(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    # Stored past the services, as `taskboard import` of an old dump or sqlite3 would.
+    title = "Car \x1b]0;pwned\x07 4719\x1b[2J arrived"
+    notes = "Call \x1b]0;pwned\x07the agent\n\x1b[2Jsecond line\tend"
+    with demo_services.ctx.store.write() as s:
+        s.execute(
+            update(Task)
+            .where(col(Task.key) == "DEL-2")
+            .values(title=title, notes=notes, recurrence="FREQ=WEEKLY\x1b[2J")
+        )
+        s.execute(update(Tag).where(col(Tag.name) == "special-request").values(name="sp\x1b[2Jec"))
+        s.execute(update(Person).where(col(Person.handle) == "mia").values(handle="mia\x07"))
+    before = demo_services.tasks.detail("DEL-2")
+    assert "\x1b" in before.task.title and "\x1b" in before.notes
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-2")
+        assert field(app, "title").value == clean(title) == "Car  4719 arrived"
+        assert app.screen.query_one("#f-notes", TextArea).text == clean_multiline(notes)
+        assert field(app, "recurrence").value == "FREQ=WEEKLY"
+        assert field(app, "tags").value == "#spec"
+        assert field(app, "assignee").value == "mia"
+        shown = [w.value for w in app.screen.query(Input)]
+        shown.append(app.screen.query_one("#f-notes", TextArea).text)
+        shown.append(screen_text(app))
+        for text in shown:
+            assert not any(c in text for c in TERMINAL_CONTROLS), repr(text)
+        # Enter in the untouched title, a walk through the fields, escape: the shown (clean)
+        # values differ from the stored ones, and still nothing is written.
+        await pilot.press("enter", *["tab"] * 8, "escape")
+        await pilot.pause()
+        if not isinstance(app.screen, BoardScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert demo_services.tasks.detail("DEL-2") == before
+        # A real edit saves the clean text the user saw and changed.
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("end", *" ok", "tab")
+        await pilot.pause()
+    assert demo_services.tasks.row("DEL-2").title == "Car  4719 arrived ok"
+
+
+async def test_tab_and_escape_save_a_typed_field(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        await pilot.press(*"Car 4711 unloaded", "tab")  # focus starts in the title
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
+        field(app, "due").focus()
+        await pilot.press(*"fri")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+    assert demo_services.tasks.row("DEL-1").due == date(2026, 11, 27)  # from Monday the 23rd
+
+
+async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        field(app, "tags").focus()
+        await pilot.press(*"#fleet #hub")
+        await pilot.click("#f-key_result")
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").tags == ("fleet", "hub")
+        before = demo_services.tasks.detail("DEL-1")
+        field(app, "start").focus()
+        await pilot.press(*"someday", "tab")
+        await pilot.pause()
+        assert any("unknown date 'someday'" in m for m in messages(app))
+        assert field(app, "start").value == "someday"
+        assert demo_services.tasks.detail("DEL-1") == before
+        # Escape does not drop it either: it stays and says how to leave without it.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen)
+        assert any("start date is not saved" in m for m in messages(app))
+        assert field(app, "start").value == "someday"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert any("left without saving your start date" in m for m in messages(app))
+    assert demo_services.tasks.detail("DEL-1") == before
+
+
+async def test_choosing_a_priority_saves_it(app: TaskboardApp, demo_services: Services) -> None:
+    assert demo_services.tasks.row("DEL-1").priority == "high"
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        app.screen.query_one("#f-priority", Select).focus()
+        await pilot.press("enter", "down", "enter")  # high → normal
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").priority == "normal"
+        history = demo_services.tasks.detail("DEL-1").history
+        assert [(a.field, a.old, a.new) for a in history[-1:]] == [("priority", "high", "normal")]
+
+
+async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
+    other = Services.open(open_store(url), "other")
+    try:
+        async with app.run_test(size=(120, 50)) as pilot:
+            await open_detail(app, pilot, "DEL-1")
+            await pilot.press(*"My half-typed title")
+            # A change to another task leaves the edit alone, without a word.
+            other.tasks.edit("DEL-2", title="Another task changed")
+            screen = app.screen
+            assert isinstance(screen, TaskDetailScreen)
+            await wait_for(pilot, lambda: screen.revision == demo_services.tasks.revision())
+            assert field(app, "title").value == "My half-typed title"
+            assert not messages(app)
+            # A change to this task replaces it, and says so.
+            other.tasks.edit("DEL-1", title="Changed elsewhere", due=date(2026, 12, 9))
+            await wait_for(pilot, lambda: bool(messages(app)))
+            assert field(app, "title").value == "Changed elsewhere"
+            assert field(app, "due").value == "2026-12-09"
+            (message,) = messages(app)
+            assert "DEL-1 was changed by someone else" in message
+            assert "your unsaved title" in message
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, BoardScreen)
+        row = demo_services.tasks.row("DEL-1")
+        assert (row.title, row.due) == ("Changed elsewhere", date(2026, 12, 9))
+    finally:
+        other.ctx.store.close()
+
+
+async def test_a_bad_recurrence_is_refused_with_its_message(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    before = demo_services.tasks.detail("DEL-1")
+    assert before.recurrence is None
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        field(app, "recurrence").focus()
+        await pilot.press(*"blah blah", "enter")
+        await pilot.pause()
+        assert any("unknown recurrence 'blah blah'" in m for m in messages(app))
+        assert field(app, "recurrence").value == "blah blah"
+        assert demo_services.tasks.detail("DEL-1") == before
+        field(app, "recurrence").value = "FREQ=WEEKLY;INTERVAL=0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("INTERVAL must be 1 to 999" in m for m in messages(app))
+        assert demo_services.tasks.detail("DEL-1") == before
+        # The capture grammar's friendly forms are welcome, and shown as the rule stored.
+        field(app, "recurrence").value = "every:2w"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert demo_services.tasks.detail("DEL-1").recurrence == "FREQ=WEEKLY;INTERVAL=2"
+        assert field(app, "recurrence").value == "FREQ=WEEKLY;INTERVAL=2"
+        # And done on the board (space) by the rule: the next one is made, no error.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("space")
+        await pilot.pause()
+        assert not any("Error" in m or "unpack" in m for m in messages(app))
+    assert demo_services.tasks.row("DEL-1").done
+    nxt = [r for r in demo_services.tasks.list(project="DEL") if r.title == before.task.title]
+    assert before.task.due is not None
+    assert [r.due for r in nxt] == [before.task.due + timedelta(weeks=2)]
