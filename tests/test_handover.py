@@ -108,3 +108,11 @@ def test_handover_note_markdown(team: Services) -> None:
     assert "Fix *bold* | pipe &lt;b&gt;x&lt;/b&gt; [link](http://x)" in html
     assert "INBOX-1" in html and "2026-11-20" in html and "INBOX" in html
     assert escape.inline("a_b") == "a\\_b"
+
+
+def test_my_agenda_before_anything_was_assigned_to_me(services: Services) -> None:
+    """A new user is not a person in the store yet: their agenda is empty, not an error."""
+    agenda = services.people_views.agenda()
+    assert agenda.handle == "tester" and all(not rows for _, rows in agenda.groups)
+    with pytest.raises(ServiceError, match="unknown person '@nobody'"):
+        services.people_views.agenda("nobody")

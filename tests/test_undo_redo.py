@@ -299,3 +299,15 @@ def test_a_new_change_ends_the_redo_chain_also_once_undone_and_redone(
     history.undo()
     history.undo()  # nothing older: the move was undone before the rename
     assert services.tasks.row("INBOX-1").column == "To do"
+
+
+def test_the_demos_made_up_past_is_not_yours_to_undo(services: Services) -> None:
+    from taskboard.services.demo import DEMO_AUTHOR, load_demo
+
+    assert load_demo(services, date(2026, 11, 23))
+    with pytest.raises(ServiceError, match="nothing to undo"):
+        services.undo.undo()
+    services.tasks.step("DEL-1", 1)
+    assert services.undo.undo().message == "undid move of DEL-1"
+    actors = {a.actor for a in services.tasks.detail("DEL-3").history}
+    assert actors == {DEMO_AUTHOR}  # not the person who loaded it

@@ -8,6 +8,7 @@ is due, overdue and later.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -191,11 +192,24 @@ INBOX_LINES = (
 )
 
 
+# Who set the workspace up. Its history is theirs, not yours: your first `u` in the demo
+# must not take back the made-up past, and the log must not say you made it.
+DEMO_AUTHOR = "jonas"
+
+
+def as_person(services: Services, handle: str) -> Services:
+    """The same store, acting as someone else of the story."""
+    from taskboard.services import Services
+
+    return Services(dataclasses.replace(services.ctx, actor=handle))
+
+
 def load_demo(services: Services, today: date | None = None) -> bool:
     """Fill the store with the demo workspace; False when it is already there."""
     today = today or services.ctx.today()
     if any(p.key == DEMO_MARKER for p in services.projects.list(include_archived=True)):
         return False
+    services = as_person(services, DEMO_AUTHOR)
     existing = set(services.people.handles())
     for handle, name, _role in PEOPLE:
         if handle not in existing:

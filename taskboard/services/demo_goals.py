@@ -182,6 +182,8 @@ def _check_in_days(start: date, today: date, count: int) -> list[date]:
 
 def load_demo_goals(services: Services, today: date) -> None:
     """Objectives of the current quarter with KRs, check-ins, and links from demo tasks."""
+    from taskboard.services.demo import as_person
+
     cycle = parse_cycle(current_cycle_name(today))
     okr = services.okr
     keys: list[str] = []
@@ -205,8 +207,9 @@ def load_demo_goals(services: Services, today: date) -> None:
             )
             kr_keys[-1].append(kr.key)
             days = _check_in_days(cycle.start, today, len(check_ins))
+            owner_okr = as_person(services, kr_owner).okr  # a KR's owner checks it in
             for day, (value, confidence, note) in zip(days, check_ins, strict=True):
                 at = min(datetime.combine(day, time(9, 0), tzinfo=UTC), now)
-                okr.check_in(kr.key, value, confidence, note, at=at)
+                owner_okr.check_in(kr.key, value, confidence, note, at=at)
     for task_key, objective_index, kr_index in LINKS:
         services.tasks.edit(task_key, key_result=kr_keys[objective_index][kr_index])

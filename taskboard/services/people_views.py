@@ -13,7 +13,7 @@ from taskboard.domain.models import Comment, Task, utcnow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import NotFoundError, ServiceError
 from taskboard.services.queries import task_rows
 from taskboard.services.views import TaskRow
 
@@ -78,7 +78,14 @@ class PeopleViewService:
         """Open tasks (subtasks too) assigned to `handle` (default: the acting user)."""
         today = today or self.ctx.today()
         with self.ctx.store.read() as s:
-            person, _ = lookup.resolve_person(s, handle or self.ctx.actor, create=False)
+            try:
+                person, _ = lookup.resolve_person(s, handle or self.ctx.actor, create=False)
+            except NotFoundError:
+                if handle not in (None, self.ctx.actor):
+                    raise
+                # You have not been assigned anything or written anything yet: no tasks,
+                # not an error.
+                return Agenda(self.ctx.actor, self.ctx.actor, today, tuple((g, ()) for g in GROUPS))
             rows = task_rows(s, *self._open_of(person.id or 0))
         grouped: dict[str, list[TaskRow]] = {g: [] for g in GROUPS}
         for row in sorted(rows, key=lambda r: (r.due or date.max, r.project, r.key)):
