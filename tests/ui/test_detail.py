@@ -139,11 +139,12 @@ async def test_tab_and_escape_save_a_typed_field(
 ) -> None:
     async with app.run_test(size=(120, 50)) as pilot:
         await open_detail(app, pilot, "DEL-1")
-        await pilot.press(*"Car 4711 unloaded", "tab")  # focus starts in the title
+        # Focus starts in the title, the cursor after it: clear it, then type.
+        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "tab")
         await pilot.pause()
         assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
         field(app, "due").focus()
-        await pilot.press(*"fri")
+        await pilot.press("end", "ctrl+u", *"fri")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
@@ -156,7 +157,7 @@ async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
     async with app.run_test(size=(120, 50)) as pilot:
         await open_detail(app, pilot, "DEL-1")
         field(app, "tags").focus()
-        await pilot.press(*"#fleet #hub")
+        await pilot.press("end", "ctrl+u", *"#fleet #hub")
         await pilot.click("#f-key_result")
         await pilot.pause()
         assert demo_services.tasks.row("DEL-1").tags == ("fleet", "hub")
@@ -200,7 +201,7 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
     try:
         async with app.run_test(size=(120, 50)) as pilot:
             await open_detail(app, pilot, "DEL-1")
-            await pilot.press(*"My half-typed title")
+            await pilot.press("end", "ctrl+u", *"My half-typed title")
             # A change to another task leaves the edit alone, without a word.
             other.tasks.edit("DEL-2", title="Another task changed")
             screen = app.screen
@@ -260,3 +261,16 @@ async def test_a_bad_recurrence_is_refused_with_its_message(
     nxt = [r for r in demo_services.tasks.list(project="DEL") if r.title == before.task.title]
     assert before.task.due is not None
     assert [r.due for r in nxt] == [before.task.due + timedelta(weeks=2)]
+
+
+async def test_typing_in_a_field_changes_its_value_not_replaces_it(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    before = demo_services.tasks.row("DEL-1").title
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*" (checked)", "tab")
+        await pilot.pause()
+    assert demo_services.tasks.row("DEL-1").title == before + " (checked)"

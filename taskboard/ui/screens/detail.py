@@ -160,6 +160,10 @@ class TaskDetailScreen(TaskboardScreen):
     def on_mount(self) -> None:
         assert self.detail is not None
         self._show(self.detail, replace=FIELDS)
+        for name in INPUTS:
+            # A field is saved when left: a value selected on focus would be replaced, and
+            # saved, by the first key typed into it by mistake.
+            self.query_one(f"#f-{name}", Input).select_on_focus = False
         self.query_one("#f-title", Input).focus()
         self.set_interval(1.0, self.poll_changes, name="detail-refresh")
 
