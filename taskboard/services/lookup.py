@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from taskboard.domain.models import BoardColumn, KeyResult, Person, Project, Tag, Task
 from taskboard.domain.text import clean
 from taskboard.services.errors import AmbiguousError, NotFoundError, ServiceError
+from taskboard.services.names import match_name
 
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 _PROJECT_KEY = re.compile(r"^[A-Z]{2,6}$")
@@ -49,21 +50,6 @@ def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
             .order_by(col(BoardColumn.position))
         )
     )
-
-
-def match_name(names: Sequence[str], typed: str, what: str, shown: str | None = None) -> int:
-    """Index of the exact (case-insensitive) or unique-prefix match of `typed` in `names`."""
-    shown = shown or typed
-    wanted = typed.replace("_", " ").strip().casefold()
-    lowered = [n.casefold() for n in names]
-    if wanted in lowered:
-        return lowered.index(wanted)
-    hits = [i for i, n in enumerate(lowered) if n.startswith(wanted)] if wanted else []
-    if not hits:
-        raise NotFoundError(f"unknown {what} '{shown}' (have: {', '.join(names)})")
-    if len(hits) > 1:
-        raise AmbiguousError(f"ambiguous {what} '{shown}': {', '.join(names[i] for i in hits)}")
-    return hits[0]
 
 
 def match_column(columns: Sequence[BoardColumn], typed: str) -> BoardColumn:

@@ -11,6 +11,7 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import ServiceError
+from taskboard.services.names import match_name
 from taskboard.services.views import ColumnView, ProjectView
 
 DEFAULT_COLUMNS = ("Backlog", "To do", "Doing", "Done")
@@ -99,7 +100,7 @@ class ProjectService:
     @staticmethod
     def _done_index(names: list[str], done_column: str | None) -> int:
         if done_column is not None:
-            return lookup.match_name(names, done_column, "column")
+            return match_name(names, done_column, "column")
         for i, n in enumerate(names):
             if n.casefold() in DONE_NAMES:
                 return i

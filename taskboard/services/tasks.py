@@ -33,6 +33,7 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import BlockedError, ConflictError, NotFoundError, ServiceError
+from taskboard.services.names import match_name
 from taskboard.services.queries import task_rows
 from taskboard.services.recurrence import create_next_occurrence
 from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
@@ -171,7 +172,7 @@ class TaskService:
                     conds.append(col(Task.column_id) == chosen.id)
             elif column is not None:
                 names = sorted(set(s.scalars(select(col(BoardColumn.name)))))
-                name = names[lookup.match_name(names, column, "column")]
+                name = names[match_name(names, column, "column")]
                 conds.append(col(BoardColumn.name) == name)
             if assignee is not None:
                 person, _ = lookup.resolve_person(s, assignee, create=False)

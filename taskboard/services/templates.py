@@ -22,6 +22,7 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import ServiceError
+from taskboard.services.names import match_name
 from taskboard.services.projects import DEFAULT_COLUMNS, DONE_NAMES, ProjectService, _column_names
 from taskboard.services.tasks import INBOX, TaskDraft, TaskService
 
@@ -256,7 +257,7 @@ class TemplateService:
     @staticmethod
     def _find(s: Session, name: str) -> Template:
         templates = builtins.list(s.scalars(select(Template).order_by(col(Template.name))))
-        index = lookup.match_name([t.name for t in templates], clean(name), "template")
+        index = match_name([t.name for t in templates], clean(name), "template")
         return templates[index]
 
     @staticmethod

@@ -20,11 +20,11 @@ from taskboard.domain.capture import (
 )
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.lookup import match_name
-from taskboard.services.okr_views import KeyResultView, ObjectiveView
+from taskboard.services.names import match_name
 
 if TYPE_CHECKING:
     from taskboard.services import Services
+    from taskboard.services.okr_views import KeyResultView, ObjectiveView
 
 MEETING_HINT = (
     "a task: title @who ^when #tag !prio +KEY >column ~KR   ·   d: decision   n: note   "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,12 +21,14 @@ from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
-from taskboard.services.undo import Reverted
 from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.preview import capture_preview, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import CardPalette, ColumnView
+
+if TYPE_CHECKING:
+    from taskboard.services.undo import Reverted  # a type only: it imports SQLAlchemy
 
 
 def _order(row: TaskRow) -> tuple[str, int]:
