@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from taskboard.domain.text import clean
 from taskboard.ui.dialogs import ChoiceModal
+from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.help import HelpScreen
 
@@ -149,6 +150,9 @@ class TaskboardApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit taskboard; every change is already saved."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, TaskboardScreen) and not screen.before_quit():
+                return
         await super().action_quit()
 
     def watch_theme(self, theme: str) -> None:

@@ -274,3 +274,51 @@ async def test_typing_in_a_field_changes_its_value_not_replaces_it(
         await pilot.press(*" (checked)", "tab")
         await pilot.pause()
     assert demo_services.tasks.row("DEL-1").title == before + " (checked)"
+
+
+async def test_quitting_saves_a_typed_field_first(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0 and not app.is_running
+    assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
+
+
+async def test_quitting_with_a_bad_value_stays_once_then_quits_without_it(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    before = demo_services.tasks.detail("DEL-1")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        field(app, "due").focus()
+        await pilot.press("end", "ctrl+u", *"someday", "ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, TaskDetailScreen)
+        assert any(
+            "due date is not saved: fix it, or press ctrl+q again to quit without it" in m
+            for m in messages(app)
+        )
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    assert demo_services.tasks.detail("DEL-1") == before
+
+
+async def test_ctrl_d_marks_done_from_inside_a_field(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    title = demo_services.tasks.row("DEL-1").title
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        await pilot.press("home", "ctrl+d")  # in the title, where ctrl+d once deleted a letter
+        await pilot.pause()
+        assert demo_services.tasks.row("DEL-1").done
+        assert field(app, "title").value == clean(title)
+        assert "done ✓" in screen_text(app)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert not demo_services.tasks.row("DEL-1").done
+    assert demo_services.tasks.row("DEL-1").title == title

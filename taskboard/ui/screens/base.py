@@ -18,3 +18,7 @@ class TaskboardScreen(Screen[None]):
 
         assert isinstance(self.app, TaskboardApp)
         return self.app
+
+    def before_quit(self) -> bool:
+        """Whether the app may quit now; a screen holding unsaved input saves it first."""
+        return True

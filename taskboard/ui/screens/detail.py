@@ -66,7 +66,16 @@ class TaskDetailScreen(TaskboardScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back", tooltip="Save your edits and go back"),
         Binding("ctrl+s", "save_notes", "Save notes", id="detail.save"),
-        Binding("ctrl+d", "toggle_done", "Done", id="detail.done", tooltip="Toggle done"),
+        # Before the fields' own ctrl+d (delete right, which `delete` still does): focus is
+        # nearly always in a field here, and the footer's key must work from there.
+        Binding(
+            "ctrl+d",
+            "toggle_done",
+            "Done",
+            priority=True,
+            id="detail.done",
+            tooltip="Toggle done",
+        ),
         Binding(
             "ctrl+t",
             "toggle_subtask",
@@ -356,27 +365,40 @@ class TaskDetailScreen(TaskboardScreen):
 
     def action_back(self) -> None:
         """Save your edits and go back."""
+        if self._settle("escape", "leave", "left"):
+            self._leaving = True
+            self.dismiss(None)
+
+    def before_quit(self) -> bool:
+        # Quitting is "save and quit" too: ctrl+q from a half-typed field must not drop it.
+        if self._settle("ctrl+q", "quit", "quit"):
+            self._leaving = True
+            return True
+        return False
+
+    def _settle(self, key: str, verb: str, past: str) -> bool:
+        """Save the unsaved edits before leaving the screen by `key`; whether to leave. Edits
+        that cannot be saved keep the screen, once: `key` again with the same ones leaves."""
         values = self._values()
         pending = {name: values[name] for name in self._edited()} if self.detail else {}
         if pending and pending == self._refused:
-            self.notify(f"left without saving your {_names(pending)}", markup=False)
+            self.notify(f"{past} without saving your {_names(pending)}", markup=False)
         elif pending and not self._save_fields(pending):
             values = self._values()
             unsaved = {name: values[name] for name in self._edited()}
             if unsaved:
-                # Stay rather than drop them: escape is "save and go back", not "discard".
+                # Stay rather than drop them: leaving is "save and go", not "discard".
                 self._refused = unsaved
                 them = "it" if len(unsaved) == 1 else "them"
                 self.notify(
                     f"your {_names(unsaved)} {'is' if them == 'it' else 'are'} not saved: fix"
-                    f" {them}, or press escape again to leave without {them}",
+                    f" {them}, or press {key} again to {verb} without {them}",
                     severity="warning",
                     markup=False,
                 )
             # Without any left, someone else's change replaced them: stay, it is on screen.
-            return
-        self._leaving = True
-        self.dismiss(None)
+            return False
+        return True
 
     def action_toggle_done(self) -> None:
         """Mark the task done, or open again."""
