@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import SAWarning
 from sqlmodel import Session, col
 
 from taskboard import config
@@ -419,3 +421,17 @@ def test_tag_names_for_completion(services: Services) -> None:
     services.tasks.capture("b #setup +SRV")
     assert services.tasks.tag_names("DEL") == ["hub", "papers"]
     assert services.tasks.tag_names() == ["hub", "papers", "setup"]
+
+
+def test_listing_a_column_across_projects(services: Services) -> None:
+    services.projects.create("DEL", "Deliveries")
+    services.tasks.capture("a #papers >doing +DEL")
+    services.tasks.capture("b >doing")
+    services.tasks.capture("c #papers +DEL")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SAWarning)  # once a cartesian product of every column
+        rows = services.tasks.list(column="doi")
+    assert [(r.key, r.column, r.tags) for r in rows] == [
+        ("DEL-1", "Doing", ("papers",)),
+        ("INBOX-1", "Doing", ()),
+    ]

@@ -42,7 +42,9 @@ def task_rows(
     order: Sequence[Any] | None = None,
     limit: int | None = None,
 ) -> list[TaskRow]:
-    """Tasks matching `conditions`, with tags, subtask progress and blockers."""
+    """Tasks matching `conditions`, with tags, subtask progress and blockers. The conditions
+    are on `Task` alone (other tables through subqueries): they also select the ids the tags,
+    subtasks and blockers are read for."""
     stmt = (
         select(
             col(Task.id),

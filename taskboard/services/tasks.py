@@ -173,7 +173,8 @@ class TaskService:
             elif column is not None:
                 names = sorted(set(s.scalars(select(col(BoardColumn.name)))))
                 name = names[match_name(names, column, "column")]
-                conds.append(col(BoardColumn.name) == name)
+                named = select(col(BoardColumn.id)).where(col(BoardColumn.name) == name)
+                conds.append(col(Task.column_id).in_(named))
             if assignee is not None:
                 person, _ = lookup.resolve_person(s, assignee, create=False)
                 conds.append(col(Task.assignee_id) == person.id)
