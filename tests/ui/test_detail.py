@@ -322,3 +322,24 @@ async def test_ctrl_d_marks_done_from_inside_a_field(
         await pilot.pause()
         assert not demo_services.tasks.row("DEL-1").done
     assert demo_services.tasks.row("DEL-1").title == title
+
+
+async def test_a_priority_none_of_the_four_is_shown_and_can_be_replaced(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    with demo_services.ctx.store.write() as s:  # a hand-edited store: no CHECK stops it
+        s.execute(update(Task).where(col(Task.key) == "DEL-1").values(priority="critical"))
+    before = demo_services.tasks.detail("DEL-1")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        select = app.screen.query_one("#f-priority", Select)
+        assert select.value == "critical"
+        await pilot.press(*["tab"] * 4, "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert demo_services.tasks.detail("DEL-1") == before
+        await open_detail(app, pilot, "DEL-1")
+        app.screen.query_one("#f-priority", Select).focus()
+        await pilot.press("enter", "up", "up", "up", "enter")  # past low and normal to high
+        await pilot.pause()
+    assert demo_services.tasks.row("DEL-1").priority == "high"

@@ -46,7 +46,7 @@ def shown_values(detail: TaskDetail) -> dict[str, str]:
         "assignee": clean(t.assignee or ""),
         "start": detail.start.isoformat() if detail.start else "",
         "due": t.due.isoformat() if t.due else "",
-        "priority": t.priority,
+        "priority": clean(t.priority),
         "tags": " ".join(f"#{clean(x)}" for x in t.tags),
         "key_result": clean(t.key_result or ""),
         "recurrence": clean(detail.recurrence or ""),
@@ -130,8 +130,12 @@ class TaskDetailScreen(TaskboardScreen):
                     yield Input(shown["due"], id="f-due", placeholder="fri, +3d, 1.12., 2026-12-01")
                 with Vertical():
                     yield Label("Priority")
+                    # A value none of the four (a hand-edited store) is shown, not a crash.
+                    priorities = [p.value for p in Priority]
+                    if shown["priority"] not in priorities:
+                        priorities.append(shown["priority"])
                     yield Select(
-                        [(p.value, p.value) for p in Priority],
+                        [(p, p) for p in priorities],
                         id="f-priority",
                         allow_blank=False,
                         value=shown["priority"],
