@@ -256,3 +256,24 @@ def test_since_the_previous_meeting(services: Services) -> None:
     assert [(c.key, c.old, c.new) for c in since.slipped] == [("DEL-3", "2026-11-15", "2026-11-27")]
     ops = services.meetings.minutes_data(other.id)
     assert ops.since is None
+
+
+def test_the_running_meeting_of_a_project(services: Services) -> None:
+    meetings = services.meetings
+    services.projects.create("DEL", "Deliveries")
+    services.projects.create("OPS", "Operations")
+    assert meetings.running("DEL") is None
+    with time_machine.travel(at(3), tick=False):
+        early = meetings.start("Early", project="DEL")
+    with time_machine.travel(at(4), tick=False):
+        late = meetings.start("Late", project="DEL")
+        ops = meetings.start("Ops", project="OPS")
+        loose = meetings.start("No project")
+    assert [m.id for m in (meetings.running("del"), meetings.running("OPS"))] == [late.id, ops.id]
+    assert getattr(meetings.running(), "id", None) == loose.id
+    meetings.end(late.id)
+    assert getattr(meetings.running("DEL"), "id", None) == early.id
+    meetings.end(early.id)
+    assert meetings.running("DEL") is None
+    with pytest.raises(NotFoundError):
+        meetings.running("NOPE")

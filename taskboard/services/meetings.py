@@ -615,6 +615,19 @@ class MeetingService:
                 raise NotFoundError(f"there is no meeting{where} yet")
             return self._view(s, meeting)
 
+    def running(self, project: str | None = None) -> MeetingView | None:
+        """The most recently started meeting of `project` (of none, when None) that has not
+        ended: the one `m` on a board goes back to."""
+        with self.ctx.store.read() as s:
+            owner = lookup.project_by_key(s, project).id if project is not None else None
+            meeting = s.scalars(
+                select(Meeting)
+                .where(col(Meeting.ended).is_(None), col(Meeting.project_id) == owner)
+                .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+                .limit(1)
+            ).first()
+            return self._view(s, meeting) if meeting is not None else None
+
     def minutes_data(self, meeting_id: int) -> MinutesData:
         """Everything the minutes show, read in one transaction."""
         with self.ctx.store.read() as s:

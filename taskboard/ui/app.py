@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 
 # Screens beyond the board, imported when first opened: name → (module, class, palette help).
 SCREENS = {
-    "meeting": ("taskboard.ui.screens.meeting", "MeetingScreen", "Start a meeting (m)"),
+    "meeting": (
+        "taskboard.ui.screens.meeting",
+        "MeetingScreen",
+        "Start a meeting, or go back to the running one (m)",
+    ),
     "goals": ("taskboard.ui.screens.goals", "GoalsScreen", "Objectives and key results (g)"),
     "triage": ("taskboard.ui.screens.triage", "TriageScreen", "Triage the inbox (i)"),
     "templates": (

@@ -229,6 +229,24 @@ async def test_escape_leaves_the_meeting_running(
         assert isinstance(app.screen, BoardScreen)
         meeting = demo_services.meetings.get(meeting_id)
         assert meeting.ended is None and [i.text for i in meeting.items] == ["left early"]
+        # `m` again goes back to it, says so, and adds to it; none other is started.
+        await pilot.press("m")
+        await pilot.pause()
+        assert meeting_screen(app).meeting_id == meeting_id
+        assert minutes_text(app) and "left early" in minutes_text(app)[0]
+        assert any("back in Vehicle handovers meeting" in n.message for n in app._notifications)
+        await type_line(pilot, "d: back again")
+        await pilot.press("ctrl+e", "y")
+        await pilot.pause()
+        await pilot.press("escape", "escape")  # skip the export, leave the minutes
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("m")  # ended: a new one
+        await pilot.pause()
+        assert meeting_screen(app).meeting_id != meeting_id
+    items = [i.text for i in demo_services.meetings.get(meeting_id).items]
+    assert items == ["left early", "back again"]
+    assert len(demo_services.meetings.list()) == 2
 
 
 async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> None:

@@ -85,7 +85,7 @@ class BoardScreen(TaskboardScreen):
             "open('meeting')",
             "Meeting",
             id="board.meeting",
-            tooltip="Start a meeting for this project",
+            tooltip="Start a meeting for this project, or go back to its running one",
         ),
         Binding(
             "g", "open('goals')", "Goals", id="board.goals", tooltip="Objectives and key results"

@@ -131,7 +131,15 @@ class MeetingScreen(TaskboardScreen):
         services = self.tb.services
         try:
             if self.meeting_id is None:
-                self.meeting = services.meetings.start(project=self.project_key)
+                # `m` again after escape goes back to the meeting it left running.
+                running = services.meetings.running(self.project_key)
+                if running is not None:
+                    self.notify(
+                        f"back in {clean(running.title)}, running since"
+                        f" {running.started.astimezone():%a %H:%M}; ctrl+e ends it",
+                        markup=False,
+                    )
+                self.meeting = running or services.meetings.start(project=self.project_key)
                 self.meeting_id = self.meeting.id
             else:
                 self.meeting = services.meetings.get(self.meeting_id)
