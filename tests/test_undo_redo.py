@@ -311,3 +311,31 @@ def test_the_demos_made_up_past_is_not_yours_to_undo(services: Services) -> None
     assert services.undo.undo().message == "undid move of DEL-1"
     actors = {a.actor for a in services.tasks.detail("DEL-3").history}
     assert actors == {DEMO_AUTHOR}  # not the person who loaded it
+
+
+def test_undo_and_redo_of_a_blocker_link_refuse_when_someone_else_changed_it(
+    services: Services, setup: Services, store: Store
+) -> None:
+    mia = Services.open(store, "mia")
+    history = History(services)
+    history.change(lambda: services.tasks.add_dependency("INBOX-1", "INBOX-2"))
+    history.change(lambda: services.tasks.remove_dependency("INBOX-1", "INBOX-2"))
+    history.undo()
+    history.redo()
+    mia.tasks.add_dependency("INBOX-1", "INBOX-2")  # Mia puts it back
+    before, written = board(services), activity_count(store)
+    with pytest.raises(ServiceError) as refused:
+        services.undo.undo()  # would add the link a second time: once an IntegrityError
+    assert str(refused.value) == (
+        "INBOX-1's blockers were changed since by @mia: not undoing over it"
+    )
+    assert board(services) == before and activity_count(store) == written
+    mia.tasks.remove_dependency("INBOX-1", "INBOX-2")
+    services.undo.undo()  # Mia's is gone again: the tester's undo of the removal goes through
+    assert services.tasks.row("INBOX-1").blocked_by == ("INBOX-2",)
+    services.undo.undo()  # and the undo of the link
+    assert services.tasks.row("INBOX-1").blocked_by == ()
+    mia.tasks.add_dependency("INBOX-1", "INBOX-2")
+    with pytest.raises(ServiceError, match="blockers were changed since by @mia"):
+        services.undo.redo()  # would add it again
+    assert services.tasks.row("INBOX-1").blocked_by == ("INBOX-2",)

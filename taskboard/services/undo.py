@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
@@ -220,11 +220,18 @@ class UndoService:
         seen: set[tuple[int, str]] = set()
         conflicts: list[tuple[Activity, Task, str, str | None]] = []
         for row in steps:
-            if row.task_id is None or row.action in ("link", "unlink"):
+            if row.task_id is None:
                 continue
             task = s.get(Task, row.task_id)
             if task is None:
                 raise ServiceError("the task of that change no longer exists")
+            if row.action in ("link", "unlink"):
+                # The link must be there to take away and absent to put back: adding it twice
+                # was an IntegrityError out of the board.
+                if self._linked(s, task, row) != self._adds_link(row, forward):
+                    continue
+                conflicts.append((row, task, "blocked_by", None))
+                continue
             field, current, expected = self._expected(s, task, row, forward)
             if (task.id or 0, field) in seen:
                 continue
@@ -234,6 +241,27 @@ class UndoService:
         if conflicts:
             row, task, field, current = min(conflicts, key=lambda c: c[2] == "rank")
             raise self._conflict(s, row, task, field, current, forward)
+
+    @staticmethod
+    def _adds_link(row: Activity, forward: bool) -> bool:
+        """Whether taking the link step `row` this way adds the dependency (else removes it)."""
+        return (row.action == "link") == forward
+
+    @staticmethod
+    def _linked(s: Session, task: Task, row: Activity) -> bool:
+        """Whether the dependency the link step `row` is about exists now."""
+        blocker = lookup.task_by_key(s, (row.new or row.old) or "")
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(Dependency)
+                .where(
+                    col(Dependency.task_id) == task.id,
+                    col(Dependency.blocked_by_id) == blocker.id,
+                )
+            )
+            or 0
+        ) > 0
 
     def _expected(
         self, s: Session, task: Task, row: Activity, forward: bool
@@ -311,7 +339,7 @@ class UndoService:
             )
         elif action in ("link", "unlink"):
             blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-            adding = (action == "link") == forward
+            adding = self._adds_link(row, forward)
             if adding:
                 s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
             else:
