@@ -20,8 +20,17 @@ from taskboard.services.recurrence import next_date
         ("RRULE:FREQ=MONTHLY", date(2026, 12, 15), date(2027, 1, 15)),
         ("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", date(2026, 12, 4), date(2026, 12, 7)),
         ("FREQ=WEEKLY;COUNT=1", date(2026, 12, 7), None),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(2026, 12, 7), date(2028, 2, 29)),
+        ("FREQ=MONTHLY;COUNT=3", date(2026, 12, 7), date(2027, 1, 7)),
+        ("FREQ=WEEKLY;UNTIL=20261210", date(2026, 12, 7), None),
+        # Stored before such rules were refused: the next day, not the same day again...
+        ("FREQ=DAILY;BYHOUR=9", date(2026, 12, 7), date(2026, 12, 8)),
+        # ...and no next date at once, not after seconds of looking until the year 9999.
+        ("FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", date(2026, 12, 7), None),
+        ("FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31;COUNT=5", date(2026, 12, 7), None),
     ],
 )
+@pytest.mark.timeout(5)
 def test_next_date(rule: str, after: date, expected: date | None) -> None:
     assert next_date(rule, after) == expected
 

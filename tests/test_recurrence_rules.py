@@ -24,6 +24,8 @@ from taskboard.services import ServiceError, Services, TaskDraft
         ("rrule:freq=monthly; bymonthday=15", "FREQ=MONTHLY;BYMONTHDAY=15"),
         ("FREQ=YEARLY;COUNT=3", "FREQ=YEARLY;COUNT=3"),
         ("FREQ=MONTHLY;UNTIL=20301231;BYDAY=-1FR", "FREQ=MONTHLY;UNTIL=20301231;BYDAY=-1FR"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"),  # leap
+        ("FREQ=WEEKLY;UNTIL=20200101", "FREQ=WEEKLY;UNTIL=20200101"),  # over: repeats no more
         ("  ", None),
     ],
 )
@@ -50,6 +52,13 @@ def test_edit_stores_the_rule_typed(services: Services, typed: str, stored: str 
         ("FREQ=WEEKLY;UNTIL=20270101T000000Z", "UNTIL must be a date"),
         ("FREQ=WEEKLY;COUNT=2;UNTIL=20271231", "COUNT or UNTIL, not both"),
         ("FREQ=WEEKLY;BYMONTHDAY=" + "1," * 120 + "1", "characters long; at most 200"),
+        ("FREQ=DAILY;BYHOUR=9", "unknown part 'BYHOUR'"),  # due the same day again
+        ("FREQ=DAILY;COUNT=0", "COUNT must be a whole number from 1"),
+        ("FREQ=DAILY;COUNT=-1", "COUNT must be a whole number from 1"),
+        # No day matches these: dateutil looked for one until 9999, for seconds, in a write.
+        ("FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", "it falls on no day within 30 years"),
+        ("FREQ=DAILY;BYYEARDAY=366;BYMONTH=1", "it falls on no day within 30 years"),
+        ("FREQ=DAILY;BYWEEKNO=53;BYMONTH=6", "it falls on no day within 30 years"),
     ],
 )
 @pytest.mark.timeout(30)

@@ -181,8 +181,9 @@ def parse_recurrence(text: str) -> str:
     raise DateParseError(f"unknown recurrence '{excerpt(text)}'")
 
 
-# What an RRULE in the `Repeats` field may hold. Sub-daily frequencies are left out: tasks are
-# due on days, so "every hour" would make each next occurrence due the same day again.
+# What an RRULE in the `Repeats` field may hold. Sub-daily frequencies and BYHOUR, BYMINUTE and
+# BYSECOND are left out: tasks are due on days, so each next occurrence would be due the same
+# day again.
 _RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _RRULE_PARTS = frozenset(
     {
@@ -190,9 +191,6 @@ _RRULE_PARTS = frozenset(
         "UNTIL",
         "COUNT",
         "INTERVAL",
-        "BYSECOND",
-        "BYMINUTE",
-        "BYHOUR",
         "BYDAY",
         "BYMONTHDAY",
         "BYYEARDAY",
@@ -207,6 +205,38 @@ _MAX_RULE = 200  # the width of the stored column
 _RULE_HINT = "use daily, weekly, 2w, weekdays, fri or an RRULE like FREQ=WEEKLY;INTERVAL=2"
 # Naive, like the anchor `services.recurrence.next_date` runs the rule from.
 _RULE_ANCHOR = datetime(2000, 1, 1)
+# How far a rule's next date is looked for.
+RULE_HORIZON = relativedelta(years=30)
+# The Gregorian calendar repeats every 400 years, weekdays and leap days included.
+_CYCLE_YEARS = 400
+_LAST = datetime(9999, 12, 31, 23, 59, 59)
+
+
+def _without(rule: str, names: tuple[str, ...]) -> str:
+    parts = rule.strip().removeprefix("RRULE:").removeprefix("rrule:").split(";")
+    return ";".join(
+        p for p in parts if p.strip() and p.partition("=")[0].strip().upper() not in names
+    )
+
+
+def rule_after(rule: str, start: datetime, after: datetime) -> datetime | None:
+    """The first time the RRULE, run from `start`, yields strictly after `after`; None when
+    it has run out (COUNT/UNTIL) or yields nothing within RULE_HORIZON of `after`. Raises
+    ValueError, TypeError or OverflowError for a rule dateutil cannot run.
+
+    dateutil looks for a next date until the year 9999, ignoring UNTIL until a day matches:
+    seconds for a rule no day can match (FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31), inside a write.
+    So the horizon is probed first on a copy moved by whole 400-year cycles (the same days,
+    weekdays and leap years) to just before 9999, where dateutil's own end comes soon.
+    """
+    cycles = max(0, (_LAST.year - RULE_HORIZON.years - after.year) // _CYCLE_YEARS)
+    shift = relativedelta(years=cycles * _CYCLE_YEARS)
+    until = min(after + shift + RULE_HORIZON, _LAST).strftime("%Y%m%dT%H%M%S")
+    probe = rrulestr(f"{_without(rule, ('COUNT', 'UNTIL'))};UNTIL={until}", dtstart=start + shift)
+    if probe.after(after + shift) is None:
+        return None
+    # There is a day within the horizon, so the rule itself stops there at the latest.
+    return rrulestr(_without(rule, ()), dtstart=start).after(after)
 
 
 def parse_rule(text: str) -> str:
@@ -255,14 +285,20 @@ def parse_rule(text: str) -> str:
         raise DateParseError(f"{bad}: COUNT or UNTIL, not both")
     if "UNTIL" in parts and not _RRULE_UNTIL.fullmatch(parts["UNTIL"]):
         raise DateParseError(f"{bad}: UNTIL must be a date like 20271231")
+    count = parts.get("COUNT", "1")
+    if not (count.isascii() and count.isdecimal() and len(count) <= _MAX_DIGITS and int(count)):
+        raise DateParseError(f"{bad}: COUNT must be a whole number from 1")
     normal = ";".join(f"{name}={value}" for name, value in parts.items())
     if len(normal) > _MAX_RULE:
         raise DateParseError(f"{bad}: {len(normal)} characters long; at most {_MAX_RULE}")
     try:
-        parsed = rrulestr(normal, dtstart=_RULE_ANCHOR)
-        parsed.after(_RULE_ANCHOR)  # some bad values only show when the rule runs
+        # Some bad values only show when the rule runs; and a rule must fall on some day.
+        unbounded = _without(normal, ("COUNT", "UNTIL"))
+        falls = rule_after(unbounded, _RULE_ANCHOR, _RULE_ANCHOR - timedelta(days=1))
     except (ValueError, TypeError, OverflowError) as exc:
         raise DateParseError(f"{bad}: {excerpt(str(exc), 80)}") from None
+    if falls is None:
+        raise DateParseError(f"{bad}: it falls on no day within {RULE_HORIZON.years} years")
     return normal
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
+from taskboard.domain.dates import rule_after
 from taskboard.domain.models import BoardColumn, Project, Task, TaskTag, utcnow
 from taskboard.domain.ordering import rank_between
 from taskboard.domain.text import excerpt
@@ -18,11 +18,8 @@ from taskboard.services.errors import ServiceError
 def next_date(rule: str, after: date) -> date | None:
     """The first date the RRULE yields strictly after `after` (which also anchors the rule);
     None when the rule has run out (COUNT/UNTIL). Raises ValueError for a bad rule."""
-    start = datetime.combine(after, time())
-    text = rule.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    nxt = rrulestr(text, dtstart=start).after(start, inc=False)
+    # From the day's end: a rule stored before BYHOUR was refused yields later the same day.
+    nxt = rule_after(rule, datetime.combine(after, time()), datetime.combine(after, time.max))
     return nxt.date() if nxt is not None else None
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from taskboard.domain.dates import (
     format_relative,
     parse_recurrence,
     parse_when,
+    rule_after,
     week_bounds,
 )
 
@@ -267,3 +269,31 @@ def test_parse_recurrence(text: str, rule: str) -> None:
 def test_parse_recurrence_rejects(text: str) -> None:
     with pytest.raises(DateParseError, match="recurrence"):
         parse_recurrence(text)
+
+
+_RULES = st.sampled_from(
+    [
+        "FREQ=DAILY;INTERVAL=3;BYDAY=MO",
+        "FREQ=DAILY;INTERVAL=5",
+        "FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,SA",
+        "FREQ=MONTHLY;INTERVAL=7;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYMONTHDAY=31",
+        "FREQ=YEARLY;INTERVAL=3;BYMONTH=2;BYMONTHDAY=29",
+        "FREQ=YEARLY;BYWEEKNO=53;BYDAY=TH",
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        "FREQ=WEEKLY;COUNT=4;BYDAY=WE",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_RULES, st.dates(date(1900, 1, 1), date(2400, 12, 31)), st.integers(0, 400))
+def test_rule_after_is_dateutils_next_date_when_one_is_within_the_horizon(
+    rule: str, start: date, days: int
+) -> None:
+    begin = datetime.combine(start, datetime.min.time())
+    after = begin + timedelta(days=days)
+    expected = rrulestr(rule, dtstart=begin).after(after)
+    if expected is not None and expected.year > after.year + 29:
+        expected = None  # beyond the horizon
+    assert rule_after(rule, begin, after) == expected
