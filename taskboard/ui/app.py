@@ -154,10 +154,16 @@ class TaskboardApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit taskboard; every change is already saved."""
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, TaskboardScreen) and not screen.before_quit():
-                return
-        await super().action_quit()
+        if self._may_leave(self.screen_stack, "press ctrl+q again to quit", "quit"):
+            await super().action_quit()
+
+    @staticmethod
+    def _may_leave(screens: Iterable[Screen[Any]], again: str, past: str) -> bool:
+        return all(
+            screen.may_leave(again, past)
+            for screen in reversed(list(screens))
+            if isinstance(screen, TaskboardScreen)
+        )
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_ready:
@@ -175,6 +181,9 @@ class TaskboardApp(App[None]):
 
     def open_board(self, key: str) -> None:
         """Replace the board on screen by another project's board."""
+        # The screens over the board go: a detail with a half-typed field saves it first.
+        if not self._may_leave(self.screen_stack[2:], "choose the board again", "switched"):
+            return
         self.options.remember("last_project", key)
         while len(self.screen_stack) > 2:
             self.pop_screen()

@@ -343,3 +343,37 @@ async def test_a_priority_none_of_the_four_is_shown_and_can_be_replaced(
         await pilot.press("enter", "up", "up", "up", "enter")  # past low and normal to high
         await pilot.pause()
     assert demo_services.tasks.row("DEL-1").priority == "high"
+
+
+async def test_another_board_from_the_palette_saves_the_typed_field_first(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    def choose(title: str) -> None:
+        """What choosing the command in the palette runs."""
+        commands = app.get_system_commands(app.screen)
+        (command,) = [c for c in commands if c.title.startswith(title)]
+        command.callback()
+
+    before = demo_services.tasks.detail("DEL-2")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded")
+        choose("Board: SRV")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.project_key == "SRV"
+        assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
+        # A bad value keeps the detail once; choosing again switches without it.
+        choose("Board: DEL")
+        await pilot.pause()
+        await open_detail(app, pilot, "DEL-2")
+        field(app, "due").focus()
+        await pilot.press("end", "ctrl+u", *"someday")
+        choose("Board: SRV")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen)
+        assert any("or choose the board again without it" in m for m in messages(app))
+        choose("Board: SRV")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.project_key == "SRV"
+        assert any("switched without saving your due date" in m for m in messages(app))
+    assert demo_services.tasks.detail("DEL-2") == before

@@ -19,6 +19,8 @@ class TaskboardScreen(Screen[None]):
         assert isinstance(self.app, TaskboardApp)
         return self.app
 
-    def before_quit(self) -> bool:
-        """Whether the app may quit now; a screen holding unsaved input saves it first."""
+    def may_leave(self, again: str, past: str) -> bool:
+        """Whether the screen may go now (quit, another board); one holding unsaved input
+        saves it first, or says why not and how to go anyway: `again` ("press ctrl+q again
+        to quit"), after which it says it went without it (`past`, "quit")."""
         return True

@@ -369,20 +369,12 @@ class TaskDetailScreen(TaskboardScreen):
 
     def action_back(self) -> None:
         """Save your edits and go back."""
-        if self._settle("escape", "leave", "left"):
-            self._leaving = True
+        if self.may_leave("press escape again to leave", "left"):
             self.dismiss(None)
 
-    def before_quit(self) -> bool:
-        # Quitting is "save and quit" too: ctrl+q from a half-typed field must not drop it.
-        if self._settle("ctrl+q", "quit", "quit"):
-            self._leaving = True
-            return True
-        return False
-
-    def _settle(self, key: str, verb: str, past: str) -> bool:
-        """Save the unsaved edits before leaving the screen by `key`; whether to leave. Edits
-        that cannot be saved keep the screen, once: `key` again with the same ones leaves."""
+    def may_leave(self, again: str, past: str) -> bool:
+        """Save the unsaved edits before the screen goes (escape, quit, another board). Edits
+        that cannot be saved keep it, once: the same way out again leaves without them."""
         values = self._values()
         pending = {name: values[name] for name in self._edited()} if self.detail else {}
         if pending and pending == self._refused:
@@ -396,12 +388,13 @@ class TaskDetailScreen(TaskboardScreen):
                 them = "it" if len(unsaved) == 1 else "them"
                 self.notify(
                     f"your {_names(unsaved)} {'is' if them == 'it' else 'are'} not saved: fix"
-                    f" {them}, or press {key} again to {verb} without {them}",
+                    f" {them}, or {again} without {them}",
                     severity="warning",
                     markup=False,
                 )
             # Without any left, someone else's change replaced them: stay, it is on screen.
             return False
+        self._leaving = True  # the blur of its fields as it goes saves nothing more
         return True
 
     def action_toggle_done(self) -> None:
