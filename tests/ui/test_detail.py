@@ -209,7 +209,12 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
             await wait_for(pilot, lambda: screen.revision == demo_services.tasks.revision())
             assert field(app, "title").value == "My half-typed title"
             assert not messages(app)
-            # A change to this task replaces it, and says so.
+            # A change to another field of this task shows, and leaves the edit alone too.
+            other.tasks.edit("DEL-1", priority="low")
+            await wait_for(pilot, lambda: screen.query_one("#f-priority", Select).value == "low")
+            assert field(app, "title").value == "My half-typed title"
+            assert not messages(app)
+            # A change to the same field replaces it, and says so.
             other.tasks.edit("DEL-1", title="Changed elsewhere", due=date(2026, 12, 9))
             await wait_for(pilot, lambda: bool(messages(app)))
             assert field(app, "title").value == "Changed elsewhere"
@@ -222,6 +227,26 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
             assert isinstance(app.screen, BoardScreen)
         row = demo_services.tasks.row("DEL-1")
         assert (row.title, row.due) == ("Changed elsewhere", date(2026, 12, 9))
+    finally:
+        other.ctx.store.close()
+
+
+async def test_an_edit_saved_after_a_change_elsewhere_to_another_field_keeps_both(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
+    other = Services.open(open_store(url), "other")
+    try:
+        async with app.run_test(size=(120, 50)) as pilot:
+            await open_detail(app, pilot, "DEL-1")
+            await pilot.press("end", "ctrl+u", *"Mine")
+            other.tasks.edit("DEL-1", due=date(2026, 12, 9))
+            await pilot.press("enter")  # before the one-second poll saw it
+            await pilot.pause()
+            assert not messages(app)
+            assert field(app, "due").value == "2026-12-09"
+        row = demo_services.tasks.row("DEL-1")
+        assert (row.title, row.due) == ("Mine", date(2026, 12, 9))
     finally:
         other.ctx.store.close()
 

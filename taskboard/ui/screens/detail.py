@@ -190,18 +190,22 @@ class TaskDetailScreen(TaskboardScreen):
         services = self.tb.services
         self.revision = services.tasks.revision()
         detail = services.tasks.detail(self.key)
-        replace: Collection[str] = saved
+        replace: set[str] = set(saved)
         expected = self.detail.task.version if own_version is None else own_version
         if detail.task.version != expected:
-            edited = self._edited()
-            if edited:
+            # The fields changed elsewhere show their fresh values; an unsaved edit in one of
+            # them gives way, and is named. Edits in the other fields stay.
+            fresh = shown_values(detail)
+            changed = {name for name in FIELDS if fresh[name] != self.shown[name]}
+            lost = [name for name in self._edited() if name in changed]
+            if lost:
                 self.notify(
                     f"{clean(self.key)} was changed by someone else meanwhile: showing the fresh"
-                    f" values, not your unsaved {_names(edited)}",
+                    f" values, not your unsaved {_names(lost)}",
                     severity="warning",
                     markup=False,
                 )
-            replace = FIELDS
+            replace |= changed
         self.detail = detail
         self._show(detail, replace)
 
@@ -303,7 +307,7 @@ class TaskDetailScreen(TaskboardScreen):
             return text
         return value
 
-    def _save_fields(self, names: Iterable[str]) -> bool:
+    def _save_fields(self, names: Iterable[str], retry: bool = True) -> bool:
         """Save the edits in the fields `names`, all or none; whether that worked. On a bad
         value the typed text stays for the user to fix."""
         assert self.detail is not None
@@ -331,8 +335,10 @@ class TaskDetailScreen(TaskboardScreen):
         try:
             row = self.tb.services.tasks.edit(self.key, self.detail.task.version, **changes)
         except ConflictError:
-            self.load()  # someone else's change wins, and `load` says so
-            return False
+            self.load()  # someone else's change wins where it overlaps, and `load` says so
+            kept = [name for name in edited if name in self._edited()]
+            # Edits in fields the other change left alone are saved on top of it.
+            return retry and bool(kept) and self._save_fields(kept, retry=False)
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
             return False
