@@ -168,17 +168,21 @@ async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
         assert any("unknown date 'someday'" in m for m in messages(app))
         assert field(app, "start").value == "someday"
         assert demo_services.tasks.detail("DEL-1") == before
-        # Escape does not drop it either: it stays and says how to leave without it.
+        # Escape does not drop it either: it stays and says how to leave without it. A good
+        # edit pending beside it is saved all the same.
+        field(app, "title").value = "Car 4718 unloaded"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TaskDetailScreen)
-        assert any("start date is not saved" in m for m in messages(app))
+        assert any("your start date is not saved" in m for m in messages(app))
         assert field(app, "start").value == "someday"
+        assert demo_services.tasks.row("DEL-1").title == "Car 4718 unloaded"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert any("left without saving your start date" in m for m in messages(app))
-    assert demo_services.tasks.detail("DEL-1") == before
+    after = demo_services.tasks.detail("DEL-1")
+    assert after.start == before.start and after.task.title == "Car 4718 unloaded"
 
 
 async def test_choosing_a_priority_saves_it(app: TaskboardApp, demo_services: Services) -> None:

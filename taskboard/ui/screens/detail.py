@@ -385,7 +385,8 @@ class TaskDetailScreen(TaskboardScreen):
         pending = {name: values[name] for name in self._edited()} if self.detail else {}
         if pending and pending == self._refused:
             self.notify(f"{past} without saving your {_names(pending)}", markup=False)
-        elif pending and not self._save_fields(pending):
+        elif pending and not all([self._save_fields([name]) for name in pending]):
+            # Each on its own: a bad date must not keep the good title from being saved.
             values = self._values()
             unsaved = {name: values[name] for name in self._edited()}
             if unsaved:
