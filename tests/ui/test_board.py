@@ -261,6 +261,10 @@ async def test_filter_narrows_and_counts(app: TaskboardApp, demo_services: Servi
         screen = board(app)
         assert "Arrived  1/2" in heading(app, 0)
         assert "DEL-2" in column_text(app, 0) and "DEL-1" not in column_text(app, 0)
+        # A WIP column reads shown/total like the others, and is still red for its total.
+        assert "─ Registration  0/3 ─" in heading(app, 2)
+        error = Color.parse(app.theme_variables["error"])
+        assert heading_colour(app, 2, "Registration") == error
         field = screen.query_one("#filter-input", Input)
         field.value = "due:overdue"
         await pilot.pause()
@@ -423,3 +427,16 @@ async def test_q_quits(app: TaskboardApp) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_enter_in_the_filter_goes_to_a_card_it_kept(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("/", *"@tarek", "enter")  # Arrived, where the cursor was, is empty
+        await pilot.pause()
+        screen = board(app)
+        current = screen.current_card()
+        assert current is not None and current.key == "DEL-4"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetailScreen) and app.screen.key == "DEL-4"

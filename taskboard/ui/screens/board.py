@@ -259,14 +259,15 @@ class BoardScreen(TaskboardScreen):
             total = len(self.by_column[i])
             if self.partial_counts is not None:
                 total = self.partial_counts.get(column.id, total)
-            count = str(len(cards)) if self.task_filter.empty else f"{len(cards)}/{total}"
-            header = f"{column.name}  {count}"
-            over = False
-            if column.wip_limit:
+            # Filtered, every column reads shown/total; else a WIP column reads total/limit.
+            # Over the limit is about the total, so it stays red while filtered too.
+            over = bool(column.wip_limit) and total > (column.wip_limit or 0)
+            if not self.task_filter.empty:
+                header = f"{column.name}  {len(cards)}/{total}"
+            elif column.wip_limit:
                 header = f"{column.name}  {total}/{column.wip_limit}"
-                if not self.task_filter.empty:
-                    header += f"  ({len(cards)} shown)"
-                over = total > column.wip_limit
+            else:
+                header = f"{column.name}  {total}"
             if column.is_done:
                 header += "  ✓"
             self.views[i].set_heading(header, over)
@@ -579,6 +580,12 @@ class BoardScreen(TaskboardScreen):
     @on(Input.Submitted, "#filter-input")
     def filter_submitted(self, event: Input.Submitted) -> None:
         self.set_focus(None)
+        if self.shown and not self.shown[self.col]:
+            # Back on the board in a column the filter emptied: go to the first card it kept.
+            kept = [i for i, cards in enumerate(self.shown) if cards]
+            if kept:
+                self.col = kept[0]
+                self._focus_current(scroll=True)
 
     def action_clear_filter(self) -> None:
         """Clear the filter."""
