@@ -151,11 +151,32 @@ def board(
 # ---- tasks -----------------------------------------------------------------
 
 
-def _task_line(row: Any) -> list[str]:
+def _nested(rows: list[Any]) -> list[tuple[Any, str]]:
+    """`rows` with each subtask right under its parent when that is listed, and the title to
+    show: `↳ title` there, `↳ DEL-51: title` where the parent is not listed."""
+    listed = {r.key for r in rows}
+    children: dict[str, list[Any]] = {}
+    for r in rows:
+        if r.parent in listed:
+            children.setdefault(r.parent, []).append(r)
+    out: list[tuple[Any, str]] = []
+
+    def add(row: Any, title: str) -> None:
+        out.append((row, title))
+        for child in children.get(row.key, []):
+            add(child, f"↳ {child.title}")
+
+    for r in rows:
+        if r.parent not in listed:
+            add(r, f"↳ {r.parent}: {r.title}" if r.parent else r.title)
+    return out
+
+
+def _task_line(row: Any, title: str | None = None) -> list[str]:
     return [
         row.key,
         row.column,
-        row.title,
+        row.title if title is None else title,
         f"@{row.assignee}" if row.assignee else "",
         row.due.isoformat() if row.due else "",
         f"!{row.priority}" if row.priority != "normal" else "",
@@ -205,7 +226,7 @@ def list_tasks(
     if as_json:
         emit_json([r.as_json() for r in rows])
         return
-    table([_task_line(r) for r in rows])
+    table([_task_line(r, title) for r, title in _nested(rows)])
 
 
 @app.command()

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from taskboard import __version__
 from taskboard.domain.models import Activity, Person, Task
+from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 
 PRIORITIES = {"urgent", "high", "normal", "low"}
@@ -126,6 +127,39 @@ def test_task_commands(cli: Any, store_target: str) -> None:
     assert [c["done"] for c in projects[0]["columns"]] == [False, False, False, True]
     people = json.loads(cli("person", "list", "--json").ok())
     assert {p["handle"] for p in people} == {"anna", "tester", "zed"}
+
+
+def test_list_shows_subtasks_under_their_parent(cli: Any, store_target: str) -> None:
+    cli("project", "add", "DEL", "Handovers", "--columns", "Arrived,Papers,Doing,Done").ok()
+    cli("add", "Papers to agent +DEL >pap").ok()  # DEL-1
+    cli("add", "Third +DEL").ok()  # DEL-2
+    services = Services.open(open_store(store_target), "tester")
+    try:
+        services.tasks.create(TaskDraft("Check the papers", parent="DEL-2", column="Papers"))
+        services.tasks.add_subtask("DEL-2", "Sign")
+    finally:
+        services.ctx.store.close()
+    plain = cli("list", "--project", "DEL").ok().splitlines()
+    assert [re.split(r"\s{2,}", line)[:3] for line in plain] == [
+        ["DEL-2", "Arrived", "Third"],
+        ["DEL-4", "Arrived", "↳ Sign"],
+        ["DEL-3", "Papers", "↳ Check the papers"],
+        ["DEL-1", "Papers", "Papers to agent"],
+    ]
+    # Where the parent is not listed, the subtask names it.
+    plain = cli("list", "--project", "DEL", "--column", "pap").ok().splitlines()
+    assert [re.split(r"\s{2,}", line)[:3] for line in plain] == [
+        ["DEL-1", "Papers", "Papers to agent"],
+        ["DEL-3", "Papers", "↳ DEL-2: Check the papers"],
+    ]
+    # JSON stays flat, in board order, each row naming its parent.
+    rows = json.loads(cli("list", "--project", "DEL", "--json").ok())
+    assert [(r["key"], r["parent"]) for r in rows] == [
+        ("DEL-2", None),
+        ("DEL-4", "DEL-2"),
+        ("DEL-1", None),
+        ("DEL-3", "DEL-2"),
+    ]
 
 
 def test_bad_input_writes_nothing(cli: Any, store_target: str) -> None:
