@@ -538,11 +538,9 @@ class CommandLine:
         other = False
         rest = iter(args)
         for arg in rest:
-            if arg == "--db":
-                db = next(rest, None)
-                other = other or db is None  # a missing value: Typer says what is wrong
-            elif arg.startswith("--db="):
-                db = arg.removeprefix("--db=")
+            if arg == "--db" or arg.startswith("--db="):
+                db = next(rest, None) if arg == "--db" else arg.removeprefix("--db=")
+                other = other or not db  # a missing or empty value: Typer's way, not a guess
             elif arg.startswith("-"):
                 other = True
             else:

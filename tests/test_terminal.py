@@ -48,6 +48,8 @@ def test_lines_that_open_the_board(args: list[str], words: tuple[str, ...], db: 
         ["--version"],
         ["board", "DEL", "extra"],
         ["--db"],  # the value is missing: Typer says so
+        ["--db=", "board"],  # empty: Typer's reading (the configured store), not a guess
+        ["--db", "", "board"],
         ["list"],
         ["--db", "board", "list"],  # `board` is the store's name here
         ["DEL"],
