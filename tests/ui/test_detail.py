@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -197,62 +197,61 @@ async def test_choosing_a_priority_saves_it(app: TaskboardApp, demo_services: Se
         assert [(a.field, a.old, a.new) for a in history[-1:]] == [("priority", "high", "normal")]
 
 
-async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
-    app: TaskboardApp, demo_services: Services
-) -> None:
+@pytest.fixture
+def other(demo_services: Services) -> Iterator[Services]:
+    """Someone else, on the same store through a connection of their own."""
     url = demo_services.ctx.store.url.render_as_string(hide_password=False)
-    other = Services.open(open_store(url), "other")
-    try:
-        async with app.run_test(size=(120, 50)) as pilot:
-            await open_detail(app, pilot, "DEL-1")
-            await pilot.press("end", "ctrl+u", *"My half-typed title")
-            # A change to another task leaves the edit alone, without a word.
-            other.tasks.edit("DEL-2", title="Another task changed")
-            screen = app.screen
-            assert isinstance(screen, TaskDetailScreen)
-            await wait_for(pilot, lambda: screen.revision == demo_services.tasks.revision())
-            assert field(app, "title").value == "My half-typed title"
-            assert not messages(app)
-            # A change to another field of this task shows, and leaves the edit alone too.
-            other.tasks.edit("DEL-1", priority="low")
-            await wait_for(pilot, lambda: screen.query_one("#f-priority", Select).value == "low")
-            assert field(app, "title").value == "My half-typed title"
-            assert not messages(app)
-            # A change to the same field replaces it, and says so.
-            other.tasks.edit("DEL-1", title="Changed elsewhere", due=date(2026, 12, 9))
-            await wait_for(pilot, lambda: bool(messages(app)))
-            assert field(app, "title").value == "Changed elsewhere"
-            assert field(app, "due").value == "2026-12-09"
-            (message,) = messages(app)
-            assert "DEL-1 was changed by someone else" in message
-            assert "your unsaved title" in message
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, BoardScreen)
-        row = demo_services.tasks.row("DEL-1")
-        assert (row.title, row.due) == ("Changed elsewhere", date(2026, 12, 9))
-    finally:
-        other.ctx.store.close()
+    services = Services.open(open_store(url), "other")
+    yield services
+    services.ctx.store.close()
+
+
+async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
+    app: TaskboardApp, demo_services: Services, other: Services
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        await pilot.press("end", "ctrl+u", *"My half-typed title")
+        # A change to another task leaves the edit alone, without a word.
+        other.tasks.edit("DEL-2", title="Another task changed")
+        screen = app.screen
+        assert isinstance(screen, TaskDetailScreen)
+        await wait_for(pilot, lambda: screen.revision == demo_services.tasks.revision())
+        assert field(app, "title").value == "My half-typed title"
+        assert not messages(app)
+        # A change to another field of this task shows, and leaves the edit alone too.
+        other.tasks.edit("DEL-1", priority="low")
+        await wait_for(pilot, lambda: screen.query_one("#f-priority", Select).value == "low")
+        assert field(app, "title").value == "My half-typed title"
+        assert not messages(app)
+        # A change to the same field replaces it, and says so.
+        other.tasks.edit("DEL-1", title="Changed elsewhere", due=date(2026, 12, 9))
+        await wait_for(pilot, lambda: bool(messages(app)))
+        assert field(app, "title").value == "Changed elsewhere"
+        assert field(app, "due").value == "2026-12-09"
+        (message,) = messages(app)
+        assert "DEL-1 was changed by someone else" in message
+        assert "your unsaved title" in message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+    row = demo_services.tasks.row("DEL-1")
+    assert (row.title, row.due) == ("Changed elsewhere", date(2026, 12, 9))
 
 
 async def test_an_edit_saved_after_a_change_elsewhere_to_another_field_keeps_both(
-    app: TaskboardApp, demo_services: Services
+    app: TaskboardApp, demo_services: Services, other: Services
 ) -> None:
-    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
-    other = Services.open(open_store(url), "other")
-    try:
-        async with app.run_test(size=(120, 50)) as pilot:
-            await open_detail(app, pilot, "DEL-1")
-            await pilot.press("end", "ctrl+u", *"Mine")
-            other.tasks.edit("DEL-1", due=date(2026, 12, 9))
-            await pilot.press("enter")  # before the one-second poll saw it
-            await pilot.pause()
-            assert not messages(app)
-            assert field(app, "due").value == "2026-12-09"
-        row = demo_services.tasks.row("DEL-1")
-        assert (row.title, row.due) == ("Mine", date(2026, 12, 9))
-    finally:
-        other.ctx.store.close()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        await pilot.press("end", "ctrl+u", *"Mine")
+        other.tasks.edit("DEL-1", due=date(2026, 12, 9))
+        await pilot.press("enter")  # before the one-second poll saw it
+        await pilot.pause()
+        assert not messages(app)
+        assert field(app, "due").value == "2026-12-09"
+    row = demo_services.tasks.row("DEL-1")
+    assert (row.title, row.due) == ("Mine", date(2026, 12, 9))
 
 
 async def test_a_bad_recurrence_is_refused_with_its_message(
