@@ -32,7 +32,10 @@ from taskboard.ui.app import UiOptions, make_app
 from taskboard.ui.screens.board import BoardScreen
 
 FIRST_PAINT = Path(__file__).resolve().parents[2] / "shared" / "tools" / "first-paint"
-COLUMNS = ("Backlog", "Ready", "Doing", "Review", "Done")
+# 10,000 open tasks spread over five columns, as the issue asks; Done holds none (a card
+# there is done, not open).
+COLUMNS = ("Backlog", "Ready", "Doing", "Review", "Verify", "Done")
+OPEN_COLUMNS = len(COLUMNS) - 1
 
 
 def build(target: str, tasks: int) -> None:
@@ -41,7 +44,7 @@ def build(target: str, tasks: int) -> None:
     drafts = [
         TaskDraft(
             title=f"Card number {i} with a title long enough to wrap once",
-            column=COLUMNS[i % 4],
+            column=COLUMNS[i % OPEN_COLUMNS],
             assignee=("anna", "ben", "carla")[i % 3],
             tags=("load",),
         )
