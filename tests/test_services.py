@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.exc import SAWarning
 from sqlmodel import Session, col
@@ -435,3 +436,14 @@ def test_listing_a_column_across_projects(services: Services) -> None:
         ("DEL-1", "Doing", ("papers",)),
         ("INBOX-1", "Doing", ()),
     ]
+
+
+def test_every_change_is_a_new_version_even_within_one_clock_tick(services: Services) -> None:
+    a = services.tasks.capture("a").task
+    b = services.tasks.capture("b").task
+    with time_machine.travel("2026-12-01 10:00", tick=False):  # one tick for everything
+        first = services.tasks.edit(a.key, title="a, renamed").version
+        linked = services.tasks.add_dependency(a.key, b.key).version
+        unlinked = services.tasks.remove_dependency(a.key, b.key).version
+    # The detail screen tells its own change (one version on) from someone else's by this.
+    assert [linked, unlinked] == [first + 1, first + 2]

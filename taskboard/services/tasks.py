@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
@@ -517,6 +518,9 @@ class TaskService:
 
     def _save(self, s: Session, task: Task, log: ChangeLog) -> TaskRow:
         task.updated = utcnow()
+        # Always an UPDATE, so always a new version: a link changes the task, and `updated`
+        # alone may be set to the value it has (the same clock tick as the last change).
+        flag_modified(task, "updated")
         key = task.key  # the failed flush expires the object: read the key before it
         try:
             s.flush()

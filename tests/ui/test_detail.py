@@ -405,3 +405,24 @@ async def test_another_board_from_the_palette_saves_the_typed_field_first(
         assert isinstance(app.screen, BoardScreen) and app.screen.project_key == "SRV"
         assert any("switched without saving your due date" in m for m in messages(app))
     assert demo_services.tasks.detail("DEL-2") == before
+
+
+async def test_a_link_added_just_after_a_change_elsewhere_still_shows_that_change(
+    app: TaskboardApp, demo_services: Services, other: Services
+) -> None:
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(app, pilot, "DEL-1")
+        field(app, "due").focus()
+        await pilot.press("end", "ctrl+u", *"someday", "tab")  # refused: it stays typed
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TaskDetailScreen)
+        dep = screen.query_one("#new-dep", Input)
+        other.tasks.edit("DEL-1", due=date(2026, 12, 9))
+        # Enter in the link field, at once: the one-second poll cannot see the change first.
+        screen.change_dependency(Input.Submitted(dep, "DEL-2"))
+        await pilot.pause()
+        assert field(app, "due").value == "2026-12-09"
+        assert any("not your unsaved due date" in m for m in messages(app))
+    row = demo_services.tasks.row("DEL-1")
+    assert (row.due, row.blocked_by) == (date(2026, 12, 9), ("DEL-2",))

@@ -487,8 +487,13 @@ class TaskDetailScreen(TaskboardScreen):
             self.notify(clean(str(exc)), severity="error", markup=False)
             return
         field.value = ""
-        # A link changes this task's version: that is no change from elsewhere.
+        # A link moves this task's version on by one: that is no change from elsewhere. More
+        # than one, and someone else changed it too since it was read.
         own = None
-        if isinstance(result, TaskRow) and self.detail and result.id == self.detail.task.id:
+        if (
+            isinstance(result, TaskRow)
+            and self.detail
+            and (result.id, result.version) == (self.detail.task.id, self.detail.task.version + 1)
+        ):
             own = result.version
         self.load(own_version=own)
