@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
 from taskboard.domain.dates import rule_after
@@ -13,6 +13,7 @@ from taskboard.domain.ordering import rank_between
 from taskboard.domain.text import excerpt
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
+from taskboard.services.numbers import reserve_numbers
 
 
 def next_date(rule: str, after: date) -> date | None:
@@ -67,12 +68,8 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
             else (col(Task.column_id) == column_id) & col(Task.parent_id).is_(None)
         )
         last_rank = s.scalar(select(func.max(col(Task.rank))).where(scope))
-        project_key, number = s.execute(
-            update(Project)
-            .where(col(Project.id) == task.project_id)
-            .values(last_number=col(Project.last_number) + 1)
-            .returning(col(Project.key), col(Project.last_number))
-        ).one()
+        number = reserve_numbers(s, task.project_id)
+        project_key = s.scalar(select(col(Project.key)).where(col(Project.id) == task.project_id))
         key = f"{project_key}-{number}"
         now = utcnow()
         new_id = s.execute(

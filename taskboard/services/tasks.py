@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
@@ -35,6 +35,7 @@ from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import BlockedError, ConflictError, NotFoundError, ServiceError
 from taskboard.services.names import match_name
+from taskboard.services.numbers import reserve_numbers
 from taskboard.services.queries import task_rows
 from taskboard.services.recurrence import create_next_occurrence
 from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
@@ -135,18 +136,6 @@ def _recurrence(value: object) -> str | None:
         return parse_rule(value)
     except DateParseError as exc:
         raise ServiceError(str(exc)) from None
-
-
-def reserve_numbers(s: Session, project_id: int, count: int = 1) -> int:
-    """The first of `count` consecutive new task numbers in the project, now taken."""
-    # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
-    last = s.execute(
-        update(Project)
-        .where(col(Project.id) == project_id)
-        .values(last_number=col(Project.last_number) + count)
-        .returning(col(Project.last_number))
-    ).scalar_one()
-    return int(last) - count + 1
 
 
 class TaskService:

@@ -42,8 +42,9 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import ServiceError
+from taskboard.services.numbers import reserve_numbers
 from taskboard.services.projects import DONE_NAMES
-from taskboard.services.tasks import INBOX, MAX_TITLE, reserve_numbers
+from taskboard.services.tasks import INBOX, MAX_TITLE
 
 # Parents before children: restoring in this order never breaks a foreign key.
 DUMP_TABLES: tuple[Table, ...] = tuple(
