@@ -339,3 +339,22 @@ def test_undo_and_redo_of_a_blocker_link_refuse_when_someone_else_changed_it(
     with pytest.raises(ServiceError, match="blockers were changed since by @mia"):
         services.undo.redo()  # would add it again
     assert services.tasks.row("INBOX-1").blocked_by == ("INBOX-2",)
+
+
+def test_putting_a_link_back_refuses_a_cycle_someone_made_since(
+    services: Services, setup: Services, store: Store
+) -> None:
+    mia = Services.open(store, "mia")
+    services.tasks.add_dependency("INBOX-1", "INBOX-2")
+    services.undo.undo()
+    mia.tasks.add_dependency("INBOX-2", "INBOX-1")  # the other way round, now it is free
+    before, written = board(services), activity_count(store)
+    with pytest.raises(ServiceError) as refused:
+        services.undo.redo()
+    assert str(refused.value) == (
+        "INBOX-2 depends on INBOX-1 since: not redoing, it would be a cycle"
+    )
+    assert board(services) == before and activity_count(store) == written
+    mia.tasks.remove_dependency("INBOX-2", "INBOX-1")
+    services.undo.redo()
+    assert services.tasks.row("INBOX-1").blocked_by == ("INBOX-2",)

@@ -8,7 +8,15 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from taskboard.domain.models import BoardColumn, KeyResult, Person, Project, Tag, Task
+from taskboard.domain.models import (
+    BoardColumn,
+    Dependency,
+    KeyResult,
+    Person,
+    Project,
+    Tag,
+    Task,
+)
 from taskboard.domain.text import clean
 from taskboard.services.errors import AmbiguousError, NotFoundError, ServiceError
 from taskboard.services.names import match_name
@@ -129,3 +137,19 @@ def columns_of_task_name(session: Session, task: Task) -> str:
     column = session.get(BoardColumn, task.column_id)
     assert column is not None
     return column.name
+
+
+def depends_on(s: Session, start: int, goal: int) -> bool:
+    """Whether the task `start` (transitively) depends on the task `goal`."""
+    seen, todo = {start}, [start]
+    while todo:
+        current = todo.pop()
+        if current == goal:
+            return True
+        for (nxt,) in s.execute(
+            select(col(Dependency.blocked_by_id)).where(col(Dependency.task_id) == current)
+        ):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False

@@ -918,7 +918,7 @@ class TaskService:
             blocker = lookup.task_by_key(s, blocked_by)
             if task.id == blocker.id:
                 raise ServiceError(f"{task.key} cannot block itself")
-            if self._reaches(s, blocker.id or 0, task.id or 0):
+            if lookup.depends_on(s, blocker.id or 0, task.id or 0):
                 raise ServiceError(
                     f"{blocker.key} already depends on {task.key}: that would be a cycle"
                 )
@@ -953,22 +953,6 @@ class TaskService:
                 old=blocker.key,
             )
             return self._save(s, task, log)
-
-    @staticmethod
-    def _reaches(s: Session, start: int, goal: int) -> bool:
-        """Whether `start` (transitively) depends on `goal`."""
-        seen, todo = {start}, [start]
-        while todo:
-            current = todo.pop()
-            if current == goal:
-                return True
-            for (nxt,) in s.execute(
-                select(col(Dependency.blocked_by_id)).where(col(Dependency.task_id) == current)
-            ):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return False
 
     def comment(self, key: str, body: str) -> CommentView:
         text_ = clean_multiline(body).strip()

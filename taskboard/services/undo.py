@@ -228,9 +228,11 @@ class UndoService:
             if row.action in ("link", "unlink"):
                 # The link must be there to take away and absent to put back: adding it twice
                 # was an IntegrityError out of the board.
-                if self._linked(s, task, row) != self._adds_link(row, forward):
-                    continue
-                conflicts.append((row, task, "blocked_by", None))
+                adds = self._adds_link(row, forward)
+                if self._linked(s, task, row) == adds:
+                    conflicts.append((row, task, "blocked_by", None))
+                elif adds:
+                    self._refuse_cycle(s, task, row, forward)
                 continue
             field, current, expected = self._expected(s, task, row, forward)
             if (task.id or 0, field) in seen:
@@ -246,6 +248,16 @@ class UndoService:
     def _adds_link(row: Activity, forward: bool) -> bool:
         """Whether taking the link step `row` this way adds the dependency (else removes it)."""
         return (row.action == "link") == forward
+
+    @staticmethod
+    def _refuse_cycle(s: Session, task: Task, row: Activity, forward: bool) -> None:
+        """Putting a link back must not close a loop someone made since (no task could go)."""
+        blocker = lookup.task_by_key(s, (row.new or row.old) or "")
+        if lookup.depends_on(s, blocker.id or 0, task.id or 0):
+            doing = "redoing" if forward else "undoing"
+            raise ServiceError(
+                f"{blocker.key} depends on {task.key} since: not {doing}, it would be a cycle"
+            )
 
     @staticmethod
     def _linked(s: Session, task: Task, row: Activity) -> bool:
