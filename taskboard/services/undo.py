@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
@@ -229,10 +229,16 @@ class UndoService:
                 # The link must be there to take away and absent to put back: adding it twice
                 # was an IntegrityError out of the board.
                 adds = self._adds_link(row, forward)
-                if self._linked(s, task, row) == adds:
+                blocker = lookup.task_by_key(s, (row.new or row.old) or "")
+                if (s.get(Dependency, (task.id, blocker.id)) is not None) == adds:
                     conflicts.append((row, task, "blocked_by", None))
-                elif adds:
-                    self._refuse_cycle(s, task, row, forward)
+                elif adds and lookup.depends_on(s, blocker.id or 0, task.id or 0):
+                    # Putting it back must not close a loop someone made since.
+                    doing = "redoing" if forward else "undoing"
+                    raise ServiceError(
+                        f"{blocker.key} depends on {task.key} since: not {doing}, it would be"
+                        " a cycle"
+                    )
                 continue
             field, current, expected = self._expected(s, task, row, forward)
             if (task.id or 0, field) in seen:
@@ -248,32 +254,6 @@ class UndoService:
     def _adds_link(row: Activity, forward: bool) -> bool:
         """Whether taking the link step `row` this way adds the dependency (else removes it)."""
         return (row.action == "link") == forward
-
-    @staticmethod
-    def _refuse_cycle(s: Session, task: Task, row: Activity, forward: bool) -> None:
-        """Putting a link back must not close a loop someone made since (no task could go)."""
-        blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-        if lookup.depends_on(s, blocker.id or 0, task.id or 0):
-            doing = "redoing" if forward else "undoing"
-            raise ServiceError(
-                f"{blocker.key} depends on {task.key} since: not {doing}, it would be a cycle"
-            )
-
-    @staticmethod
-    def _linked(s: Session, task: Task, row: Activity) -> bool:
-        """Whether the dependency the link step `row` is about exists now."""
-        blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-        return (
-            s.scalar(
-                select(func.count())
-                .select_from(Dependency)
-                .where(
-                    col(Dependency.task_id) == task.id,
-                    col(Dependency.blocked_by_id) == blocker.id,
-                )
-            )
-            or 0
-        ) > 0
 
     def _expected(
         self, s: Session, task: Task, row: Activity, forward: bool
