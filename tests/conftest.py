@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,66 @@ from taskboard.store import Store, open_store
 
 PG_URL = os.environ.get("TASKBOARD_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+class RunReport:
+    """Figures and counts tests report, printed in the terminal summary of every run.
+
+    It lives here, in the conftest every run loads in the main process: under xdist the
+    workers collect and run the tests, and each sends its part to the controller when it
+    finishes (`workeroutput`), which prints the sum. `tests/reliability/conftest.py` builds
+    its `figures` and `faults` fixtures on it (`config.pluginmanager.get_plugin(NAME)`).
+    """
+
+    NAME = "taskboard-run-report"
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []  # one figure per line, e.g. "online backup: 6 backups …"
+        self.counts: Counter[str] = Counter()  # e.g. {"tried": 812, "refused": 790, …}
+        self.details: list[str] = []  # what each counted bug was, to find it again
+
+    def merge(self, data: dict[str, list[str] | dict[str, int]]) -> None:
+        self.lines.extend(data.get("lines", []))
+        self.counts.update(data.get("counts", {}))
+        self.details.extend(data.get("details", []))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(session.config, "workeroutput"):  # an xdist worker: hand it over
+            session.config.workeroutput[self.NAME] = {
+                "lines": self.lines,
+                "counts": dict(self.counts),
+                "details": self.details,
+            }
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: object, error: object) -> None:
+        self.merge(getattr(node, "workeroutput", {}).get(self.NAME, {}))
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.lines:
+            terminalreporter.write_sep("-", "reliability figures")
+            for line in self.lines:
+                terminalreporter.write_line(line)
+        if self.counts:
+            terminalreporter.write_sep("-", "fault suite")
+            for key, label in FAULT_LABELS.items():
+                terminalreporter.write_line(f"{label:<28}{self.counts.get(key, 0):>7}")
+            for line in self.details[:30]:
+                terminalreporter.write_line(f"  {line}")
+
+
+# The fault suite's counters, in the order the summary prints them.
+FAULT_LABELS = {
+    "tried": "faults tried",
+    "refused": "clean refusals",
+    "passed": "done despite the fault",
+    "traceback": "tracebacks",
+    "lost": "data lost",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(RunReport(), RunReport.NAME)
 
 
 @pytest.fixture(autouse=True)
