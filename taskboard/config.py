@@ -25,6 +25,15 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def log_path() -> Path:
+    """The log of internal errors (`$XDG_STATE_HOME/taskboard/taskboard.log` on Linux):
+    every traceback a user met goes there, from the CLI and from the UI's workers.
+    `taskboard.errorlog.record(exc)` writes to it."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "taskboard.log"
+
+
 def default_store() -> Path:
     return data_dir() / "taskboard.db"
 
@@ -78,6 +87,10 @@ class Settings:
         return url.set(password=self.db_password).render_as_string(hide_password=False)
 
 
+class ConfigError(ValueError):
+    """The config file cannot be read or holds a bad value; the message names it."""
+
+
 def config_exposed() -> bool:
     """True when the config file can be read by the group or others."""
     try:
@@ -93,15 +106,17 @@ def _file_values() -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path} is not valid TOML: {exc}") from exc
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not UTF-8 text: {exc.reason}") from exc
     except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from exc
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     values = {}
     for key, value in data.items():
         if key not in FIELDS:
             continue  # unknown keys are other versions' settings: keep quiet
         if not isinstance(value, str):
-            raise ValueError(f"{path}: '{key}' must be a string")
+            raise ConfigError(f"{path}: '{key}' must be a string")
         values[key] = value
     return values
 
@@ -132,10 +147,8 @@ def save_setting(key: str, value: str | None) -> None:
         data.pop(key, None)
     else:
         data[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
+    from taskboard.files import atomic_open
+
     # The file may hold a database password: owner-only from the first byte.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
+    with atomic_open(path, "wb", private=True, parents=True) as fh:
         tomli_w.dump(data, fh)
-    os.replace(temp, path)

@@ -19,7 +19,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import IO, Literal, cast, overload
+from typing import IO, BinaryIO, Literal, TextIO, cast, overload
 
 __all__ = [
     "DestinationRefused",
@@ -198,7 +198,7 @@ def atomic_open(
     private: bool = False,
     parents: bool = False,
     protect: Iterable[os.PathLike[str] | str] = (),
-) -> AbstractContextManager[IO[str]]: ...
+) -> AbstractContextManager[TextIO]: ...
 
 
 @overload
@@ -211,7 +211,7 @@ def atomic_open(
     private: bool = False,
     parents: bool = False,
     protect: Iterable[os.PathLike[str] | str] = (),
-) -> AbstractContextManager[IO[bytes]]: ...
+) -> AbstractContextManager[BinaryIO]: ...
 
 
 def atomic_open(
@@ -223,7 +223,7 @@ def atomic_open(
     private: bool = False,
     parents: bool = False,
     protect: Iterable[os.PathLike[str] | str] = (),
-) -> AbstractContextManager[IO[str]] | AbstractContextManager[IO[bytes]]:
+) -> AbstractContextManager[TextIO] | AbstractContextManager[BinaryIO]:
     """A stream (text for "w", binary for "wb") whose content replaces `destination` when
     the block ends without an error; see `atomic_path` for `private` and the rest."""
     stream = _atomic_stream(
@@ -235,7 +235,7 @@ def atomic_open(
         parents=parents,
         protect=protect,
     )
-    return cast("AbstractContextManager[IO[str]] | AbstractContextManager[IO[bytes]]", stream)
+    return cast("AbstractContextManager[TextIO] | AbstractContextManager[BinaryIO]", stream)
 
 
 @contextmanager

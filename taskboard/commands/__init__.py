@@ -1,12 +1,17 @@
-"""Command groups beyond the core ones in `taskboard.cli`, each in its own module.
+"""The command line's commands, one module per group.
 
-Only the group a command line needs is imported, so `taskboard add` does not
-pay for meetings, goals or exchange formats.
+The root app (`root.build_app`) holds the core commands; every other group is
+attached only when a command line needs it, so `taskboard add` does not pay for
+meetings, goals or exchange formats. The board's own path (`board.py`) needs no
+Typer at all.
 """
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
 
 # First word on the command line → the module that holds it.
 GROUPS = {
@@ -54,9 +59,13 @@ def _attach(app: typer.Typer, module: str) -> None:
 def register(
     app: typer.Typer, command: str | None = None, core: frozenset[str] = frozenset()
 ) -> None:
-    """Attach the group `command` needs; every group for help, or for a command we don't know."""
+    """Attach the group `command` needs; every group for help, or for a command we don't know.
+
+    A group already attached to `app` is not attached twice."""
     if command in core:
         return
+    known = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     modules = [GROUPS[command]] if command in GROUPS else list(dict.fromkeys(GROUPS.values()))
     for module in modules:
-        _attach(app, module)
+        if not any(GROUPS[word] == module for word in known if word in GROUPS):
+            _attach(app, module)

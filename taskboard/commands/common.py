@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
+import math
+import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
 
 import typer
 
+from taskboard.commands.errors import CliError, fail, refusal, say
 from taskboard.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from taskboard.services import Services
+    from taskboard.store import Store
+
+__all__ = ["CliError", "fail"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -20,31 +32,63 @@ DbOption = Annotated[
     typer.Option("--db", help="Store: a file path or an SQLAlchemy URL.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
 
-
-class CliError(Exception):
-    """A message for stderr; the command exits with 1."""
-
-
-def fail(message: str) -> NoReturn:
-    raise CliError(message)
+# Every count and limit a person types (a WIP limit, a meeting id) fits in 64 bits;
+# larger numbers are refused where they are typed, not by the database.
+MAX_ID = 2**63 - 1
 
 
 def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn every expected error into one line on stderr and exit code 1 (never a traceback)."""
+    """Turn every expected refusal into one line on stderr and exit code 1.
+
+    Only refusals: ServiceError, StoreError, CliError, FileWriteError, a bad config,
+    a domain rule, a known fault of the store's surroundings. Any other exception is
+    a bug and goes on to the top level, which logs it and exits 70."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from taskboard.services.errors import ServiceError
-        from taskboard.store.errors import StoreError
-
         try:
             return func(*args, **kwargs)
-        except (CliError, ServiceError, StoreError, ValueError, OSError) as exc:
-            typer.echo(f"error: {printable(str(exc))}", err=True)
+        except Exception as exc:
+            db = kwargs.get("db")
+            message = refusal(exc, lambda: store_label(db if isinstance(db, str) else None))
+            if message is None:
+                raise
+            say(message)
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def store_label(db: str | None) -> str:
+    """The store a command uses, as messages name it (passwords masked)."""
+    from taskboard.store import mask, resolve_url
+    from taskboard.store.target import sqlite_path
+
+    url = resolve_url(settings(db).store_target())
+    path = sqlite_path(url)
+    return str(path) if path is not None else mask(url)
+
+
+def in_range(low: int, high: int) -> Callable[[int | None], int | None]:
+    """A Typer callback: refuse a whole number outside low..high, naming it."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and not low <= value <= high:
+            raise typer.BadParameter(f"{value} is not between {low} and {high}")
+        return value
+
+    return check
+
+
+def finite(value: float | None) -> float | None:
+    """A Typer callback: refuse `nan`, `inf` and numbers too large to be finite."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def printable(text: str) -> str:
@@ -58,8 +102,8 @@ def settings(db: str | None) -> Settings:
     return load_settings(db=db)
 
 
-def open_services(db: str | None, target: str | None = None, quiet: bool = False) -> Any:
-    """Settings, store and services for one command (typed Any to keep imports lazy).
+def open_services(db: str | None, target: str | None = None, quiet: bool = False) -> Services:
+    """Settings, store and services for one command.
 
     `quiet` is for loading behind a running screen, where stderr belongs to Textual.
     """
@@ -88,7 +132,7 @@ def warn_exposed_config() -> None:
         )
 
 
-def warn_network_fs(store: Any) -> None:
+def warn_network_fs(store: Store) -> None:
     from taskboard.store.netfs import network_filesystem
 
     kind = network_filesystem(store.url)
@@ -100,9 +144,63 @@ def warn_network_fs(store: Any) -> None:
         )
 
 
+# Control characters a document may hold (tab, line breaks) stay; the rest never reach
+# the terminal, and neither do whole escape sequences.
+_NOT_FOR_TERMINAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """A document (CSV, Markdown, iCalendar) fit for stdout: escape sequences and control
+    characters other than tab and line breaks removed."""
+    if text.isprintable():
+        return text
+    from taskboard.domain.text import _ESCAPE_SEQUENCE
+
+    return _NOT_FOR_TERMINAL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+class _TerminalSafeStream(io.TextIOBase):
+    """stdout for exporters that write pieces of user text: each piece made safe."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        sys.stdout.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+@contextmanager
+def output_stream(path: Path | None, *, private: bool = False) -> Iterator[TextIO]:
+    """stdout (made terminal-safe), or a file written whole or not at all (see
+    `taskboard.files`). `private` files (dumps of the whole store) are owner-only."""
+    if path is None:
+        yield cast(TextIO, _TerminalSafeStream())
+        return
+    from taskboard.files import atomic_open
+
+    with atomic_open(path, "w", newline="", private=private) as out:
+        yield out
+
+
+def write_output(path: Path | None, text: str, *, private: bool = False) -> None:
+    """Write a document to `path` whole or not at all, or to stdout when None."""
+    with output_stream(path, private=private) as out:
+        out.write(text)
+
+
+# C1 controls and DEL are legal unescaped in JSON, and would drive the terminal.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
+
+
 def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # Outside strings JSON has only ASCII, so every match is inside a string.
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None) -> None:

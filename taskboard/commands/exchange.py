@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import io
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
 
-from taskboard.commands.common import DbOption, fail, handles_errors, open_services, printable
+from taskboard.commands.common import (
+    DbOption,
+    fail,
+    handles_errors,
+    open_services,
+    output_stream,
+    printable,
+)
 
 EXPORT_FORMATS = ("markdown", "obsidian", "json", "csv", "ics")
 IMPORT_FORMATS = ("obsidian", "json", "taskwarrior", "csv")
 _SUFFIXES = {".json": "json", ".csv": "csv", ".md": "obsidian", ".markdown": "obsidian"}
 
 ProjectOption = Annotated[str | None, typer.Option("--project", "-p", help="Project key.")]
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    with path.open("w", encoding="utf-8", newline="") as out:
-        yield out
 
 
 @handles_errors
@@ -53,7 +49,8 @@ def export(
     if fmt == "obsidian" and not project:
         fail("an Obsidian board is one project: give --project KEY")
     services = open_services(db)
-    with _output(output) as out:
+    # The JSON dump holds all the store holds: owner-only, like the store.
+    with output_stream(output, private=fmt == "json") as out:
         if fmt == "markdown":
             writer = markdown.write_table if as_table else markdown.write_board
             count = writer(services, out, project)
@@ -95,27 +92,42 @@ def import_(
 ) -> None:
     """Import a JSON dump (into an empty store), an Obsidian Kanban board, taskwarrior's
     `task export` or an Asana-style CSV; all or nothing."""
+    try:
+        source = file.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+    try:
+        with source:
+            _import(source, file, db, fmt, project)
+    except UnicodeDecodeError as exc:
+        fail(f"{file} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again")
+    except io.UnsupportedOperation:  # a pipe: the format is guessed from a first look
+        fail(f"{file} cannot be read twice: save it to a file, or give --format")
+
+
+def _import(
+    source: TextIO, file: Path, db: str | None, fmt: str | None, project: str | None
+) -> None:
     from taskboard.exchange import csvfmt, jsondump, obsidian, taskwarrior
 
-    with file.open(encoding="utf-8-sig", newline="") as source:
-        fmt = (fmt or guess_format(file, source.read(4096))).lower()
-        source.seek(0)
-        if fmt not in IMPORT_FORMATS:
-            fail(f"unknown format {fmt!r}: use {', '.join(IMPORT_FORMATS)}")
-        if fmt == "json" and project:
-            fail("a JSON dump restores the whole store: leave out --project")
-        services = open_services(db)
-        if fmt == "json":
-            rows = jsondump.read(services, source)
-            typer.echo(f"restored {rows} records from {printable(file.name)}")
-            return
-        result: Any
-        if fmt == "obsidian":
-            result = obsidian.read(services, source, project)
-        elif fmt == "taskwarrior":
-            result = taskwarrior.read(services, source, project)
-        else:
-            result = csvfmt.read(services, source, project)
+    fmt = (fmt or guess_format(file, source.read(4096))).lower()
+    source.seek(0)
+    if fmt not in IMPORT_FORMATS:
+        fail(f"unknown format {fmt!r}: use {', '.join(IMPORT_FORMATS)}")
+    if fmt == "json" and project:
+        fail("a JSON dump restores the whole store: leave out --project")
+    services = open_services(db)
+    if fmt == "json":
+        rows = jsondump.read(services, source)
+        typer.echo(f"restored {rows} records from {printable(file.name)}")
+        return
+    result: Any
+    if fmt == "obsidian":
+        result = obsidian.read(services, source, project)
+    elif fmt == "taskwarrior":
+        result = taskwarrior.read(services, source, project)
+    else:
+        result = csvfmt.read(services, source, project)
     span = f" ({result.created[0]} … {result.created[-1]})" if result.created else ""
     typer.echo(
         f"imported {len(result.created)} tasks{span}; skipped {result.skipped} already there"

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from taskboard.commands.common import (
+    MAX_ID,
     DbOption,
     JsonOption,
+    OutputOption,
     emit_json,
     fail,
     handles_errors,
+    in_range,
     open_services,
     printable,
     settings,
     table,
+    write_output,
 )
 
 meeting_app = typer.Typer(help="Meetings: start, capture, end, list.", no_args_is_help=False)
@@ -26,6 +29,9 @@ ProjectOption = Annotated[
 ]
 
 
+MeetingId = Annotated[
+    int, typer.Argument(metavar="ID", callback=in_range(1, MAX_ID), help="The meeting's id.")
+]
 TitleOption = Annotated[
     str | None, typer.Option("--title", help="Default: '<project> meeting'.", show_default=False)
 ]
@@ -104,7 +110,7 @@ def start(
 @meeting_app.command("add")
 @handles_errors
 def add(
-    meeting_id: Annotated[int, typer.Argument(metavar="ID", help="The meeting's id.")],
+    meeting_id: MeetingId,
     line: Annotated[
         str, typer.Argument(help="d: decision, n: note, ? question, a: topic, kr KEY = 4, a task")
     ],
@@ -134,7 +140,7 @@ def add(
 @meeting_app.command("end")
 @handles_errors
 def end(
-    meeting_id: Annotated[int, typer.Argument(metavar="ID", help="The meeting's id.")],
+    meeting_id: MeetingId,
     db: DbOption = None,
 ) -> None:
     """End a meeting; `taskboard minutes ID` prints its minutes."""
@@ -170,9 +176,7 @@ def minutes(
     ),
     db: DbOption = None,
     project: ProjectOption = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Print a meeting's minutes as Markdown (the last one, of --project when given)."""
     from taskboard.exchange.minutes import render_minutes
@@ -180,18 +184,16 @@ def minutes(
     services = open_services(db)
     if meeting.strip().lower() == "last":
         meeting_id = services.meetings.last(project).id
-    elif meeting.strip().isdigit():
+    elif meeting.strip().isdecimal() and int(meeting) <= MAX_ID:
         if project is not None:
             fail("give a meeting id or --project, not both")
         meeting_id = int(meeting)
     else:
         fail(f"bad meeting '{printable(meeting)}': give its id or 'last'")
     text = render_minutes(services.meetings.minutes_data(meeting_id))
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    typer.echo(str(output), err=True)
+    write_output(output, text)
+    if output is not None:
+        typer.echo(printable(str(output)), err=True)
 
 
 def register(app: typer.Typer) -> None:

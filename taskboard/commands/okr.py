@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,11 +9,14 @@ import typer
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
+    OutputOption,
     emit_json,
+    finite,
     handles_errors,
     open_services,
     printable,
     table,
+    write_output,
 )
 
 okr_app = typer.Typer(help="Goals: objectives, key results and check-ins.", no_args_is_help=True)
@@ -61,16 +63,19 @@ def objective_add(
 def kr_add(
     objective: str,
     title: str,
-    start: Annotated[float, typer.Option("--start", help="Where it starts.")] = 0.0,
+    start: Annotated[
+        float, typer.Option("--start", callback=finite, help="Where it starts.")
+    ] = 0.0,
     target: Annotated[
-        float | None, typer.Option("--target", help="Where it should end (above or below).")
+        float | None,
+        typer.Option("--target", callback=finite, help="Where it should end (above or below)."),
     ] = None,
     db: DbOption = None,
     unit: Annotated[str, typer.Option("--unit")] = "",
     kind: Annotated[
         str, typer.Option("--kind", help="number, percent, currency, boolean, milestone, tasks")
     ] = "number",
-    weight: Annotated[float, typer.Option("--weight")] = 1.0,
+    weight: Annotated[float, typer.Option("--weight", callback=finite)] = 1.0,
     owner: Annotated[str | None, typer.Option("--owner", help="Owner's @handle.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -88,9 +93,11 @@ def kr_add(
 @handles_errors
 def checkin(
     key_result: str,
-    value: float,
+    value: Annotated[float, typer.Argument(callback=finite, help="The new value.")],
     db: DbOption = None,
-    confidence: Annotated[float | None, typer.Option("--confidence", help="0..1")] = None,
+    confidence: Annotated[
+        float | None, typer.Option("--confidence", callback=finite, help="0..1")
+    ] = None,
     note: Annotated[str, typer.Option("--note", "-n")] = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -162,9 +169,7 @@ def list_goals(db: DbOption = None, cycle: CycleOption = None, as_json: JsonOpti
 def report(
     db: DbOption = None,
     cycle: CycleOption = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """The cycle's goals as a Markdown report."""
     from taskboard.exchange.okr_report import render_okr_report
@@ -172,11 +177,9 @@ def report(
     services = open_services(db)
     cycle_view = services.okr.cycle(cycle)
     text = render_okr_report(cycle_view, services.okr.tree(cycle_view.name))
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {output}", err=True)
+    write_output(output, text)
+    if output is not None:
+        typer.echo(printable(f"wrote {output}"), err=True)
 
 
 @okr_app.command("health")

@@ -15,6 +15,7 @@ from taskboard.commands.common import (
     open_services,
     printable,
     table,
+    write_output,
 )
 from taskboard.commands.templates import parse_date
 
@@ -78,7 +79,7 @@ def handover(
     result = services.people_views.handover(from_handle, to_handle, first, last)
     note = handover_note(result)
     if output is not None:
-        output.write_text(note, encoding="utf-8")
+        write_output(output, note)
     # The note escapes and cleans every piece of user text itself.
     typer.echo(note.rstrip("\n"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -153,19 +153,20 @@ def template_apply(
     """Apply a template once (--anchor, --name) or once per CSV row (--from-csv)."""
     if as_ not in ("task", "project"):
         fail(f"--as takes task or project, not {as_!r}")
+    kind: Literal["task", "project"] = "task" if as_ == "task" else "project"
     services = open_services(db)
     if from_csv is not None:
         if anchor or instance or assignee:
             fail("--from-csv takes name, anchor and assignee from the file")
         text = from_csv.read_text(encoding="utf-8-sig")
-        made = services.templates.apply_csv(name, text, as_=as_, project=project)
+        made = services.templates.apply_csv(name, text, as_=kind, project=project)
     else:
         if not anchor or not instance:
             fail("give --anchor DATE and --name TEXT (or --from-csv FILE)")
         when = parse_date(anchor, services.ctx.today())
         made = [
             services.templates.apply(
-                name, when, instance, as_=as_, assignee=assignee, project=project
+                name, when, instance, as_=kind, assignee=assignee, project=project
             )
         ]
     if as_json:

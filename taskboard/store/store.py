@@ -7,22 +7,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from taskboard.files import protect_store
 from taskboard.store.engine import WRITE_OPTION, make_engine
-from taskboard.store.errors import StoreError
+from taskboard.store.errors import StoreError, one_line, store_fault
 from taskboard.store.migrate import migrate
 from taskboard.store.target import mask, resolve_url, sqlite_path
 
 
+def store_name(url: URL) -> str:
+    """How messages name a store: its file for SQLite, the URL without password else."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else mask(url)
+
+
 class Store:
-    """Hands out sessions; services own what happens inside them."""
+    """Hands out sessions; services own what happens inside them.
+
+    A fault of the store's surroundings (a full disk, a read-only or damaged file, a
+    server gone) raised inside a session becomes the StoreError that names it."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
         self.backup_made: str | None = None
+        self.name = store_name(engine.url)
 
     @property
     def url(self) -> URL:
@@ -39,13 +50,23 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commits when the block ends, rolls back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise self.fault(exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except DBAPIError as exc:
+            raise self.fault(exc) from exc
+
+    def fault(self, exc: DBAPIError) -> Exception:
+        """The StoreError a database error means here, or the error itself (a bug)."""
+        return store_fault(exc, self.name, self.engine.url.password) or exc
 
     def data_version(self) -> int:
         """A number that changes whenever any process commits a change to the store.
@@ -62,15 +83,22 @@ class Store:
 
 
 def open_store(target: str, *, upgrade: bool = True, retries: int = 3) -> Store:
-    """Open (and create) the store at `target`, migrated to the schema this program knows."""
+    """Open (and create) the store at `target`, migrated to the schema this program knows.
+
+    Every way this can fail for reasons outside the program — a file that is no
+    database, a damaged one, a full disk, a server that cannot be reached, a bad
+    setting in the URL — is a StoreError that names the store."""
     url = resolve_url(target)
     path = sqlite_path(url)
-    if path is not None and path.is_dir():
-        raise StoreError(f"{path} is a directory, not a taskboard store")
+    name = store_name(url)
+    if path is not None:
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a taskboard store")
+        protect_store(path)  # no file this process writes may land on its store
     try:
         engine = make_engine(url)
-    except Exception as exc:
-        raise StoreError(f"cannot open {mask(url)}: {exc}") from exc
+    except OSError as exc:  # creating the file or its directory
+        raise StoreError(f"cannot create {name}: {exc.strerror or exc}") from exc
     store = Store(engine)
     if upgrade:
         for attempt in range(retries):
@@ -78,11 +106,26 @@ def open_store(target: str, *, upgrade: bool = True, retries: int = 3) -> Store:
                 store.backup_made = migrate(engine)
                 break
             except OperationalError as exc:
-                if attempt == retries - 1 or "locked" not in str(exc):
-                    engine.dispose()
-                    raise StoreError(f"cannot open {mask(url)}: {exc.orig}") from exc
-                time.sleep(0.2 * (attempt + 1))
-            except StoreError:
+                if attempt < retries - 1 and "locked" in str(exc):
+                    time.sleep(0.2 * (attempt + 1))
+                    continue
+                engine.dispose()
+                raise _cannot_open(exc, name, url) from exc
+            except DBAPIError as exc:
+                engine.dispose()
+                raise _cannot_open(exc, name, url) from exc
+            except BaseException:
                 engine.dispose()
                 raise
     return store
+
+
+def _cannot_open(exc: DBAPIError, name: str, url: URL) -> StoreError:
+    fault = store_fault(exc, name, url.password)
+    if fault is not None:
+        return fault
+    # No known fault: still the store's own answer to being opened, so say it plainly.
+    reason = one_line(str(exc.orig))
+    if url.password:
+        reason = reason.replace(url.password, "***")
+    return StoreError(f"cannot open {name}: {reason}")

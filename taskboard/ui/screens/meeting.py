@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from taskboard.domain.text import clean
 from taskboard.exchange.minutes import render_minutes
+from taskboard.files import FileWriteError, write_text
 from taskboard.services.errors import ServiceError
 from taskboard.services.meetings import MeetingItemView, MeetingView
 from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
@@ -473,11 +474,9 @@ class MinutesScreen(TaskboardScreen):
             if not yes:
                 return
             try:
-                path.write_text(self.text, encoding="utf-8")
-            except OSError as exc:
-                self.notify(
-                    clean(f"cannot write {path}: {exc.strerror}"), severity="error", markup=False
-                )
+                write_text(path, self.text)
+            except FileWriteError as exc:
+                self.notify(clean(str(exc)), severity="error", markup=False)
                 return
             self.notify(clean(f"minutes written to {path}"), markup=False)
 
