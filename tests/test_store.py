@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -170,3 +172,234 @@ def test_db_check_reports_broken_references(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "broken reference: table comment" in proc.stdout
     assert proc.stderr == f"error: {target} has 1 problem (listed above, with what to do)\n"
+
+
+# ---- faults of the store's surroundings ------------------------------------------------
+
+
+def _seeded(path: Path, tasks: int = 120) -> Path:
+    """A store with enough tasks and comments that damage in its middle hits data."""
+    from taskboard.services import Services
+
+    store = open_store(str(path))
+    services = Services.open(store, "tester")
+    services.projects.create("DEL", "Deliveries")
+    for i in range(tasks):
+        key = services.tasks.capture(f"Task {i} with a title of some length #t{i % 5}", "DEL")
+        services.tasks.comment(key.task.key, "a comment that takes room " * 5)
+    store.close()
+    return path
+
+
+def _damage_page(path: Path, page: int) -> None:
+    with path.open("r+b") as fh:
+        fh.seek((page - 1) * 4096 + 8)
+        fh.write(b"\xa5" * 3000)
+
+
+def _task_root_page(path: Path) -> int:
+    with sqlite3.connect(path) as raw:
+        return int(
+            raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'task'").fetchone()[0]
+        )
+
+
+def test_files_that_are_no_store_are_refused_without_a_change(tmp_path: Path) -> None:
+    from taskboard.store.errors import StoreDamagedError
+
+    text = tmp_path / "notes.txt"
+    text.write_bytes(b"shopping: milk, eggs\n" * 10)
+    half = _seeded(tmp_path / "half.db")
+    with half.open("r+b") as fh:
+        fh.truncate(half.stat().st_size // 2)
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as raw:
+        raw.execute("CREATE TABLE notes (body TEXT)")
+        raw.execute("INSERT INTO notes VALUES ('mine')")
+    expected = {
+        text: "not a taskboard store (file is not a database)",
+        half: "is damaged (database disk image is malformed)",
+        foreign: "not a taskboard store (it holds other tables: notes)",
+    }
+    for path, message in expected.items():
+        before = path.read_bytes()
+        with pytest.raises(StoreDamagedError, match=re.escape(message)) as caught:
+            open_store(str(path))
+        assert str(path) in str(caught.value)
+        assert path.read_bytes() == before  # not even the header switched to WAL
+        assert not path.with_name(path.name + "-wal").exists()
+
+
+def test_an_emptied_schema_version_is_named_not_half_migrated(tmp_path: Path) -> None:
+    from taskboard.store.errors import SchemaVersionMissingError
+
+    path = _seeded(tmp_path / "store.db", tasks=3)
+    with sqlite3.connect(path) as raw:
+        raw.execute("DELETE FROM alembic_version")
+    with pytest.raises(SchemaVersionMissingError, match="no schema version") as caught:
+        open_store(str(path))
+    assert "restore a backup" in str(caught.value)
+    with sqlite3.connect(path) as raw:  # nothing was created or dropped
+        assert raw.execute("SELECT count(*) FROM task").fetchone()[0] == 3
+
+
+def test_db_check_names_the_damage_and_the_backups(tmp_path: Path) -> None:
+    from taskboard.services import Services
+    from taskboard.store.check import check_sqlite_file, repair_advice
+    from taskboard.store.errors import StoreDamagedError
+
+    path = _seeded(tmp_path / "store.db")
+    bak = tmp_path / "store.db.0001-20260101T000000.bak"
+    bak.write_bytes(path.read_bytes())
+    pages = path.stat().st_size // 4096
+    _damage_page(path, pages // 2)
+    report = check_sqlite_file(path)
+    assert not report.healthy and report.unreadable is None
+    assert report.problems and all(p.startswith("integrity: ") for p in report.problems)
+    assert any("page" in p for p in report.problems)
+    advice = "\n".join(repair_advice(path))
+    assert str(bak) in advice
+    assert "taskboard db check --db BACKUP" in advice and ".recover" in advice
+    # A damaged root page of the task table: reading tasks is one StoreError, and the
+    # check finds it.
+    _damage_page(path, _task_root_page(path))
+    assert not check_sqlite_file(path).healthy
+    store = open_store(str(path))
+    try:
+        with pytest.raises(StoreDamagedError, match=f"^{re.escape(str(path))} is damaged"):
+            Services.open(store, "tester").tasks.list(include_closed=True)
+    finally:
+        store.close()
+
+
+def test_db_check_on_files_it_cannot_read(tmp_path: Path) -> None:
+    from taskboard.store.check import check_sqlite_file
+
+    with pytest.raises(StoreError, match="there is no store at"):
+        check_sqlite_file(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()  # checking never creates a store
+    garbage = tmp_path / "g.db"
+    garbage.write_bytes(b"\x00garbage" * 100)
+    assert check_sqlite_file(garbage).unreadable == (
+        "not a taskboard store (it is not a SQLite database)"
+    )
+    half = _seeded(tmp_path / "half.db", tasks=40)
+    with half.open("r+b") as fh:
+        fh.truncate(half.stat().st_size // 2)
+    report = check_sqlite_file(half)
+    assert report.unreadable is not None and "damaged" in report.unreadable
+
+
+def test_a_full_disk_writes_nothing_and_the_store_stays_sound(tmp_path: Path) -> None:
+    """SQLite's max_page_count is a disk that holds no more pages than the store has."""
+    from sqlalchemy import event
+
+    from taskboard.services import Services
+    from taskboard.store.check import check_sqlite_file
+    from taskboard.store.errors import StoreFullError
+
+    path = _seeded(tmp_path / "store.db", tasks=5)
+    store = open_store(str(path))
+    services = Services.open(store, "tester")
+    before = services.tasks.list(include_closed=True)
+
+    @event.listens_for(store.engine, "connect")
+    def _full(dbapi_connection: Any, _record: Any) -> None:
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    store.engine.dispose()  # new connections, each with the limit
+    with pytest.raises(StoreFullError) as caught:
+        for i in range(200):
+            services.tasks.capture(f"Filling the disk {i} " + "x" * 400, "DEL")
+    assert str(caught.value) == f"the disk holding {path} is full; nothing was written"
+    added = len(services.tasks.list(include_closed=True)) - len(before)
+    event.remove(store.engine, "connect", _full)
+    store.engine.dispose()
+    # Space is back: every acknowledged task is there, the refused one is not, and the
+    # store passes the check.
+    assert check_sqlite_file(path).healthy
+    keys = [r.title for r in services.tasks.list(include_closed=True)]
+    assert sum(t.startswith("Filling the disk") for t in keys) == added == i
+    store.close()
+
+
+def test_backups_refuse_the_store_and_files_that_are_no_backup(tmp_path: Path) -> None:
+    from taskboard.files import DestinationRefused
+    from taskboard.services import Services
+    from taskboard.store.backup import backup_sqlite
+
+    path = _seeded(tmp_path / "store.db", tasks=3)
+    store = open_store(str(path))
+    try:
+        live = path.read_bytes()
+        (tmp_path / "link.db").symlink_to(path)
+        for name in ("store.db", "store.db-wal", "store.db-shm", "link.db"):
+            with pytest.raises(DestinationRefused, match="it is the store"):
+                backup_sqlite(store.engine, tmp_path / name)
+        assert path.read_bytes() == live
+        notes = tmp_path / "notes.txt"
+        notes.write_text("my notes\n")
+        with pytest.raises(StoreError, match="is not a SQLite database: refusing"):
+            backup_sqlite(store.engine, notes)
+        assert notes.read_text() == "my notes\n"
+        nightly = tmp_path / "nightly.db"
+        backup_sqlite(store.engine, nightly)
+        Services.open(store, "tester").tasks.capture("after the first backup", "DEL")
+        backup_sqlite(store.engine, nightly)  # the next night replaces it
+        assert stat.S_IMODE(nightly.stat().st_mode) == 0o600
+        with sqlite3.connect(nightly) as copy:
+            assert copy.execute("SELECT count(*) FROM task").fetchone()[0] == 4
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    finally:
+        store.close()
+
+
+def test_an_open_store_is_never_a_destination(tmp_path: Path) -> None:
+    from taskboard.files import DestinationRefused, write_text
+
+    path = tmp_path / "fresh.db"
+    open_store(str(path)).close()
+    before = path.read_bytes()
+    with pytest.raises(DestinationRefused):
+        write_text(path, "id,title\n")
+    assert path.read_bytes() == before
+
+
+PG_FAULTS = [
+    ("?connect_timeout=abc", "bad value for connect_timeout: 'abc'"),
+    ("@nosuchhost.invalid:5432/taskboard", "failed to resolve host 'nosuchhost.invalid'"),
+    ("@127.0.0.1:1/taskboard", "Connection refused"),
+]
+
+
+@pytest.mark.parametrize(("tail", "message"), PG_FAULTS)
+def test_postgresql_url_faults_are_one_clear_error(tail: str, message: str) -> None:
+    url = (
+        f"postgresql+psycopg://team:s3cret{tail}"
+        if tail.startswith("@")
+        else f"postgresql+psycopg://team:s3cret@127.0.0.1:1/taskboard{tail}"
+    )
+    with pytest.raises(StoreUnreachableError) as caught:
+        open_store(url + ("&" if "?" in url else "?") + "connect_timeout=3" * ("?" not in tail))
+    text = str(caught.value)
+    assert text.startswith("cannot connect to postgresql+psycopg://team:***@")
+    assert message in text and "s3cret" not in text and "\n" not in text
+
+
+@pytest.mark.skipif(not os.environ.get("TASKBOARD_TEST_POSTGRES_URL"), reason="needs PostgreSQL")
+def test_postgresql_refusals_by_the_server_are_one_clear_error() -> None:
+    base = make_url(os.environ["TASKBOARD_TEST_POSTGRES_URL"])
+    wrong_password = base.set(password="not-the-password")
+    no_database = base.set(database="taskboard_no_such_database")
+    for url, message in (
+        (wrong_password, "password authentication failed"),
+        (no_database, '_no_such_database" does not exist'),
+    ):
+        with pytest.raises(StoreUnreachableError) as caught:
+            open_store(url.render_as_string(hide_password=False))
+        assert message in str(caught.value)
+        assert "not-the-password" not in str(caught.value)
+        # (The password is blanked wherever it appears: CI's equals the user and database.)
+        assert str(caught.value).startswith("cannot connect to postgresql+psycopg://")
+        assert ":***@127.0.0.1" in str(caught.value)

@@ -55,7 +55,7 @@ def board_app(
     demo: bool,
     internal: list[str] | None = None,
 ) -> TaskboardApp:
-    from taskboard.commands.common import open_services, settings
+    from taskboard.commands.opening import open_services, settings
     from taskboard.config import ConfigError, save_setting
     from taskboard.files import FileWriteError
     from taskboard.ui.app import UiOptions, make_app

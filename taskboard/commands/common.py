@@ -11,18 +11,28 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
+from typing import Annotated, Any, ParamSpec, TextIO, TypeVar, cast
 
 import typer
 
 from taskboard.commands.errors import CliError, fail, refusal, say
-from taskboard.config import Settings, load_settings
+from taskboard.commands.opening import (
+    open_services,
+    settings,
+    store_label,
+    warn_exposed_config,
+    warn_network_fs,
+)
 
-if TYPE_CHECKING:
-    from taskboard.services import Services
-    from taskboard.store import Store
-
-__all__ = ["CliError", "fail"]
+__all__ = [
+    "CliError",
+    "fail",
+    "open_services",
+    "settings",
+    "store_label",
+    "warn_exposed_config",
+    "warn_network_fs",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -63,16 +73,6 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def store_label(db: str | None) -> str:
-    """The store a command uses, as messages name it (passwords masked)."""
-    from taskboard.store import mask, resolve_url
-    from taskboard.store.target import sqlite_path
-
-    url = resolve_url(settings(db).store_target())
-    path = sqlite_path(url)
-    return str(path) if path is not None else mask(url)
-
-
 def in_range(low: int, high: int) -> Callable[[int | None], int | None]:
     """A Typer callback: refuse a whole number outside low..high, naming it."""
 
@@ -96,52 +96,6 @@ def printable(text: str) -> str:
     from taskboard.domain.text import clean
 
     return clean(text)
-
-
-def settings(db: str | None) -> Settings:
-    return load_settings(db=db)
-
-
-def open_services(db: str | None, target: str | None = None, quiet: bool = False) -> Services:
-    """Settings, store and services for one command.
-
-    `quiet` is for loading behind a running screen, where stderr belongs to Textual.
-    """
-    from taskboard.services import Services
-    from taskboard.store import open_store
-
-    conf = settings(db)
-    if conf.db_password and not quiet:
-        warn_exposed_config()
-    store = open_store(conf.with_password(target or conf.store_target()))
-    if not quiet:
-        if store.backup_made:
-            typer.echo(f"backed up the store to {store.backup_made} before upgrading it", err=True)
-        warn_network_fs(store)
-    return Services.open(store, conf.user)
-
-
-def warn_exposed_config() -> None:
-    from taskboard.config import config_exposed, config_path
-
-    if config_exposed():
-        typer.echo(
-            f"warning: {config_path()} holds a database password and others can read it: "
-            f"chmod 600 {config_path()}",
-            err=True,
-        )
-
-
-def warn_network_fs(store: Store) -> None:
-    from taskboard.store.netfs import network_filesystem
-
-    kind = network_filesystem(store.url)
-    if kind:
-        typer.echo(
-            f"warning: the store is on a network file system ({kind}); SQLite is not safe there "
-            "with several machines. Use PostgreSQL for a shared board.",
-            err=True,
-        )
 
 
 # Control characters a document may hold (tab, line breaks) stay; the rest never reach

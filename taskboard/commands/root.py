@@ -19,7 +19,9 @@ from taskboard import __version__
 from taskboard.commands.common import DbOption, handles_errors, open_services
 from taskboard.commands.errors import is_control, say
 
-# A negative number as typed: -5, -0.5, -1e3. No option of taskboard looks like one.
+# A negative number as typed: -5, -0.5, -1e3. No short option of taskboard is a digit,
+# a dot or an e, so Click reads such a token as one value once unknown options are
+# allowed. (`-inf` is not one: its n would be the -n option.)
 NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 # Parameters naming a thing by its key or handle: no control character belongs there,

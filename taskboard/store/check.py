@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from taskboard.store.backup import SQLITE_HEADER
-from taskboard.store.errors import StoreError, one_line
+from taskboard.store.errors import StoreDamagedError, StoreError, one_line, store_fault
 from taskboard.store.migrate import check_revision, current_revision
 from taskboard.store.revisions import head_revision, known_revisions
 from taskboard.store.store import Store
@@ -72,14 +72,15 @@ def check_sqlite_file(path: Path) -> CheckReport:
     try:
         # A URI, so the file is never created; quoted, so any name works.
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=30)
+        try:
+            _check(conn, report)
+        finally:
+            conn.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {one_line(str(exc))}") from exc
-    try:
-        _check(conn, report)
-    except sqlite3.DatabaseError as exc:
+        fault = store_fault(exc, str(path))
+        if not isinstance(fault, StoreDamagedError):
+            raise fault or StoreError(f"cannot check {path}: {one_line(str(exc))}") from exc
         report.unreadable = f"the store is damaged ({one_line(str(exc))})"
-    finally:
-        conn.close()
     return report
 
 

@@ -26,6 +26,13 @@ def create_sqlite_file(path: os.PathLike[str] | str) -> None:
     os.close(fd)
 
 
+def use_wal(engine: Engine) -> None:
+    """Put a SQLite store in WAL mode (a no-op when it is), once it is known to be ours."""
+    if engine.dialect.name == "sqlite" and sqlite_path(engine.url) is not None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
@@ -51,7 +58,12 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if path is not None:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            # WAL is a lasting property of the file: set it on a new, empty one here, and on
+            # an existing store once it proved to be taskboard's (`use_wal`). Switching any
+            # file at connect time would rewrite the header of a file that may be another
+            # program's database.
+            if cursor.execute("PRAGMA page_count").fetchone()[0] == 0:
+                cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from taskboard.files import protect_store
-from taskboard.store.engine import WRITE_OPTION, make_engine
+from taskboard.store.engine import WRITE_OPTION, make_engine, use_wal
 from taskboard.store.errors import StoreError, one_line, store_fault
 from taskboard.store.migrate import migrate
 from taskboard.store.target import mask, resolve_url, sqlite_path
@@ -104,6 +104,7 @@ def open_store(target: str, *, upgrade: bool = True, retries: int = 3) -> Store:
         for attempt in range(retries):
             try:
                 store.backup_made = migrate(engine)
+                use_wal(engine)
                 break
             except OperationalError as exc:
                 if attempt < retries - 1 and "locked" in str(exc):
