@@ -83,6 +83,7 @@ FAULT_LABELS = {
     "passed": "done despite the fault",
     "traceback": "tracebacks",
     "lost": "data lost",
+    "leaked": "escapes shown",
 }
 
 

@@ -114,13 +114,19 @@ def terminal_safe(text: str) -> str:
 
 
 class _TerminalSafeStream(io.TextIOBase):
-    """stdout for exporters that write pieces of user text: each piece made safe."""
+    """stdout for exporters that write pieces of user text: each piece made safe.
+
+    JSON is escaped instead (`\\u009b`), so a dump piped to a file loses nothing."""
+
+    def __init__(self, json_text: bool = False) -> None:
+        super().__init__()
+        self._safe = json_safe if json_text else terminal_safe
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
-        sys.stdout.write(terminal_safe(text))
+        sys.stdout.write(self._safe(text))
         return len(text)
 
     def flush(self) -> None:
@@ -128,11 +134,13 @@ class _TerminalSafeStream(io.TextIOBase):
 
 
 @contextmanager
-def output_stream(path: Path | None, *, private: bool = False) -> Iterator[TextIO]:
+def output_stream(
+    path: Path | None, *, private: bool = False, json_text: bool = False
+) -> Iterator[TextIO]:
     """stdout (made terminal-safe), or a file written whole or not at all (see
     `taskboard.files`). `private` files (dumps of the whole store) are owner-only."""
     if path is None:
-        yield cast(TextIO, _TerminalSafeStream())
+        yield cast(TextIO, _TerminalSafeStream(json_text))
         return
     from taskboard.files import atomic_open
 
@@ -150,11 +158,14 @@ def write_output(path: Path | None, text: str, *, private: bool = False) -> None
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
 
 
+def json_safe(text: str) -> str:
+    """JSON text with C1 controls and DEL escaped; outside strings JSON is ASCII, so every
+    match is inside a string, and the escape reads back as the same character."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def emit_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    # Outside strings JSON has only ASCII, so every match is inside a string.
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None) -> None:

@@ -50,7 +50,7 @@ def export(
         fail("an Obsidian board is one project: give --project KEY")
     services = open_services(db)
     # The JSON dump holds all the store holds: owner-only, like the store.
-    with output_stream(output, private=fmt == "json") as out:
+    with output_stream(output, private=fmt == "json", json_text=fmt == "json") as out:
         if fmt == "markdown":
             writer = markdown.write_table if as_table else markdown.write_board
             count = writer(services, out, project)

@@ -11,12 +11,13 @@ The fault counters (`faults` fixture, a `Faults`) — for every fault a test tri
     faults.passed("…")      # the program did its job despite it (a read away from a bad page)
     faults.traceback("…", output)   # a traceback, an "internal error", any other exit: a bug
     faults.lost("…", detail)        # data lost or changed (a file, the store): a bug
+    faults.leaked("…", detail)      # a control character reached the terminal: a bug
 
 `faults.judge(what, code, stdout, stderr)` counts one CLI run in one call: it calls
 `tried` and then `refused`, `passed` or `traceback`. A test that counts a traceback or a
 lost datum fails when it ends, with the details, so no test can forget to assert; the
 summary prints the totals of the whole run ("faults tried", "clean refusals", "done
-despite the fault", "tracebacks", "data lost"; the last two must be 0).
+despite the fault", "tracebacks", "data lost", "escapes shown"; the last three must be 0).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,7 +61,7 @@ class Faults:
     def _count(self, kind: str, what: str = "", detail: str = "") -> None:
         self.counts[kind] += 1
         self._totals[kind] += 1
-        if kind in ("traceback", "lost"):
+        if kind in ("traceback", "lost", "leaked"):
             line = f"{kind}: {self._test}: {what}: {detail.strip()[-600:]}"
             self.bugs.append(line)
             self._details.append(line)
@@ -77,6 +80,9 @@ class Faults:
 
     def lost(self, what: str, detail: str = "") -> None:
         self._count("lost", what, detail)
+
+    def leaked(self, what: str, detail: str = "") -> None:
+        self._count("leaked", what, detail)
 
     def judge(self, what: str, code: int | None, out: str, err: str) -> str:
         """Count one run of the CLI under a fault; returns "refused", "passed" or "traceback".
@@ -138,3 +144,161 @@ def spawn() -> Iterator[Spawn]:
         if p.poll() is None:
             p.kill()
             p.wait(timeout=10)
+
+
+# ---- the command line under faults ----------------------------------------------------
+
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRun:
+    """`taskboard ARGS` in this process (hundreds of faults would take minutes as
+    processes): returns exit code, stdout, stderr. Screens and servers are built but
+    not run: the board's app is made (store opened, snapshot read) and returns at once."""
+    from taskboard import cli
+    from taskboard.ui.app import TaskboardApp
+
+    monkeypatch.setattr(TaskboardApp, "run", lambda self, *a, **k: None)
+    monkeypatch.setattr("textual_serve.server.Server.serve", lambda self, *a, **k: None)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = cli.run(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command line of the suite: the words that name the command, and all its args."""
+
+    words: tuple[str, ...]
+    args: tuple[str, ...]
+    params: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.words) or "(board)"
+
+    def with_db(self, target: str) -> list[str]:
+        return [*self.args, "--db", target]
+
+
+# A value for each parameter name, chosen so the command gets as far as the store.
+VALUES: dict[str, str] = {
+    "line": "Papers to the agent @carl #papers +DEL",
+    "handle": "carl",
+    "key": "DEL-1",
+    "text": "Courier booked",
+    "tokens": "!high #papers",
+    "fmt": "csv",
+    "from_handle": "carl",
+    "to_handle": "anna",
+    "meeting_id": "1",
+    "meeting": "last",
+    "column": "Doing",
+    "key_result": "O1-KR1",
+    "value": "4200",
+    "outcome": "achieved",
+    "objective": "O1",
+    "title": "Deliver the cars",
+    "cycle": "2026-Q4",
+    "name": "Vehicle handover",
+    "limit": "3",
+    "step": "Call the customer +1d",
+}
+# Where a command means something else by a name, or needs more to reach the store.
+OVERRIDES: dict[tuple[str, ...], dict[str, str]] = {
+    ("project", "add"): {"key": "NEW", "name": "New project"},
+    ("project", "wip"): {"key": "DEL"},
+    ("person", "add"): {"handle": "mia", "name": "Mia Keller"},
+    ("template", "from-project"): {"key": "DEL", "name": "From the board"},
+    ("template", "from-task"): {"name": "From a task"},
+    ("template", "create"): {"name": "New checklist"},
+    ("okr", "status"): {"key": "O1", "value": "at_risk"},
+    ("okr", "close"): {"key": "O1"},
+}
+EXTRA: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("template", "apply"): ("--anchor", "2026-12-01", "--name", "Handover 4720"),
+    ("demo",): ("--no-tui",),
+    ("meeting", "start"): ("--no-tui",),
+    ("okr", "kr", "add"): ("--target", "10000"),
+}
+
+
+def every_command(workdir: Path) -> list[Invocation]:
+    """Every command of the Typer app, each with arguments that reach the store: a new
+    command is in the suite the day it is registered."""
+    import typer.main
+
+    from taskboard import cli
+    from taskboard.commands import register
+    from taskboard.commands.root import walk
+
+    register(cli.app)
+    importable = workdir / "import.json"
+    importable.write_text('[{"description": "From taskwarrior", "status": "pending"}]')
+    files = {"path": str(workdir / "backup.db"), "file": str(importable)}
+    found = [Invocation((), (), frozenset())]  # `taskboard` alone: the board
+    for words, command in walk(typer.main.get_command(cli.app)):
+        if getattr(command, "commands", None) and words != ("meeting",):
+            continue
+        values = VALUES | files | OVERRIDES.get(words, {})
+        args: list[str] = list(words)
+        for param in command.params:
+            if param.name == "db" or not param.required:
+                continue
+            value = values[param.name]  # a new parameter name: add a value above
+            if type(param).__name__.endswith("Argument"):
+                args.append(value)
+            else:
+                args += [param.opts[0], value]
+        args += EXTRA.get(words, ())
+        found.append(Invocation(words, tuple(args), frozenset(p.name for p in command.params)))
+    return found
+
+
+def seed_store(target: str) -> None:
+    """A store where every command finds what it names: DEL-1, carl and anna, O1 and
+    O1-KR1 in 2026-Q4, meeting 1, the template "Vehicle handover", and enough tasks
+    and comments that damage in the middle of the file hits data."""
+    from datetime import date
+
+    from taskboard.services import Services
+    from taskboard.store import open_store
+
+    store = open_store(target)
+    services = Services.open(store, "carl")
+    services.projects.create("DEL", "Deliveries", ["Backlog", "Papers", "Doing", "Done"])
+    services.people.add("carl", "Carl Berg")
+    services.people.add("anna", "Anna Adler")
+    services.okr.add_objective("Deliver cars", "2026-Q4", "carl", None, "")
+    services.okr.add_key_result("O1", "Cars delivered", 0, 10000)
+    for i in range(80):
+        key = services.tasks.capture(f"Car {i} papers to the agent @carl #papers", "DEL").task.key
+        services.tasks.comment(key, f"Comment {i}: courier booked, papers sent " * 3)
+    meeting = services.meetings.start(title="Weekly", project="DEL", attendees=["carl"])
+    services.meetings.capture(meeting.id, "d: ship on Friday")
+    from taskboard.domain.templates import parse_step_line
+
+    services.templates.create(
+        "Vehicle handover", [parse_step_line("Papers +0d", date(2026, 1, 1))], "Steps"
+    )
+    store.close()
+
+
+@pytest.fixture
+def commands(tmp_path: Path) -> list[Invocation]:
+    """Every command of the app with arguments that reach the store (`every_command`)."""
+    return every_command(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded SQLite store (`seed_store`), made once per test module: copy it to use it."""
+    path = tmp_path_factory.mktemp("seed") / "seed.db"
+    seed_store(str(path))
+    return path

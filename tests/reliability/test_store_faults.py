@@ -1,0 +1,283 @@
+"""Every command on stores that are not stores, are cut short or damaged, or sit on a full
+disk: one clear line or the job done, never a traceback, never a lost or changed byte."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from taskboard.store.check import check_sqlite_file
+
+# The suite's fixtures (tests/reliability/conftest.py): `run_cli` runs a command line in
+# this process, `commands` lists every command with arguments, `seed` is a seeded store,
+# `faults` counts.
+CliRun = Callable[..., tuple[int, str, str]]
+Faults = Any
+Invocation = Any
+
+PAGE = 4096
+
+
+def _digest(path: Path) -> str:
+    """The file and its write-ahead log, where committed changes live until a checkpoint."""
+    wal = path.with_name(path.name + "-wal")
+    return hashlib.sha256(
+        path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    ).hexdigest()
+
+
+def _sql(path: Path, *statements: str) -> Any:
+    """Run statements and close the connection (a connection left open would checkpoint
+    whenever it is collected, changing the file under the test's feet)."""
+    with closing(sqlite3.connect(path)) as raw:
+        result = None
+        for statement in statements:
+            result = raw.execute(statement).fetchall()
+            raw.commit()
+        return result
+
+
+def _garbage(path: Path, seed: Path) -> None:
+    path.write_bytes(os.urandom(8192))
+
+
+def _text_file(path: Path, seed: Path) -> None:
+    path.write_text("Shopping list\n- milk\n- eggs\n" * 50)
+
+
+def _cut_in_half(path: Path, seed: Path) -> None:
+    data = seed.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _header_only(path: Path, seed: Path) -> None:
+    path.write_bytes(seed.read_bytes()[:100])
+
+
+def _foreign(path: Path, seed: Path) -> None:
+    _sql(
+        path,
+        "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)",
+        "INSERT INTO invoices (total) VALUES (99.5)",
+    )
+
+
+def _no_version(path: Path, seed: Path) -> None:
+    shutil.copy(seed, path)
+    _sql(path, "DELETE FROM alembic_version", "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _damaged_task_root(path: Path, seed: Path) -> None:
+    shutil.copy(seed, path)
+    ((root,),) = _sql(path, "SELECT rootpage FROM sqlite_master WHERE name = 'task'")
+    _scribble(path, [root])
+
+
+def _damaged_middle(path: Path, seed: Path) -> None:
+    shutil.copy(seed, path)
+    pages = path.stat().st_size // PAGE
+    _scribble(path, [pages // 3, pages // 2, 2 * pages // 3])
+
+
+def _scribble(path: Path, pages: list[int]) -> None:
+    with path.open("r+b") as fh:
+        for page in pages:
+            fh.seek((page - 1) * PAGE + 8)
+            fh.write(bytes(range(7, 256, 3)) * 12)
+
+
+# Faults after which no command may succeed: the file must come out byte for byte.
+REFUSED_KINDS: dict[str, Callable[[Path, Path], None]] = {
+    "garbage": _garbage,
+    "text file": _text_file,
+    "cut in half": _cut_in_half,
+    "header only": _header_only,
+    "another program's database": _foreign,
+    "emptied schema version": _no_version,
+}
+# Damaged pages: a command that never reads them may do its job.
+DAMAGED_KINDS: dict[str, Callable[[Path, Path], None]] = {
+    "damaged task root page": _damaged_task_root,
+    "damaged middle pages": _damaged_middle,
+}
+# Commands that do not open the store at all, or refuse before it for another reason.
+NEEDS_NO_STORE = {"db where", "meeting"}
+
+
+@pytest.mark.parametrize("kind", sorted(REFUSED_KINDS))
+def test_every_command_refuses_a_file_that_is_no_store(
+    kind: str,
+    seed: Path,
+    tmp_path: Path,
+    commands: list[Invocation],
+    run_cli: CliRun,
+    faults: Faults,
+) -> None:
+    refused = 0
+    for inv in commands:
+        store = tmp_path / "store.db"
+        for side in tmp_path.glob("store.db*"):
+            side.unlink()
+        REFUSED_KINDS[kind](store, seed)
+        before = _digest(store)
+        code, out, err = run_cli(*inv.with_db(str(store)))
+        outcome = faults.judge(f"{kind}: {inv.name}", code, out, err)
+        if _digest(store) != before:
+            faults.lost(f"{kind}: {inv.name}", "the store file changed")
+        if inv.name in NEEDS_NO_STORE:
+            continue
+        assert outcome == "refused", (inv.name, out, err)
+        assert str(store) in err, (inv.name, err)
+        refused += 1
+    assert refused >= 45  # every command that opens a store
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED_KINDS))
+def test_every_command_on_a_damaged_store_answers_in_one_line(
+    kind: str,
+    seed: Path,
+    tmp_path: Path,
+    commands: list[Invocation],
+    run_cli: CliRun,
+    faults: Faults,
+) -> None:
+    store = tmp_path / "store.db"
+    DAMAGED_KINDS[kind](store, seed)
+    outcomes = []
+    for inv in commands:
+        code, out, err = run_cli(*inv.with_db(str(store)))
+        outcomes.append(faults.judge(f"{kind}: {inv.name}", code, out, err))
+    assert "refused" in outcomes  # the damage was met, and named
+    code, out, err = run_cli("db", "check", "--db", str(store))
+    assert code == 1 and "What to do:" in out
+    assert err.startswith("error: ") and str(store) in err and err.count("\n") == 1
+
+
+# ---- a full disk --------------------------------------------------------------------
+
+
+def _content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to compare a store before and after a refused write."""
+    with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as raw:
+        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(map(tuple, raw.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+
+
+def _writes_on_a_full_disk(
+    store: Path, commands: list[Invocation], run_cli: CliRun, faults: Faults, what: str
+) -> tuple[int, int]:
+    """Every command against `store` while its disk is full; returns (refused, full)."""
+    refused = full = 0
+    before = _content(store)
+    for inv in commands:
+        code, out, err = run_cli(*inv.with_db(str(store)))
+        outcome = faults.judge(f"{what}: {inv.name}", code, out, err)
+        after = _content(store)
+        if outcome == "refused":
+            refused += 1
+            full += "is full" in err
+            if after != before:
+                faults.lost(f"{what}: {inv.name}", f"a refused command changed the store: {err}")
+        before = after
+    return refused, full
+
+
+@pytest.fixture
+def page_limit() -> Iterator[None]:
+    """Every SQLite connection made meanwhile may not grow its database: a full disk."""
+
+    def limit(dbapi_connection: Any, _record: Any) -> None:
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+
+    event.listen(Engine, "connect", limit)
+    yield
+    event.remove(Engine, "connect", limit)
+
+
+def test_every_command_on_a_full_disk_by_page_limit(
+    seed: Path,
+    tmp_path: Path,
+    commands: list[Invocation],
+    run_cli: CliRun,
+    faults: Faults,
+    page_limit: None,
+) -> None:
+    store = tmp_path / "store.db"
+    shutil.copy(seed, store)
+    # No free pages left, so that writes need new ones.
+    _sql(store, "VACUUM")
+    refused, full = _writes_on_a_full_disk(store, commands, run_cli, faults, "page limit")
+    assert full >= 10, (refused, full)
+    assert check_sqlite_file(store).healthy
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (root only: CI and the dev machines run as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; the page-limit test covers the full disk")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def _fill(directory: Path) -> Path:
+    """Take every free block of the file system holding `directory`."""
+    filler = directory / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC, exc
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_every_command_on_a_full_tmpfs(
+    seed: Path,
+    tiny_disk: Path,
+    commands: list[Invocation],
+    run_cli: CliRun,
+    faults: Faults,
+) -> None:
+    store = tiny_disk / "store.db"
+    shutil.copy(seed, store)
+    # One connection held open keeps the -wal and -shm files, as a running board does.
+    keeper = sqlite3.connect(store)
+    keeper.execute("PRAGMA journal_mode = WAL")
+    keeper.execute("SELECT count(*) FROM task").fetchone()
+    try:
+        filler = _fill(tiny_disk)
+        refused, full = _writes_on_a_full_disk(store, commands, run_cli, faults, "full tmpfs")
+        assert full >= 10, (refused, full)
+        filler.unlink()  # space is back
+        assert check_sqlite_file(store).healthy
+        code, _out, err = run_cli("add", "After the disk was freed +DEL", "--db", str(store))
+        assert code == 0, err
+    finally:
+        keeper.close()
+
+
+def test_the_suite_covers_every_command(commands: list[Invocation]) -> None:
+    names = {inv.name for inv in commands}
+    assert {"add", "export", "import", "db backup", "okr checkin", "serve", "(board)"} <= names
+    assert len(names) == len(commands) >= 48
