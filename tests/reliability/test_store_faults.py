@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -281,3 +282,73 @@ def test_the_suite_covers_every_command(commands: list[Invocation]) -> None:
     names = {inv.name for inv in commands}
     assert {"add", "export", "import", "db backup", "okr checkin", "serve", "(board)"} <= names
     assert len(names) == len(commands) >= 48
+
+
+# ---- read-only and immutable stores -------------------------------------------------
+
+
+def _expect_read_only(
+    store: Path, commands: list[Invocation], run_cli: CliRun, faults: Faults, what: str
+) -> int:
+    """Every command on a store that cannot be written; returns how many said so."""
+    before = _digest(store)
+    said = 0
+    for inv in commands:
+        code, out, err = run_cli(*inv.with_db(str(store)))
+        faults.judge(f"{what}: {inv.name}", code, out, err)
+        said += "cannot be written" in err or "cannot open" in err or "Read-only" in err
+    if _digest(store) != before:
+        faults.lost(what, "the store changed")
+    return said
+
+
+@pytest.mark.parametrize("leftovers", [True, False], ids=["with -wal/-shm", "checkpointed"])
+def test_every_command_on_a_read_only_file_system(
+    leftovers: bool,
+    seed: Path,
+    tiny_disk: Path,
+    commands: list[Invocation],
+    run_cli: CliRun,
+    faults: Faults,
+) -> None:
+    store = tiny_disk / "store.db"
+    shutil.copy(seed, store)
+    # A process that ends without closing its connection leaves -wal and -shm behind, as
+    # every taskboard command does; closing the last connection removes them.
+    end = "os._exit(0)" if leftovers else "c.close()"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            f"c.execute('SELECT count(*) FROM task').fetchone(); {end}",
+            str(store),
+        ],
+        check=True,
+    )
+    assert store.with_name("store.db-wal").exists() == leftovers
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    try:
+        said = _expect_read_only(store, commands, run_cli, faults, f"read-only fs {leftovers}")
+        assert said >= 20
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=True)
+
+
+def test_every_command_on_an_immutable_store(
+    seed: Path, tiny_disk: Path, commands: list[Invocation], run_cli: CliRun, faults: Faults
+) -> None:
+    store = tiny_disk / "store.db"
+    shutil.copy(seed, store)
+    keeper = sqlite3.connect(store)  # keeps -wal and -shm, which stay writable
+    keeper.execute("SELECT count(*) FROM task").fetchone()
+    keeper.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if subprocess.run(["chattr", "+i", str(store)], capture_output=True).returncode != 0:
+        keeper.close()
+        pytest.skip("this file system has no immutable flag")
+    try:
+        said = _expect_read_only(store, commands, run_cli, faults, "immutable store")
+        assert said >= 20
+    finally:
+        subprocess.run(["chattr", "-i", str(store)], check=True)
+        keeper.close()
