@@ -68,11 +68,16 @@ def _protected_names(extra: Iterable[os.PathLike[str] | str]) -> set[str]:
 
 
 def check_destination(
-    destination: os.PathLike[str] | str, protect: Iterable[os.PathLike[str] | str] = ()
+    destination: os.PathLike[str] | str,
+    protect: Iterable[os.PathLike[str] | str] = (),
+    *,
+    parents: bool = False,
 ) -> Path:
-    """The real path a write to `destination` would replace, or DestinationRefused.
+    """The real path a write to `destination` would replace, or DestinationRefused (or
+    FileWriteError for a missing directory, unless `parents` will create it).
 
-    `protect` names stores to refuse besides those this process opened."""
+    `protect` names stores to refuse besides those this process opened. A command that
+    changes the store before it writes a file checks the file's destination first."""
     shown = os.fspath(destination)
     path = Path(destination).expanduser()
     if path.is_dir():
@@ -96,6 +101,8 @@ def check_destination(
                     )
             except OSError:
                 continue
+    if not parents and not os.path.isdir(os.path.dirname(real)):
+        raise FileWriteError(f"cannot write {shown}: there is no directory {os.path.dirname(real)}")
     return Path(real)
 
 
@@ -151,12 +158,10 @@ def atomic_path(
     backups that hold what the store holds; else a new file follows the umask and a
     replaced file keeps its mode. `parents` creates missing directories."""
     shown = os.fspath(destination)
-    real = check_destination(destination, protect)
+    real = check_destination(destination, protect, parents=parents)
     try:
         if parents:
             real.parent.mkdir(parents=True, exist_ok=True)
-        elif not real.parent.is_dir():
-            raise FileWriteError(f"cannot write {shown}: there is no directory {real.parent}")
         mode = _new_file_mode(real, private)
         temp = _create_temp(real.parent, real.name, private)
     except OSError as exc:

@@ -11,6 +11,7 @@ from taskboard.commands.common import (
     DbOption,
     JsonOption,
     emit_json,
+    fail,
     handles_errors,
     open_services,
     printable,
@@ -71,17 +72,23 @@ def handover(
 ) -> None:
     """Reassign FROM's open tasks (all, or those due in the window) to TO and print the note."""
     from taskboard.exchange.handover_note import handover_note
+    from taskboard.files import FileWriteError, check_destination
 
     services = open_services(db)
+    if output is not None:
+        check_destination(output)  # the store, a directory: refused before any change
     today = services.ctx.today()
     first = parse_date(since, today) if since else None
     last = parse_date(until, today) if until else None
     result = services.people_views.handover(from_handle, to_handle, first, last)
     note = handover_note(result)
-    if output is not None:
-        write_output(output, note)
     # The note escapes and cleans every piece of user text itself.
     typer.echo(note.rstrip("\n"))
+    if output is not None:
+        try:
+            write_output(output, note)
+        except FileWriteError as exc:
+            fail(f"the work was handed over and the note printed above, but {exc}")
 
 
 @handles_errors

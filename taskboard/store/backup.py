@@ -36,7 +36,7 @@ def backup_sqlite(engine: Engine, destination: os.PathLike[str] | str) -> Path:
     database (replacing an earlier backup, as a nightly job does, stays allowed)."""
     shown = os.fspath(destination)
     source = sqlite_path(engine.url)
-    real = check_destination(destination, [source] if source is not None else [])
+    real = check_destination(destination, [source] if source is not None else [], parents=True)
     if real.exists():
         try:
             sqlite = is_sqlite_file(real)

@@ -302,3 +302,20 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seed") / "seed.db"
     seed_store(str(path))
     return path
+
+
+def rows_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of a SQLite store, WAL included: to compare a store before
+    and after a command that must not have changed it."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as raw:
+        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(map(tuple, raw.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+
+
+@pytest.fixture
+def store_rows() -> Callable[[Path], dict[str, list[tuple[Any, ...]]]]:
+    """`rows_of`: every row of a store, to show it unchanged."""
+    return rows_of

@@ -169,23 +169,21 @@ def test_every_command_on_a_damaged_store_answers_in_one_line(
 # ---- a full disk --------------------------------------------------------------------
 
 
-def _content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to compare a store before and after a refused write."""
-    with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as raw:
-        tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: sorted(map(tuple, raw.execute(f'SELECT * FROM "{t}"'))) for t in tables}
-
-
 def _writes_on_a_full_disk(
-    store: Path, commands: list[Invocation], run_cli: CliRun, faults: Faults, what: str
+    store: Path,
+    commands: list[Invocation],
+    run_cli: CliRun,
+    faults: Faults,
+    what: str,
+    rows: Callable[[Path], Any],
 ) -> tuple[int, int]:
     """Every command against `store` while its disk is full; returns (refused, full)."""
     refused = full = 0
-    before = _content(store)
+    before = rows(store)
     for inv in commands:
         code, out, err = run_cli(*inv.with_db(str(store)))
         outcome = faults.judge(f"{what}: {inv.name}", code, out, err)
-        after = _content(store)
+        after = rows(store)
         if outcome == "refused":
             refused += 1
             full += "is full" in err
@@ -215,12 +213,15 @@ def test_every_command_on_a_full_disk_by_page_limit(
     run_cli: CliRun,
     faults: Faults,
     page_limit: None,
+    store_rows: Callable[[Path], Any],
 ) -> None:
     store = tmp_path / "store.db"
     shutil.copy(seed, store)
     # No free pages left, so that writes need new ones.
     _sql(store, "VACUUM")
-    refused, full = _writes_on_a_full_disk(store, commands, run_cli, faults, "page limit")
+    refused, full = _writes_on_a_full_disk(
+        store, commands, run_cli, faults, "page limit", store_rows
+    )
     assert full >= 10, (refused, full)
     assert check_sqlite_file(store).healthy
 
@@ -259,6 +260,7 @@ def test_every_command_on_a_full_tmpfs(
     commands: list[Invocation],
     run_cli: CliRun,
     faults: Faults,
+    store_rows: Callable[[Path], Any],
 ) -> None:
     store = tiny_disk / "store.db"
     shutil.copy(seed, store)
@@ -268,7 +270,9 @@ def test_every_command_on_a_full_tmpfs(
     keeper.execute("SELECT count(*) FROM task").fetchone()
     try:
         filler = _fill(tiny_disk)
-        refused, full = _writes_on_a_full_disk(store, commands, run_cli, faults, "full tmpfs")
+        refused, full = _writes_on_a_full_disk(
+            store, commands, run_cli, faults, "full tmpfs", store_rows
+        )
         assert full >= 10, (refused, full)
         filler.unlink()  # space is back
         assert check_sqlite_file(store).healthy
