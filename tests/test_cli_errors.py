@@ -254,3 +254,16 @@ def test_postgresql_url_faults_on_the_command_line(cli: Any, url: str, message: 
 def test_the_readme_names_the_log_file() -> None:
     readme = README.read_text(encoding="utf-8")
     assert re.search(r"~/\.local/state/taskboard/taskboard\.log", readme)
+
+
+def test_files_to_read_that_are_missing_or_not_text_are_refused(cli: Any, tmp_path: Path) -> None:
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    for args, named in [
+        (["import", str(tmp_path / "missing.json")], ["cannot read", "No such file"]),
+        (["import", str(tmp_path)], ["cannot read", "Is a directory"]),
+        (["import", str(binary)], ["is not UTF-8 text (byte 0)"]),
+        (["template", "apply", "X", "--from-csv", str(tmp_path / "no.csv")], ["cannot read"]),
+        (["template", "apply", "X", "--from-csv", str(binary)], ["is not UTF-8 text"]),
+    ]:
+        cli(*args).failed(*named)

@@ -24,6 +24,16 @@ template_app = typer.Typer(
 )
 
 
+def read_text_file(path: Path) -> str:
+    """A file the user named, as text; a missing, unreadable or non-UTF-8 file is refused."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again")
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
 def parse_date(text: str, today: date) -> date:
     """A date phrase as capture knows it (`2026-12-01`, `1.12.`, `fri`, `+3d`)."""
     from taskboard.domain.dates import DateParseError, parse_when
@@ -158,7 +168,7 @@ def template_apply(
     if from_csv is not None:
         if anchor or instance or assignee:
             fail("--from-csv takes name, anchor and assignee from the file")
-        text = from_csv.read_text(encoding="utf-8-sig")
+        text = read_text_file(from_csv)
         made = services.templates.apply_csv(name, text, as_=kind, project=project)
     else:
         if not anchor or not instance:
