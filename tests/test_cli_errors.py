@@ -129,7 +129,7 @@ def test_a_bug_is_one_line_exit_70_and_a_log_entry(
     code, out, err = run_in_process(capsys, "list", "--db", sqlite_store)
     assert (code, out) == (70, "")
     assert err == (
-        "internal error: RuntimeError: boom at postgresql://team:s3cret@db.example/board "
+        "internal error: RuntimeError: boom at postgresql://team:***@db.example/board "
         f"(details in {log_path()})\n"
     )
     log = log_path().read_text(encoding="utf-8")

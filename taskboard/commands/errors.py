@@ -109,9 +109,10 @@ def say(message: str) -> None:
 
 def internal_error(exc: BaseException) -> int:
     """Log the traceback of a bug, say where it is in one line; returns the exit code."""
-    from taskboard.errorlog import record
+    from taskboard.errorlog import mask_passwords, record
 
     where = record(exc)
-    reason = shorten(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    reason = shorten(mask_passwords(text))
     print(f"internal error: {reason} (details in {where})", file=sys.stderr, flush=True)
     return EXIT_INTERNAL
