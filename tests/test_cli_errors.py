@@ -103,6 +103,10 @@ def test_a_long_argument_is_cut_in_the_message(cli: Any) -> None:
     result = cli("show", huge)
     result.failed("unknown task 'DEL-999")
     assert len(result.err) < 300 and "…" in result.err
+    from taskboard.commands.errors import shorten
+
+    path = "/srv/" + "boards/" * 20 + "team.db"  # long, but a path: kept whole
+    assert shorten(f"cannot open {path}", [path]) == f"cannot open {path}"
 
 
 def test_db_where_warns_about_a_readable_config_with_a_password(

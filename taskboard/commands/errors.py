@@ -16,8 +16,10 @@ from typing import NoReturn
 
 # sysexits.h: an internal software error.
 EXIT_INTERNAL = 70
-# An argument quoted in a message is cut to this many characters.
+# An argument quoted in a message is cut to ECHO_LIMIT characters when it is longer than
+# LONG_ARGUMENT: a pasted megabyte goes, a long path stays readable.
 ECHO_LIMIT = 80
+LONG_ARGUMENT = 160
 
 
 class CliError(Exception):
@@ -75,10 +77,10 @@ def _name(store: Callable[[], str] | None) -> str:
 
 
 def shorten(message: str, args: Sequence[str] | None = None) -> str:
-    """`message` with every long command-line argument it quotes cut to ECHO_LIMIT
+    """`message` with every very long command-line argument it quotes cut to ECHO_LIMIT
     characters, and any control character made visible."""
     words = sys.argv[1:] if args is None else args
-    for arg in sorted({a for a in words if len(a) > ECHO_LIMIT}, key=len, reverse=True):
+    for arg in sorted({a for a in words if len(a) > LONG_ARGUMENT}, key=len, reverse=True):
         cut = arg[: ECHO_LIMIT - 1] + "…"
         # Messages quote keys as typed or upper-cased (`unknown task 'DEL-…'`).
         for variant in (arg, arg.upper(), arg.lower(), arg.strip()):
