@@ -54,7 +54,10 @@ class Store:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except DBAPIError as exc:
-            raise self.fault(exc) from exc
+            fault = self.fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -62,11 +65,15 @@ class Store:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except DBAPIError as exc:
-            raise self.fault(exc) from exc
+            fault = self.fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
 
-    def fault(self, exc: DBAPIError) -> Exception:
-        """The StoreError a database error means here, or the error itself (a bug)."""
-        return store_fault(exc, self.name, self.engine.url.password) or exc
+    def fault(self, exc: BaseException) -> StoreError | None:
+        """The StoreError a database error means here (a full disk, a damaged file, a
+        server gone), or None when it is no fault of the surroundings (then a bug)."""
+        return store_fault(exc, self.name, self.engine.url.password)
 
     def data_version(self) -> int:
         """A number that changes whenever any process commits a change to the store.
