@@ -235,7 +235,7 @@ def test_serve_warns_when_the_password_is_on_the_command_line(cli: Any) -> None:
     url = "postgresql+psycopg://team:s3cret@127.0.0.1:1/board?connect_timeout=2"
     result = cli("serve", "--db", url, db=None)
     warning, error = result.err.splitlines()
-    assert warning.startswith("warning: the password in --db can be read by every user")
+    assert warning.startswith("warning: the database password in --db is visible to every")
     assert "TASKBOARD_DB" in warning and "db_password" in warning
     assert error.startswith("error: cannot connect to postgresql+psycopg://team:***@")
     assert "s3cret" not in result.err and result.code == 1
@@ -271,3 +271,15 @@ def test_files_to_read_that_are_missing_or_not_text_are_refused(cli: Any, tmp_pa
         (["template", "apply", "X", "--from-csv", str(binary)], ["is not UTF-8 text"]),
     ]:
         cli(*args).failed(*named)
+
+
+def test_serve_on_a_port_in_use_is_one_line(cli: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cli("serve", "--port", str(port)).failed(
+            f"cannot listen on 127.0.0.1:{port}", "address already in use"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import shlex
@@ -13,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 import typer
 
-from taskboard.commands.common import DbOption, handles_errors, open_services, printable
+from taskboard.commands.common import DbOption, fail, handles_errors, open_services, printable
 
 HostOption = Annotated[
     str,
@@ -107,8 +108,13 @@ def resolve_token(option: str | None) -> str:
             f"warning: --token is visible to every user of this machine (ps): prefer {TOKEN_ENV}",
             err=True,
         )
-        return check_token(option)
-    return check_token(env) if env else new_token()
+    # A bad token is a refusal; handles_errors no longer takes every ValueError for one.
+    try:
+        if option is not None:
+            return check_token(option)
+        return check_token(env) if env else new_token()
+    except ValueError as exc:
+        fail(str(exc))
 
 
 def banner(store: str, url: str) -> str:
@@ -159,7 +165,7 @@ def serve(
     command = f"{shlex.quote(sys.executable)} -m taskboard"
     url = (public_url or default_public_url(host, port)).rstrip("/")
     address = f"{url}/?{urlencode({TOKEN_PARAM: key})}"
-    TokenServer(
+    server = TokenServer(
         command,
         host=host,
         port=port,
@@ -167,4 +173,11 @@ def serve(
         public_url=url,
         public_url_given=public_url is not None,
         on_listening=lambda: typer.echo(banner(shown, printable(address))),
-    ).serve()
+    )
+    try:
+        server.serve()
+    except OSError as exc:
+        # Expected where the server binds: the port is taken, or needs privileges.
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        fail(f"cannot listen on {printable(host)}:{port}: {exc.strerror or exc}")

@@ -160,7 +160,9 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
     from taskboard.ui.app import TaskboardApp
 
     monkeypatch.setattr(TaskboardApp, "run", lambda self, *a, **k: None)
-    monkeypatch.setattr("textual_serve.server.Server.serve", lambda self, *a, **k: None)
+    monkeypatch.setattr(
+        "taskboard.commands.serve_web.TokenServer.serve", lambda self, *a, **k: None
+    )
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
