@@ -10,7 +10,7 @@ from typing import TextIO
 
 from taskboard.domain.text import excerpt
 from taskboard.services import ServiceError, Services
-from taskboard.services.transfer import ImportDraft, ImportResult
+from taskboard.services.import_drafts import ImportDraft, ImportResult
 
 HEADERS = (
     "Task ID", "Project", "Name", "Section/Column", "Assignee", "Due Date", "Priority", "Tags",

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from taskboard.exchange.escape import inline, paragraph
 from taskboard.services import Services
-from taskboard.services.transfer import Card
+from taskboard.services.board_reads import Card
 
 
 def card_line(card: Card, depth: int = 0) -> str:

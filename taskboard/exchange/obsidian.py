@@ -17,7 +17,8 @@ from typing import TextIO
 from taskboard.domain.text import excerpt
 from taskboard.exchange.escape import inline, unescape
 from taskboard.services import ServiceError, Services
-from taskboard.services.transfer import Card, ImportDraft, ImportResult, LaneSpec
+from taskboard.services.board_reads import Card
+from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 
 _EXTRA = "@!^{}"
 SETTINGS = '%% kanban:settings\n```\n{"kanban-plugin":"board","list-collapse":[]}\n```\n%%\n'

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from taskboard.domain.text import excerpt
 from taskboard.services import ServiceError, Services
-from taskboard.services.transfer import ImportComment, ImportDraft, ImportResult
+from taskboard.services.import_drafts import ImportComment, ImportDraft, ImportResult
 
 PRIORITIES = {"H": "high", "M": "normal", "L": "low"}
 

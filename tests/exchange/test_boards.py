@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from taskboard.exchange import csvfmt, escape, ics, markdown, obsidian
 from taskboard.services import Services, TaskDraft
 from taskboard.services.demo import load_demo
-from taskboard.services.transfer import ImportDraft
+from taskboard.services.import_drafts import ImportDraft
 
 HOSTILE = (
     "pipes | in | the | title",
