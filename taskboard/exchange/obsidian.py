@@ -15,7 +15,7 @@ from datetime import date
 from typing import TextIO
 
 from taskboard.domain.text import excerpt
-from taskboard.exchange.escape import inline, unescape
+from taskboard.exchange.escape import literal, unescape
 from taskboard.services import ServiceError, Services
 from taskboard.services.board_reads import Card
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
@@ -29,7 +29,7 @@ _BLOCK_ID = re.compile(r"[^a-z0-9-]+")
 
 
 def card_line(card: Card) -> str:
-    parts = [f"- [{'x' if card.done else ' '}] {inline(card.title, _EXTRA)}"]
+    parts = [f"- [{'x' if card.done else ' '}] {literal(card.title, _EXTRA)}"]
     if card.due:
         parts.append(f"@{{{card.due.isoformat()}}}")
     if card.assignee:
@@ -51,7 +51,7 @@ def write(services: Services, out: TextIO, project: str) -> int:
     written = 0
     for lane in board.lanes:
         limit = f" ({lane.wip_limit})" if lane.wip_limit else ""
-        out.write(f"## {inline(lane.name, _EXTRA)}{limit}\n\n")
+        out.write(f"## {literal(lane.name, _EXTRA)}{limit}\n\n")
         if lane.is_done:
             out.write("**Complete**\n")
         while pending is not None and pending.column == lane.name:
