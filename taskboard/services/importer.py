@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,13 @@ from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
-from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
+from taskboard.services.import_drafts import (
+    ImportDraft,
+    ImportResult,
+    LaneSpec,
+    loose,
+    natural_id,
+)
 from taskboard.services.numbers import reserve_numbers
 from taskboard.services.projects import DONE_NAMES
 from taskboard.services.tasks import INBOX, MAX_TITLE
@@ -56,17 +63,18 @@ class Importer:
         if self.target is not None:
             for lane in lanes:
                 self._column(self.target, lane.name, lane.is_done, lane.wip_limit, "lanes")
+        records = self._identified(records)
         by_source: dict[str, ImportDraft] = {}
         for r in records:
-            if r.source_id is not None:
-                if r.source_id in by_source:
-                    first = by_source[r.source_id].where
-                    raise ServiceError(
-                        f"{r.where}: the same task as {first} ({excerpt(r.source_id)})"
-                    )
-                by_source[r.source_id] = r
-        existing = self._existing(list(by_source))
-        fresh = [r for r in records if r.source_id is None or r.source_id not in existing]
+            assert r.source_id is not None
+            if r.source_id in by_source:
+                first = by_source[r.source_id].where
+                raise ServiceError(f"{r.where}: the same task as {first} ({excerpt(r.source_id)})")
+            by_source[r.source_id] = r
+        existing = self._existing(records)
+        fresh = [r for r in records if r.source_id not in existing]
+        for r in fresh:
+            _check_texts(r)
         self._fresh_index = {id(r): i for i, r in enumerate(fresh)}
         depth = self._depths(fresh, by_source, existing)
         plans = [self._plan(r, by_source, existing) for r in fresh]
@@ -83,7 +91,8 @@ class Importer:
                 parent_id = None
                 if parent_ref is not None:
                     parent_id = parent_ref[1] if parent_ref[0] < 0 else ids[parent_ref[0]]
-                done = r.done or column.is_done
+                # A subtask is done by its own checkbox, not by its parent's column.
+                done = r.done or (column.is_done and parent_ref is None)
                 rows.append(
                     {
                         "project_id": project.id,
@@ -134,16 +143,70 @@ class Importer:
             new_people=tuple(self.new_people),
         )
 
-    def _existing(self, sources: list[str]) -> dict[str, tuple[int, int, int]]:
+    def _identity_project(self, r: ImportDraft) -> str:
+        """The project key a draft's identity names: where it goes, as typed."""
+        if self.target is not None:
+            return self.target.key
+        return clean(r.project or INBOX).strip().upper()[:20]
+
+    def _identified(self, records: Sequence[ImportDraft]) -> list[ImportDraft]:
+        """Every draft with a source id (its own, or its natural identity), its parent named
+        by source id."""
+        occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
+        sources: list[str] = []
+        for r in records:
+            if r.source_id is None:
+                project = self._identity_project(r)
+                same = (project, loose(r.column or ""), loose(r.title))
+                occurrences[same] += 1
+                sources.append(natural_id(project, r.column, r.title, occurrences[same]))
+            else:
+                sources.append(r.source_id)
+        result = []
+        for i, (r, source) in enumerate(zip(records, sources, strict=True)):
+            parent = r.parent
+            if r.parent_index is not None:
+                if not 0 <= r.parent_index < len(records) or r.parent_index == i:
+                    raise ServiceError(f"{r.where}: its parent task is not in the file")
+                parent = sources[r.parent_index]
+            result.append(replace(r, source_id=source, parent=parent, parent_index=None))
+        return result
+
+    def _existing(self, records: list[ImportDraft]) -> dict[str, tuple[int, int, int]]:
+        """(id, project id, column id) of the tasks already in the store, by source id: found
+        by source id, by an older source id of the record, or by the task key our own exports
+        write when that task is where the record goes and has its title."""
+        sources = {r.source_id or "": r.source_id or "" for r in records}
+        sources.update({a: r.source_id or "" for r in records for a in r.aliases})
         found: dict[str, tuple[int, int, int]] = {}
-        for chunk in _chunks(sources):
+        for chunk in _chunks(list(sources)):
             stmt = select(
                 col(Task.source_id), col(Task.id), col(Task.project_id), col(Task.column_id)
             ).where(
                 Task.source_id.in_(chunk)  # type: ignore[union-attr]
             )
             for source, *rest in self.s.execute(stmt):
-                found[source] = (rest[0], rest[1], rest[2])
+                found.setdefault(sources[source], (rest[0], rest[1], rest[2]))
+        keyed = {
+            clean(r.key).strip().upper(): r for r in records if r.key and r.source_id not in found
+        }
+        for chunk in _chunks(list(keyed)):
+            by_key = (
+                select(
+                    col(Task.key),
+                    col(Task.title),
+                    col(Project.key),
+                    col(Task.id),
+                    col(Task.project_id),
+                    col(Task.column_id),
+                )
+                .join(Project, col(Project.id) == Task.project_id)
+                .where(col(Task.key).in_(chunk))
+            )
+            for key, title, project, *rest in self.s.execute(by_key):
+                r = keyed[key]
+                if project == self._identity_project(r) and loose(title) == loose(r.title):
+                    found[r.source_id or ""] = (rest[0], rest[1], rest[2])
         return found
 
     @staticmethod
@@ -203,7 +266,7 @@ class Importer:
     def _project(self, r: ImportDraft) -> Project:
         if self.target is not None:
             return self.target
-        key = (r.project or INBOX).strip().upper()
+        key = clean(r.project or INBOX).strip().upper()
         if key not in self.projects:
             try:
                 project = lookup.project_by_key(self.s, key)
@@ -403,6 +466,30 @@ def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
 
 def _done_name(name: str) -> bool:
     return name.strip().casefold() in DONE_NAMES
+
+
+# What the store keeps of one imported task's texts (the same limits as typed ones).
+MAX_NOTES = 100_000
+MAX_COMMENT = 10_000
+MAX_TAG = 60
+MAX_NAME = 200
+
+
+def _check_texts(r: ImportDraft) -> None:
+    """Refuse a draft whose texts the store cannot keep whole, naming the record."""
+    _title(r)
+    if len(r.notes) > MAX_NOTES:
+        raise ServiceError(f"{r.where}: the notes are longer than {MAX_NOTES} characters")
+    for tag in r.tags:
+        if len(clean(tag).strip().lstrip("#")) > MAX_TAG:
+            raise ServiceError(f"{r.where}: the tag {excerpt(tag)!r} is longer than {MAX_TAG}")
+    for c in r.comments:
+        if len(c.body) > MAX_COMMENT:
+            raise ServiceError(f"{r.where}: a comment is longer than {MAX_COMMENT} characters")
+    if r.assignee is not None and len(clean(r.assignee).strip()) > MAX_NAME:
+        raise ServiceError(f"{r.where}: the assignee is longer than {MAX_NAME} characters")
+    if r.column is not None and len(clean(r.column).strip()) > 60:
+        raise ServiceError(f"{r.where}: the column name is longer than 60 characters")
 
 
 def _title(r: ImportDraft) -> str:

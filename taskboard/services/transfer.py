@@ -22,10 +22,11 @@ class TransferService:
         with self.ctx.store.read() as s:
             yield from dump_rows(s)
 
-    def restore(self, records: Iterable[tuple[str, dict[str, Any]]]) -> int:
-        """Restore a dump into an empty store in one transaction; returns the rows written."""
+    def restore(self, records: Iterable[tuple[str, Any]], place: str = "") -> int:
+        """Restore a dump into an empty store in one transaction; returns the rows written.
+        Refusals (which write nothing) start with `place`, the file's name."""
         with self.ctx.store.write() as s:
-            return restore_rows(s, records)
+            return restore_rows(s, records, place)
 
     def boards(self, project: str | None = None) -> list[Board]:
         """One project's board, or every project that is not archived, by key."""
