@@ -29,6 +29,7 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import (
+    NATURAL,
     ImportDraft,
     ImportResult,
     LaneSpec,
@@ -207,7 +208,52 @@ class Importer:
                 r = keyed[key]
                 if project == self._identity_project(r) and loose(title) == loose(r.title):
                     found[r.source_id or ""] = (rest[0], rest[1], rest[2])
+        unmatched = [
+            r
+            for r in records
+            if (r.source_id or "").startswith(f"{NATURAL}:") and r.source_id not in found
+        ]
+        if unmatched:
+            self._alike_in_store(unmatched, found)
         return found
+
+    def _alike_in_store(
+        self, records: list[ImportDraft], found: dict[str, tuple[int, int, int]]
+    ) -> None:
+        """Id-less records whose identity a task has without having been imported with it
+        (a card typed on the board, a board imported from this file's export): the n-th
+        record titled alike in a lane of a project is the n-th such task there."""
+        wanted: dict[tuple[str, str | None, str], list[ImportDraft]] = defaultdict(list)
+        for r in records:
+            lane = loose(r.column) if r.column else None  # no lane: any column
+            wanted[(self._identity_project(r), lane, loose(r.title))].append(r)
+        titles = {title for _p, _l, title in wanted}
+        taken = {ids[0] for ids in found.values()}
+        alike: dict[tuple[str, str | None, str], list[tuple[int, int, int]]] = defaultdict(list)
+        stmt = (
+            select(
+                col(Project.key),
+                col(BoardColumn.name),
+                col(Task.title),
+                col(Task.id),
+                col(Task.project_id),
+                col(Task.column_id),
+            )
+            .join(Project, col(Project.id) == Task.project_id)
+            .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
+            .where(col(Project.key).in_({p for p, _l, _t in wanted}))
+            .order_by(col(BoardColumn.position), col(Task.rank), col(Task.id))
+        )
+        for project, column, title, *ids in self.s.execute(stmt):
+            same = loose(title)
+            if same in titles and ids[0] not in taken:
+                alike[(project, loose(column), same)].append((ids[0], ids[1], ids[2]))
+                alike[(project, None, same)].append((ids[0], ids[1], ids[2]))
+        for identity, group in wanted.items():
+            pool = (ids for ids in alike.get(identity, ()) if ids[0] not in taken)
+            for r, match in zip(group, pool, strict=False):
+                found[r.source_id or ""] = match
+                taken.add(match[0])
 
     @staticmethod
     def _depths(
