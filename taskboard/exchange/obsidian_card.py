@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from taskboard.domain.enums import Priority
+from taskboard.domain.text import clean
 from taskboard.exchange.escape import literal, unescape
 
 DATE_FORMAT = "YYYY-MM-DD"
@@ -22,6 +23,7 @@ TIME_FORMAT = "HH:mm"
 _EXTRA = "@!^{}"
 _BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)")
 _OWNER = re.compile(r"@([\w.-]+)")
+_NOT_OWNER = re.compile(r"[^\w.-]+")
 # A tag ends where the plugin ends it: at white space or punctuation other than - _ /.
 _TAG_END = "\u2000-\u206f\u2e00-\u2e7f'!\"#$%&()*+,.:;<=>?@^`{|}~\\[\\]\\\\\\s"
 _TAG = re.compile(f"#([^{_TAG_END}]+)")
@@ -245,7 +247,7 @@ def _title(text: str) -> str:
 
 def tag_text(tag: str) -> str:
     """A tag as the plugin reads it: characters that would end it become `-`."""
-    return _NOT_TAG.sub("-", tag).strip("-") or "-"
+    return _NOT_TAG.sub("-", clean(tag)).strip("-") or "-"
 
 
 def write_card(
@@ -265,7 +267,7 @@ def write_card(
     if time:
         parts.append(f"@@{{{time}}}")
     if owner:
-        parts.append(f"@{owner}")
+        parts.append(f"@{_NOT_OWNER.sub('-', clean(owner))}")
     if priority and priority != "normal":
         parts.append(f"!{priority}")
     parts += [f"#{tag_text(t)}" for t in tags]
