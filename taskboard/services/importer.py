@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,14 +27,8 @@ from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
-from taskboard.services.import_drafts import (
-    NATURAL,
-    ImportDraft,
-    ImportResult,
-    LaneSpec,
-    loose,
-    natural_id,
-)
+from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
+from taskboard.services.import_identity import already_there, chunks, identified
 from taskboard.services.numbers import reserve_numbers
 from taskboard.services.projects import DONE_NAMES
 from taskboard.services.tasks import INBOX, MAX_TITLE
@@ -64,7 +57,8 @@ class Importer:
         if self.target is not None:
             for lane in lanes:
                 self._column(self.target, lane.name, lane.is_done, lane.wip_limit, "lanes")
-        records = self._identified(records)
+        target = self.target.key if self.target is not None else None
+        records = identified(records, target)
         by_source: dict[str, ImportDraft] = {}
         for r in records:
             assert r.source_id is not None
@@ -72,7 +66,7 @@ class Importer:
                 first = by_source[r.source_id].where
                 raise ServiceError(f"{r.where}: the same task as {first} ({excerpt(r.source_id)})")
             by_source[r.source_id] = r
-        existing = self._existing(records)
+        existing = already_there(s, records, target)
         fresh = [r for r in records if r.source_id not in existing]
         for r in fresh:
             _check_texts(r)
@@ -125,7 +119,7 @@ class Importer:
                     [i for i in range(len(fresh)) if depth[i] == level], rows, strict=True
                 )
             }
-            for chunk in _chunks(list(keys)):
+            for chunk in chunks(list(keys)):
                 for key, task_id in s.execute(
                     select(col(Task.key), col(Task.id)).where(col(Task.key).in_(chunk))
                 ):
@@ -143,117 +137,6 @@ class Importer:
             new_columns=tuple(self.new_columns),
             new_people=tuple(self.new_people),
         )
-
-    def _identity_project(self, r: ImportDraft) -> str:
-        """The project key a draft's identity names: where it goes, as typed."""
-        if self.target is not None:
-            return self.target.key
-        return clean(r.project or INBOX).strip().upper()[:20]
-
-    def _identified(self, records: Sequence[ImportDraft]) -> list[ImportDraft]:
-        """Every draft with a source id (its own, or its natural identity), its parent named
-        by source id."""
-        occurrences: dict[tuple[str, str, str], int] = defaultdict(int)
-        sources: list[str] = []
-        for r in records:
-            if r.source_id is None:
-                project = self._identity_project(r)
-                same = (project, loose(r.column or ""), loose(r.title))
-                occurrences[same] += 1
-                sources.append(natural_id(project, r.column, r.title, occurrences[same]))
-            else:
-                sources.append(r.source_id)
-        result = []
-        for i, (r, source) in enumerate(zip(records, sources, strict=True)):
-            parent = r.parent
-            if r.parent_index is not None:
-                if not 0 <= r.parent_index < len(records) or r.parent_index == i:
-                    raise ServiceError(f"{r.where}: its parent task is not in the file")
-                parent = sources[r.parent_index]
-            result.append(replace(r, source_id=source, parent=parent, parent_index=None))
-        return result
-
-    def _existing(self, records: list[ImportDraft]) -> dict[str, tuple[int, int, int]]:
-        """(id, project id, column id) of the tasks already in the store, by source id: found
-        by source id, by an older source id of the record, or by the task key our own exports
-        write when that task is where the record goes and has its title."""
-        sources = {r.source_id or "": r.source_id or "" for r in records}
-        sources.update({a: r.source_id or "" for r in records for a in r.aliases})
-        found: dict[str, tuple[int, int, int]] = {}
-        for chunk in _chunks(list(sources)):
-            stmt = select(
-                col(Task.source_id), col(Task.id), col(Task.project_id), col(Task.column_id)
-            ).where(
-                Task.source_id.in_(chunk)  # type: ignore[union-attr]
-            )
-            for source, *rest in self.s.execute(stmt):
-                found.setdefault(sources[source], (rest[0], rest[1], rest[2]))
-        keyed = {
-            clean(r.key).strip().upper(): r for r in records if r.key and r.source_id not in found
-        }
-        for chunk in _chunks(list(keyed)):
-            by_key = (
-                select(
-                    col(Task.key),
-                    col(Task.title),
-                    col(Project.key),
-                    col(Task.id),
-                    col(Task.project_id),
-                    col(Task.column_id),
-                )
-                .join(Project, col(Project.id) == Task.project_id)
-                .where(col(Task.key).in_(chunk))
-            )
-            for key, title, project, *rest in self.s.execute(by_key):
-                r = keyed[key]
-                if project == self._identity_project(r) and loose(title) == loose(r.title):
-                    found[r.source_id or ""] = (rest[0], rest[1], rest[2])
-        unmatched = [
-            r
-            for r in records
-            if (r.source_id or "").startswith(f"{NATURAL}:") and r.source_id not in found
-        ]
-        if unmatched:
-            self._alike_in_store(unmatched, found)
-        return found
-
-    def _alike_in_store(
-        self, records: list[ImportDraft], found: dict[str, tuple[int, int, int]]
-    ) -> None:
-        """Id-less records whose identity a task has without having been imported with it
-        (a card typed on the board, a board imported from this file's export): the n-th
-        record titled alike in a lane of a project is the n-th such task there."""
-        wanted: dict[tuple[str, str | None, str], list[ImportDraft]] = defaultdict(list)
-        for r in records:
-            lane = loose(r.column) if r.column else None  # no lane: any column
-            wanted[(self._identity_project(r), lane, loose(r.title))].append(r)
-        titles = {title for _p, _l, title in wanted}
-        taken = {ids[0] for ids in found.values()}
-        alike: dict[tuple[str, str | None, str], list[tuple[int, int, int]]] = defaultdict(list)
-        stmt = (
-            select(
-                col(Project.key),
-                col(BoardColumn.name),
-                col(Task.title),
-                col(Task.id),
-                col(Task.project_id),
-                col(Task.column_id),
-            )
-            .join(Project, col(Project.id) == Task.project_id)
-            .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
-            .where(col(Project.key).in_({p for p, _l, _t in wanted}))
-            .order_by(col(BoardColumn.position), col(Task.rank), col(Task.id))
-        )
-        for project, column, title, *ids in self.s.execute(stmt):
-            same = loose(title)
-            if same in titles and ids[0] not in taken:
-                alike[(project, loose(column), same)].append((ids[0], ids[1], ids[2]))
-                alike[(project, None, same)].append((ids[0], ids[1], ids[2]))
-        for identity, group in wanted.items():
-            pool = (ids for ids in alike.get(identity, ()) if ids[0] not in taken)
-            for r, match in zip(group, pool, strict=False):
-                found[r.source_id or ""] = match
-                taken.add(match[0])
 
     @staticmethod
     def _depths(
@@ -503,11 +386,6 @@ def _check_acyclic(
             elif nxt not in state:
                 state[nxt] = 1
                 stack.append((nxt, iter(graph[nxt])))
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _done_name(name: str) -> bool:
