@@ -26,6 +26,9 @@ _BLOCK_START = re.compile(
 )
 # An ATX heading's closing sequence: `#`s at the end after a space (or alone).
 _CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
+# The characters `_needs_escape` may escape (and `|` in table cells).
+_SPECIAL = re.compile(r"[\\`*~_\[\]<&]")
+_PIPE_SPECIAL = re.compile(r"[\\`*~_\[\]<&|]")
 _LITERAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -58,13 +61,20 @@ def _needs_escape(text: str, i: int, first_open: int, last_close: int) -> bool:
 
 
 def _escaped(text: str, forced: frozenset[int] = frozenset(), pipes: bool = False) -> str:
+    # Only the characters that can be markup are looked at: most text passes untouched.
+    spots = sorted({m.start() for m in (_PIPE_SPECIAL if pipes else _SPECIAL).finditer(text)})
+    if forced:
+        spots = sorted(set(spots) | forced)
+    if not spots:
+        return text
     first_open, last_close = text.find("["), text.rfind("]")
-    return "".join(
-        "\\" + ch
-        if i in forced or (pipes and ch == "|") or _needs_escape(text, i, first_open, last_close)
-        else ch
-        for i, ch in enumerate(text)
-    )
+    out, last = [], 0
+    for i in spots:
+        if i in forced or text[i] == "|" or _needs_escape(text, i, first_open, last_close):
+            out += [text[last:i], "\\"]
+            last = i
+    out.append(text[last:])
+    return "".join(out)
 
 
 def inline(text: str) -> str:

@@ -91,5 +91,10 @@ def loose(text: str) -> str:
 def natural_id(project: str, lane: str | None, title: str, occurrence: int) -> str:
     """The source id of a record without an id of its own: the `occurrence`-th (from 1) record
     titled `title` in `lane` of `project`, titles and lanes compared loosely."""
-    digest = hashlib.sha256(f"{loose(lane or '')}\x1f{loose(title)}".encode()).hexdigest()[:32]
+    return loose_id(project, loose(lane or ""), loose(title), occurrence)
+
+
+def loose_id(project: str, lane: str, title: str, occurrence: int) -> str:
+    """`natural_id` of a lane and title already made `loose`."""
+    digest = hashlib.sha256(f"{lane}\x1f{title}".encode()).hexdigest()[:32]
     return f"{NATURAL}:{project}:{digest}:{occurrence}"

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from taskboard.domain.models import BoardColumn, Project, Task
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.import_drafts import NATURAL, ImportDraft, loose, natural_id
+from taskboard.services.import_drafts import NATURAL, ImportDraft, loose, loose_id
 from taskboard.services.tasks import INBOX
 
 
@@ -47,7 +47,7 @@ def identified(records: Sequence[ImportDraft], target: str | None) -> list[Impor
             project = identity_project(r, target)
             same = (project, loose(r.column or ""), loose(r.title))
             occurrences[same] += 1
-            sources.append(natural_id(project, r.column, r.title, occurrences[same]))
+            sources.append(loose_id(*same, occurrences[same]))
         else:
             sources.append(r.source_id)
     result = []
