@@ -116,7 +116,8 @@ def import_(
             result = taskwarrior.read(services, source, project)
         else:
             result = csvfmt.read(services, source, project)
-    span = f" ({result.created[0]} … {result.created[-1]})" if result.created else ""
+    keys = result.created
+    span = f" ({keys[0]}{f' … {keys[-1]}' if len(keys) > 1 else ''})" if keys else ""
     tasks = f"{result.total} task{'' if result.total == 1 else 's'}"
     typer.echo(f"{tasks}: {len(result.created)} new{span}, {result.skipped} already there")
     for column in result.new_columns:
