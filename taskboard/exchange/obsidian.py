@@ -325,6 +325,10 @@ class _Reader:
                 card.blanks += 1
             return
         item = _ITEM.match(text)
+        if not indent and _BREAK.match(line):  # before items: "- - -" is a rule, not a card
+            self.close()
+            self.after_break = True
+            return
         if indent and item and item.group(2) is not None:
             self.card(number, indent, item.group(2), item.group(3))
         elif indent and self.open:
@@ -335,11 +339,8 @@ class _Reader:
             self.heading(number, heading.group(1))
             self.after_break = False
             return
-        elif _BREAK.match(line):
+        elif line.strip("* ") in _COMPLETE and self.lane is not None:
             self.close()
-            self.after_break = True
-            return
-        elif line.strip("* ") in _COMPLETE and self.lane is not None and not self.open:
             self.lane = LaneSpec(self.lane.name, self.lane.wip_limit, True)
             self.board.lanes[-1] = self.lane
         elif line.startswith("%%"):
