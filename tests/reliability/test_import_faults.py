@@ -113,7 +113,9 @@ def wrong_in_places(draw: st.DrawFn, fields: dict[str, st.SearchStrategy[Any]]) 
     so the importers are driven past their first check, into their depths."""
     required = {k: v for k, v in fields.items() if k in ("description", "Name")}
     record: dict[str, Any] = draw(
-        st.fixed_dictionaries(required, optional={k: fields[k] for k in fields.keys() - required})
+        st.fixed_dictionaries(
+            required, optional={k: fields[k] for k in sorted(fields.keys() - required)}
+        )
     )
     for _ in range(draw(st.integers(0, 3))):
         record[draw(st.sampled_from(sorted(fields)))] = draw(JSON)
