@@ -116,7 +116,7 @@ class CsvRow(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
     name: str = Field(alias="Name")
-    task_id: str = Field("", alias="Task ID", max_length=150)
+    task_id: str = Field("", alias="Task ID", max_length=150, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
     project: str = Field("", alias="Project")
     column: str = Field("", alias="Section/Column")
     assignee: str = Field("", alias="Assignee")

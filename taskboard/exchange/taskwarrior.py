@@ -45,7 +45,9 @@ def _uuids(value: object) -> object:
 
 Time = Annotated[datetime, BeforeValidator(parse_time)]
 # A uuid becomes part of a source id, which the store keeps to 200 characters.
-Uuid = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Uuid = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$")
+]
 
 
 class Annotation(BaseModel):

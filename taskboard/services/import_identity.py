@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from taskboard.domain.models import BoardColumn, Project, Task
-from taskboard.domain.text import clean
+from taskboard.domain.text import clean, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import NATURAL, ImportDraft, loose, loose_id
 from taskboard.services.tasks import INBOX
@@ -52,6 +52,10 @@ def identified(records: Sequence[ImportDraft], target: str | None) -> list[Impor
             sources.append(r.source_id)
     result = []
     for i, (r, source) in enumerate(zip(records, sources, strict=True)):
+        for ref in (source, *r.aliases, *r.depends_on, r.parent or ""):
+            # An id is looked up as it is: control characters would reach the SQL driver.
+            if len(ref) > 200 or not ref.isprintable():
+                raise ServiceError(f"{r.where}: bad id {excerpt(ref)!r}")
         parent = r.parent
         if r.parent_index is not None:
             if not 0 <= r.parent_index < len(records) or r.parent_index == i:

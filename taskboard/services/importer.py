@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -262,13 +263,24 @@ class Importer:
                     select(Person).where(func.lower(Person.name) == text.lower())
                 ).first()
             if person is None:
-                handle = _SLUG.sub(".", text.lower()).strip("._-")[:40] or "someone"
-                person = Person(handle=lookup.check_handle(handle), name=text[:200])
+                person = Person(handle=self._free_handle(text), name=text[:200])
                 self.s.add(person)
                 self.s.flush()
                 self.new_people.append(person.handle)
             self.people[text] = person.id or 0
         return self.people[text]
+
+    def _free_handle(self, name: str) -> str:
+        """A handle made from a name ("Jürgen Groß" -> jurgen.gross) that no one has: two
+        names that make the same handle are two people (jurgen, jurgen2)."""
+        plain = unicodedata.normalize("NFKD", name.casefold())
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+        base = _SLUG.sub(".", plain).strip("._-")[:38].strip("._-") or "someone"
+        handle, n = base, 1
+        while lookup.person_by_handle(self.s, handle) is not None:
+            n += 1
+            handle = f"{base}{n}"
+        return lookup.check_handle(handle)
 
     def _numbers(self, plans: list[tuple[Project, BoardColumn, Any]]) -> list[int]:
         wanted: dict[int, int] = defaultdict(int)

@@ -29,6 +29,7 @@ _PROBLEMS = {
     "extra_forbidden": "is not a field of this record",
     "string_too_long": "is longer than {max_length} characters",
     "string_too_short": "is empty",
+    "string_pattern_mismatch": "must be printable text",
     "too_long": "has more than {max_length} items",
     "less_than_equal": "must be at most {le}",
     "greater_than_equal": "must be at least {ge}",

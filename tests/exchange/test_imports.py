@@ -224,3 +224,11 @@ def test_the_cli_names_the_file_the_record_and_the_field(cli: Any, tmp_path: Pat
     assert result.code == 1
     assert result.err.strip() == "error: tasks.json: record 17: priority must be H, M or L, not 'X'"
     assert json.loads(cli("list", "--all", "--json").out) == []
+
+
+def test_two_names_that_make_the_same_handle_are_two_people(services: Services) -> None:
+    text = "Name,Assignee\nFirst,Jürgen Groß\nSecond,Jurgen Gross\nThird,jürgen groß\n"
+    result = csvfmt.read(services, io.StringIO(text), None)
+    assert result.new_people == ("jurgen.gross", "jurgen.gross2")
+    owners = [c.assignee for c in services.transfer.cards("INBOX")]
+    assert sorted(owners) == ["jurgen.gross", "jurgen.gross", "jurgen.gross2"]
