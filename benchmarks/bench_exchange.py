@@ -12,7 +12,7 @@ from pathlib import Path
 
 from taskboard.exchange import jsondump, markdown, taskwarrior
 from taskboard.services import Services
-from taskboard.services.transfer import ImportDraft
+from taskboard.services.import_drafts import ImportDraft
 from taskboard.store import open_store
 
 COLUMNS = ("Backlog", "To do", "Doing", "Done")

@@ -202,7 +202,7 @@ def test_report_markdown_has_its_structure_and_no_injected_markup(services: Serv
     assert [t.level for t in tokens if t.type == "bullet_list_open"] == [0, 2, 0, 0, 2]
     assert "first # heading - item | a | b | |---|---|" in text.replace("\\", "")
     assert "`[█████░░░░░] 50%`" in text
-    assert "61 → 130.5 → 200 \\<pts\\>" in text
+    assert "61 → 130.5 → 200 \\<pts>" in text
 
 
 @pytest.mark.parametrize(

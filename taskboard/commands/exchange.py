@@ -128,10 +128,10 @@ def _import(
         result = taskwarrior.read(services, source, project)
     else:
         result = csvfmt.read(services, source, project)
-    span = f" ({result.created[0]} … {result.created[-1]})" if result.created else ""
-    typer.echo(
-        f"imported {len(result.created)} tasks{span}; skipped {result.skipped} already there"
-    )
+    keys = result.created
+    span = f" ({keys[0]}{f' … {keys[-1]}' if len(keys) > 1 else ''})" if keys else ""
+    tasks = f"{result.total} task{'' if result.total == 1 else 's'}"
+    typer.echo(f"{tasks}: {len(result.created)} new{span}, {result.skipped} already there")
     for column in result.new_columns:
         typer.echo(printable(f"new column {column}"))
     for handle in result.new_people:

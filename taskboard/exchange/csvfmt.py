@@ -1,22 +1,36 @@
-"""CSV: export of every task, import of Asana-style files (Name, Section/Column, Assignee, …)."""
+"""CSV: export of every task, import of our own export and of Asana's (Name, Section/Column,
+Assignee, Due Date, …), comma-, semicolon- or tab-separated.
+
+Every row is checked against `CsvRow` before anything is written; a bad cell is named by its
+line and header. A row without a `Task ID` is known by its natural identity (project, column,
+title, occurrence), so importing the same file twice adds nothing.
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import TextIO
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from typing import Annotated, TextIO
 
-from taskboard.domain.text import excerpt
-from taskboard.services import ServiceError, Services
-from taskboard.services.transfer import ImportDraft, ImportResult
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from taskboard.domain.enums import Priority
+from taskboard.domain.text import clean, clean_multiline, excerpt
+from taskboard.exchange.records import BadRecordError, label, validated
+from taskboard.services import Services
+from taskboard.services.import_drafts import ImportDraft, ImportResult
 
 HEADERS = (
     "Task ID", "Project", "Name", "Section/Column", "Assignee", "Due Date", "Priority", "Tags",
     "Notes", "Parent Task", "Completed At", "Created At",
 )  # fmt: skip
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_DELIMITERS = (",", ";", "\t")
+_TASK_KEY = re.compile(r"^[A-Za-z]{2,6}-[0-9]{1,9}$")
 
 
 def neutral(cell: str) -> str:
@@ -29,105 +43,175 @@ def _plain(cell: str) -> str:
 
 
 def write(services: Services, out: TextIO, project: str | None = None) -> int:
-    """Every task (subtasks and archived ones too) of one or all projects; returns the rows."""
+    """Every task (subtasks and archived ones too) of one or all projects; returns the rows.
+
+    Text is cleaned on the way out as well, so a store filled before texts were cleaned on
+    the way in still never sends an escape sequence to a terminal or spreadsheet."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADERS)
     count = 0
     keys = [project] if project else [b.key for b in services.transfer.boards()]
     for key in keys:
         for card in services.transfer.cards(key):
-            writer.writerow(
-                [
-                    neutral(c)
-                    for c in (
-                        card.key,
-                        card.project,
-                        card.title,
-                        card.column,
-                        card.assignee or "",
-                        card.due.isoformat() if card.due else "",
-                        card.priority,
-                        ",".join(card.tags),
-                        card.notes,
-                        card.parent or "",
-                        card.completed.isoformat() if card.completed else "",
-                        card.created.isoformat(),
-                    )
-                ]
+            row = (
+                card.key,
+                card.project,
+                clean(card.title),
+                clean(card.column),
+                clean(card.assignee or ""),
+                card.due.isoformat() if card.due else "",
+                card.priority,
+                clean(",".join(card.tags)),
+                clean_multiline(card.notes),
+                card.parent or "",
+                card.completed.isoformat() if card.completed else "",
+                card.created.isoformat(),
             )
+            writer.writerow([neutral(c) for c in row])
             count += 1
     return count
 
 
-def _date(value: str, where: str) -> date:
-    for parse in (date.fromisoformat, lambda v: datetime.strptime(v, "%m/%d/%Y").date()):
+def _day(value: object) -> date | None:
+    if value == "":
+        return None
+    if isinstance(value, str):
+        for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(value, pattern).date()
+            except ValueError:
+                continue
+    raise ValueError("must be a date like 2026-12-01 (or 12/01/2026, 01.12.2026)")
+
+
+def _moment(value: object) -> datetime | None:
+    if value == "":
+        return None
+    if isinstance(value, str):
         try:
-            return parse(value)
+            parsed = datetime.fromisoformat(value)
         except ValueError:
+            day = _day(value)
+            if day is None:
+                return None
+            parsed = datetime(day.year, day.month, day.day)
+        if not 1 < parsed.year < 9999:  # no move to UTC at the ends of the calendar
+            raise ValueError("is out of range")
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    raise ValueError("must be a date like 2026-12-01 or a time like 2026-12-01T09:30:00+00:00")
+
+
+def _priority(value: object) -> str | None:
+    if value == "":
+        return None
+    try:
+        return Priority.parse(str(value)).value
+    except ValueError:
+        raise ValueError("must be urgent, high, normal or low") from None
+
+
+class CsvRow(BaseModel):
+    """One row, by the header names of our export and Asana's (case ignored)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    name: str = Field(alias="Name")
+    task_id: str = Field("", alias="Task ID", max_length=150, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
+    project: str = Field("", alias="Project")
+    column: str = Field("", alias="Section/Column")
+    assignee: str = Field("", alias="Assignee")
+    due: Annotated[date | None, BeforeValidator(_day)] = Field(None, alias="Due Date")
+    start: Annotated[date | None, BeforeValidator(_day)] = Field(None, alias="Start Date")
+    priority: Annotated[str | None, BeforeValidator(_priority)] = Field(None, alias="Priority")
+    tags: str = Field("", alias="Tags")
+    notes: str = Field("", alias="Notes")
+    parent: str = Field("", alias="Parent Task")
+    completed: Annotated[datetime | None, BeforeValidator(_moment)] = Field(
+        None, alias="Completed At"
+    )
+    created: Annotated[datetime | None, BeforeValidator(_moment)] = Field(None, alias="Created At")
+
+
+_KNOWN = {
+    field.alias.casefold(): field.alias for field in CsvRow.model_fields.values() if field.alias
+} | {"section": "Section/Column", "column": "Section/Column"}
+
+
+def _delimiter(header: str, name: str) -> str:
+    """The separator that makes `header` hold a Name column (Excel in Germany writes `;`)."""
+    for delimiter in _DELIMITERS:
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:
             continue
-    raise ServiceError(f"{where}: bad due date {excerpt(value)!r} (use YYYY-MM-DD)")
+        if any(c.strip().casefold() == "name" for c in cells):
+            return delimiter
+    raise BadRecordError(f"{name}line 1: the CSV has no Name column", "Name")
 
 
-def parse(lines: Iterable[str]) -> list[ImportDraft]:
-    reader = csv.DictReader(lines)
-    names = {(h or "").strip().casefold(): h for h in reader.fieldnames or ()}
-    if "name" not in names:
-        raise ServiceError("line 1: the CSV has no Name column")
+def _rows(lines: Iterable[str], name: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(place, {known header: cell}) per row; a malformed file is one line naming where."""
+    source = iter(lines)
+    header = next(source, "")
+    reader = csv.reader(itertools.chain([header], source), delimiter=_delimiter(header, name))
+    try:
+        headers = [_KNOWN.get(h.strip().casefold(), "") for h in next(reader)]
+        for cells in reader:
+            where = f"{name}line {reader.line_num}"
+            if len(cells) > len(headers):
+                raise BadRecordError(f"{where}: more cells than headers")
+            if any(c.strip() for c in cells):
+                row = zip(headers, cells, strict=False)  # a short row: the rest is empty
+                yield where, {h: _plain(c.strip()) for h, c in row if h}
+    except csv.Error as exc:
+        raise BadRecordError(f"{name}line {reader.line_num}: {excerpt(str(exc), 80)}") from None
 
-    def get(row: dict[str, str | None], header: str) -> str:
-        key = names.get(header.casefold())
-        return _plain((row.get(key) or "").strip()) if key else ""
 
-    rows = []
-    for row in reader:
-        where = f"line {reader.line_num}"
-        if None in row:
-            raise ServiceError(f"{where}: more cells than headers")
-        rows.append((where, row))
-    by_name: dict[str, str] = {}
+def _legacy_id(row: CsvRow, occurrences: dict[str, int]) -> str:
+    # How rows without an id were known before natural identities: keeps old imports twin-free.
+    digest = hashlib.sha1(
+        "\x1f".join((row.name, row.column, row.parent)).encode(), usedforsecurity=False
+    ).hexdigest()[:20]
+    occurrences[digest] = occurrences.get(digest, 0) + 1
+    return f"csv:{digest}:{occurrences[digest]}"
+
+
+def parse(lines: Iterable[str], name: str = "") -> list[ImportDraft]:
+    """The drafts of a CSV file; `name` ("tasks.csv: ") prefixes every place in errors."""
+    checked = [(where, validated(CsvRow, where, row)) for where, row in _rows(lines, name)]
+    position: dict[str, int] = {}
+    for i, (_where, row) in enumerate(checked):
+        position.setdefault(row.name, i)
+        if row.task_id:
+            position.setdefault(row.task_id, i)
+    occurrences: dict[str, int] = {}
     drafts = []
-    seen: dict[str, int] = {}
-    for where, row in rows:
-        name = get(row, "Name")
-        task_id = get(row, "Task ID")
-        if task_id:
-            source = f"csv:{task_id}"
-        else:
-            # No ids in the file: the same row content is the same task on a second import.
-            digest = hashlib.sha1(
-                "\x1f".join(get(row, h) for h in ("Name", "Section/Column", "Parent Task")).encode()
-            ).hexdigest()[:20]
-            seen[digest] = seen.get(digest, 0) + 1
-            source = f"csv:{digest}:{seen[digest]}"
-        by_name.setdefault(name, source)
-        if task_id:
-            by_name.setdefault(task_id, source)
-        drafts.append((where, row, name, source))
-    result = []
-    for where, row, name, source in drafts:
-        parent = get(row, "Parent Task")
-        if parent and parent not in by_name:
-            raise ServiceError(f"{where}: unknown parent task {excerpt(parent)!r}")
-        due = get(row, "Due Date")
-        completed = get(row, "Completed At")
-        result.append(
+    for where, row in checked:
+        if row.parent and row.parent not in position:
+            raise BadRecordError(f"{where}: unknown parent task {excerpt(row.parent)!r}")
+        drafts.append(
             ImportDraft(
                 where=where,
-                title=name,
-                source_id=source,
-                project=get(row, "Project") or None,
-                column=get(row, "Section/Column") or None,
-                assignee=get(row, "Assignee") or None,
-                due=_date(due, where) if due else None,
-                priority=get(row, "Priority") or None,
-                tags=tuple(t.strip() for t in get(row, "Tags").split(",") if t.strip()),
-                notes=get(row, "Notes"),
-                parent=by_name[parent] if parent else None,
-                done=bool(completed),
+                title=row.name,
+                source_id=f"csv:{row.task_id}" if row.task_id else None,
+                key=row.task_id if _TASK_KEY.match(row.task_id) else None,
+                aliases=() if row.task_id else (_legacy_id(row, occurrences),),
+                project=row.project or None,
+                column=row.column or None,
+                assignee=row.assignee or None,
+                due=row.due,
+                start=row.start,
+                priority=row.priority,
+                tags=tuple(t.strip() for t in row.tags.split(",") if t.strip()),
+                notes=row.notes,
+                parent_index=position[row.parent] if row.parent else None,
+                done=row.completed is not None,
+                created=row.created,
+                completed=row.completed,
             )
         )
-    return result
+    return drafts
 
 
 def read(services: Services, source: TextIO, project: str | None) -> ImportResult:
-    return services.transfer.import_tasks(project, parse(source))
+    return services.transfer.import_tasks(project, parse(source, label(source)))

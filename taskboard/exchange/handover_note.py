@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from taskboard.exchange.escape import inline
+from taskboard.exchange.escape import cell, inline
 from taskboard.services.people_views import Handover, absence_text
 
 
 def _status(done: bool, column: str, overdue: bool) -> str:
     if done:
         return "done"
-    return f"{inline(column)}, overdue" if overdue else inline(column)
+    return f"{cell(column)}, overdue" if overdue else cell(column)
 
 
 def handover_note(result: Handover) -> str:
@@ -33,9 +33,9 @@ def handover_note(result: Handover) -> str:
     for t in result.tasks:
         overdue = t.due is not None and t.due < result.day
         due = t.due.isoformat() if t.due else "—"
-        title = inline(t.title) + (f" (subtask of {inline(t.parent)})" if t.parent else "")
+        title = cell(t.title) + (f" (subtask of {cell(t.parent)})" if t.parent else "")
         lines.append(
-            f"| {inline(t.key)} | {title} | {due} | {_status(t.done, t.column, overdue)} "
-            f"| {inline(t.project)} |"
+            f"| {cell(t.key)} | {title} | {due} | {_status(t.done, t.column, overdue)} "
+            f"| {cell(t.project)} |"
         )
     return "\n".join(lines) + "\n"

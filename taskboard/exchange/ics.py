@@ -6,6 +6,7 @@ from typing import TextIO
 
 from icalendar import Todo
 
+from taskboard.domain.text import clean, clean_multiline
 from taskboard.services import Services
 
 # RFC 5545 priorities: 1 is the highest, 9 the lowest, 0 undefined.
@@ -26,16 +27,18 @@ def write(services: Services, out: TextIO, project: str | None = None) -> int:
             todo.add("uid", f"{card.key}@taskboard")
             todo.add("dtstamp", card.updated)
             todo.add("created", card.created)
-            todo.add("summary", f"{card.key} {card.title}")
+            # Cleaned on the way out too: a store filled before texts were cleaned on the way
+            # in must not send escape sequences to a terminal or a calendar.
+            todo.add("summary", f"{card.key} {clean(card.title)}")
             todo.add("due", card.due)
             todo.add("priority", PRIORITY.get(card.priority, 0))
             todo.add("status", "COMPLETED" if card.done else "NEEDS-ACTION")
             if card.completed:
                 todo.add("completed", card.completed)
             if card.tags:
-                todo.add("categories", list(card.tags))
+                todo.add("categories", [clean(t) for t in card.tags])
             if card.notes:
-                todo.add("description", card.notes)
+                todo.add("description", clean_multiline(card.notes))
             out.write(todo.to_ical().decode("utf-8").replace("\r\n", "\n").replace("\n", "\r\n"))
             count += 1
     out.write("END:VCALENDAR\r\n")

@@ -18,15 +18,26 @@ gives back the same rows, so export → import → export is byte-identical.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from taskboard.services import ServiceError, Services
+from taskboard.domain.text import excerpt
+from taskboard.exchange.records import BadRecordError, label, load_json
+from taskboard.services import Services
 
 FORMAT = "taskboard"
 VERSION = 1
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+# JSON escapes C0 controls itself; C1 controls (a one-byte CSI is 0x9b), DEL and the
+# line separators are written as \u escapes too, so the dump never carries a raw one to a
+# terminal. Still lossless: the JSON reader turns the escape back into the character.
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _encode(row: dict[str, Any]) -> str:
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", _json(row))
 
 
 def write(services: Services, out: TextIO) -> int:
@@ -41,28 +52,26 @@ def write(services: Services, out: TextIO) -> int:
     return count
 
 
-def _records(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    for number, record in enumerate(document["records"], start=1):
+def _records(records: list[Any], place: str) -> Iterator[tuple[str, Any]]:
+    for number, record in enumerate(records, start=1):
         if not isinstance(record, dict) or not isinstance(record.get("table"), str):
-            raise ServiceError(f"record {number}: not a {{'table': …, 'row': …}} object")
-        yield record["table"], record.get("row")  # type: ignore[misc]
+            raise BadRecordError(f"{place}record {number}: not a {{'table': …, 'row': …}} object")
+        yield record["table"], record.get("row")
 
 
 def read(services: Services, source: TextIO) -> int:
     """Restore a dump into an empty store; returns the number of rows written."""
-    try:
-        document = json.load(source)
-    except json.JSONDecodeError as exc:
-        raise ServiceError(
-            f"bad JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
+    place = label(source)
+    document = load_json(source.read(), place)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ServiceError('not a taskboard JSON dump (no "format": "taskboard")')
+        raise BadRecordError(f'{place}not a taskboard JSON dump (no "format": "taskboard")')
     version = document.get("version")
-    if version != VERSION:
-        raise ServiceError(
-            f"unsupported dump version {version!r}: this program reads version {VERSION}"
+    if version != VERSION or isinstance(version, bool):
+        raise BadRecordError(
+            f"{place}unsupported dump version {excerpt(repr(version))}:"
+            f" this program reads version {VERSION}"
         )
-    if not isinstance(document.get("records"), list):
-        raise ServiceError("the dump has no list of records")
-    return services.transfer.restore(_records(document))
+    records = document.get("records")
+    if not isinstance(records, list):
+        raise BadRecordError(f"{place}the dump has no list of records")
+    return services.transfer.restore(_records(records, place), place)

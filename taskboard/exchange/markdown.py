@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TextIO
 
-from taskboard.exchange.escape import inline, paragraph
+from taskboard.exchange.escape import cell, inline, paragraph
 from taskboard.services import Services
-from taskboard.services.transfer import Card
+from taskboard.services.board_reads import Card
 
 
 def card_line(card: Card, depth: int = 0) -> str:
@@ -80,12 +80,12 @@ def write_table(services: Services, out: TextIO, project: str | None = None) -> 
                 continue
             cells = (
                 card.key,
-                inline(card.title),
-                inline(card.column),
-                f"@{inline(card.assignee)}" if card.assignee else "",
+                cell(card.title),
+                cell(card.column),
+                f"@{cell(card.assignee)}" if card.assignee else "",
                 card.due.isoformat() if card.due else "",
                 card.priority,
-                " ".join(f"\\#{inline(t)}" for t in card.tags),
+                cell(" ".join(f"#{t}" for t in card.tags)) if card.tags else "",
                 card.parent or "",
                 "yes" if card.done else "",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
-from taskboard.exchange.escape import cell, one_line
+from taskboard.exchange.escape import cell, heading, one_line
 from taskboard.services.meetings import MeetingItemView, MinutesData, TaskChange
 
 __all__ = ["render_minutes"]
@@ -46,7 +46,7 @@ def _changes(title: str, changes: tuple[TaskChange, ...], arrow: bool) -> list[s
 
 def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
     """The minutes of one meeting; times in `tz` (the local zone when None)."""
-    out = [f"# {one_line(data.title)}", ""]
+    out = [f"# {heading(data.title)}", ""]
     facts = [f"- Date: {_when(data.started, tz)}"]
     duration = data.duration
     facts.append(f"- Duration: {_duration(duration) if duration is not None else 'still running'}")

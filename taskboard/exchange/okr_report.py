@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from taskboard.exchange.escape import inline
+from taskboard.exchange.escape import heading, inline, paragraph
 from taskboard.services.okr_views import CycleView, KeyResultView, ObjectiveView
 
 BAR_CELLS = 10
@@ -48,7 +48,7 @@ def _key_result_line(kr: KeyResultView) -> list[str]:
 
 
 def _objective_section(objective: ObjectiveView) -> list[str]:
-    lines = [f"## {objective.key} {inline(objective.title)}", ""]
+    lines = [f"## {objective.key} {heading(objective.title)}", ""]
     facts = [
         f"`{progress_bar(objective.progress)}`",
         _status(objective.status) + (" (set by the owner)" if objective.status_overridden else ""),
@@ -67,7 +67,7 @@ def _objective_section(objective: ObjectiveView) -> list[str]:
             outcome += f". {inline(objective.outcome_comment)}"
         lines += [outcome, ""]
     if objective.description:
-        lines += [inline(objective.description), ""]
+        lines += [paragraph(objective.description), ""]
     for kr in objective.key_results:
         lines += _key_result_line(kr)
     if not objective.key_results:
@@ -79,7 +79,7 @@ def _objective_section(objective: ObjectiveView) -> list[str]:
 def render_okr_report(cycle: CycleView, objectives: Sequence[ObjectiveView]) -> str:
     """The report for `cycle`; `objectives` are its roots with their aligned children."""
     lines = [
-        f"# Goals {inline(cycle.name)}",
+        f"# Goals {heading(cycle.name)}",
         "",
         f"{cycle.start.isoformat()} to {cycle.end.isoformat()}",
         "",

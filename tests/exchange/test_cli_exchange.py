@@ -27,7 +27,7 @@ def test_export_and_import_through_the_cli(cli: Any, tmp_path: Path) -> None:
     tw = tmp_path / "tasks.json"
     tw.write_text(json.dumps([{"description": "From taskwarrior", "uuid": "u1", "tags": ["tw"]}]))
     imported = cli("import", str(tw), "--project", "DEL")
-    assert imported.code == 0 and "imported 1 tasks" in imported.out
+    assert imported.code == 0 and "1 task: 1 new (DEL-" in imported.out
     titles = [t["title"] for t in json.loads(cli("list", "--project", "DEL", "--json").out)]
     assert "From taskwarrior" in titles
 

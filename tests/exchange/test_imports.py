@@ -4,17 +4,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from taskboard.domain.models import Comment, Dependency, Person, Task
 from taskboard.exchange import csvfmt, obsidian, taskwarrior
-from taskboard.services import ServiceError, Services
+from taskboard.services import ServiceError, Services, TaskDraft
 
 # The shape `task export` prints (taskwarrior 2.6 / 3.x).
 TASKWARRIOR = [
@@ -139,11 +142,11 @@ def test_csv_without_ids_still_makes_no_twins(services: Services) -> None:
     ("fmt", "text", "message"),
     [
         ("taskwarrior", '[{"description": "a", "uuid": "1"},\n {"description": "b",', "line 2"),
-        ("taskwarrior", '[{"description": "a"}, {"description": "b", "due": "soon"}]', "record 2: bad due"),
+        ("taskwarrior", '[{"description": "a"}, {"description": "b", "due": "soon"}]', "record 2: due must be a date like 20261201T120000Z, not 'soon'"),
         ("taskwarrior", '[{"description": "a"}, {"description": "b", "project": "Home"}]', "record 2: unknown project"),
-        ("taskwarrior", '[{"description": "a", "priority": "X"}]', "record 1: bad priority"),
+        ("taskwarrior", '[{"description": "a", "priority": "X"}]', "record 1: priority must be H, M or L, not 'X'"),
         ("csv", "Name,Section/Column\nok,To do\nbad,Nowhere\n", "line 3: project INBOX has no column 'Nowhere'"),
-        ("csv", "Name,Due Date\nok,2026-12-01\nbad,31.12.\n", "line 3: bad due date"),
+        ("csv", "Name,Due Date\nok,2026-12-01\nbad,31.12.\n", "line 3: Due Date must be a date like 2026-12-01"),
         ("csv", "Name,Parent Task\nchild,ghost\n", "line 2: unknown parent"),
         ("obsidian", "---\n\nkanban-plugin: board\n\n---\n\n## Doing\n\n- [ ] a\n- [ ] b @{2026-13-01}\n", "line 10: bad date"),
     ],
@@ -167,3 +170,65 @@ def test_dependency_cycles_are_refused(services: Services) -> None:
     with pytest.raises(ServiceError, match="cycle"):
         taskwarrior.read(services, io.StringIO(json.dumps(items)), None)
     assert count(services, Task) == 0 and count(services, Dependency) == 0
+
+
+def test_a_semicolon_csv_from_german_excel_imports(services: Services) -> None:
+    text = 'Name;Section/Column;Due Date;Notes\nPapiere prüfen;To do;01.12.2026;"a; b"\n'
+    result = csvfmt.read(services, io.StringIO(text), None)
+    assert len(result.created) == 1
+    card = next(iter(services.transfer.cards("INBOX")))
+    assert (card.title, card.column, card.due, card.notes) == (
+        "Papiere prüfen",
+        "To do",
+        date(2026, 12, 1),
+        "a; b",
+    )
+
+
+def test_our_own_csv_export_imports_back_into_its_project_as_already_there(
+    services: Services,
+) -> None:
+    services.projects.create("DEL", "Deliveries")
+    services.tasks.create(TaskDraft(title="Book the appointment", project="DEL"))
+    services.tasks.create(TaskDraft(title="Call the agent", project="DEL", column="Doing"))
+    out = io.StringIO()
+    csvfmt.write(services, out, "DEL")
+    again = csvfmt.read(services, io.StringIO(out.getvalue()), None)
+    assert again.created == () and again.skipped == 2
+    # Renamed meanwhile: the key alone is no proof, the file's row is a new task.
+    services.tasks.edit("DEL-1", title="Book the handover")
+    renamed = csvfmt.read(services, io.StringIO(out.getvalue()), None)
+    assert len(renamed.created) == 1 and renamed.skipped == 1
+
+
+def test_rows_imported_by_an_older_version_are_still_there(services: Services) -> None:
+    # Before natural identities, a row without an id was known by a digest of its cells.
+    text = "Name,Section/Column\nFirst,To do\n"
+    digest = hashlib.sha1(b"First\x1fTo do\x1f", usedforsecurity=False).hexdigest()[:20]
+    first = csvfmt.read(services, io.StringIO(text), None)
+    key = first.created[0]
+    with services.ctx.store.write() as s:
+        s.execute(update(Task).where(col(Task.key) == key).values(source_id=f"csv:{digest}:1"))
+    services.tasks.edit(key, column="Doing")  # so only the old id can find it
+    again = csvfmt.read(services, io.StringIO(text), None)
+    assert again.created == () and again.skipped == 1
+
+
+def test_the_cli_names_the_file_the_record_and_the_field(cli: Any, tmp_path: Path) -> None:
+    tasks = tmp_path / "tasks.json"
+    records = [{"description": f"task {i}"} for i in range(16)] + [
+        {"description": "bad", "priority": "X"}
+    ]
+    tasks.write_text(json.dumps(records))
+    result = cli("import", str(tasks))
+    assert result.code == 1
+    assert result.err.strip() == "error: tasks.json: record 17: priority must be H, M or L, not 'X'"
+    assert json.loads(cli("list", "--all", "--json").out) == []
+
+
+def test_two_names_that_make_the_same_handle_are_two_people(services: Services) -> None:
+    text = "Name,Assignee\nFirst,Jürgen Groß\nSecond,Jurgen Gross\nThird,jürgen groß\n"
+    result = csvfmt.read(services, io.StringIO(text), None)
+    assert result.new_people == ("jurgen.gross", "jurgen.gross2")
+    owners = [c.assignee for c in services.transfer.cards("INBOX")]
+    assert sorted(owners) == ["jurgen.gross", "jurgen.gross", "jurgen.gross2"]

@@ -1,0 +1,68 @@
+"""Imported records checked with pydantic: a wrong type or value becomes one line that names
+the file, the record (or line) and the field — `tasks.json: record 17: priority must be H, M
+or L, not 'X'` — and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from taskboard.domain.text import excerpt
+from taskboard.services import ServiceError
+from taskboard.services.record_checks import describe
+
+__all__ = ["BadRecordError", "label", "load_json", "validated"]
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class BadRecordError(ServiceError):
+    """A record of an imported file is not what its format says; nothing was written."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def label(source: object) -> str:
+    """`name: ` for a stream read from a file (its base name), else nothing: the prefix of
+    every place an import names."""
+    name = getattr(source, "name", None)
+    return f"{Path(name).name}: " if isinstance(name, str) and name else ""
+
+
+def refusal(where: str, error: ValidationError) -> BadRecordError:
+    """The first problem of `error` as one line about the record at `where`."""
+    message, field = describe(where, error)
+    return BadRecordError(message, field)
+
+
+def validated(model: type[Model], where: str, data: Any) -> Model:
+    """`data` as a `model`, or the refusal naming `where` and the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise refusal(where, exc) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def load_json(text: str, where: str = "") -> Any:
+    """Parse JSON text; any failure (bad syntax, nesting too deep for the parser, an integer
+    of thousands of digits, NaN) is one line naming the place."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise BadRecordError(
+            f"{where}bad JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise BadRecordError(f"{where}the JSON nests too deeply to be read") from None
+    except ValueError as exc:  # Infinity/NaN, or an integer too long to convert
+        raise BadRecordError(f"{where}bad JSON: {excerpt(str(exc), 80)}") from None
