@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,25 +19,42 @@ from taskboard.domain.models import (
     Activity,
     BoardColumn,
     Comment,
+    Meeting,
     Person,
     Project,
+    Tag,
     Task,
     TaskTag,
+    Template,
 )
-from taskboard.services import (
+from taskboard.domain.templates import StepSpec
+from taskboard.services import Services, TaskDraft
+from taskboard.services.activity import ChangeLog
+from taskboard.services.errors import (
     AmbiguousError,
     BlockedError,
     ConflictError,
+    CycleError,
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
     NotFoundError,
-    ServiceError,
-    Services,
-    TaskDraft,
 )
-from taskboard.services.activity import ChangeLog
 from taskboard.services.projects import DEFAULT_COLUMNS
 from taskboard.store import Store
 
-TABLES: tuple[Any, ...] = (Task, Person, Project, BoardColumn, TaskTag, Comment, Activity)
+TABLES: tuple[Any, ...] = (
+    Task,
+    Person,
+    Project,
+    BoardColumn,
+    TaskTag,
+    Comment,
+    Activity,
+    Meeting,
+    Template,
+    Tag,
+)
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -98,18 +116,52 @@ def test_projects_default_and_custom_columns_and_bad_keys(services: Services, st
     assert services.projects.set_wip_limit("SRV", "set", 2).columns[1].wip_limit == 2
 
     before = counts(store)
-    with pytest.raises(ServiceError, match="DEL already exists"):
+    with pytest.raises(DuplicateError):
         services.projects.create("DEL", "Again")
     for bad in ("D", "DELIVERY", "D1", "DE-L"):
-        with pytest.raises(ServiceError, match="bad project key"):
+        with pytest.raises(InvalidFieldError):
             services.projects.create(bad, "Bad")
-    with pytest.raises(ServiceError, match="duplicate column"):
+    with pytest.raises(InvalidFieldError):
         services.projects.create("DUP", "Dup", ["A", "a"])
     assert counts(store) == before
     assert [p.key for p in services.projects.list()] == ["DEL", "INBOX", "SRV"]
 
 
 # ---- capture ---------------------------------------------------------------------------
+
+
+LONG = "x" * 100_001  # longer than any limit
+
+
+@pytest.mark.parametrize(
+    ("write", "field", "limit"),
+    [
+        (lambda sv: sv.tasks.capture("t" * 501), "title", 500),
+        (lambda sv: sv.tasks.create(TaskDraft(title="ok", notes=LONG)), "notes", 100_000),
+        (lambda sv: sv.tasks.comment("INBOX-1", "c" * 10_001), "comment", 10_000),
+        (lambda sv: sv.tasks.create(TaskDraft(title="ok", tags=("t" * 61,))), "tags", 60),
+        (lambda sv: sv.projects.create("LONG", "n" * 201), "name", 200),
+        (lambda sv: sv.projects.create("LONG", "ok", description=LONG), "description", 10_000),
+        (lambda sv: sv.projects.create("LONG", "ok", ["c" * 61]), "column", 60),
+        (lambda sv: sv.projects.add_column("INBOX", "c" * 61), "column", 60),
+        (lambda sv: sv.projects.set_wip_limit("INBOX", "Doing", 10**20), "wip_limit", 9999),
+        (lambda sv: sv.people.add("long", "n" * 201), "name", 200),
+        (lambda sv: sv.people.add("long", "ok", "e" * 201), "email", 200),
+        (lambda sv: sv.meetings.start("m" * 201), "title", 200),
+        (lambda sv: sv.templates.create("n" * 121, [StepSpec("x")]), "name", 120),
+        (lambda sv: sv.templates.create("ok", [StepSpec("x")], LONG), "description", 10_000),
+    ],
+)
+def test_text_entering_the_store_has_a_limit_the_refusal_names(
+    services: Services, store: Store, write: Callable[[Services], object], field: str, limit: int
+) -> None:
+    services.tasks.capture("Somewhere to comment")
+    before = counts(store)
+    with pytest.raises(InvalidFieldError) as refused:
+        write(services)
+    assert refused.value.field == field
+    assert str(limit) in str(refused.value)
+    assert counts(store) == before
 
 
 def test_keys_are_per_project_and_never_reused(services: Services) -> None:
@@ -163,8 +215,8 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
         "who @an": (AmbiguousError, "@an"),
         "where >do +DEL @newbie": (AmbiguousError, ">do"),
         "what +NOPE @newbie": (NotFoundError, "NOPE"),
-        "when ^notadate @newbie": (ServiceError, "notadate"),
-        "   #onlytag": (ServiceError, "title"),
+        "when ^notadate @newbie": (InvalidFieldError, "notadate"),
+        "   #onlytag": (InvalidFieldError, "title"),
     }
     for line, (error, named) in bad_lines.items():
         with pytest.raises(error) as caught:
@@ -222,9 +274,9 @@ def test_edit_every_field_writes_activity(
     cleared = services.tasks.edit(key, assignee=None, due=None, tags=[])
     assert (cleared.assignee, cleared.due, cleared.tags) == (None, None, ())
     before = counts(store)
-    with pytest.raises(ServiceError, match="unknown field"):
+    with pytest.raises(InvalidFieldError, match="unknown field"):
         services.tasks.edit(key, colour="red")
-    with pytest.raises(ServiceError, match="bad priority"):
+    with pytest.raises(InvalidFieldError):
         services.tasks.edit(key, title="not saved", priority="whenever")
     assert counts(store) == before
     assert services.tasks.row(key).title == "New title"
@@ -239,7 +291,7 @@ def test_apply_tokens_adds_tags_and_changes_fields(services: Services) -> None:
         "urgent",
         "Doing",
     )
-    with pytest.raises(ServiceError, match="notadate"):
+    with pytest.raises(InvalidFieldError):
         services.tasks.apply_tokens(key, "^notadate")
 
 
@@ -253,9 +305,9 @@ def test_move_step_and_reorder_keep_stored_ranks(services: Services, store: Stor
     assert stored_order(store, "To do") == [a, c, b]
     services.tasks.reorder(a, +1)
     assert stored_order(store, "To do") == [c, a, b]
-    with pytest.raises(ServiceError, match="top"):
+    with pytest.raises(NoChangeError):
         services.tasks.reorder(c, -1)
-    with pytest.raises(ServiceError, match="bottom"):
+    with pytest.raises(NoChangeError):
         services.tasks.reorder(b, +1)
 
     d = services.tasks.capture("d >doing").task.key
@@ -265,7 +317,7 @@ def test_move_step_and_reorder_keep_stored_ranks(services: Services, store: Stor
     assert stored_order(store, "Doing") == [b, d, c]
     assert stored_order(store, "To do") == [a]
     assert services.tasks.step(a, -1).column == "Backlog"
-    with pytest.raises(ServiceError, match="first column"):
+    with pytest.raises(NoChangeError):
         services.tasks.step(a, -1)
     assert services.tasks.step(a, +1).column == "To do"
     assert ("tester", "move", "column", "Backlog", "To do") in activity(store, a)
@@ -277,7 +329,7 @@ def test_complete_and_reopen_use_the_done_column(services: Services, store: Stor
     key = services.tasks.capture("finish me >doing").task.key
     done = services.tasks.complete(key)
     assert done.done and done.column == "Done" and done.completed is not None
-    with pytest.raises(ServiceError, match="already done"):
+    with pytest.raises(NoChangeError):
         services.tasks.complete(key)
     assert key not in [r.key for r in services.tasks.list()]
     assert key in [r.key for r in services.tasks.list(include_closed=True)]
@@ -298,13 +350,13 @@ def test_blocked_tasks_and_dependency_cycles(services: Services, store: Store) -
     services.tasks.add_dependency(third, second)
     assert services.tasks.row(second).blocked_by == (first,)
     before = counts(store)
-    with pytest.raises(BlockedError, match=f"blocked by {first}"):
+    with pytest.raises(BlockedError):
         services.tasks.complete(second)
-    with pytest.raises(BlockedError, match=first):
+    with pytest.raises(BlockedError):
         services.tasks.move(second, "Done")
-    with pytest.raises(ServiceError, match="cycle"):
+    with pytest.raises(CycleError):
         services.tasks.add_dependency(first, third)
-    with pytest.raises(ServiceError, match="itself"):
+    with pytest.raises(CycleError):
         services.tasks.add_dependency(first, first)
     assert counts(store) == before
     assert services.tasks.row(second).column == "Backlog"
@@ -333,7 +385,7 @@ def test_comments_are_by_the_configured_user(services: Services, store: Store) -
     key = services.tasks.capture("discuss").task.key
     view = services.tasks.comment(key, "Courier\x1b[31m booked")
     assert view.author == "tester" and view.body == "Courier booked"
-    with pytest.raises(ServiceError, match="empty"):
+    with pytest.raises(InvalidFieldError):
         services.tasks.comment(key, "  \n ")
     detail = services.tasks.detail(key)
     assert [(c.author, c.body) for c in detail.comments] == [("tester", "Courier booked")]
@@ -346,7 +398,7 @@ def test_archive_hides_the_task_and_is_logged(services: Services, store: Store) 
     key = services.tasks.capture("old").task.key
     assert services.tasks.archive(key).archived
     assert key not in [r.key for r in services.tasks.list()]
-    with pytest.raises(ServiceError, match="already archived"):
+    with pytest.raises(NoChangeError):
         services.tasks.archive(key)
     assert ("tester", "archive", "archived", "false", "true") in activity(store, key)
     assert activity(store, key)[0][:2] == ("tester", "create")
@@ -362,7 +414,7 @@ def test_stale_version_edit_is_a_conflict_and_writes_nothing(
     old = row.task.version
     services.tasks.edit(row.task.key, expected_version=old, title="mine")
     before = counts(store)
-    with pytest.raises(ConflictError, match=row.task.key) as caught:
+    with pytest.raises(ConflictError) as caught:
         services.tasks.edit(row.task.key, expected_version=old, title="theirs")
     assert caught.value.key == row.task.key
     with pytest.raises(ConflictError):
@@ -380,7 +432,7 @@ def test_concurrent_orm_edit_is_a_conflict(services: Services, store: Store) -> 
         services.tasks.edit(key, title="theirs")  # another session wins the race
         task.title = "mine"
         before = counts(store)
-        with pytest.raises(ConflictError, match=key):
+        with pytest.raises(ConflictError):
             services.tasks._save(mine, task, ChangeLog(mine, "tester"))
         mine.rollback()
     assert counts(store) == before

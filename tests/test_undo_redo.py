@@ -15,7 +15,8 @@ from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from taskboard.domain.models import Activity
-from taskboard.services import ServiceError, Services
+from taskboard.services import Services
+from taskboard.services.errors import ConflictError, CycleError, NoChangeError
 from taskboard.store import Store, open_store
 
 Board = tuple[tuple[object, ...], ...]
@@ -65,7 +66,7 @@ class History:
 
     def undo(self) -> None:
         if self.at == 0:
-            with pytest.raises(ServiceError, match="nothing to undo"):
+            with pytest.raises(NoChangeError):
                 self.services.undo.undo()
         else:
             self.services.undo.undo()
@@ -74,7 +75,7 @@ class History:
 
     def redo(self) -> None:
         if self.at == len(self.states) - 1:
-            with pytest.raises(ServiceError, match="nothing to redo"):
+            with pytest.raises(NoChangeError):
                 self.services.undo.redo()
         else:
             self.services.undo.redo()
@@ -175,7 +176,7 @@ def test_undo_and_redo_survive_a_restart(store_target: str) -> None:
         assert services.tasks.row("INBOX-1").column == "To do"
         services.undo.undo()
         assert services.tasks.row("INBOX-1").archived
-        with pytest.raises(ServiceError, match="nothing to undo"):
+        with pytest.raises(NoChangeError):
             services.undo.undo()
     finally:
         again.close()
@@ -187,7 +188,7 @@ def test_undo_and_redo_survive_a_restart(store_target: str) -> None:
         services.undo.redo()
         row = services.tasks.row("INBOX-1")
         assert not row.archived and row.column == "Doing"
-        with pytest.raises(ServiceError, match="nothing to redo"):
+        with pytest.raises(NoChangeError):
             services.undo.redo()
     finally:
         last.close()
@@ -203,7 +204,7 @@ def test_undo_refuses_to_overwrite_a_later_move_by_someone_else(
     mia.tasks.step("INBOX-1", 1)
     before, written = board(services), activity_count(store)
     for _ in range(2):  # and again: a refused undo changes nothing
-        with pytest.raises(ServiceError) as refused:
+        with pytest.raises(ConflictError) as refused:
             services.undo.undo()
         assert str(refused.value) == (
             "INBOX-1's column was changed since by @mia (now Done): not undoing over it"
@@ -221,7 +222,7 @@ def test_a_conflict_on_the_place_in_the_column_never_shows_the_rank(
     mia = Services.open(store, "mia")
     services.tasks.move("INBOX-3", "To do", index=0)
     mia.tasks.reorder("INBOX-3", 1)
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ConflictError) as refused:
         services.undo.undo()
     assert str(refused.value) == (
         "INBOX-3's place in its column was changed since by @mia: not undoing over it"
@@ -235,7 +236,7 @@ def test_redo_refuses_to_overwrite_a_change_by_someone_else(
     services.tasks.edit("INBOX-2", priority="high")
     services.undo.undo()
     mia.tasks.edit("INBOX-2", priority="urgent")
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ConflictError) as refused:
         services.undo.redo()
     assert str(refused.value) == (
         "INBOX-2's priority was changed since by @mia (now urgent): not redoing over it"
@@ -305,7 +306,7 @@ def test_the_demos_made_up_past_is_not_yours_to_undo(services: Services) -> None
     from taskboard.services.demo import DEMO_AUTHOR, load_demo
 
     assert load_demo(services, date(2026, 11, 23))
-    with pytest.raises(ServiceError, match="nothing to undo"):
+    with pytest.raises(NoChangeError):
         services.undo.undo()
     services.tasks.step("DEL-1", 1)
     assert services.undo.undo().message == "undid move of DEL-1"
@@ -324,7 +325,7 @@ def test_undo_and_redo_of_a_blocker_link_refuse_when_someone_else_changed_it(
     history.redo()
     mia.tasks.add_dependency("INBOX-1", "INBOX-2")  # Mia puts it back
     before, written = board(services), activity_count(store)
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ConflictError) as refused:
         services.undo.undo()  # would add the link a second time: once an IntegrityError
     assert str(refused.value) == (
         "INBOX-1's blockers were changed since by @mia: not undoing over it"
@@ -336,7 +337,7 @@ def test_undo_and_redo_of_a_blocker_link_refuse_when_someone_else_changed_it(
     services.undo.undo()  # and the undo of the link
     assert services.tasks.row("INBOX-1").blocked_by == ()
     mia.tasks.add_dependency("INBOX-1", "INBOX-2")
-    with pytest.raises(ServiceError, match="blockers were changed since by @mia"):
+    with pytest.raises(ConflictError, match="blockers were changed since by @mia"):
         services.undo.redo()  # would add it again
     assert services.tasks.row("INBOX-1").blocked_by == ("INBOX-2",)
 
@@ -349,7 +350,7 @@ def test_putting_a_link_back_refuses_a_cycle_someone_made_since(
     services.undo.undo()
     mia.tasks.add_dependency("INBOX-2", "INBOX-1")  # the other way round, now it is free
     before, written = board(services), activity_count(store)
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(CycleError) as refused:
         services.undo.redo()
     assert str(refused.value) == (
         "INBOX-2 depends on INBOX-1 since: not redoing, it would be a cycle"

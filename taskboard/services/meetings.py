@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from taskboard.domain import rules
 from taskboard.domain.capture import CaptureError, parse_meeting_line
 from taskboard.domain.models import (
     Activity,
@@ -27,19 +28,22 @@ from taskboard.domain.models import (
     TaskTag,
     utcnow,
 )
-from taskboard.domain.text import clean
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import NotFoundError, ServiceError
+from taskboard.services.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
+    NotFoundError,
+    StateError,
+)
 from taskboard.services.okr import record_check_in
 from taskboard.services.queries import task_rows
 from taskboard.services.tasks import TaskDraft, TaskService, draft_from_capture
 from taskboard.services.views import TaskRow
 
 AGENDA_TAG = "agenda"
-MAX_MEETING_TITLE = 200
-MAX_ITEM_TEXT = 2000
 # Minutes items that can become a task afterwards.
 CONVERTIBLE = ("note", "decision", "question")
 
@@ -191,9 +195,7 @@ class MeetingService:
         attendees: tuple[str, ...] | list[str] = (),
     ) -> MeetingView:
         """Store a new meeting at once; the project's open `#agenda` tasks become its agenda."""
-        name = clean(title or "").strip()
-        if len(name) > MAX_MEETING_TITLE:
-            raise ServiceError(f"the title is {len(name)} characters long; at most 200")
+        name = rules.MEETING_TITLE.check(title or "")
         with self.ctx.store.write() as s:
             proj = lookup.project_by_key(s, project) if project else None
             meeting = Meeting(
@@ -265,7 +267,7 @@ class MeetingService:
     def _attend(s: Session, log: ChangeLog, meeting: Meeting, handle: str) -> None:
         person, _ = lookup.resolve_person(s, handle)
         if s.get(MeetingAttendee, (meeting.id, person.id)) is not None:
-            raise ServiceError(f"@{person.handle} already attends meeting {meeting.id}")
+            raise DuplicateError(f"@{person.handle} already attends meeting {meeting.id}")
         s.add(MeetingAttendee(meeting_id=meeting.id or 0, person_id=person.id or 0))
         s.flush()
         log.record(
@@ -310,9 +312,12 @@ class MeetingService:
         try:
             parsed = parse_meeting_line(line, self.ctx.today())
         except CaptureError as exc:
-            raise ServiceError(str(exc)) from exc
-        if len(parsed.text) > MAX_ITEM_TEXT:
-            raise ServiceError(f"the {parsed.kind} is {len(parsed.text)} characters long")
+            raise InvalidFieldError("line", str(exc)) from exc
+        limit = rules.MEETING_LINE.limit
+        if len(parsed.text) > limit:
+            raise InvalidFieldError(
+                "line", f"the {parsed.kind} is {len(parsed.text)} characters long; at most {limit}"
+            )
         with self.ctx.store.write() as s:
             meeting = self._running(s, meeting_id)
             log = ChangeLog(s, self.ctx.actor)
@@ -374,7 +379,7 @@ class MeetingService:
                 .limit(1)
             ).first()
             if item is None:
-                raise ServiceError(f"meeting {meeting_id} has no item to undo")
+                raise NoChangeError(f"meeting {meeting_id} has no item to undo")
             view = self._item_views(s, MeetingItem.id == item.id)[0]
             changes = self._change_ids(s, item)
             if changes:
@@ -473,11 +478,11 @@ class MeetingService:
             if item is None:
                 raise NotFoundError(f"unknown meeting item {item_id}")
             if item.kind not in CONVERTIBLE:
-                raise ServiceError(
+                raise StateError(
                     f"item {item_id} is a {item.kind}, not a note, decision or question"
                 )
             if item.task_id is not None:
-                raise ServiceError(f"item {item_id} already has a task")
+                raise DuplicateError(f"item {item_id} already has a task")
             meeting = s.get_one(Meeting, item.meeting_id)
             project = self._project_key(s, meeting)
             # Tokens in the text (`@jonas ^fri`) count; text that reads as a prefix or holds a
@@ -527,7 +532,7 @@ class MeetingService:
             current = next((t for t in topics if t.started and not t.discussed), None)
             upcoming = next((t for t in topics if t.started is None and not t.discussed), None)
             if current is None and upcoming is None:
-                raise ServiceError(f"meeting {meeting_id} has no topic left on its agenda")
+                raise NoChangeError(f"meeting {meeting_id} has no topic left on its agenda")
             log = ChangeLog(s, self.ctx.actor)
             for topic, action in ((current, "discussed"), (upcoming, "topic")):
                 if topic is None:
@@ -759,7 +764,7 @@ class MeetingService:
     def _running(self, s: Session, meeting_id: int) -> Meeting:
         meeting = self._meeting(s, meeting_id)
         if meeting.ended is not None:
-            raise ServiceError(f"meeting {meeting_id} has ended")
+            raise StateError(f"meeting {meeting_id} has ended")
         return meeting
 
     @staticmethod

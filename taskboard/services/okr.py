@@ -11,15 +11,21 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from taskboard.domain import okr
+from taskboard.domain import okr, rules
 from taskboard.domain.models import CheckIn, Cycle, KeyResult, Objective, Person, Project, Task
 from taskboard.domain.models import utcnow as _utcnow
 from taskboard.domain.okr import KrKind, OkrError, Outcome, Status
-from taskboard.domain.text import clean, clean_multiline
+from taskboard.domain.text import clean
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import NotFoundError, ServiceError
+from taskboard.services.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
+    NotFoundError,
+    StateError,
+)
 from taskboard.services.okr_views import (
     CheckInView,
     CycleView,
@@ -30,37 +36,24 @@ from taskboard.services.okr_views import (
 from taskboard.services.queries import task_rows
 from taskboard.services.views import TaskRow
 
-MAX_TITLE = 500
-MAX_NOTE = 2000
-MAX_UNIT = 20
-
 T = TypeVar("T")
 
 
-def _checked(check: Callable[[], T]) -> T:
-    """Run a domain check; its complaint becomes a ServiceError for the person."""
+def _checked(field: str, check: Callable[[], T]) -> T:
+    """Run a domain check of `field`; its complaint becomes a refusal naming the field."""
     try:
         return check()
     except OkrError as exc:
-        raise ServiceError(str(exc)) from exc
-
-
-def _title(text: str, what: str) -> str:
-    title = clean(text).strip()
-    if not title:
-        raise ServiceError(f"the {what} title is empty")
-    if len(title) > MAX_TITLE:
-        raise ServiceError(f"the {what} title is {len(title)} characters long; at most {MAX_TITLE}")
-    return title
+        raise InvalidFieldError(field, str(exc)) from exc
 
 
 def _number(value: float, what: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ServiceError(f"the {what} {value!r} is not a number") from None
+        raise InvalidFieldError(what, f"the {what} {value!r} is not a number") from None
     if not math.isfinite(number):
-        raise ServiceError(f"the {what} must be a finite number, not {value}")
+        raise InvalidFieldError(what, f"the {what} must be a finite number, not {value}")
     return number
 
 
@@ -80,11 +73,11 @@ def _find_cycle(s: Session, typed: str, create: bool) -> tuple[Cycle, bool]:
         named = s.scalars(select(Cycle).where(col(Cycle.name) == text)).first()
         if named is not None:
             return named, False
-        raise ServiceError(str(exc)) from exc
+        raise InvalidFieldError("cycle", str(exc)) from exc
     row = s.scalars(select(Cycle).where(col(Cycle.name) == wanted.name)).first()
     if row is not None:
         if (row.start, row.end) != (wanted.start, wanted.end):
-            raise ServiceError(f"cycle {row.name} already runs {row.start}..{row.end}")
+            raise DuplicateError(f"cycle {row.name} already runs {row.start}..{row.end}")
         return row, False
     if not create:
         raise NotFoundError(f"no goals in cycle {wanted.name}")
@@ -118,12 +111,12 @@ def record_check_in(
     kr = lookup.key_result_by_key(s, kr_key)
     objective = s.get_one(Objective, kr.objective_id)
     if objective.status == "closed":
-        raise ServiceError(f"{objective.key} is closed: no more check-ins for {kr.key}")
+        raise StateError(f"{objective.key} is closed: no more check-ins for {kr.key}")
     if kr.kind == KrKind.TASKS:
-        raise ServiceError(f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead")
+        raise StateError(f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead")
     if kr.kind == KrKind.BOOLEAN and value not in (kr.start_value, kr.target_value):
-        raise ServiceError(
-            f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
+        raise InvalidFieldError(
+            "value", f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
         )
     author, _ = lookup.resolve_person(s, log.actor)
     check = CheckIn(
@@ -369,8 +362,8 @@ class OkrService:
         description: str = "",
     ) -> ObjectiveView:
         """A new objective `O<n>` in `cycle` (created on first use), aligned under `parent`."""
-        name = _title(title, "objective")
-        text = clean_multiline(description).strip()
+        name = rules.OBJECTIVE_TITLE.check(title)
+        text = rules.OBJECTIVE_DESCRIPTION.check(description)
         with self.ctx.store.write() as s:
             log = ChangeLog(s, self.ctx.actor)
             cycle_row, made = _find_cycle(s, cycle, create=True)
@@ -409,24 +402,22 @@ class OkrService:
 
         Yes/no and task-count KRs need no target: they run from 0 (not done) to 1 (done).
         """
-        name = _title(title, "key result")
-        kr_kind = _checked(lambda: KrKind.parse(kind))
+        name = rules.KEY_RESULT_TITLE.check(title)
+        kr_kind = _checked("kind", lambda: KrKind.parse(kind))
         start = _number(start, "start")
         if target is None:
             if kr_kind not in (KrKind.BOOLEAN, KrKind.TASKS):
-                raise ServiceError(f"a {kr_kind.value} key result needs a target")
+                raise InvalidFieldError("target", f"a {kr_kind.value} key result needs a target")
             start, target = 0.0, 1.0
         target = _number(target, "target")
         weight = _number(weight, "weight")
-        _checked(lambda: okr.check_key_result(start, target))
-        _checked(lambda: okr.check_weight(weight))
-        unit_text = clean(unit).strip() or ("%" if kr_kind is KrKind.PERCENT else "")
-        if len(unit_text) > MAX_UNIT:
-            raise ServiceError(f"the unit {unit_text[:40]!r} is longer than {MAX_UNIT} characters")
+        _checked("target", lambda: okr.check_key_result(start, target))
+        _checked("weight", lambda: okr.check_weight(weight))
+        unit_text = rules.UNIT.check(unit) or ("%" if kr_kind is KrKind.PERCENT else "")
         with self.ctx.store.write() as s:
             objective = _objective_by_key(s, objective_key)
             if objective.status == "closed":
-                raise ServiceError(f"{objective.key} is closed")
+                raise StateError(f"{objective.key} is closed")
             owner_id = lookup.resolve_person(s, owner, create=False)[0].id if owner else None
             number = (
                 s.scalar(
@@ -472,12 +463,10 @@ class OkrService:
         number = _number(value, "value")
         if confidence is not None:
             confidence = _number(confidence, "confidence")
-        _checked(lambda: okr.check_confidence(confidence))
-        text = clean_multiline(note).strip()
-        if len(text) > MAX_NOTE:
-            raise ServiceError(f"the note is {len(text)} characters long; at most {MAX_NOTE}")
+        _checked("confidence", lambda: okr.check_confidence(confidence))
+        text = rules.CHECK_IN_NOTE.check(note)
         if at is not None and at.tzinfo is None:
-            raise ServiceError("a check-in time needs a timezone")
+            raise InvalidFieldError("at", "a check-in time needs a timezone")
         with self.ctx.store.write() as s:
             log = ChangeLog(s, self.ctx.actor)
             check, kr, author = record_check_in(
@@ -489,7 +478,9 @@ class OkrService:
 
     def set_status(self, objective_key: str, status: str | None) -> ObjectiveView:
         """The owner's status for the objective; None goes back to the suggestion."""
-        wanted = _checked(lambda: Status.parse(status)).value if status is not None else None
+        wanted = (
+            _checked("status", lambda: Status.parse(status)).value if status is not None else None
+        )
         with self.ctx.store.write() as s:
             objective = _objective_by_key(s, objective_key)
             if objective.status_override != wanted:
@@ -509,14 +500,12 @@ class OkrService:
 
     def close_objective(self, key: str, outcome: str, comment: str = "") -> ObjectiveView:
         """Close the objective with an outcome (achieved / partial / missed / dropped)."""
-        result = _checked(lambda: Outcome.parse(outcome)).value
-        text = clean_multiline(comment).strip()
-        if len(text) > MAX_NOTE:
-            raise ServiceError(f"the comment is {len(text)} characters long; at most {MAX_NOTE}")
+        result = _checked("outcome", lambda: Outcome.parse(outcome)).value
+        text = rules.OUTCOME_COMMENT.check(comment)
         with self.ctx.store.write() as s:
             objective = _objective_by_key(s, key)
             if objective.status == "closed":
-                raise ServiceError(f"{objective.key} is already closed ({objective.outcome})")
+                raise NoChangeError(f"{objective.key} is already closed ({objective.outcome})")
             log = ChangeLog(s, self.ctx.actor)
             log.record(
                 "close",

@@ -7,12 +7,12 @@ import builtins
 from sqlalchemy import select
 from sqlmodel import col
 
+from taskboard.domain import rules
 from taskboard.domain.models import Person
-from taskboard.domain.text import clean
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import DuplicateError
 from taskboard.services.views import PersonView
 
 
@@ -25,14 +25,13 @@ class PersonService:
         self.ctx = ctx
 
     def add(self, handle: str, name: str, email: str | None = None) -> PersonView:
-        handle = lookup.check_handle(handle)
-        full = clean(name).strip()
-        if not full:
-            raise ServiceError("the name is empty")
+        handle = rules.handle(handle)
+        full = rules.PERSON_NAME.check(name)
+        address = rules.EMAIL.check(email) if email else None
         with self.ctx.store.write() as s:
             if lookup.person_by_handle(s, handle) is not None:
-                raise ServiceError(f"@{handle} already exists")
-            person = Person(handle=handle, name=full, email=clean(email).strip() if email else None)
+                raise DuplicateError(f"@{handle} already exists")
+            person = Person(handle=handle, name=full, email=address or None)
             s.add(person)
             s.flush()
             log = ChangeLog(s, self.ctx.actor)

@@ -13,7 +13,7 @@ from taskboard.domain.models import Comment, Task, utcnow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import NotFoundError, ServiceError
+from taskboard.services.errors import InvalidFieldError, NotFoundError
 from taskboard.services.queries import task_rows
 from taskboard.services.views import TaskRow
 
@@ -115,12 +115,14 @@ class PeopleViewService:
         """Reassign FROM's open tasks (all, or those due in the window) to TO in one transaction,
         with a comment on each task; returns the tasks as they are afterwards."""
         if since is not None and until is not None and since > until:
-            raise ServiceError(f"the absence ends ({until}) before it starts ({since})")
+            raise InvalidFieldError(
+                "since", f"the absence ends ({until}) before it starts ({since})"
+            )
         with self.ctx.store.write() as s:
             source, _ = lookup.resolve_person(s, from_handle, create=False)
             target, _ = lookup.resolve_person(s, to_handle, create=False)
             if source.id == target.id:
-                raise ServiceError(f"@{source.handle} cannot hand over to themselves")
+                raise InvalidFieldError("to", f"@{source.handle} cannot hand over to themselves")
             author, _ = lookup.resolve_person(s, self.ctx.actor)
             conds = self._open_of(source.id or 0)
             if since is not None or until is not None:

@@ -5,30 +5,18 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.models import BoardColumn, Project, Task
-from taskboard.domain.text import clean
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import DuplicateError
 from taskboard.services.names import match_name
 from taskboard.services.views import ColumnView, ProjectView
 
-DEFAULT_COLUMNS = ("Backlog", "To do", "Doing", "Done")
-DONE_NAMES = {"done", "handed over", "closed", "finished", "complete", "completed", "erledigt"}
-
-
-def _column_names(columns: list[str] | tuple[str, ...]) -> list[str]:
-    names = [clean(c).strip() for c in columns]
-    if not names or any(not n for n in names):
-        raise ServiceError("every column needs a name")
-    folded = [n.casefold() for n in names]
-    dupes = sorted({n for n in names if folded.count(n.casefold()) > 1})
-    if dupes:
-        raise ServiceError(f"duplicate column names: {', '.join(dupes)}")
-    if any(len(n) > 60 for n in names):
-        raise ServiceError("column names are at most 60 characters")
-    return names
+DEFAULT_COLUMNS = rules.DEFAULT_COLUMNS
+DONE_NAMES = rules.DONE_NAMES
+_column_names = rules.column_names
 
 
 def project_view(s: Session, project: Project) -> ProjectView:
@@ -71,15 +59,14 @@ class ProjectService:
         done_column: str | None = None,
     ) -> ProjectView:
         """A project with its columns; the last column (or `done_column`) counts as done."""
-        key = lookup.check_project_key(key)
-        title = clean(name).strip()
-        if not title:
-            raise ServiceError("the project name is empty")
+        key = rules.project_key(key)
+        title = rules.PROJECT_NAME.check(name)
+        about = rules.PROJECT_DESCRIPTION.check(description)
         names = _column_names(list(columns or DEFAULT_COLUMNS))
         with self.ctx.store.write() as s:
             if s.scalars(select(Project).where(col(Project.key) == key)).first() is not None:
-                raise ServiceError(f"project {key} already exists")
-            project = Project(key=key, name=title, description=clean(description))
+                raise DuplicateError(f"project {key} already exists")
+            project = Project(key=key, name=title, description=about)
             s.add(project)
             s.flush()
             done_index = self._done_index(names, done_column)
@@ -123,11 +110,12 @@ class ProjectService:
         with self.ctx.store.write() as s:
             project = lookup.project_by_key(s, key)
             columns = lookup.columns_of(s, project.id or 0)
-            _column_names([c.name for c in columns] + [name])
+            name = rules.column_names([c.name for c in columns] + [name])[-1]
+            wip_limit = rules.wip_limit(wip_limit)
             s.add(
                 BoardColumn(
                     project_id=project.id or 0,
-                    name=clean(name).strip(),
+                    name=name,
                     position=len(columns),
                     wip_limit=wip_limit,
                     is_done=is_done,
@@ -147,8 +135,7 @@ class ProjectService:
             return project_view(s, project)
 
     def set_wip_limit(self, key: str, column: str, limit: int | None) -> ProjectView:
-        if limit is not None and limit < 1:
-            raise ServiceError("a WIP limit is at least 1 (or none)")
+        limit = rules.wip_limit(limit)
         with self.ctx.store.write() as s:
             project = lookup.project_by_key(s, key)
             target = lookup.match_column(lookup.columns_of(s, project.id or 0), column)

@@ -12,7 +12,7 @@ from taskboard.domain.models import BoardColumn, Project, Task, TaskTag, utcnow
 from taskboard.domain.ordering import rank_between
 from taskboard.domain.text import excerpt
 from taskboard.services.activity import ChangeLog
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import InvalidFieldError
 from taskboard.services.numbers import reserve_numbers
 
 
@@ -36,8 +36,8 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
     try:
         due = next_date(task.recurrence, task.due or today)
     except (ValueError, TypeError) as exc:
-        raise ServiceError(
-            f"{task.key} repeats by a bad rule '{excerpt(task.recurrence)}': {exc}"
+        raise InvalidFieldError(
+            "recurrence", f"{task.key} repeats by a bad rule '{excerpt(task.recurrence)}': {exc}"
         ) from None
     if due is None:
         return None

@@ -23,7 +23,7 @@ from taskboard.domain.flow import (
 from taskboard.domain.models import Activity, BoardColumn, Project, Task, utcnow
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import InvalidFieldError
 from taskboard.services.queries import _aware
 
 DEFAULT_DAYS = 90
@@ -78,7 +78,7 @@ class StatsService:
         until = until or self.ctx.today()
         since = since or until - timedelta(days=DEFAULT_DAYS)
         if since > until:
-            raise ServiceError(f"the range ends ({until}) before it starts ({since})")
+            raise InvalidFieldError("since", f"the range ends ({until}) before it starts ({since})")
         now = now or utcnow()
         with self.ctx.store.read() as s:
             if project is not None:

@@ -14,9 +14,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.capture import Capture, CaptureError, Token, parse_capture, scan_tokens
-from taskboard.domain.dates import DateParseError, parse_rule
-from taskboard.domain.enums import Priority
 from taskboard.domain.models import (
     Activity,
     BoardColumn,
@@ -29,19 +28,28 @@ from taskboard.domain.models import (
     utcnow,
 )
 from taskboard.domain.ordering import rank_between
-from taskboard.domain.text import clean, clean_multiline
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import BlockedError, ConflictError, NotFoundError, ServiceError
+from taskboard.services.errors import (
+    BlockedError,
+    ConflictError,
+    CycleError,
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
+    NotFoundError,
+    ServiceError,
+    StateError,
+)
 from taskboard.services.names import match_name
 from taskboard.services.numbers import reserve_numbers
 from taskboard.services.queries import task_rows
 from taskboard.services.recurrence import create_next_occurrence
 from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
 
-INBOX = "INBOX"
-MAX_TITLE = 500
+INBOX = rules.INBOX
+MAX_TITLE = rules.MAX_TITLE
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ def draft_from_line(line: str, today: date, project: str | None = None) -> TaskD
     try:
         cap = parse_capture(line, today)
     except CaptureError as exc:
-        raise ServiceError(str(exc)) from exc
+        raise InvalidFieldError("line", str(exc)) from exc
     return draft_from_capture(cap, project)
 
 
@@ -101,41 +109,6 @@ def draft_from_capture(cap: Capture, project: str | None = None) -> TaskDraft:
         key_result=cap.key_result,
         recurrence=cap.recurrence,
     )
-
-
-def _title(text_: str) -> str:
-    title = clean(text_).strip()
-    if not title:
-        raise ServiceError("the title is empty")
-    if len(title) > MAX_TITLE:
-        raise ServiceError(f"the title is {len(title)} characters long; at most {MAX_TITLE}")
-    return title
-
-
-def _priority(value: str | None) -> str:
-    if value is None:
-        return Priority.NORMAL.value
-    try:
-        return Priority.parse(value).value
-    except ValueError as exc:
-        raise ServiceError(f"bad priority '{value}': use urgent, high, normal or low") from exc
-
-
-def _recurrence(value: object) -> str | None:
-    """The RRULE to store for a typed recurrence (`weekly`, `2w`, `FREQ=WEEKLY;INTERVAL=2`);
-    None or blank clears it."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ServiceError(f"bad recurrence {value!r}")
-    if not clean(value).strip():
-        return None
-    # Refused now, not when the task is done: a rule dateutil cannot run would otherwise make
-    # completing the task fail long after the typo, far from where it was made.
-    try:
-        return parse_rule(value)
-    except DateParseError as exc:
-        raise ServiceError(str(exc)) from None
 
 
 class TaskService:
@@ -265,21 +238,23 @@ class TaskService:
         return Created(task=row, new_people=new_people)
 
     def _create(self, s: Session, log: ChangeLog, draft: TaskDraft) -> tuple[Task, tuple[str, ...]]:
-        title = _title(draft.title)
-        recurrence = _recurrence(draft.recurrence)
+        title = rules.title(draft.title)
+        recurrence = rules.recurrence(draft.recurrence)
         parent = lookup.task_by_key(s, draft.parent) if draft.parent else None
         if parent is not None:
             project = s.get_one(Project, parent.project_id)
             if draft.project and draft.project.upper() != project.key:
-                raise ServiceError(f"a subtask of {parent.key} belongs to {project.key}")
+                raise InvalidFieldError(
+                    "project", f"a subtask of {parent.key} belongs to {project.key}"
+                )
         else:
             project = lookup.project_by_key(s, draft.project or INBOX)
         if project.archived:
-            raise ServiceError(f"project {project.key} is archived")
+            raise StateError(f"project {project.key} is archived")
         assert project.id is not None
         columns = lookup.columns_of(s, project.id)
         if not columns:
-            raise ServiceError(f"project {project.key} has no columns")
+            raise StateError(f"project {project.key} has no columns")
         if parent is not None and not draft.column:
             column = next(c for c in columns if c.id == parent.column_id)
         else:
@@ -300,11 +275,11 @@ class TaskService:
             number=number,
             key=f"{project.key}-{number}",
             title=title,
-            notes=clean_multiline(draft.notes),
+            notes=rules.NOTES.check(draft.notes),
             assignee_id=assignee_id,
             due=draft.due,
             start=draft.start,
-            priority=_priority(draft.priority),
+            priority=rules.priority(draft.priority),
             parent_id=parent.id if parent else None,
             rank=rank_between(self._last_rank(s, column.id or 0, parent), None),
             created=now,
@@ -355,15 +330,19 @@ class TaskService:
         assert project.id is not None
         columns = lookup.columns_of(s, project.id)
         if not columns:
-            raise ServiceError(f"project {project.key} has no columns")
+            raise StateError(f"project {project.key} has no columns")
 
         def placed() -> Iterator[tuple[TaskDraft, _Slot]]:
             matched: dict[str, BoardColumn] = {}
             for i, draft in enumerate(drafts, start=1):
                 if draft.project and draft.project.upper() != project.key:
-                    raise ServiceError(f"task {i}: project {draft.project} is not {project.key}")
+                    raise InvalidFieldError(
+                        "project", f"task {i}: project {draft.project} is not {project.key}"
+                    )
                 if draft.parent:
-                    raise ServiceError(f"task {i}: bulk creation makes top-level tasks only")
+                    raise InvalidFieldError(
+                        "parent", f"task {i}: bulk creation makes top-level tasks only"
+                    )
                 column = columns[0]
                 if draft.column:
                     if draft.column not in matched:
@@ -423,12 +402,12 @@ class TaskService:
                     people[draft.assignee] = lookup.resolve_person(s, draft.assignee)[0].id or 0
                 assignee_id = people[draft.assignee]
             try:
-                title = _title(draft.title)
-                recurrence = _recurrence(draft.recurrence)
+                title = rules.title(draft.title)
+                recurrence = rules.recurrence(draft.recurrence)
             except ServiceError as exc:
                 if not number_errors:
                     raise
-                raise ServiceError(f"task {i}: {exc}") from exc
+                raise exc.at(f"task {i}") from exc
             checked.append((draft, slot, title, recurrence, assignee_id))
         if not checked:
             return []
@@ -452,11 +431,11 @@ class TaskService:
                     "number": number,
                     "key": f"{slot.project_key}-{number}",
                     "title": title,
-                    "notes": clean_multiline(draft.notes),
+                    "notes": rules.NOTES.check(draft.notes),
                     "assignee_id": assignee_id,
                     "due": draft.due,
                     "start": draft.start,
-                    "priority": _priority(draft.priority),
+                    "priority": rules.priority(draft.priority),
                     "parent_id": slot.parent.id if slot.parent else None,
                     "rank": rank,
                     "created": now,
@@ -486,8 +465,7 @@ class TaskService:
         for row, (draft, *_) in zip(rows, checked, strict=True):
             task_id = ids[row["key"]]
             tag_rows += [
-                {"task_id": task_id, "tag_id": all_tags[clean(t).lower().lstrip("#")]}
-                for t in set(draft.tags)
+                {"task_id": task_id, "tag_id": all_tags[t]} for t in rules.tag_names(draft.tags)
             ]
             log.record("create", task_id=task_id, project_id=row["project_id"], new=row["key"])
         if tag_rows:
@@ -538,12 +516,12 @@ class TaskService:
 
         for name, value in changes.items():
             if name == "title":
-                new = _title(value)
+                new = rules.title(value)
                 if new != task.title:
                     rec("title", task.title, new)
                     task.title = new
             elif name == "notes":
-                new = clean_multiline(value or "")
+                new = rules.NOTES.check(value or "")
                 if new != task.notes:
                     rec("notes", task.notes, new)
                     task.notes = new
@@ -555,18 +533,18 @@ class TaskService:
                     task.assignee_id = person.id if person else None
             elif name in ("due", "start"):
                 if value is not None and not isinstance(value, date):
-                    raise ServiceError(f"bad {name} date {value!r}")
+                    raise InvalidFieldError(name, f"bad {name} date {value!r}")
                 if getattr(task, name) != value:
                     rec(name, getattr(task, name), value)
                     setattr(task, name, value)
             elif name == "priority":
-                new = _priority(value)
+                new = rules.priority(value)
                 if new != task.priority:
                     rec("priority", task.priority, new)
                     task.priority = new
             elif name == "tags":
                 old_tags = self._tag_names(s, task.id)
-                new_tags = tuple(sorted({clean(t).lower().lstrip("#") for t in value or ()} - {""}))
+                new_tags = rules.tag_names(value or ())
                 if new_tags != old_tags:
                     self._set_tags(s, task.id, new_tags)
                     rec("tags", old_tags, new_tags)
@@ -579,14 +557,14 @@ class TaskService:
                     rec("key_result", old_kr, kr.key if kr else None)
                     task.key_result_id = kr.id if kr else None
             elif name == "recurrence":
-                rule = _recurrence(value)
+                rule = rules.recurrence(value)
                 if rule != task.recurrence:
                     rec("recurrence", task.recurrence, rule)
                     task.recurrence = rule
             elif name == "column":
                 self._move(s, task, log, value, None)
             else:
-                raise ServiceError(f"unknown field {name!r}")
+                raise InvalidFieldError(name, f"unknown field {name!r}")
 
     @staticmethod
     def _tag_names(s: Session, task_id: int) -> tuple[str, ...]:
@@ -607,7 +585,7 @@ class TaskService:
         tokens, errors = scan_tokens(line, self.ctx.today())
         errors = [e for e in errors if e.token]  # an edit may leave the title as it is
         if errors:
-            raise ServiceError(str(errors[0]))
+            raise InvalidFieldError("tokens", str(errors[0]))
         changes: dict[str, Any] = {}
         words = [t.text for t in tokens if t.kind == "word"]
         if words:
@@ -628,9 +606,11 @@ class TaskService:
             elif kind == "recurrence":
                 changes["recurrence"] = tok.value
             elif kind == "project":
-                raise ServiceError(f"'{tok.text}': use `taskboard move` to change a task's project")
+                raise InvalidFieldError(
+                    "project", f"'{tok.text}': use `taskboard move` to change a task's project"
+                )
         if not changes and not tags:
-            raise ServiceError("nothing to change: give tokens like @handle ^fri #tag !high")
+            raise NoChangeError("nothing to change: give tokens like @handle ^fri #tag !high")
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
             if tags:
@@ -662,7 +642,7 @@ class TaskService:
             columns = lookup.columns_of(s, task.project_id)
             pos = next(i for i, c in enumerate(columns) if c.id == task.column_id) + delta
             if not 0 <= pos < len(columns):
-                raise ServiceError(
+                raise NoChangeError(
                     f"{task.key} is already in the {'first' if delta < 0 else 'last'} column"
                 )
             log = ChangeLog(s, self.ctx.actor)
@@ -781,7 +761,7 @@ class TaskService:
             pos = ids.index(task.id)
             new_pos = pos + delta
             if not 0 <= new_pos < len(ids):
-                raise ServiceError(
+                raise NoChangeError(
                     f"{task.key} is already at the {'top' if delta < 0 else 'bottom'}"
                 )
             others = [i for i in ids if i != task.id]
@@ -810,7 +790,7 @@ class TaskService:
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
             if task.completed is not None:
-                raise ServiceError(f"{task.key} is already done")
+                raise NoChangeError(f"{task.key} is already done")
             self._check_unblocked(s, task)
             log = ChangeLog(s, self.ctx.actor)
             done = lookup.done_column(lookup.columns_of(s, task.project_id))
@@ -824,7 +804,7 @@ class TaskService:
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
             if task.completed is None:
-                raise ServiceError(f"{task.key} is not done")
+                raise NoChangeError(f"{task.key} is not done")
             log = ChangeLog(s, self.ctx.actor)
             columns = lookup.columns_of(s, task.project_id)
             current = next(c for c in columns if c.id == task.column_id)
@@ -847,7 +827,7 @@ class TaskService:
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
             if task.archived == archived:
-                raise ServiceError(f"{task.key} is {'already' if archived else 'not'} archived")
+                raise NoChangeError(f"{task.key} is {'already' if archived else 'not'} archived")
             log = ChangeLog(s, self.ctx.actor)
             log.record(
                 "archive" if archived else "unarchive",
@@ -872,15 +852,15 @@ class TaskService:
         with self.ctx.store.write() as s:
             task = self._load(s, key, expected_version)
             if task.parent_id is not None:
-                raise ServiceError(f"{task.key} is a subtask: move its parent task instead")
+                raise StateError(f"{task.key} is a subtask: move its parent task instead")
             target = lookup.project_by_key(s, project_key)
             if target.id == task.project_id:
-                raise ServiceError(f"{task.key} is already in project {target.key}")
+                raise NoChangeError(f"{task.key} is already in project {target.key}")
             if target.archived:
-                raise ServiceError(f"project {target.key} is archived")
+                raise StateError(f"project {target.key} is archived")
             columns = lookup.columns_of(s, target.id or 0)
             if not columns:
-                raise ServiceError(f"project {target.key} has no columns")
+                raise StateError(f"project {target.key} has no columns")
             dest = lookup.match_column(columns, column) if column else columns[0]
             if dest.is_done and task.completed is None:
                 self._check_unblocked(s, task)
@@ -917,14 +897,14 @@ class TaskService:
             task = lookup.task_by_key(s, key)
             blocker = lookup.task_by_key(s, blocked_by)
             if task.id == blocker.id:
-                raise ServiceError(f"{task.key} cannot block itself")
+                raise CycleError(f"{task.key} cannot block itself")
             if lookup.depends_on(s, blocker.id or 0, task.id or 0):
-                raise ServiceError(
+                raise CycleError(
                     f"{blocker.key} already depends on {task.key}: that would be a cycle"
                 )
             exists = s.get(Dependency, (task.id, blocker.id))
             if exists is not None:
-                raise ServiceError(f"{task.key} is already blocked by {blocker.key}")
+                raise DuplicateError(f"{task.key} is already blocked by {blocker.key}")
             s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
             log = ChangeLog(s, self.ctx.actor)
             log.record(
@@ -955,9 +935,7 @@ class TaskService:
             return self._save(s, task, log)
 
     def comment(self, key: str, body: str) -> CommentView:
-        text_ = clean_multiline(body).strip()
-        if not text_:
-            raise ServiceError("the comment is empty")
+        text_ = rules.COMMENT.check(body)
         with self.ctx.store.write() as s:
             task = lookup.task_by_key(s, key)
             author, _ = lookup.resolve_person(s, self.ctx.actor)

@@ -13,22 +13,25 @@ from typing import Literal
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.dates import DateParseError, parse_when
-from taskboard.domain.enums import Priority
 from taskboard.domain.models import BoardColumn, Person, Project, Task, Template, TemplateStep
 from taskboard.domain.templates import StepSpec, due_dates
-from taskboard.domain.text import clean, clean_multiline, excerpt
+from taskboard.domain.text import clean, excerpt
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    ServiceError,
+    StateError,
+)
 from taskboard.services.names import match_name
 from taskboard.services.projects import DEFAULT_COLUMNS, DONE_NAMES, ProjectService, _column_names
 from taskboard.services.tasks import INBOX, TaskDraft, TaskService
 
 ApplyAs = Literal["task", "project"]
-MAX_NAME = 120
-MAX_PROJECT_NAME = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,17 +92,13 @@ class _Instance:
     assignee: str | None
 
 
-def _where(line: int | None, message: str) -> str:
-    return f"line {line}: {message}" if line is not None else message
+def _at(line: int | None, exc: ServiceError) -> ServiceError:
+    """`exc` said of the CSV line it comes from, when it comes from one."""
+    return exc.at(f"line {line}") if line is not None else exc
 
 
 def _template_name(name: str) -> str:
-    text = clean(name).strip()
-    if not text:
-        raise ServiceError("the template name is empty")
-    if len(text) > MAX_NAME:
-        raise ServiceError(f"the template name is longer than {MAX_NAME} characters")
-    return text
+    return rules.TEMPLATE_NAME.check(name)
 
 
 def derive_project_key(name: str, taken: set[str]) -> str:
@@ -116,7 +115,7 @@ def derive_project_key(name: str, taken: set[str]) -> str:
     for key in candidates:
         if len(key) >= 2 and key not in taken:
             return key
-    raise ServiceError(f"no free project key for '{excerpt(name)}': give one with --key")
+    raise DuplicateError(f"no free project key for '{excerpt(name)}': give one with --key")
 
 
 class TemplateService:
@@ -129,7 +128,7 @@ class TemplateService:
         """A template from steps; assignees are handles (unknown ones become new people)."""
         title = _template_name(name)
         if not steps:
-            raise ServiceError("a template needs at least one step")
+            raise InvalidFieldError("steps", "a template needs at least one step")
         with self.ctx.store.write() as s:
             return self._save(s, title, description, steps)
 
@@ -145,7 +144,7 @@ class TemplateService:
                 )
             )
             if not subtasks:
-                raise ServiceError(f"{parent.key} has no subtasks to make steps of")
+                raise StateError(f"{parent.key} has no subtasks to make steps of")
             columns = {c.id: c.name for c in lookup.columns_of(s, parent.project_id)}
             steps = [
                 self._step_of(s, t, anchor, columns, t.column_id != parent.column_id)
@@ -173,7 +172,7 @@ class TemplateService:
                 )
             )
             if not tasks:
-                raise ServiceError(f"project {project.key} has no open tasks to make steps of")
+                raise StateError(f"project {project.key} has no open tasks to make steps of")
             columns = {c.id: c.name for c in lookup.columns_of(s, project.id or 0)}
             steps = [self._step_of(s, t, anchor, columns, True) for t in tasks]
             return self._save(s, title, project.description or project.name, steps)
@@ -197,20 +196,25 @@ class TemplateService:
         self, s: Session, name: str, description: str, steps: Sequence[StepSpec]
     ) -> TemplateView:
         if s.scalars(select(Template).where(col(Template.name) == name)).first() is not None:
-            raise ServiceError(f"template '{name}' already exists")
-        template = Template(name=name, description=clean_multiline(description))
+            raise DuplicateError(f"template '{name}' already exists")
+        about = rules.TEMPLATE_DESCRIPTION.check(description)
+        template = Template(name=name, description=about)
         s.add(template)
         s.flush()
         for i, step in enumerate(steps, start=1):
-            title = clean(step.title).strip()
-            if not title:
-                raise ServiceError(f"step {i}: the title is empty")
             try:
-                priority = Priority.parse(step.priority).value if step.priority else "normal"
-            except ValueError as exc:
-                raise ServiceError(f"step {i}: {exc}") from exc
+                title = rules.title(step.title)
+                priority = rules.priority(step.priority or None)
+                column = (
+                    rules.COLUMN_NAME.check(" ".join(clean(step.column).split()))
+                    if step.column
+                    else None
+                )
+                tags = " ".join(rules.tag_names(step.tags))
+                notes = rules.NOTES.check(step.notes)
+            except ServiceError as exc:
+                raise exc.at(f"step {i}") from None
             assignee_id = lookup.resolve_person(s, step.assignee)[0].id if step.assignee else None
-            column = " ".join(clean(step.column).split()) if step.column else None
             s.add(
                 TemplateStep(
                     template_id=template.id or 0,
@@ -219,9 +223,9 @@ class TemplateService:
                     offset_days=step.offset_days,
                     assignee_id=assignee_id,
                     column_name=column or None,
-                    tags=" ".join(sorted({clean(t).lower().lstrip("#") for t in step.tags} - {""})),
+                    tags=tags,
                     priority=priority,
-                    notes=clean_multiline(step.notes),
+                    notes=notes,
                 )
             )
         s.flush()
@@ -335,31 +339,34 @@ class TemplateService:
         reader = csv.DictReader(lines, skipinitialspace=True)
         header = [h.strip().lower() for h in reader.fieldnames or []]
         if "name" not in header or "anchor" not in header:
-            raise ServiceError("line 1: the CSV needs the columns name, anchor (and assignee)")
+            raise InvalidFieldError(
+                "csv", "line 1: the CSV needs the columns name, anchor (and assignee)"
+            )
         reader.fieldnames = header
         today = self.ctx.today()
         instances: builtins.list[_Instance] = []
         for record in reader:
             line = reader.line_num
-            title = clean(record.get("name") or "").strip()
-            if not title:
-                raise ServiceError(f"line {line}: the name is empty")
+            try:
+                title = rules.INSTANCE_NAME.check(record.get("name") or "")
+            except ServiceError as exc:
+                raise exc.at(f"line {line}") from None
             anchor_text = (record.get("anchor") or "").strip()
             try:
                 anchor = parse_when(anchor_text, today)
             except DateParseError:
-                raise ServiceError(
-                    f"line {line}: bad anchor date '{excerpt(anchor_text)}'"
+                raise InvalidFieldError(
+                    "anchor", f"line {line}: bad anchor date '{excerpt(anchor_text)}'"
                 ) from None
             who = (record.get("assignee") or "").strip() or None
             if who is not None:
                 try:
-                    who = lookup.check_handle(who)
+                    who = rules.handle(who)
                 except ServiceError as exc:
-                    raise ServiceError(f"line {line}: {exc}") from None
+                    raise exc.at(f"line {line}") from None
             instances.append(_Instance(line, title, anchor, who))
         if not instances:
-            raise ServiceError("the CSV has no rows")
+            raise InvalidFieldError("csv", "the CSV has no rows")
         return instances
 
     def _apply_all(
@@ -375,9 +382,11 @@ class TemplateService:
             return self._as_tasks(s, log, template, instances, project or INBOX)
         if as_ == "project":
             if project is not None and len(instances) > 1:
-                raise ServiceError("one project key cannot name several new projects")
+                raise InvalidFieldError(
+                    "project", "one project key cannot name several new projects"
+                )
             return [self._as_project(s, log, template, i, project) for i in instances]
-        raise ServiceError(f"apply as 'task' or 'project', not {as_!r}")
+        raise InvalidFieldError("as", f"apply as 'task' or 'project', not {as_!r}")
 
     @staticmethod
     def _drafts(
@@ -411,9 +420,10 @@ class TemplateService:
         for inst in instances:
             steps = self._drafts(template, inst, with_columns=False)
             dues = [d.due for d in steps if d.due is not None]
-            title = clean(inst.name).strip()
-            if not title:
-                raise ServiceError(_where(inst.line, "the name is empty"))
+            try:
+                title = rules.INSTANCE_NAME.check(inst.name)
+            except ServiceError as exc:
+                raise _at(inst.line, exc) from None
             parents.append(
                 TaskDraft(
                     title=title,
@@ -433,7 +443,7 @@ class TemplateService:
                 AppliedTemplate(
                     template=template.name,
                     kind="task",
-                    name=clean(inst.name).strip(),
+                    name=rules.INSTANCE_NAME.check(inst.name),
                     key=key,
                     anchor=inst.anchor,
                     task_keys=(key, *sub_keys[position : position + len(steps)]),
@@ -450,17 +460,14 @@ class TemplateService:
         inst: _Instance,
         key: str | None,
     ) -> AppliedTemplate:
-        name = clean(inst.name).strip()
-        if not name:
-            raise ServiceError(_where(inst.line, "the name is empty"))
-        if len(name) > MAX_PROJECT_NAME:
-            raise ServiceError(
-                _where(inst.line, f"a project name is at most {MAX_PROJECT_NAME} characters")
-            )
-        taken = set(s.scalars(select(col(Project.key))))
-        key = lookup.check_project_key(key) if key else derive_project_key(name, taken)
-        if key in taken:
-            raise ServiceError(_where(inst.line, f"project {key} already exists"))
+        try:
+            name = rules.PROJECT_NAME.check(inst.name)
+            taken = set(s.scalars(select(col(Project.key))))
+            key = rules.project_key(key) if key else derive_project_key(name, taken)
+            if key in taken:
+                raise DuplicateError(f"project {key} already exists")
+        except ServiceError as exc:
+            raise _at(inst.line, exc) from None
         names: builtins.list[str] = []
         for st in template.steps:
             if st.column and st.column.casefold() not in {n.casefold() for n in names}:
@@ -486,7 +493,7 @@ class TemplateService:
         try:
             keys = TaskService(self.ctx).insert_many(s, log, drafts, key)
         except ServiceError as exc:
-            raise ServiceError(_where(inst.line, str(exc))) from None
+            raise _at(inst.line, exc) from None
         return AppliedTemplate(
             template=template.name,
             kind="project",

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, Table, delete, fun
 from sqlalchemy import insert as core_insert
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.models import (
     Activity,
     AgendaItem,
@@ -37,14 +38,13 @@ from taskboard.domain.models import (
     utcnow,
 )
 from taskboard.domain.ordering import initial_ranks
+from taskboard.domain.rules import DONE_NAMES, INBOX, MAX_TITLE
 from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import ServiceError
 from taskboard.services.numbers import reserve_numbers
-from taskboard.services.projects import DONE_NAMES
-from taskboard.services.tasks import INBOX, MAX_TITLE
 
 # Parents before children: restoring in this order never breaks a foreign key.
 DUMP_TABLES: tuple[Table, ...] = tuple(
@@ -675,7 +675,7 @@ class _Importer:
                 ).first()
             if person is None:
                 handle = _SLUG.sub(".", text.lower()).strip("._-")[:40] or "someone"
-                person = Person(handle=lookup.check_handle(handle), name=text[:200])
+                person = Person(handle=rules.handle(handle), name=text[:200])
                 self.s.add(person)
                 self.s.flush()
                 self.new_people.append(person.handle)

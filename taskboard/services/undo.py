@@ -23,7 +23,13 @@ from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Tas
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog, encode
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import (
+    ConflictError,
+    CycleError,
+    NoChangeError,
+    NotFoundError,
+    StateError,
+)
 
 UNDOABLE = {
     "create",
@@ -90,7 +96,7 @@ class UndoService:
         with self.ctx.store.write() as s:
             change = self._undoable(s)
             if change is None:
-                raise ServiceError("nothing to undo")
+                raise NoChangeError("nothing to undo")
             rows = self._rows(s, change)
             steps = list(reversed(rows))
             self._guard(s, steps, forward=False)
@@ -106,7 +112,7 @@ class UndoService:
         with self.ctx.store.write() as s:
             undo_change = self._redoable(s)
             if undo_change is None:
-                raise ServiceError("nothing to redo")
+                raise NoChangeError("nothing to redo")
             original = s.scalars(
                 select(col(Activity.reverts)).where(col(Activity.change_id) == undo_change).limit(1)
             ).first()
@@ -224,7 +230,7 @@ class UndoService:
                 continue
             task = s.get(Task, row.task_id)
             if task is None:
-                raise ServiceError("the task of that change no longer exists")
+                raise NotFoundError("the task of that change no longer exists")
             if row.action in ("link", "unlink"):
                 # The link must be there to take away and absent to put back: adding it twice
                 # was an IntegrityError out of the board.
@@ -235,7 +241,7 @@ class UndoService:
                 elif adds and lookup.depends_on(s, blocker.id or 0, task.id or 0):
                     # Putting it back must not close a loop someone made since.
                     doing = "redoing" if forward else "undoing"
-                    raise ServiceError(
+                    raise CycleError(
                         f"{blocker.key} depends on {task.key} since: not {doing}, it would be"
                         " a cycle"
                     )
@@ -273,7 +279,7 @@ class UndoService:
         field: str,
         current: str | None,
         forward: bool,
-    ) -> ServiceError:
+    ) -> ConflictError:
         other = s.scalars(
             select(col(Activity.actor))
             .where(
@@ -291,8 +297,8 @@ class UndoService:
         words = FIELD_WORDS.get(field, field.replace("_", " "))
         was = "were" if words in ("tags", "blockers") else "was"
         doing = "redoing" if forward else "undoing"
-        return ServiceError(
-            f"{task.key}'s {words} {was} changed since{by}{shown}: not {doing} over it"
+        return ConflictError(
+            task.key, f"{task.key}'s {words} {was} changed since{by}{shown}: not {doing} over it"
         )
 
     @staticmethod
@@ -315,7 +321,7 @@ class UndoService:
             return
         task = s.get(Task, row.task_id)
         if task is None:
-            raise ServiceError("the task of that change no longer exists")
+            raise NotFoundError("the task of that change no longer exists")
         want = row.new if forward else row.old
         action = row.action
         if action == "create":
@@ -409,4 +415,4 @@ class UndoService:
         elif field in ("title", "notes", "priority", "rank", "recurrence"):
             setattr(task, field, value if value is not None else ("" if field == "notes" else None))
         else:
-            raise ServiceError(f"cannot undo a change of {field!r}")
+            raise StateError(f"cannot undo a change of {field!r}")
