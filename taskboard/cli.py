@@ -233,7 +233,7 @@ def list_tasks(
 @handles_errors
 def show(key: str, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one task with its notes, subtasks, links, comments and history."""
-    from taskboard.services.views import history_lines
+    from taskboard.domain.views import history_lines
 
     services = open_services(db)
     detail = services.tasks.detail(key)

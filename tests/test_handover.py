@@ -8,12 +8,12 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 
+from taskboard.domain.agenda import agenda_group
 from taskboard.domain.models import Activity, Comment
 from taskboard.exchange import escape
 from taskboard.exchange.handover_note import handover_note
 from taskboard.services import Services
 from taskboard.services.errors import InvalidFieldError, NotFoundError
-from taskboard.services.people_views import agenda_group
 from taskboard.store import Store
 
 TODAY = date(2026, 11, 25)  # a Wednesday

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from taskboard.domain.views import history_lines
 from taskboard.services import Services
-from taskboard.services.views import history_lines
 
 
 def test_history_lines_are_in_words(services: Services) -> None:

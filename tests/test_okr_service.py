@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from taskboard.domain.drafts import TaskDraft
 from taskboard.domain.models import Activity, CheckIn, Cycle, KeyResult, Objective
 from taskboard.services import Services
 from taskboard.services.demo import load_demo
@@ -21,7 +22,6 @@ from taskboard.services.errors import (
     StateError,
 )
 from taskboard.services.okr import OkrService
-from taskboard.services.tasks import TaskDraft
 
 MID_NOVEMBER = date(2026, 11, 15)  # 45 of 91 days into 2026-Q4
 

@@ -12,9 +12,9 @@ import dataclasses
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from taskboard.domain.drafts import TaskDraft
 from taskboard.services.demo_goals import load_demo_goals
 from taskboard.services.demo_templates import load_demo_templates
-from taskboard.services.tasks import TaskDraft
 
 if TYPE_CHECKING:
     from taskboard.services import Services

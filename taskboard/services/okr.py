@@ -15,7 +15,15 @@ from taskboard.domain import okr, rules
 from taskboard.domain.models import CheckIn, Cycle, KeyResult, Objective, Person, Project, Task
 from taskboard.domain.models import utcnow as _utcnow
 from taskboard.domain.okr import KrKind, OkrError, Outcome, Status
+from taskboard.domain.okr_views import (
+    CheckInView,
+    CycleView,
+    HealthView,
+    KeyResultView,
+    ObjectiveView,
+)
 from taskboard.domain.text import clean
+from taskboard.domain.views import TaskRow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
@@ -26,15 +34,7 @@ from taskboard.services.errors import (
     NotFoundError,
     StateError,
 )
-from taskboard.services.okr_views import (
-    CheckInView,
-    CycleView,
-    HealthView,
-    KeyResultView,
-    ObjectiveView,
-)
 from taskboard.services.queries import task_rows
-from taskboard.services.views import TaskRow
 
 T = TypeVar("T")
 

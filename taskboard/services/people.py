@@ -9,11 +9,11 @@ from sqlmodel import col
 
 from taskboard.domain import rules
 from taskboard.domain.models import Person
+from taskboard.domain.views import PersonView
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import DuplicateError
-from taskboard.services.views import PersonView
 
 
 def person_view(p: Person) -> PersonView:

@@ -7,12 +7,12 @@ from sqlmodel import Session, col
 
 from taskboard.domain import rules
 from taskboard.domain.models import BoardColumn, Project, Task
+from taskboard.domain.views import ColumnInfo, ProjectView
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import DuplicateError
 from taskboard.services.names import match_name
-from taskboard.services.views import ColumnView, ProjectView
 
 DEFAULT_COLUMNS = rules.DEFAULT_COLUMNS
 DONE_NAMES = rules.DONE_NAMES
@@ -22,7 +22,7 @@ _column_names = rules.column_names
 def project_view(s: Session, project: Project) -> ProjectView:
     assert project.id is not None
     columns = tuple(
-        ColumnView(
+        ColumnInfo(
             id=c.id or 0, name=c.name, position=c.position, wip_limit=c.wip_limit, is_done=c.is_done
         )
         for c in lookup.columns_of(s, project.id)

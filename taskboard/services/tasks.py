@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,7 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
 from taskboard.domain import rules
-from taskboard.domain.capture import Capture, CaptureError, Token, parse_capture, scan_tokens
+from taskboard.domain.capture import Token, scan_tokens
+from taskboard.domain.drafts import TaskDraft, draft_from_line
 from taskboard.domain.models import (
     Activity,
     BoardColumn,
@@ -28,6 +29,7 @@ from taskboard.domain.models import (
     utcnow,
 )
 from taskboard.domain.ordering import rank_between
+from taskboard.domain.views import ActivityView, CommentView, Created, TaskDetail, TaskRow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
@@ -46,28 +48,9 @@ from taskboard.services.names import match_name
 from taskboard.services.numbers import reserve_numbers
 from taskboard.services.queries import task_rows
 from taskboard.services.recurrence import create_next_occurrence
-from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
 
 INBOX = rules.INBOX
 MAX_TITLE = rules.MAX_TITLE
-
-
-@dataclass(frozen=True)
-class TaskDraft:
-    """What a new task should be; names and keys as people type them."""
-
-    title: str
-    project: str | None = None
-    column: str | None = None
-    assignee: str | None = None
-    due: date | None = None
-    start: date | None = None
-    priority: str | None = None
-    tags: tuple[str, ...] = ()
-    notes: str = ""
-    parent: str | None = None
-    key_result: str | None = None
-    recurrence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,36 +62,6 @@ class _Slot:
     column_id: int
     done: bool
     parent: Task | None = None
-
-
-@dataclass(frozen=True)
-class Created:
-    task: TaskRow
-    new_people: tuple[str, ...] = field(default=())
-
-
-def draft_from_line(line: str, today: date, project: str | None = None) -> TaskDraft:
-    """A capture line as a draft; `project` is the default when the line has no `+KEY`."""
-    try:
-        cap = parse_capture(line, today)
-    except CaptureError as exc:
-        raise InvalidFieldError("line", str(exc)) from exc
-    return draft_from_capture(cap, project)
-
-
-def draft_from_capture(cap: Capture, project: str | None = None) -> TaskDraft:
-    """A parsed capture line as a draft; `project` when the line has no `+KEY`."""
-    return TaskDraft(
-        title=cap.title,
-        project=cap.project or project,
-        column=cap.column,
-        assignee=cap.assignee,
-        due=cap.due,
-        priority=cap.priority.value if cap.priority else None,
-        tags=cap.tags,
-        key_result=cap.key_result,
-        recurrence=cap.recurrence,
-    )
 
 
 class TaskService:

@@ -8,14 +8,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from taskboard.domain import rules
 from taskboard.domain.dates import DateParseError, parse_when
+from taskboard.domain.drafts import TaskDraft
 from taskboard.domain.models import BoardColumn, Person, Project, Task, Template, TemplateStep
+from taskboard.domain.template_views import AppliedTemplate, ApplyAs, TemplateStepView, TemplateView
 from taskboard.domain.templates import StepSpec, due_dates
 from taskboard.domain.text import clean, excerpt
 from taskboard.services import lookup
@@ -29,59 +30,7 @@ from taskboard.services.errors import (
 )
 from taskboard.services.names import match_name
 from taskboard.services.projects import DEFAULT_COLUMNS, DONE_NAMES, ProjectService, _column_names
-from taskboard.services.tasks import INBOX, TaskDraft, TaskService
-
-ApplyAs = Literal["task", "project"]
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateStepView:
-    position: int
-    title: str
-    offset_days: int | None
-    assignee: str | None
-    column: str | None
-    tags: tuple[str, ...]
-    priority: str
-    notes: str
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateView:
-    id: int
-    name: str
-    description: str
-    steps: tuple[TemplateStepView, ...]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "steps": [
-                {
-                    "title": st.title,
-                    "offset_days": st.offset_days,
-                    "assignee": st.assignee,
-                    "column": st.column,
-                    "tags": list(st.tags),
-                    "priority": st.priority,
-                    "notes": st.notes,
-                }
-                for st in self.steps
-            ],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedTemplate:
-    """One instance of a template: the parent task or the new project, and every task made."""
-
-    template: str
-    kind: ApplyAs
-    name: str
-    key: str
-    anchor: date
-    task_keys: tuple[str, ...]
+from taskboard.services.tasks import TaskService
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +328,7 @@ class TemplateService:
         project: str | None,
     ) -> builtins.list[AppliedTemplate]:
         if as_ == "task":
-            return self._as_tasks(s, log, template, instances, project or INBOX)
+            return self._as_tasks(s, log, template, instances, project or rules.INBOX)
         if as_ == "project":
             if project is not None and len(instances) > 1:
                 raise InvalidFieldError(

@@ -13,13 +13,13 @@ since by someone else is refused: it would overwrite their work.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, delete, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
+from taskboard.domain.views import Reverted
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog, encode
 from taskboard.services.context import ServiceContext
@@ -73,14 +73,6 @@ ACTION_WORDS = {
     "link": "blocker",
     "unlink": "blocker removal",
 }
-
-
-@dataclass(frozen=True)
-class Reverted:
-    """What an undo or redo did: a line for the person, and the tasks it changed."""
-
-    message: str
-    keys: tuple[str, ...]
 
 
 def _new_id(prefix: str) -> str:

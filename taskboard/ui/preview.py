@@ -23,8 +23,8 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.names import match_name
 
 if TYPE_CHECKING:
+    from taskboard.domain.okr_views import KeyResultView, ObjectiveView
     from taskboard.services import Services
-    from taskboard.services.okr_views import KeyResultView, ObjectiveView
 
 MEETING_HINT = (
     "a task: title @who ^when #tag !prio +KEY >column ~KR   ·   d: decision   n: note   "

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from textual.widgets import Input, TextArea
 
+from taskboard.domain.drafts import TaskDraft
 from taskboard.services import ServiceError, Services
-from taskboard.services.tasks import TaskDraft
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.people import PeopleScreen
 from taskboard.ui.screens.stats import StatsScreen

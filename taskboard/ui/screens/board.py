@@ -19,16 +19,16 @@ from taskboard.domain.dates import DateParseError, parse_when
 from taskboard.domain.enums import Priority
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.text import clean
+from taskboard.domain.views import ProjectView, TaskRow
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
-from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.preview import capture_preview, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import CardPalette, ColumnView
 
 if TYPE_CHECKING:
-    from taskboard.services.undo import Reverted  # a type only: it imports SQLAlchemy
+    from taskboard.domain.views import Reverted
 
 
 def _order(row: TaskRow) -> tuple[str, int]:

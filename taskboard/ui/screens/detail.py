@@ -16,8 +16,8 @@ from textual.widgets.option_list import Option
 from taskboard.domain.dates import DateParseError, format_relative, parse_when
 from taskboard.domain.enums import Priority
 from taskboard.domain.text import clean, clean_multiline
+from taskboard.domain.views import TaskDetail, TaskRow, history_lines
 from taskboard.services.errors import ConflictError, ServiceError
-from taskboard.services.views import TaskDetail, TaskRow, history_lines
 from taskboard.ui.dialogs import TokenSuggester
 from taskboard.ui.screens.base import TaskboardScreen
 

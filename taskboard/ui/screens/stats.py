@@ -12,10 +12,9 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from taskboard.domain.flow import Summary
+from taskboard.domain.flow import DEFAULT_DAYS, ProjectFlow, Summary
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.stats import DEFAULT_DAYS, ProjectFlow
 from taskboard.ui.dialogs import ChoiceModal
 from taskboard.ui.screens.base import TaskboardScreen
 

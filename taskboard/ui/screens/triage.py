@@ -13,11 +13,11 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from taskboard.domain.dates import DateParseError, format_relative, parse_when
+from taskboard.domain.okr_views import ObjectiveView
+from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, clean_multiline
+from taskboard.domain.views import TaskRow
 from taskboard.services.errors import ConflictError, ServiceError
-from taskboard.services.okr_views import ObjectiveView
-from taskboard.services.tasks import INBOX
-from taskboard.services.views import TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
 
