@@ -220,7 +220,7 @@ def list_tasks(
 ) -> None:
     """List open tasks (all with --all)."""
     services = open_services(db)
-    rows = services.tasks.list(
+    rows = services.tasks.rows(
         project=project, assignee=assignee, column=column, include_closed=all_
     )
     if as_json:
@@ -355,7 +355,7 @@ def project_add(
 @handles_errors
 def project_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Projects with their columns and open-task counts."""
-    projects = open_services(db).projects.list()
+    projects = open_services(db).projects.all()
     if as_json:
         emit_json(
             [
@@ -406,7 +406,7 @@ def person_add(
 @handles_errors
 def person_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Everyone with a handle."""
-    people = open_services(db).people.list()
+    people = open_services(db).people.all()
     if as_json:
         emit_json([{"handle": p.handle, "name": p.name, "email": p.email} for p in people])
         return

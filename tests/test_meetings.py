@@ -153,7 +153,7 @@ def test_a_whole_meeting(board: Services) -> None:
         meetings.capture(meeting.id, "Too late")
     assert counts(store) == before
     assert meetings.last("DEL").id == meeting.id
-    summary = meetings.list()
+    summary = meetings.all()
     assert [(m.id, m.items) for m in summary] == [(meeting.id, 8)]
     assert decision.item.kind == "decision" and question.item.kind == "question"
 
@@ -192,7 +192,7 @@ def test_undo_of_check_in_and_agenda_task(board: Services) -> None:
         assert s.scalar(select(func.count()).select_from(CheckIn)) == 0
     board.meetings.undo_last(meeting.id)
     assert [a.title for a in board.meetings.agenda(meeting.id)] == ["Budget review"]
-    assert [r.key for r in board.tasks.list(project="DEL")] == ["DEL-1", "DEL-2"]
+    assert [r.key for r in board.tasks.rows(project="DEL")] == ["DEL-1", "DEL-2"]
     assert board.meetings.get(meeting.id).items == ()
 
 

@@ -82,7 +82,7 @@ def test_new_tasks_with_a_bad_rule_are_refused(services: Services) -> None:
     drafts = [TaskDraft(title="Good", recurrence="2w"), TaskDraft(title="Bad", recurrence="x=y")]
     with pytest.raises(InvalidFieldError, match=r"^task 2: "):
         services.tasks.create_many(drafts, "INBOX")
-    assert services.tasks.list(include_closed=True) == []
+    assert services.tasks.rows(include_closed=True) == []
     # The good ones are stored as rules.
     key = services.tasks.create(TaskDraft(title="One", recurrence="weekdays")).task.key
     (other,) = services.tasks.create_many(drafts[:1], "INBOX")
@@ -94,7 +94,7 @@ def test_a_friendly_rule_recurs_on_completion(services: Services) -> None:
     key = services.tasks.capture("Invoice run ^2026-12-01").task.key
     services.tasks.edit(key, recurrence="every:2w")
     services.tasks.complete(key)
-    (nxt,) = [r for r in services.tasks.list() if r.title == "Invoice run"]
+    (nxt,) = [r for r in services.tasks.rows() if r.title == "Invoice run"]
     assert nxt.due == services.tasks.row(key).due + timedelta(weeks=2)  # type: ignore[operator]
 
 
@@ -108,4 +108,4 @@ def test_a_bad_rule_stored_before_blocks_completion_and_writes_nothing(
     with pytest.raises(InvalidFieldError):
         services.tasks.complete(key)
     assert not services.tasks.row(key).done
-    assert len(services.tasks.list()) == 1
+    assert len(services.tasks.rows()) == 1

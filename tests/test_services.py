@@ -27,9 +27,9 @@ from taskboard.domain.models import (
     TaskTag,
     Template,
 )
+from taskboard.domain.rules import DEFAULT_COLUMNS
 from taskboard.domain.templates import StepSpec
 from taskboard.services import Services, TaskDraft
-from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import (
     AmbiguousError,
     BlockedError,
@@ -40,7 +40,7 @@ from taskboard.services.errors import (
     NoChangeError,
     NotFoundError,
 )
-from taskboard.services.projects import DEFAULT_COLUMNS
+from taskboard.services.ops.versions import save_task
 from taskboard.store import Store
 
 TABLES: tuple[Any, ...] = (
@@ -124,7 +124,7 @@ def test_projects_default_and_custom_columns_and_bad_keys(services: Services, st
     with pytest.raises(InvalidFieldError):
         services.projects.create("DUP", "Dup", ["A", "a"])
     assert counts(store) == before
-    assert [p.key for p in services.projects.list()] == ["DEL", "INBOX", "SRV"]
+    assert [p.key for p in services.projects.all()] == ["DEL", "INBOX", "SRV"]
 
 
 # ---- capture ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
     fresh = services.tasks.capture("Call customer @zed !1")
     assert fresh.new_people == ("zed",)
     assert fresh.task.assignee == "zed" and fresh.task.priority == "urgent"
-    assert "zed" in [p.handle for p in services.people.list()]
+    assert "zed" in [p.handle for p in services.people.all()]
     tomorrow = services.tasks.capture("soon ^tomorrow").task
     assert tomorrow.due == date.today() + timedelta(days=1)
 
@@ -223,7 +223,7 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
             services.tasks.capture(line)
         assert named in str(caught.value), line
     assert counts(store) == before
-    assert "newbie" not in [p.handle for p in services.people.list()]
+    assert "newbie" not in [p.handle for p in services.people.all()]
 
 
 # ---- editing ---------------------------------------------------------------------------
@@ -331,8 +331,8 @@ def test_complete_and_reopen_use_the_done_column(services: Services, store: Stor
     assert done.done and done.column == "Done" and done.completed is not None
     with pytest.raises(NoChangeError):
         services.tasks.complete(key)
-    assert key not in [r.key for r in services.tasks.list()]
-    assert key in [r.key for r in services.tasks.list(include_closed=True)]
+    assert key not in [r.key for r in services.tasks.rows()]
+    assert key in [r.key for r in services.tasks.rows(include_closed=True)]
     again = services.tasks.reopen(key)
     assert not again.done and again.column == "Doing" and again.completed is None
     actions = [a[1] for a in activity(store, key)]
@@ -378,7 +378,7 @@ def test_subtasks_and_progress(services: Services) -> None:
     assert services.tasks.row(subs[0].key).column == "Doing"  # subtasks stay with the parent
     detail = services.tasks.detail(parent)
     assert [s.key for s in detail.subtasks] == [s.key for s in subs]
-    assert [r.key for r in services.tasks.list(top_level_only=True)] == [parent]
+    assert [r.key for r in services.tasks.rows(top_level_only=True)] == [parent]
 
 
 def test_comments_are_by_the_configured_user(services: Services, store: Store) -> None:
@@ -397,7 +397,7 @@ def test_comments_are_by_the_configured_user(services: Services, store: Store) -
 def test_archive_hides_the_task_and_is_logged(services: Services, store: Store) -> None:
     key = services.tasks.capture("old").task.key
     assert services.tasks.archive(key).archived
-    assert key not in [r.key for r in services.tasks.list()]
+    assert key not in [r.key for r in services.tasks.rows()]
     with pytest.raises(NoChangeError):
         services.tasks.archive(key)
     assert ("tester", "archive", "archived", "false", "true") in activity(store, key)
@@ -433,7 +433,7 @@ def test_concurrent_orm_edit_is_a_conflict(services: Services, store: Store) -> 
         task.title = "mine"
         before = counts(store)
         with pytest.raises(ConflictError):
-            services.tasks._save(mine, task, ChangeLog(mine, "tester"))
+            save_task(mine, task)
         mine.rollback()
     assert counts(store) == before
     assert services.tasks.row(key).title == "theirs"
@@ -483,7 +483,7 @@ def test_listing_a_column_across_projects(services: Services) -> None:
     services.tasks.capture("c #papers +DEL")
     with warnings.catch_warnings():
         warnings.simplefilter("error", SAWarning)  # once a cartesian product of every column
-        rows = services.tasks.list(column="doi")
+        rows = services.tasks.rows(column="doi")
     assert [(r.key, r.column, r.tags) for r in rows] == [
         ("DEL-1", "Doing", ("papers",)),
         ("INBOX-1", "Doing", ()),

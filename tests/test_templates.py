@@ -71,7 +71,7 @@ def test_create_show_list_delete(handover: Services, store: Store) -> None:
     assert [s.assignee for s in view.steps] == ["jonas", "tarek", None]
     assert view.steps[0].column == "Arrived" and view.steps[0].priority == "high"
     assert view.steps[2].notes == "Bring the keys"
-    assert [t.name for t in handover.templates.list()] == ["Vehicle handover"]
+    assert [t.name for t in handover.templates.all()] == ["Vehicle handover"]
     with pytest.raises(DuplicateError):
         handover.templates.create("Vehicle handover", STEPS)
     with pytest.raises(InvalidFieldError, match=r"^step 1: "):
@@ -108,7 +108,7 @@ def test_apply_as_project(handover: Services, store: Store) -> None:
         "Handover booked",
         "Done",
     ]
-    rows = {r.title: r for r in handover.tasks.list(project="HW")}
+    rows = {r.title: r for r in handover.tasks.rows(project="HW")}
     assert rows["Papers at the agent"].column == "Arrived"
     assert rows["Payment confirmed"].column == "Papers & payment"
     assert rows["Car handed over"].due == date(2026, 12, 15)
@@ -152,7 +152,7 @@ def test_apply_csv_bad_row_creates_nothing(handover: Services, store: Store) -> 
             as_="project",
         )
     assert count(store, Task) == before
-    assert [p.key for p in handover.projects.list()] == ["INBOX"]
+    assert [p.key for p in handover.projects.all()] == ["INBOX"]
 
 
 def test_from_task_and_from_project(handover: Services) -> None:

@@ -40,7 +40,7 @@ def board(services: Services) -> Board:
             r.done,
             r.blocked_by,
         )
-        for r in sorted(services.tasks.list(include_closed=True), key=lambda r: r.key)
+        for r in sorted(services.tasks.rows(include_closed=True), key=lambda r: r.key)
         if not r.archived
     )
 
@@ -259,7 +259,7 @@ def test_someone_elses_changes_to_other_tasks_do_not_block(
     services.undo.undo()
     row = services.tasks.row("INBOX-1")
     assert row.column == "To do" and row.title == "one"
-    mias = services.tasks.list(project="INBOX", column="Doing")
+    mias = services.tasks.rows(project="INBOX", column="Doing")
     assert [r.key for r in mias] == ["INBOX-2"]  # Mia's move stays
 
 

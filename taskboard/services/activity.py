@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlmodel import Session
 
 from taskboard.domain.models import Activity, utcnow
+
+ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]
 
 
 def encode(value: object) -> str | None:
@@ -68,5 +70,6 @@ class ChangeLog:
 
     def flush(self) -> None:
         if self.rows:
-            self.session.execute(insert(Activity), self.rows)
+            # Core, not the ORM's bulk path: a bulk change logs thousands of rows.
+            self.session.execute(insert(ACTIVITY), self.rows)
             self.rows = []

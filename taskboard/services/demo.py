@@ -207,7 +207,7 @@ def as_person(services: Services, handle: str) -> Services:
 def load_demo(services: Services, today: date | None = None) -> bool:
     """Fill the store with the demo workspace; False when it is already there."""
     today = today or services.ctx.today()
-    if any(p.key == DEMO_MARKER for p in services.projects.list(include_archived=True)):
+    if any(p.key == DEMO_MARKER for p in services.projects.all(include_archived=True)):
         return False
     services = as_person(services, DEMO_AUTHOR)
     existing = set(services.people.handles())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -11,7 +9,6 @@ from taskboard.domain import rules
 from taskboard.domain.models import Person
 from taskboard.domain.views import PersonView
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import DuplicateError
 
@@ -28,22 +25,20 @@ class PersonService:
         handle = rules.handle(handle)
         full = rules.PERSON_NAME.check(name)
         address = rules.EMAIL.check(email) if email else None
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             if lookup.person_by_handle(s, handle) is not None:
                 raise DuplicateError(f"@{handle} already exists")
             person = Person(handle=handle, name=full, email=address or None)
             s.add(person)
             s.flush()
-            log = ChangeLog(s, self.ctx.actor)
             log.record("create", entity="person", entity_id=person.id, new=handle)
-            log.flush()
             return person_view(person)
 
-    def list(self) -> list[PersonView]:
+    def all(self) -> list[PersonView]:
         with self.ctx.store.read() as s:
             stmt = select(Person).order_by(col(Person.handle))
             return [person_view(p) for p in s.scalars(stmt)]
 
-    def handles(self) -> builtins.list[str]:
+    def handles(self) -> list[str]:
         with self.ctx.store.read() as s:
             return list(s.scalars(select(col(Person.handle)).order_by(col(Person.handle))))

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from taskboard.domain.agenda import GROUPS, Agenda, Handover, absence_text, agenda_group
-from taskboard.domain.models import Comment, Task, utcnow
+from taskboard.domain.models import Task, utcnow
 from taskboard.domain.views import TaskRow
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import InvalidFieldError, NotFoundError
+from taskboard.services.ops.comments import add_comment
 from taskboard.services.queries import task_rows
 
 
@@ -65,7 +65,7 @@ class PeopleViewService:
             raise InvalidFieldError(
                 "since", f"the absence ends ({until}) before it starts ({since})"
             )
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             source, _ = lookup.resolve_person(s, from_handle, create=False)
             target, _ = lookup.resolve_person(s, to_handle, create=False)
             if source.id == target.id:
@@ -83,7 +83,6 @@ class PeopleViewService:
             body = f"Handed over from @{source.handle} to @{target.handle}" + (
                 f" for the absence {window}" if window else ""
             )
-            log = ChangeLog(s, self.ctx.actor)
             now = utcnow()
             for task in tasks:
                 log.record(
@@ -96,16 +95,8 @@ class PeopleViewService:
                 )
                 task.assignee_id = target.id
                 task.updated = now
-                s.add(Comment(task_id=task.id or 0, author_id=author.id, body=body, created=now))
-                log.record(
-                    "comment",
-                    task_id=task.id,
-                    project_id=task.project_id,
-                    field="comment",
-                    new=body,
-                )
+                add_comment(s, log, task, author, body, now)
             s.flush()
-            log.flush()
             ids = [t.id for t in tasks]
             rows = task_rows(s, Task.id.in_(ids)) if ids else []  # type: ignore[union-attr]
             rows.sort(key=lambda r: (r.due or date.max, r.project, r.key))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
@@ -30,6 +30,8 @@ from taskboard.services.errors import (
     NotFoundError,
     StateError,
 )
+from taskboard.services.ops.links import link, unlink
+from taskboard.services.ops.tags import set_tags, task_tags
 
 UNDOABLE = {
     "create",
@@ -85,23 +87,22 @@ class UndoService:
 
     def undo(self) -> Reverted:
         """Undo this person's latest change; returns what was undone, for a notification."""
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             change = self._undoable(s)
             if change is None:
                 raise NoChangeError("nothing to undo")
+            log.change_id, log.reverts = _new_id("undo"), change
             rows = self._rows(s, change)
             steps = list(reversed(rows))
             self._guard(s, steps, forward=False)
-            log = ChangeLog(s, self.ctx.actor, change_id=_new_id("undo"), reverts=change)
             for row in steps:
                 self._apply(s, row, forward=False, log=log)
             self._mark(s, change, True)
-            log.flush()
             return self._summary(s, "undid", rows)
 
     def redo(self) -> Reverted:
         """Re-apply what the latest undo took back, unless a new change came since."""
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             undo_change = self._redoable(s)
             if undo_change is None:
                 raise NoChangeError("nothing to redo")
@@ -111,14 +112,13 @@ class UndoService:
             assert original is not None
             rows = self._rows(s, original)
             self._guard(s, rows, forward=True)
-            log = ChangeLog(s, self.ctx.actor, change_id=_new_id("redo"), reverts=undo_change)
+            log.change_id, log.reverts = _new_id("redo"), undo_change
             for row in rows:
                 self._apply(s, row, forward=True, log=log)
             # The undo is spent, and the new redo change carries the original from now on:
             # the original stays undone, or the next undo after this one would take it back
             # a second time.
             self._mark(s, undo_change, True)
-            log.flush()
             return self._summary(s, "redid", rows)
 
     # ---- finding changes -------------------------------------------------------
@@ -328,25 +328,9 @@ class UndoService:
                 new=task.archived,
             )
         elif action in ("link", "unlink"):
+            # The guard has checked the link can be taken this way: the steps' own checks pass.
             blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-            adding = self._adds_link(row, forward)
-            if adding:
-                s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
-            else:
-                s.execute(
-                    delete(Dependency).where(
-                        col(Dependency.task_id) == task.id,
-                        col(Dependency.blocked_by_id) == blocker.id,
-                    )
-                )
-            log.record(
-                "link" if adding else "unlink",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="blocked_by",
-                old=None if adding else blocker.key,
-                new=blocker.key if adding else None,
-            )
+            (link if self._adds_link(row, forward) else unlink)(s, log, task, blocker)
         else:
             field = row.field or ""
             current = self._current(s, task, field)
@@ -379,9 +363,7 @@ class UndoService:
         if field == "key_result":
             return s.get(KeyResult, task.key_result_id).key if task.key_result_id else None  # type: ignore[union-attr]
         if field == "tags":
-            from taskboard.services.tasks import TaskService
-
-            return encode(TaskService._tag_names(s, task.id or 0)) or None
+            return encode(task_tags(s, task.id or 0)) or None
         return encode(getattr(task, field))
 
     def _set(self, s: Session, task: Task, field: str, value: str | None) -> None:
@@ -395,9 +377,7 @@ class UndoService:
         elif field == "key_result":
             task.key_result_id = lookup.key_result_by_key(s, value).id if value else None
         elif field == "tags":
-            from taskboard.services.tasks import TaskService
-
-            TaskService._set_tags(s, task.id or 0, (value or "").split())
+            set_tags(s, task.id or 0, (value or "").split())
         elif field in ("due", "start"):
             setattr(task, field, date.fromisoformat(value) if value else None)
         elif field == "completed":

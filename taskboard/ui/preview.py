@@ -65,7 +65,7 @@ def known_names(
 
     for cycle in services.okr.cycles():
         walk(services.okr.tree(cycle.name, today))
-    columns = {p.key: tuple(c.name for c in p.columns) for p in services.projects.list()}
+    columns = {p.key: tuple(c.name for c in p.columns) for p in services.projects.all()}
     return Known(project, columns, tuple(services.people.handles()), krs, column)
 
 

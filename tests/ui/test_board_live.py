@@ -104,7 +104,7 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running  # nothing above ran an action or crashed the app
-    titles = {r.title for r in services.tasks.list(project="EVIL")}
+    titles = {r.title for r in services.tasks.rows(project="EVIL")}
     assert "[/ @x" in titles
 
 
@@ -140,7 +140,7 @@ def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
     assert snapshot is not None
     expected = [
         r
-        for r in demo_services.tasks.list(project="DEL", include_closed=True, top_level_only=True)
+        for r in demo_services.tasks.rows(project="DEL", include_closed=True, top_level_only=True)
         if not r.archived
     ]
     assert list(snapshot.rows) == expected
@@ -263,4 +263,4 @@ async def test_an_empty_board_says_how_to_start(tmp_path: Path) -> None:
         await pilot.pause()
         title = str(app.screen.query_one("#board-title", Static).render())
         assert "n adds one" not in title
-    assert [r.title for r in services.tasks.list()] == ["First card"]
+    assert [r.title for r in services.tasks.rows()] == ["First card"]

@@ -286,7 +286,7 @@ async def test_a_bad_recurrence_is_refused_with_its_message(
         await pilot.pause()
         assert not any("Error" in m or "unpack" in m for m in messages(app))
     assert demo_services.tasks.row("DEL-1").done
-    nxt = [r for r in demo_services.tasks.list(project="DEL") if r.title == before.task.title]
+    nxt = [r for r in demo_services.tasks.rows(project="DEL") if r.title == before.task.title]
     assert before.task.due is not None
     assert [r.due for r in nxt] == [before.task.due + timedelta(weeks=2)]
 

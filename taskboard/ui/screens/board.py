@@ -158,7 +158,7 @@ class BoardScreen(TaskboardScreen):
             project = services.projects.get(self.project_key)
             rows = [
                 r
-                for r in services.tasks.list(
+                for r in services.tasks.rows(
                     project=project.key, include_closed=True, top_level_only=True
                 )
                 if not r.archived
@@ -420,7 +420,7 @@ class BoardScreen(TaskboardScreen):
             "@": services.people.handles(),
             "#": tags,
             ">": self._columns(),
-            "+": [p.key for p in services.projects.list()],
+            "+": [p.key for p in services.projects.all()],
         }
 
     def action_new_card(self) -> None:

@@ -99,7 +99,7 @@ class PeopleScreen(TaskboardScreen):
 
     def action_person(self) -> None:
         """Show another person's tasks."""
-        people = self.tb.services.people.list()
+        people = self.tb.services.people.all()
         options = [(p.handle, f"@{p.handle}  {clean(p.name)}") for p in people]
 
         def chosen(handle: str | None) -> None:

@@ -140,7 +140,7 @@ class StatsScreen(TaskboardScreen):
 
     def action_project(self) -> None:
         """Show another project's metrics."""
-        projects = self.tb.services.projects.list()
+        projects = self.tb.services.projects.all()
         options = [(p.key, f"{p.key:6}  {clean(p.name)}") for p in projects]
 
         def chosen(key: str | None) -> None:

@@ -91,7 +91,7 @@ class TemplatesScreen(TaskboardScreen):
         self.query_one("#template-list", OptionList).focus()
 
     def load(self, keep: str | None = None) -> None:
-        self.templates = self.tb.services.templates.list()
+        self.templates = self.tb.services.templates.all()
         options = self.query_one("#template-list", OptionList)
         options.clear_options()
         options.add_options(

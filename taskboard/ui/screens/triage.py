@@ -103,7 +103,7 @@ class TriageScreen(TaskboardScreen):
 
     def action_restart(self) -> None:
         """Read what needs triage now and start at the first task."""
-        rows = [r for r in self.tb.services.tasks.list() if needs_triage(r)]
+        rows = [r for r in self.tb.services.tasks.rows() if needs_triage(r)]
         rows.sort(key=lambda r: (r.project != INBOX, r.project, r.parent or r.key, r.key))
         self.queue, self.total, self.position = rows, len(rows), 0
         self.show_current()
@@ -243,7 +243,7 @@ class TriageScreen(TaskboardScreen):
         services = self.tb.services
         projects = [
             (p.key, f"{p.key:6}  {clean(p.name)}")
-            for p in services.projects.list()
+            for p in services.projects.all()
             if not p.archived
         ]
 
@@ -285,7 +285,7 @@ class TriageScreen(TaskboardScreen):
         if row is None:
             return
         tasks = self.tb.services.tasks
-        known = sorted({t for r in tasks.list(include_closed=True) for t in r.tags})
+        known = sorted({t for r in tasks.rows(include_closed=True) for t in r.tags})
 
         def save(value: str | None) -> None:
             if value is None:

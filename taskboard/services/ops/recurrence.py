@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from taskboard.domain.dates import rule_after
-from taskboard.domain.models import BoardColumn, Project, Task, TaskTag, utcnow
-from taskboard.domain.ordering import rank_between
+from taskboard.domain.models import BoardColumn, Project, Task
 from taskboard.domain.text import excerpt
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import InvalidFieldError
-from taskboard.services.numbers import reserve_numbers
+from taskboard.services.ops.tags import task_tags
+from taskboard.services.ops.tasks import NewTask, insert_tasks
 
 
 def next_date(rule: str, after: date) -> date | None:
@@ -54,56 +54,32 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
         )
         if twin is not None:
             return None
+        column_id = task.column_id
         if task.parent_id is None:
-            column_id = s.scalars(
-                select(col(BoardColumn.id))
-                .where(col(BoardColumn.project_id) == task.project_id)
-                .order_by(col(BoardColumn.position))
-            ).first()
-        else:
-            column_id = task.column_id
-        scope = (
-            col(Task.parent_id) == task.parent_id
-            if task.parent_id
-            else (col(Task.column_id) == column_id) & col(Task.parent_id).is_(None)
-        )
-        last_rank = s.scalar(select(func.max(col(Task.rank))).where(scope))
-        number = reserve_numbers(s, task.project_id)
-        project_key = s.scalar(select(col(Project.key)).where(col(Project.id) == task.project_id))
-        key = f"{project_key}-{number}"
-        now = utcnow()
-        new_id = s.execute(
-            insert(Task)
-            .values(
-                project_id=task.project_id,
-                column_id=column_id,
-                number=number,
-                key=key,
-                title=task.title,
-                notes=task.notes,
-                assignee_id=task.assignee_id,
-                due=due,
-                start=None,
-                priority=task.priority,
-                parent_id=task.parent_id,
-                rank=rank_between(last_rank, None),
-                created=now,
-                updated=now,
-                completed=None,
-                archived=False,
-                recurrence=task.recurrence,
-                key_result_id=task.key_result_id,
-                source_id=None,
-                version=1,
+            column_id = (
+                s.scalars(
+                    select(col(BoardColumn.id))
+                    .where(col(BoardColumn.project_id) == task.project_id)
+                    .order_by(col(BoardColumn.position))
+                ).first()
+                or task.column_id
             )
-            .returning(col(Task.id))
-        ).scalar_one()
-        tag_ids = list(
-            s.scalars(select(col(TaskTag.tag_id)).where(col(TaskTag.task_id) == task.id))
+        project_key = s.scalar(select(col(Project.key)).where(col(Project.id) == task.project_id))
+        row = NewTask(
+            project_id=task.project_id,
+            project_key=str(project_key),
+            column_id=column_id,
+            title=task.title,
+            notes=task.notes,
+            assignee_id=task.assignee_id,
+            due=due,
+            priority=task.priority,
+            parent_id=task.parent_id,
+            key_result_id=task.key_result_id,
+            recurrence=task.recurrence,
+            tags=task_tags(s, task.id),
         )
-        if tag_ids:
-            s.execute(insert(TaskTag), [{"task_id": new_id, "tag_id": t} for t in tag_ids])
-    log.record("create", task_id=new_id, project_id=task.project_id, new=key)
+        key = insert_tasks(s, log, [row])[0].key
     log.record(
         "recur", task_id=task.id, project_id=task.project_id, field="next_occurrence", new=key
     )
