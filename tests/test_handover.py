@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy import select
 
 from taskboard.domain.agenda import agenda_group
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Activity, Comment
 from taskboard.exchange import escape
 from taskboard.exchange.handover_note import handover_note
@@ -94,7 +95,9 @@ def test_handover_refuses_bad_input_and_writes_nothing(team: Services, store: St
 
 
 def test_handover_note_markdown(team: Services) -> None:
-    team.tasks.edit("INBOX-1", title="Fix *bold* | pipe <b>x</b> [link](http://x)\x1b[31m")
+    team.tasks.edit(
+        "INBOX-1", TaskChanges(title="Fix *bold* | pipe <b>x</b> [link](http://x)\x1b[31m")
+    )
     result = team.people_views.handover("anna", "ben")
     note = handover_note(result)
     tokens = MarkdownIt("commonmark").enable("table").parse(note)

@@ -9,6 +9,7 @@ import time_machine
 from sqlalchemy import func
 from sqlmodel import select
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import (
     Activity,
     AgendaItem,
@@ -228,19 +229,21 @@ def test_since_the_previous_meeting(services: Services) -> None:
         tasks.create(TaskDraft(title="Elsewhere", project="OPS"))  # OPS-1
     with time_machine.travel(at(3), tick=False):
         first = services.meetings.start(project="DEL")
-        tasks.edit("DEL-4", due=date(2026, 11, 28))  # during the first meeting: counts too
+        tasks.edit(
+            "DEL-4", TaskChanges(due=date(2026, 11, 28))
+        )  # during the first meeting: counts too
     with time_machine.travel(at(3, 10), tick=False):
         services.meetings.end(first.id)
     with time_machine.travel(at(5), tick=False):
         tasks.create(TaskDraft(title="Van fleet", project="DEL"))  # DEL-5
         tasks.move("DEL-1", "Doing")
         tasks.complete("DEL-2")
-        tasks.edit("DEL-3", due=date(2026, 11, 20))
+        tasks.edit("DEL-3", TaskChanges(due=date(2026, 11, 20)))
         tasks.complete("OPS-1")
     with time_machine.travel(at(6), tick=False):
-        tasks.edit("DEL-3", due=date(2026, 11, 27))
+        tasks.edit("DEL-3", TaskChanges(due=date(2026, 11, 27)))
         tasks.move("DEL-1", "To do")
-        tasks.edit("DEL-4", due=date(2026, 11, 25))  # earlier: not a slip
+        tasks.edit("DEL-4", TaskChanges(due=date(2026, 11, 25)))  # earlier: not a slip
     with time_machine.travel(at(10), tick=False):
         other = services.meetings.start(project="OPS")
         second = services.meetings.start(project="DEL")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from taskboard.domain.drafts import TaskDraft
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Activity, CheckIn, Cycle, KeyResult, Objective
 from taskboard.services import Services
 from taskboard.services.demo import load_demo
@@ -191,8 +192,8 @@ def test_tasks_kind_counts_linked_tasks_and_health_finds_gaps(goals: Services) -
     goals.okr.add_key_result("O1", "Checklist done", kind="tasks")
     for title in ("Papers", "Payment", "Plates"):
         goals.tasks.create(TaskDraft(title=title, project="DEL"))
-    goals.tasks.edit("DEL-1", key_result="O1-KR3")
-    goals.tasks.edit("DEL-2", key_result="O1-KR3")
+    goals.tasks.edit("DEL-1", TaskChanges(key_result="O1-KR3"))
+    goals.tasks.edit("DEL-2", TaskChanges(key_result="O1-KR3"))
     goals.tasks.complete("DEL-1")
     kr = goals.okr.key_result("O1-KR3")
     assert (kr.tasks_done, kr.tasks_total, kr.progress) == (1, 2, 0.5)

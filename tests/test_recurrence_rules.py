@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Task
 from taskboard.services import Services, TaskDraft
 from taskboard.services.errors import InvalidFieldError
@@ -32,7 +33,7 @@ from taskboard.services.errors import InvalidFieldError
 )
 def test_edit_stores_the_rule_typed(services: Services, typed: str, stored: str | None) -> None:
     key = services.tasks.capture("Water the plants every:daily").task.key
-    services.tasks.edit(key, recurrence=typed)
+    services.tasks.edit(key, TaskChanges(recurrence=typed))
     assert services.tasks.detail(key).recurrence == stored
 
 
@@ -70,7 +71,9 @@ def test_a_bad_rule_is_refused_and_nothing_is_written(
     before = services.tasks.detail(key)
     revision = services.tasks.revision()
     with pytest.raises(InvalidFieldError) as caught:
-        services.tasks.edit(key, before.task.version, title="Renamed", recurrence=typed)
+        services.tasks.edit(
+            key, TaskChanges(title="Renamed", recurrence=typed), before.task.version
+        )
     assert message in str(caught.value)
     assert services.tasks.detail(key) == before  # the title was not changed either
     assert services.tasks.revision() == revision
@@ -92,7 +95,7 @@ def test_new_tasks_with_a_bad_rule_are_refused(services: Services) -> None:
 
 def test_a_friendly_rule_recurs_on_completion(services: Services) -> None:
     key = services.tasks.capture("Invoice run ^2026-12-01").task.key
-    services.tasks.edit(key, recurrence="every:2w")
+    services.tasks.edit(key, TaskChanges(recurrence="every:2w"))
     services.tasks.complete(key)
     (nxt,) = [r for r in services.tasks.rows() if r.title == "Invoice run"]
     assert nxt.due == services.tasks.row(key).due + timedelta(weeks=2)  # type: ignore[operator]

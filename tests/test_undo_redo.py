@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Activity
 from taskboard.services import Services
 from taskboard.services.errors import ConflictError, CycleError, NoChangeError
@@ -132,12 +133,12 @@ def test_many_changes_undone_and_redone_in_any_order(services: Services, setup: 
     tasks = services.tasks
     changes: list[Callable[[], object]] = [
         lambda: tasks.step("INBOX-1", 1),
-        lambda: tasks.edit("INBOX-2", title="two, renamed", priority="high"),
+        lambda: tasks.edit("INBOX-2", TaskChanges(title="two, renamed", priority="high")),
         lambda: tasks.reorder("INBOX-3", -1),
-        lambda: tasks.edit("INBOX-1", assignee="mia", tags=("hub", "papers")),
+        lambda: tasks.edit("INBOX-1", TaskChanges(assignee="mia", tags=("hub", "papers"))),
         lambda: tasks.complete("INBOX-2"),
         lambda: tasks.add_dependency("INBOX-3", "INBOX-1"),
-        lambda: tasks.edit("INBOX-3", due=date(2026, 12, 1)),
+        lambda: tasks.edit("INBOX-3", TaskChanges(due=date(2026, 12, 1))),
         lambda: tasks.archive("INBOX-1"),
         lambda: tasks.capture("five >doing"),
         lambda: tasks.move("INBOX-3", "Backlog"),
@@ -152,7 +153,7 @@ def test_many_changes_undone_and_redone_in_any_order(services: Services, setup: 
         history.undo() if step == "u" else history.redo()
     for _ in range(4):
         history.undo()
-    history.change(lambda: tasks.edit("INBOX-2", notes="a new change after undo"))
+    history.change(lambda: tasks.edit("INBOX-2", TaskChanges(notes="a new change after undo")))
     history.redo()  # the new change ended the redo chain
     for step in "uuuruurrrrr":
         history.undo() if step == "u" else history.redo()
@@ -233,9 +234,9 @@ def test_redo_refuses_to_overwrite_a_change_by_someone_else(
     services: Services, setup: Services, store: Store
 ) -> None:
     mia = Services.open(store, "mia")
-    services.tasks.edit("INBOX-2", priority="high")
+    services.tasks.edit("INBOX-2", TaskChanges(priority="high"))
     services.undo.undo()
-    mia.tasks.edit("INBOX-2", priority="urgent")
+    mia.tasks.edit("INBOX-2", TaskChanges(priority="urgent"))
     with pytest.raises(ConflictError) as refused:
         services.undo.redo()
     assert str(refused.value) == (
@@ -250,7 +251,7 @@ def test_someone_elses_changes_to_other_tasks_do_not_block(
     mia = Services.open(store, "mia")
     history = History(services)
     history.change(lambda: services.tasks.step("INBOX-1", 1))
-    history.change(lambda: services.tasks.edit("INBOX-1", title="one, renamed"))
+    history.change(lambda: services.tasks.edit("INBOX-1", TaskChanges(title="one, renamed")))
     history.undo()
     history.redo()
     mia.tasks.step("INBOX-2", 1)
@@ -267,7 +268,7 @@ def test_a_store_left_by_the_old_redo_still_walks_back(
     services: Services, setup: Services, store: Store
 ) -> None:
     """Redo used to mark the change it re-applied live again, next to the redo carrying it."""
-    services.tasks.edit("INBOX-1", title="first")
+    services.tasks.edit("INBOX-1", TaskChanges(title="first"))
     services.tasks.step("INBOX-1", 1)
     services.undo.undo()
     services.undo.redo()
@@ -292,7 +293,7 @@ def test_a_new_change_ends_the_redo_chain_also_once_undone_and_redone(
     history = History(services)
     history.change(lambda: services.tasks.step("INBOX-1", 1))
     history.undo()
-    history.change(lambda: services.tasks.edit("INBOX-1", title="one, renamed"))
+    history.change(lambda: services.tasks.edit("INBOX-1", TaskChanges(title="one, renamed")))
     history.redo()  # the move is gone for good
     history.undo()
     history.redo()

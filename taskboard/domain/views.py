@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from taskboard.domain import fields
+
 
 @dataclass(frozen=True, slots=True)
 class PersonView:
@@ -132,9 +134,10 @@ class ActivityView:
             return f"moved to another project: {old} → {new}"
         if self.field is None:
             return action
-        if self.field == "notes":
-            return "notes edited"
-        return f"{self.field.replace('_', ' ')}: {old} → {new}"
+        known = fields.BY_NAME.get(self.field)
+        if known is not None and not known.quoted:  # long text: that it changed is enough
+            return f"{known.label} edited"
+        return f"{fields.label(self.field)}: {old} → {new}"
 
 
 def history_lines(history: Iterable[ActivityView]) -> list[tuple[ActivityView, str]]:

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlmodel import Session
 
+from taskboard.domain.fields import encode
 from taskboard.domain.models import Activity, utcnow
 
 ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]
-
-
-def encode(value: object) -> str | None:
-    """Activity values are text a person can read and undo can parse back."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return " ".join(str(v) for v in value)
-    return str(value)
 
 
 @dataclass

@@ -6,20 +6,21 @@ Each is one change over the steps in `services.ops`; reading is in `task_reads`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session, col
 
-from taskboard.domain.capture import Token, scan_tokens
+from taskboard.domain.capture import scan_tokens
 from taskboard.domain.drafts import TaskDraft, draft_from_line
+from taskboard.domain.fields import EDITABLE, TaskChanges
 from taskboard.domain.models import Task
 from taskboard.domain.views import CommentView, Created, TaskRow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import InvalidFieldError, NoChangeError
 from taskboard.services.ops.comments import add_comment
-from taskboard.services.ops.edits import apply_changes
+from taskboard.services.ops.edits import edit_task
 from taskboard.services.ops.links import link, unlink
 from taskboard.services.ops.moves import (
     complete_task,
@@ -71,45 +72,44 @@ class TaskService(TaskReads):
             save_task(s, task)
             return task_rows(s, col(Task.id) == task.id)[0]
 
-    def edit(self, key: str, expected_version: int | None = None, **changes: Any) -> TaskRow:
-        """Change any fields: title, notes, assignee, due, start, priority, tags, key_result,
-        recurrence, column. Values are what people type (handles, names, keys); None clears."""
+    def edit(self, key: str, changes: TaskChanges, expected_version: int | None = None) -> TaskRow:
+        """Change the fields `changes` sets; values are what people type (handles, names,
+        keys) and None clears."""
 
         def apply(s: Session, log: ChangeLog, task: Task) -> None:
             with s.no_autoflush:  # one edit, one version bump
-                apply_changes(s, log, task, changes, self.ctx.today())
+                edit_task(s, log, task, changes, self.ctx.today())
 
         return self._change(key, expected_version, apply)
 
     def apply_tokens(self, key: str, line: str, expected_version: int | None = None) -> TaskRow:
-        """`taskboard edit KEY "TOKENS"`: capture tokens change fields; words, if any, the title."""
+        """`taskboard edit KEY "TOKENS"`: capture tokens change fields (tags are added);
+        words, if any, the title."""
         tokens, errors = scan_tokens(line, self.ctx.today())
         errors = [e for e in errors if e.token]  # an edit may leave the title as it is
         if errors:
             raise InvalidFieldError("tokens", str(errors[0]))
-        changes: dict[str, Any] = {}
+        typed = {t.kind: t for t in tokens}
+        if "project" in typed:
+            raise InvalidFieldError(
+                "project",
+                f"'{typed['project'].text}': use `taskboard move` to change a task's project",
+            )
         words = [t.text for t in tokens if t.kind == "word"]
-        if words:
-            changes["title"] = " ".join(words)
-        by_kind: dict[str, Token] = {t.kind: t for t in tokens if t.kind != "word"}
         tags = [t.value for t in tokens if t.kind == "tag"]
-        for kind, tok in by_kind.items():
-            if kind == "due":
-                changes["due"] = date.fromisoformat(tok.value)
-            elif kind in ("assignee", "priority", "column", "key_result", "recurrence"):
-                changes[kind] = tok.value
-            elif kind == "project":
-                raise InvalidFieldError(
-                    "project", f"'{tok.text}': use `taskboard move` to change a task's project"
-                )
-        if not changes and not tags:
+        values: dict[str, Any] = {"title": " ".join(words)} if words else {}
+        for field in EDITABLE:
+            if field.token in typed and field.name != "tags":
+                values[field.name] = field.decode(typed[field.token].value)
+        if not values and not tags:
             raise NoChangeError("nothing to change: give tokens like @handle ^fri #tag !high")
 
         def apply(s: Session, log: ChangeLog, task: Task) -> None:
+            changes = TaskChanges(**values)
             if tags:
-                changes["tags"] = tuple(sorted(set(task_tags(s, task.id or 0)) | set(tags)))
+                changes = replace(changes, tags=(*task_tags(s, task.id or 0), *tags))
             with s.no_autoflush:
-                apply_changes(s, log, task, changes, self.ctx.today())
+                edit_task(s, log, task, changes, self.ctx.today())
 
         return self._change(key, expected_version, apply)
 

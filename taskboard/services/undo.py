@@ -13,15 +13,15 @@ since by someone else is refused: it would overwrite their work.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 
 from sqlalchemy import Select, or_, select, update
 from sqlmodel import Session, col
 
-from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
+from taskboard.domain import fields
+from taskboard.domain.models import Activity, Dependency, Task, utcnow
 from taskboard.domain.views import Reverted
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog, encode
+from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import (
     ConflictError,
@@ -30,8 +30,8 @@ from taskboard.services.errors import (
     NotFoundError,
     StateError,
 )
+from taskboard.services.ops import fields as storage
 from taskboard.services.ops.links import link, unlink
-from taskboard.services.ops.tags import set_tags, task_tags
 
 UNDOABLE = {
     "create",
@@ -47,23 +47,6 @@ UNDOABLE = {
 }
 
 
-# What a person calls each field, for the notifications: never a raw rank or timestamp.
-FIELD_WORDS = {
-    "column": "column",
-    "rank": "place in its column",
-    "completed": "done state",
-    "archived": "archived state",
-    "assignee": "assignee",
-    "due": "due date",
-    "start": "start date",
-    "priority": "priority",
-    "tags": "tags",
-    "key_result": "key result",
-    "recurrence": "repeat rule",
-    "title": "title",
-    "notes": "notes",
-    "blocked_by": "blockers",
-}
 ACTION_WORDS = {
     "create": "creation",
     "move": "move",
@@ -202,7 +185,7 @@ class UndoService:
                 keys[task.key] = None
             if r.action == "rank" and moved:
                 continue  # the place in the new column is part of the move
-            word = ACTION_WORDS.get(r.action) or FIELD_WORDS.get(r.field or "") or r.action
+            word = ACTION_WORDS.get(r.action) or (fields.label(r.field) if r.field else r.action)
             what[word] = None
         subject = f" of {', '.join(keys)}" if keys else ""
         return Reverted(f"{verb} {', '.join(what) or 'a change'}{subject}", tuple(keys))
@@ -259,7 +242,7 @@ class UndoService:
         """The field a step sets, its value now, and the value the step expects to find."""
         if row.action == "create":
             # Undoing a creation archives the task; redoing it brings the task back.
-            return "archived", encode(task.archived), "true" if forward else "false"
+            return "archived", fields.encode(task.archived), "true" if forward else "false"
         field = row.field or ""
         return field, self._current(s, task, field), row.old if forward else row.new
 
@@ -284,27 +267,15 @@ class UndoService:
             .limit(1)
         ).first()
         by = f" by @{other}" if other else ""
-        now = self._shown(field, current)
+        known = fields.BY_NAME.get(field)
+        now = known.said(current) if known is not None else None
         shown = f" (now {now})" if now is not None else ""
-        words = FIELD_WORDS.get(field, field.replace("_", " "))
-        was = "were" if words in ("tags", "blockers") else "was"
+        words = fields.label(field)
+        was = "were" if words.endswith("s") else "was"  # tags, blockers, notes
         doing = "redoing" if forward else "undoing"
         return ConflictError(
             task.key, f"{task.key}'s {words} {was} changed since{by}{shown}: not {doing} over it"
         )
-
-    @staticmethod
-    def _shown(field: str, value: str | None) -> str | None:
-        """Today's value in a person's words, or None where it means nothing to one."""
-        if field == "completed":  # done again at another time reads as a change of the date
-            return f"done on {value[:10]}" if value else "open"
-        if field == "archived":
-            return "archived" if value == "true" else "not archived"
-        if field == "assignee":
-            return f"@{value}" if value else "nobody"
-        if field in ("column", "priority", "tags", "key_result", "due", "start"):
-            return value or "none"
-        return None  # the rank, free text and repeat rules
 
     # ---- applying ----------------------------------------------------------------
 
@@ -355,36 +326,18 @@ class UndoService:
             "unarchive": "archive",
         }.get(action, action)
 
+    @staticmethod
+    def _field(name: str) -> fields.TaskField:
+        known = fields.BY_NAME.get(name)
+        if known is None or known.kind == "links":
+            raise StateError(f"cannot undo a change of {name!r}")
+        return known
+
     def _current(self, s: Session, task: Task, field: str) -> str | None:
-        if field == "column":
-            return lookup.columns_of_task_name(s, task)
-        if field == "assignee":
-            return s.get(Person, task.assignee_id).handle if task.assignee_id else None  # type: ignore[union-attr]
-        if field == "key_result":
-            return s.get(KeyResult, task.key_result_id).key if task.key_result_id else None  # type: ignore[union-attr]
-        if field == "tags":
-            return encode(task_tags(s, task.id or 0)) or None
-        return encode(getattr(task, field))
+        """The field's value now, as the log writes it."""
+        return fields.encode(storage.current(s, task, self._field(field)))
 
     def _set(self, s: Session, task: Task, field: str, value: str | None) -> None:
-        if field == "column":
-            columns = lookup.columns_of(s, task.project_id)
-            task.column_id = lookup.match_column(columns, value or "").id or 0
-        elif field == "assignee":
-            task.assignee_id = (
-                lookup.resolve_person(s, value, create=False)[0].id if value else None
-            )
-        elif field == "key_result":
-            task.key_result_id = lookup.key_result_by_key(s, value).id if value else None
-        elif field == "tags":
-            set_tags(s, task.id or 0, (value or "").split())
-        elif field in ("due", "start"):
-            setattr(task, field, date.fromisoformat(value) if value else None)
-        elif field == "completed":
-            task.completed = datetime.fromisoformat(value) if value else None
-        elif field == "archived":
-            task.archived = value == "true"
-        elif field in ("title", "notes", "priority", "rank", "recurrence"):
-            setattr(task, field, value if value is not None else ("" if field == "notes" else None))
-        else:
-            raise StateError(f"cannot undo a change of {field!r}")
+        """Set the field to a value as the log wrote it."""
+        known = self._field(field)
+        storage.store(s, task, known, storage.resolve(s, task, known, known.decode(value)))

@@ -10,6 +10,7 @@ from textual.command import CommandList
 from textual.widgets import Input, Static
 from ui_text import heading
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions, make_app
@@ -118,7 +119,7 @@ async def test_edit_conflict_in_detail_shows_fresh_values(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TaskDetailScreen)
-        other.tasks.edit("DEL-1", title="Changed by someone else")
+        other.tasks.edit("DEL-1", TaskChanges(title="Changed by someone else"))
         field = app.screen.query_one("#f-title", Input)
         field.value = "My stale edit"
         field.focus()

@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from taskboard.domain.drafts import TaskDraft
+from taskboard.domain.fields import TaskChanges
 from taskboard.services import ServiceError, Services
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.people import PeopleScreen
@@ -152,7 +153,7 @@ async def test_triage_says_inbox_zero(app: TaskboardApp, demo_services: Services
             demo_services.tasks.archive(row.key)
     for row in demo_services.tasks.rows():
         if needs_triage(row):
-            demo_services.tasks.edit(row.key, assignee="mia", due=TODAY)
+            demo_services.tasks.edit(row.key, TaskChanges(assignee="mia", due=TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "triage")
         assert "Inbox zero: nothing to triage" in text(app, "#triage-empty")

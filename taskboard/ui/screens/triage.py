@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from taskboard.domain.dates import DateParseError, format_relative, parse_when
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.okr_views import ObjectiveView
 from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, clean_multiline
@@ -191,7 +192,7 @@ class TriageScreen(TaskboardScreen):
         def save(value: str | None) -> None:
             if value is not None and value.strip():
                 who = value.strip().lstrip("@")
-                self._store(lambda r: tasks.edit(r.key, r.version, assignee=who))
+                self._store(lambda r: tasks.edit(r.key, TaskChanges(assignee=who), r.version))
 
         self.app.push_screen(
             PromptModal(
@@ -215,7 +216,7 @@ class TriageScreen(TaskboardScreen):
             if value is None or not value.strip():
                 return
             due = parse_when(value.strip().lstrip("^"), today)
-            self._store(lambda r: tasks.edit(r.key, r.version, due=due))
+            self._store(lambda r: tasks.edit(r.key, TaskChanges(due=due), r.version))
 
         current = row.due.isoformat() if row.due else ""
         self.app.push_screen(
@@ -233,7 +234,9 @@ class TriageScreen(TaskboardScreen):
         if self._with_task() is None:
             return
         tasks = self.tb.services.tasks
-        self._store(lambda r: tasks.edit(r.key, r.version, priority=PRIORITY_KEYS[digit]))
+        self._store(
+            lambda r: tasks.edit(r.key, TaskChanges(priority=PRIORITY_KEYS[digit]), r.version)
+        )
 
     def action_move(self) -> None:
         """Move the task to a project (then a column) and go on."""
@@ -291,7 +294,7 @@ class TriageScreen(TaskboardScreen):
             if value is None:
                 return
             new = tuple(w.lstrip("#") for w in value.split())
-            self._store(lambda r: tasks.edit(r.key, r.version, tags=new))
+            self._store(lambda r: tasks.edit(r.key, TaskChanges(tags=new), r.version))
 
         self.app.push_screen(
             PromptModal(
@@ -316,7 +319,9 @@ class TriageScreen(TaskboardScreen):
 
         def save(kr: str | None) -> None:
             if kr is not None:
-                self._store(lambda r: services.tasks.edit(r.key, r.version, key_result=kr))
+                self._store(
+                    lambda r: services.tasks.edit(r.key, TaskChanges(key_result=kr), r.version)
+                )
 
         self.app.push_screen(
             ChoiceModal(f"Link {row.key} to a key result", choices, row.key_result), save
