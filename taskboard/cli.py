@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from taskboard import __version__
+from taskboard.commands.columns import column_app
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
@@ -39,6 +40,7 @@ db_app = typer.Typer(
     help="Where the store lives, upgrades, backups and checks.", no_args_is_help=True
 )
 app.add_typer(project_app, name="project")
+project_app.add_typer(column_app, name="column")
 app.add_typer(person_app, name="person")
 app.add_typer(db_app, name="db")
 
