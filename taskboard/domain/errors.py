@@ -67,17 +67,3 @@ class ConflictError(ServiceError):
             message or f"{key} was changed by someone else meanwhile: reload it and try again"
         )
         self.key = key
-
-
-__all__ = [
-    "AmbiguousError",
-    "BlockedError",
-    "ConflictError",
-    "CycleError",
-    "DuplicateError",
-    "InvalidFieldError",
-    "NoChangeError",
-    "NotFoundError",
-    "ServiceError",
-    "StateError",
-]

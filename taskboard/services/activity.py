@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Table, insert
 from sqlmodel import Session
@@ -13,6 +13,15 @@ from taskboard.domain.fields import encode
 from taskboard.domain.models import Activity, utcnow
 
 ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]
+
+
+class HasTask(Protocol):
+    """A task as the log needs it: a Task row, or a row about to be inserted."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def project_id(self) -> int: ...
 
 
 @dataclass
@@ -53,6 +62,42 @@ class ChangeLog:
                 "undone": False,
                 "reverts": self.reverts,
             }
+        )
+
+    def task(
+        self,
+        action: str,
+        task: HasTask,
+        field: str | None = None,
+        *,
+        old: object = None,
+        new: object = None,
+    ) -> None:
+        """A change of a task, in the task's project."""
+        self.record(
+            action, task_id=task.id, project_id=task.project_id, field=field, old=old, new=new
+        )
+
+    def about(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        field: str | None = None,
+        *,
+        old: object = None,
+        new: object = None,
+        project_id: int | None = None,
+    ) -> None:
+        """A change of something other than a task (a project, an objective, a column)."""
+        self.record(
+            action,
+            entity=entity,
+            entity_id=entity_id,
+            project_id=project_id,
+            field=field,
+            old=old,
+            new=new,
         )
 
     def flush(self) -> None:

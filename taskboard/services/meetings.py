@@ -45,6 +45,21 @@ from taskboard.services.ops.tasks import Inserted, create_task
 from taskboard.services.queries import task_rows
 
 
+def _log_meeting(
+    log: ChangeLog,
+    meeting: Meeting,
+    action: str,
+    field: str | None = None,
+    *,
+    old: object = None,
+    new: object = None,
+    item: MeetingItem | None = None,
+) -> None:
+    """A change of the meeting, or of one of its minutes items."""
+    entity, entity_id = ("meeting_item", item.id) if item else ("meeting", meeting.id)
+    log.about(action, entity, entity_id, field, old=old, new=new, project_id=meeting.project_id)
+
+
 class MeetingService(MeetingReads):
     # ---- starting, attendees, ending -----------------------------------
 
@@ -65,13 +80,7 @@ class MeetingService(MeetingReads):
             s.add(meeting)
             s.flush()
             assert meeting.id is not None
-            log.record(
-                "create",
-                entity="meeting",
-                entity_id=meeting.id,
-                project_id=meeting.project_id,
-                new=meeting.title,
-            )
+            _log_meeting(log, meeting, "create", new=meeting.title)
             for handle in attendees:
                 self._attend(s, log, meeting, handle)
             if proj is not None:
@@ -106,14 +115,7 @@ class MeetingService(MeetingReads):
             if row is None:
                 raise NotFoundError(f"@{person.handle} does not attend meeting {meeting_id}")
             s.delete(row)
-            log.record(
-                "update",
-                entity="meeting",
-                entity_id=meeting_id,
-                project_id=meeting.project_id,
-                field="attendees",
-                old=person.handle,
-            )
+            _log_meeting(log, meeting, "update", "attendees", old=person.handle)
             s.flush()
             return self._view(s, meeting)
 
@@ -124,14 +126,7 @@ class MeetingService(MeetingReads):
             raise DuplicateError(f"@{person.handle} already attends meeting {meeting.id}")
         s.add(MeetingAttendee(meeting_id=meeting.id or 0, person_id=person.id or 0))
         s.flush()
-        log.record(
-            "update",
-            entity="meeting",
-            entity_id=meeting.id,
-            project_id=meeting.project_id,
-            field="attendees",
-            new=person.handle,
-        )
+        _log_meeting(log, meeting, "update", "attendees", new=person.handle)
 
     def end(self, meeting_id: int) -> MeetingView:
         """End the meeting; the topic under discussion counts as discussed."""
@@ -146,14 +141,7 @@ class MeetingService(MeetingReads):
                 )
                 .values(discussed=True)
             )
-            log.record(
-                "end",
-                entity="meeting",
-                entity_id=meeting_id,
-                project_id=meeting.project_id,
-                field="ended",
-                new=meeting.ended,
-            )
+            _log_meeting(log, meeting, "end", "ended", new=meeting.ended)
             s.flush()
             return self._view(s, meeting)
 
@@ -198,14 +186,7 @@ class MeetingService(MeetingReads):
                 item.agenda_item_id = self._add_topic(s, meeting_id, parsed.text, None)
             s.add(item)
             s.flush()
-            log.record(
-                "capture",
-                entity="meeting_item",
-                entity_id=item.id,
-                project_id=meeting.project_id,
-                field=item.kind,
-                new=item.text[:200],
-            )
+            _log_meeting(log, meeting, "capture", item.kind, new=item.text[:200], item=item)
             row = task_rows(s, col(Task.id) == task.id)[0] if task is not None else None
             view = MeetingItemView(
                 id=item.id or 0,
@@ -237,14 +218,7 @@ class MeetingService(MeetingReads):
                     update(Activity).where(col(Activity.change_id).in_(changes)).values(undone=True)
                 )
             log.reverts = changes[0] if changes else None
-            log.record(
-                "delete",
-                entity="meeting_item",
-                entity_id=item.id,
-                project_id=meeting.project_id,
-                field=item.kind,
-                old=item.text[:200],
-            )
+            _log_meeting(log, meeting, "delete", item.kind, old=item.text[:200], item=item)
             task_id, check_in_id = item.task_id, item.check_in_id
             topic_id = item.agenda_item_id if item.kind == "agenda" else None
             s.delete(item)
@@ -276,7 +250,7 @@ class MeetingService(MeetingReads):
         task = s.get(Task, task_id)
         if task is None:
             return
-        log.record("delete", task_id=task.id, project_id=task.project_id, old=task.key)
+        log.task("delete", task, old=task.key)
         s.execute(
             delete(AgendaItem).where(
                 col(AgendaItem.meeting_id) == meeting_id, col(AgendaItem.task_id) == task_id
@@ -305,18 +279,18 @@ class MeetingService(MeetingReads):
                     Activity.field == "confidence",
                 )
             ).first()
-            log.record(
+            log.about(
                 "update",
-                entity="key_result",
-                entity_id=kr.id,
-                field="current_value",
+                "key_result",
+                kr.id,
+                "current_value",
                 old=kr.current_value,
                 new=check_in.previous_value,
             )
             kr.current_value = check_in.previous_value
             if confidence_change is not None:
                 kr.confidence = float(confidence_change[0]) if confidence_change[0] else None
-        log.record("delete", entity="check_in", entity_id=check_in_id, old=check_in.value)
+        log.about("delete", "check_in", check_in_id, old=check_in.value)
         s.delete(check_in)
         s.flush()
 

@@ -206,7 +206,7 @@ class OkrService:
         with self.ctx.change() as (s, log):
             cycle_row, made = _find_cycle(s, cycle, create=True)
             if made:
-                log.record("create", entity="cycle", entity_id=cycle_row.id, new=cycle_row.name)
+                log.about("create", "cycle", cycle_row.id, new=cycle_row.name)
             owner_id = lookup.resolve_person(s, owner, create=False)[0].id if owner else None
             parent_row = _objective_by_key(s, parent) if parent else None
             number = (s.scalar(select(func.max(col(Objective.number)))) or 0) + 1
@@ -221,7 +221,7 @@ class OkrService:
             )
             s.add(objective)
             s.flush()
-            log.record("create", entity="objective", entity_id=objective.id, new=objective.key)
+            log.about("create", "objective", objective.id, new=objective.key)
             return Rollup(s, self.ctx.today()).objective(objective.id or 0)
 
     def add_key_result(
@@ -279,7 +279,7 @@ class OkrService:
             )
             s.add(kr)
             s.flush()
-            log.record("create", entity="key_result", entity_id=kr.id, new=kr.key)
+            log.about("create", "key_result", kr.id, new=kr.key)
             snap = Rollup(s, self.ctx.today())
             return snap.key_result(kr, objective)
 
@@ -317,11 +317,11 @@ class OkrService:
         with self.ctx.change() as (s, log):
             objective = _objective_by_key(s, objective_key)
             if objective.status_override != wanted:
-                log.record(
+                log.about(
                     "update",
-                    entity="objective",
-                    entity_id=objective.id,
-                    field="status_override",
+                    "objective",
+                    objective.id,
+                    "status_override",
                     old=objective.status_override,
                     new=wanted,
                 )
@@ -337,13 +337,8 @@ class OkrService:
             objective = _objective_by_key(s, key)
             if objective.status == "closed":
                 raise NoChangeError(f"{objective.key} is already closed ({objective.outcome})")
-            log.record(
-                "close",
-                entity="objective",
-                entity_id=objective.id,
-                field="outcome",
-                old=objective.status,
-                new=result,
+            log.about(
+                "close", "objective", objective.id, "outcome", old=objective.status, new=result
             )
             objective.status = "closed"
             objective.outcome = result

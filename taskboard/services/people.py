@@ -31,7 +31,7 @@ class PersonService:
             person = Person(handle=handle, name=full, email=address or None)
             s.add(person)
             s.flush()
-            log.record("create", entity="person", entity_id=person.id, new=handle)
+            log.about("create", "person", person.id, new=handle)
             return person_view(person)
 
     def all(self) -> list[PersonView]:

@@ -85,14 +85,7 @@ class PeopleViewService:
             )
             now = utcnow()
             for task in tasks:
-                log.record(
-                    "update",
-                    task_id=task.id,
-                    project_id=task.project_id,
-                    field="assignee",
-                    old=source.handle,
-                    new=target.handle,
-                )
+                log.task("update", task, "assignee", old=source.handle, new=target.handle)
                 task.assignee_id = target.id
                 task.updated = now
                 add_comment(s, log, task, author, body, now)

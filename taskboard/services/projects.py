@@ -84,14 +84,14 @@ class ProjectService:
         with self.ctx.change() as (s, log):
             project = lookup.project_by_key(s, key)
             target = lookup.match_column(lookup.columns_of(s, project.id or 0), column)
-            log.record(
+            log.about(
                 "wip",
-                entity="column",
-                entity_id=target.id,
-                project_id=project.id,
-                field="wip_limit",
+                "column",
+                target.id,
+                "wip_limit",
                 old=target.wip_limit,
                 new=limit,
+                project_id=project.id,
             )
             target.wip_limit = limit
             s.flush()

@@ -152,7 +152,7 @@ class TemplateService:
                 )
             )
         s.flush()
-        log.record("create", entity="template", entity_id=template.id, new=name)
+        log.about("create", "template", template.id, new=name)
         return self._view(s, template)
 
     # ---- reading -----------------------------------------------------------------
@@ -173,7 +173,7 @@ class TemplateService:
             view = self._view(s, template)
             s.execute(delete(TemplateStep).where(col(TemplateStep.template_id) == template.id))
             s.delete(template)
-            log.record("delete", entity="template", entity_id=template.id, old=template.name)
+            log.about("delete", "template", template.id, old=template.name)
             s.flush()
             return view
 

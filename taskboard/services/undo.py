@@ -290,11 +290,10 @@ class UndoService:
         if action == "create":
             # Undoing a creation archives the task: keys are never reused, data never lost.
             task.archived = not forward
-            log.record(
+            log.task(
                 "archive" if task.archived else "unarchive",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="archived",
+                task,
+                "archived",
                 old=not task.archived,
                 new=task.archived,
             )
@@ -306,11 +305,10 @@ class UndoService:
             field = row.field or ""
             current = self._current(s, task, field)
             self._set(s, task, field, want)
-            log.record(
+            log.task(
                 action if forward else self._reverse_action(action),
-                task_id=task.id,
-                project_id=task.project_id,
-                field=field,
+                task,
+                field,
                 old=current,
                 new=want,
             )

@@ -53,6 +53,6 @@ def record_check_in(
         changes.append(("confidence", kr.confidence, confidence))
         kr.confidence = confidence
     for field, old, new in changes:
-        log.record("checkin", entity="key_result", entity_id=kr.id, field=field, old=old, new=new)
+        log.about("checkin", "key_result", kr.id, field, old=old, new=new)
     kr.current_value = value
     return check, kr, author

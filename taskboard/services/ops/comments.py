@@ -26,7 +26,5 @@ def add_comment(
         task_id=task.id or 0, author_id=author.id, body=text, created=created or utcnow()
     )
     s.add(comment)
-    log.record(
-        "comment", task_id=task.id, project_id=task.project_id, field="comment", new=text[:200]
-    )
+    log.task("comment", task, "comment", new=text[:200])
     return comment

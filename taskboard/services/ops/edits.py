@@ -25,11 +25,4 @@ def edit_task(s: Session, log: ChangeLog, task: Task, changes: TaskChanges, toda
         new = resolve(s, task, field, checked)
         if new != old:
             store(s, task, field, new)
-            log.record(
-                "update",
-                task_id=task.id,
-                project_id=task.project_id,
-                field=field.name,
-                old=old,
-                new=new,
-            )
+            log.task("update", task, field.name, old=old, new=new)

@@ -19,9 +19,7 @@ def link(s: Session, log: ChangeLog, task: Task, blocker: Task) -> None:
     if s.get(Dependency, (task.id, blocker.id)) is not None:
         raise DuplicateError(f"{task.key} is already blocked by {blocker.key}")
     s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
-    log.record(
-        "link", task_id=task.id, project_id=task.project_id, field="blocked_by", new=blocker.key
-    )
+    log.task("link", task, "blocked_by", new=blocker.key)
 
 
 def unlink(s: Session, log: ChangeLog, task: Task, blocker: Task) -> None:
@@ -30,6 +28,4 @@ def unlink(s: Session, log: ChangeLog, task: Task, blocker: Task) -> None:
     if dependency is None:
         raise NotFoundError(f"{task.key} is not blocked by {blocker.key}")
     s.delete(dependency)
-    log.record(
-        "unlink", task_id=task.id, project_id=task.project_id, field="blocked_by", old=blocker.key
-    )
+    log.task("unlink", task, "blocked_by", old=blocker.key)

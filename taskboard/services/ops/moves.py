@@ -37,38 +37,17 @@ def sync_done(s: Session, log: ChangeLog, task: Task, done: bool, today: date) -
     """Mark the task done (its next occurrence made, when it repeats) or open again."""
     if done and task.completed is None:
         task.completed = utcnow()
-        log.record(
-            "done",
-            task_id=task.id,
-            project_id=task.project_id,
-            field="completed",
-            old=None,
-            new=task.completed,
-        )
+        log.task("done", task, "completed", old=None, new=task.completed)
         if task.recurrence:
             create_next_occurrence(s, log, task, today)
     elif not done and task.completed is not None:
-        log.record(
-            "reopen",
-            task_id=task.id,
-            project_id=task.project_id,
-            field="completed",
-            old=task.completed,
-            new=None,
-        )
+        log.task("reopen", task, "completed", old=task.completed, new=None)
         task.completed = None
 
 
 def _set_rank(log: ChangeLog, task: Task, rank: str) -> None:
     if rank != task.rank:
-        log.record(
-            "rank",
-            task_id=task.id,
-            project_id=task.project_id,
-            field="rank",
-            old=task.rank,
-            new=rank,
-        )
+        log.task("rank", task, "rank", old=task.rank, new=rank)
         task.rank = rank
 
 
@@ -110,14 +89,7 @@ def move_task(
             before, after = s.scalar(last), None
     new_rank = rank_between(before, after)
     if target.id != old.id:
-        log.record(
-            "move",
-            task_id=task.id,
-            project_id=task.project_id,
-            field="column",
-            old=old.name,
-            new=target.name,
-        )
+        log.task("move", task, "column", old=old.name, new=target.name)
         task.column_id = target.id or 0
         sync_done(s, log, task, target.is_done, today)
     _set_rank(log, task, new_rank)
@@ -185,13 +157,8 @@ def reopen_task(s: Session, log: ChangeLog, task: Task, today: date) -> None:
 def set_archived(log: ChangeLog, task: Task, archived: bool) -> None:
     if task.archived == archived:
         raise NoChangeError(f"{task.key} is {'already' if archived else 'not'} archived")
-    log.record(
-        "archive" if archived else "unarchive",
-        task_id=task.id,
-        project_id=task.project_id,
-        field="archived",
-        old=task.archived,
-        new=archived,
+    log.task(
+        "archive" if archived else "unarchive", task, "archived", old=task.archived, new=archived
     )
     task.archived = archived
 

@@ -51,7 +51,7 @@ def create_project(
         for i, n in enumerate(names)
     )
     s.flush()
-    log.record("create", entity="project", entity_id=project.id, project_id=project.id, new=key)
+    log.about("create", "project", project.id, new=key, project_id=project.id)
     return project
 
 
@@ -75,12 +75,5 @@ def add_column(
     )
     s.add(column)
     s.flush()
-    log.record(
-        "column",
-        entity="project",
-        entity_id=project.id,
-        project_id=project.id,
-        field="columns",
-        new=name,
-    )
+    log.about("column", "project", project.id, "columns", new=name, project_id=project.id)
     return column

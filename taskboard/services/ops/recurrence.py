@@ -80,7 +80,5 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
             tags=task_tags(s, task.id),
         )
         key = insert_tasks(s, log, [row])[0].key
-    log.record(
-        "recur", task_id=task.id, project_id=task.project_id, field="next_occurrence", new=key
-    )
+    log.task("recur", task, "next_occurrence", new=key)
     return key
