@@ -53,7 +53,8 @@ def store(s: Session, task: Task, field: TaskField, value: object) -> None:
     elif field.kind == "key_result":
         task.key_result_id = lookup.key_result_by_key(s, str(value)).id if value else None
     elif field.kind == "tags":
-        set_tags(s, task.id or 0, value or ())  # type: ignore[arg-type]
+        assert isinstance(value, tuple)  # the tags rule and `decode` both give a tuple
+        set_tags(s, task.id or 0, value)
     elif field.kind == "column":
         columns = lookup.columns_of(s, task.project_id)
         task.column_id = lookup.match_column(columns, str(value)).id or 0
