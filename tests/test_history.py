@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from taskboard.domain.fields import TaskChanges
+from taskboard.domain.views import history_lines
 from taskboard.services import Services
-from taskboard.services.views import history_lines
 
 
 def test_history_lines_are_in_words(services: Services) -> None:
@@ -14,8 +15,10 @@ def test_history_lines_are_in_words(services: Services) -> None:
     tasks.step("DEL-3", 1)
     tasks.step("DEL-3", -1)  # back at the end of Arrived: below DEL-2
     tasks.reorder("DEL-3", -1)
-    tasks.edit("DEL-3", notes="Long notes\nwith a second line the history must not repeat")
-    tasks.edit("DEL-3", priority="high")
+    tasks.edit(
+        "DEL-3", TaskChanges(notes="Long notes\nwith a second line the history must not repeat")
+    )
+    tasks.edit("DEL-3", TaskChanges(priority="high"))
     tasks.add_dependency("DEL-3", "DEL-1")
     tasks.comment("DEL-3", "Courier booked")
     tasks.archive("DEL-3", True)

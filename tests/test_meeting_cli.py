@@ -53,6 +53,6 @@ def test_meeting_from_the_shell(cli: Any, store_target: str, tmp_path: Path) -> 
             ("task", "DEL-1"),
             ("decision", None),
         ]
-        assert len(Services.open(store, "tester").meetings.list()) == 1
+        assert len(Services.open(store, "tester").meetings.all()) == 1
     finally:
         store.close()

@@ -8,11 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from taskboard.domain.text import clean
-from taskboard.exchange.escape import one_line
-from taskboard.exchange.minutes import render_minutes
-from taskboard.services import Services, TaskDraft
-from taskboard.services.meetings import (
+from taskboard.domain.meeting_views import (
     AgendaItemView,
     MeetingItemView,
     MinutesCheckIn,
@@ -21,6 +17,10 @@ from taskboard.services.meetings import (
     SincePrevious,
     TaskChange,
 )
+from taskboard.domain.text import clean
+from taskboard.exchange.escape import one_line
+from taskboard.exchange.minutes import render_minutes
+from taskboard.services import Services, TaskDraft
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 HOSTILE = [

@@ -9,11 +9,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from taskboard.domain.drafts import TaskDraft
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Activity, CheckIn, Cycle, KeyResult, Objective
-from taskboard.services import NotFoundError, ServiceError, Services
+from taskboard.services import Services
 from taskboard.services.demo import load_demo
+from taskboard.services.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
+    NotFoundError,
+    ServiceError,
+    StateError,
+)
 from taskboard.services.okr import OkrService
-from taskboard.services.tasks import TaskDraft
 
 MID_NOVEMBER = date(2026, 11, 15)  # 45 of 91 days into 2026-Q4
 
@@ -118,37 +127,43 @@ def test_closing_records_the_outcome_and_stops_check_ins(goals: Services) -> Non
         row = s.scalars(select(Objective)).one()
     assert (row.status, row.outcome) == ("closed", "partial") and row.closed is not None
     before = _counts(goals)
-    with pytest.raises(ServiceError, match="already closed"):
+    with pytest.raises(NoChangeError):
         goals.okr.close_objective("O1", "missed", "")
-    with pytest.raises(ServiceError, match="closed"):
+    with pytest.raises(StateError):
         goals.okr.check_in("O1-KR1", 100)
-    with pytest.raises(ServiceError, match="unknown outcome"):
+    with pytest.raises(InvalidFieldError):
         goals.okr.close_objective("O1", "won", "")
     assert _counts(goals) == before
 
 
 @pytest.mark.parametrize(
-    "bad",
+    ("bad", "error"),
     [
-        lambda o: o.add_key_result("O1", "Flat", 10, 10),
-        lambda o: o.add_key_result("O1", "Heavy", 0, 10, weight=0),
-        lambda o: o.add_key_result("O1", "Kind", 0, 10, kind="vibes"),
-        lambda o: o.add_key_result("O9", "Nowhere", 0, 10),
-        lambda o: o.add_key_result("O1", "No target"),
-        lambda o: o.add_objective("Owned by nobody", "2026-Q3", owner="nobody"),
-        lambda o: o.add_objective("Bad cycle", "2026-Q9"),
-        lambda o: o.add_objective("  ", "2026-Q3"),
-        lambda o: o.add_objective("Orphan", "2026-Q3", parent="O7"),
-        lambda o: o.check_in("O1-KR1", 100, confidence=1.5),
-        lambda o: o.check_in("O1-KR1", 100, confidence=-0.1),
-        lambda o: o.check_in("O1-KR9", 100),
-        lambda o: o.check_in("O1-KR1", float("nan")),
-        lambda o: o.set_status("O1", "fine"),
+        (lambda o: o.add_key_result("O1", "Flat", 10, 10), InvalidFieldError),
+        (lambda o: o.add_key_result("O1", "Heavy", 0, 10, weight=0), InvalidFieldError),
+        (lambda o: o.add_key_result("O1", "Kind", 0, 10, kind="vibes"), InvalidFieldError),
+        (lambda o: o.add_key_result("O9", "Nowhere", 0, 10), NotFoundError),
+        (lambda o: o.add_key_result("O1", "No target"), InvalidFieldError),
+        (lambda o: o.add_key_result("O1", "Long", 0, 1, unit="u" * 21), InvalidFieldError),
+        (lambda o: o.add_key_result("O1", "K" * 501, 0, 1), InvalidFieldError),
+        (lambda o: o.add_objective("Owned by nobody", "2026-Q3", owner="nobody"), NotFoundError),
+        (lambda o: o.add_objective("Bad cycle", "2026-Q9"), InvalidFieldError),
+        (lambda o: o.add_objective("  ", "2026-Q3"), InvalidFieldError),
+        (lambda o: o.add_objective("O" * 501, "2026-Q3"), InvalidFieldError),
+        (lambda o: o.add_objective("Orphan", "2026-Q3", parent="O7"), NotFoundError),
+        (lambda o: o.check_in("O1-KR1", 100, confidence=1.5), InvalidFieldError),
+        (lambda o: o.check_in("O1-KR1", 100, confidence=-0.1), InvalidFieldError),
+        (lambda o: o.check_in("O1-KR9", 100), NotFoundError),
+        (lambda o: o.check_in("O1-KR1", float("nan")), InvalidFieldError),
+        (lambda o: o.check_in("O1-KR1", 90, note="n" * 2001), InvalidFieldError),
+        (lambda o: o.set_status("O1", "fine"), InvalidFieldError),
     ],
 )
-def test_bad_input_writes_nothing(goals: Services, bad: Callable[[OkrService], object]) -> None:
+def test_bad_input_writes_nothing(
+    goals: Services, bad: Callable[[OkrService], object], error: type[ServiceError]
+) -> None:
     before = _counts(goals)
-    with pytest.raises(ServiceError):
+    with pytest.raises(error):
         bad(goals.okr)
     assert _counts(goals) == before
     assert goals.okr.key_result("O1-KR1").current == 61
@@ -168,7 +183,7 @@ def test_custom_cycles_are_named_and_found_by_name(services: Services) -> None:
     assert view.cycle == "Winter"
     services.okr.add_objective("Second", "Winter")
     assert [o.key for o in services.okr.tree("Winter", today=MID_NOVEMBER)] == ["O1", "O2"]
-    with pytest.raises(ServiceError, match="already runs"):
+    with pytest.raises(DuplicateError):
         services.okr.add_objective("Clash", "Winter=2026-12-01..2027-01-31")
 
 
@@ -177,13 +192,13 @@ def test_tasks_kind_counts_linked_tasks_and_health_finds_gaps(goals: Services) -
     goals.okr.add_key_result("O1", "Checklist done", kind="tasks")
     for title in ("Papers", "Payment", "Plates"):
         goals.tasks.create(TaskDraft(title=title, project="DEL"))
-    goals.tasks.edit("DEL-1", key_result="O1-KR3")
-    goals.tasks.edit("DEL-2", key_result="O1-KR3")
+    goals.tasks.edit("DEL-1", TaskChanges(key_result="O1-KR3"))
+    goals.tasks.edit("DEL-2", TaskChanges(key_result="O1-KR3"))
     goals.tasks.complete("DEL-1")
     kr = goals.okr.key_result("O1-KR3")
     assert (kr.tasks_done, kr.tasks_total, kr.progress) == (1, 2, 0.5)
     assert [t.key for t in goals.okr.linked_tasks("O1-KR3")] == ["DEL-2", "DEL-1"]
-    with pytest.raises(ServiceError, match="linked tasks"):
+    with pytest.raises(StateError):
         goals.okr.check_in("O1-KR3", 1)
     health = goals.okr.health("2026-Q4", today=MID_NOVEMBER)
     assert [t.key for t in health.unlinked_tasks] == ["DEL-3"]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from taskboard.services import Services
-from taskboard.services.recurrence import next_date
+from taskboard.services.ops.recurrence import next_date
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_weekly_task_recurs_on_completion(services: Services) -> None:
         "Weekly delivery report every:weekly ^2026-12-07 @mia #report !high +OPS >doing"
     ).task.key
     services.tasks.complete(key)
-    open_rows = services.tasks.list(project="OPS")
+    open_rows = services.tasks.rows(project="OPS")
     assert len(open_rows) == 1
     nxt = open_rows[0]
     assert nxt.key != key and nxt.title == "Weekly delivery report"
@@ -56,7 +56,7 @@ def test_weekly_task_recurs_on_completion(services: Services) -> None:
     # Reopening and finishing again makes no twin of the next occurrence.
     services.tasks.reopen(key)
     services.tasks.complete(key)
-    assert [r.key for r in services.tasks.list(project="OPS")] == [nxt.key]
+    assert [r.key for r in services.tasks.rows(project="OPS")] == [nxt.key]
     history = [(a.action, a.new) for a in services.tasks.detail(key).history]
     assert ("recur", nxt.key) in history
 
@@ -65,12 +65,12 @@ def test_monthly_task_moved_to_done_column_recurs(services: Services) -> None:
     services.projects.create("FIN", "Finance", ["Open", "Done"])
     key = services.tasks.capture("Invoice run every:monthly ^2026-01-31 +FIN").task.key
     services.tasks.move(key, "Done")
-    (nxt,) = services.tasks.list(project="FIN")
+    (nxt,) = services.tasks.rows(project="FIN")
     assert nxt.due == date(2026, 3, 31)  # RFC 5545: a month without a 31st is skipped
 
 
 def test_recurring_task_without_due_counts_from_today(services: Services) -> None:
     key = services.tasks.capture("Water the plants every:weekly").task.key
     services.tasks.complete(key)
-    (nxt,) = [r for r in services.tasks.list() if r.title == "Water the plants"]
+    (nxt,) = [r for r in services.tasks.rows() if r.title == "Water the plants"]
     assert nxt.due is not None and 1 <= (nxt.due - services.ctx.today()).days <= 7

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,29 +15,47 @@ from sqlalchemy.exc import SAWarning
 from sqlmodel import Session, col
 
 from taskboard import config
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import (
     Activity,
     BoardColumn,
     Comment,
+    Meeting,
     Person,
     Project,
+    Tag,
     Task,
     TaskTag,
+    Template,
 )
-from taskboard.services import (
+from taskboard.domain.rules import DEFAULT_COLUMNS
+from taskboard.domain.templates import StepSpec
+from taskboard.services import Services, TaskDraft
+from taskboard.services.errors import (
     AmbiguousError,
     BlockedError,
     ConflictError,
+    CycleError,
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
     NotFoundError,
-    ServiceError,
-    Services,
-    TaskDraft,
 )
-from taskboard.services.activity import ChangeLog
-from taskboard.services.projects import DEFAULT_COLUMNS
+from taskboard.services.ops.versions import save_task
 from taskboard.store import Store
 
-TABLES: tuple[Any, ...] = (Task, Person, Project, BoardColumn, TaskTag, Comment, Activity)
+TABLES: tuple[Any, ...] = (
+    Task,
+    Person,
+    Project,
+    BoardColumn,
+    TaskTag,
+    Comment,
+    Activity,
+    Meeting,
+    Template,
+    Tag,
+)
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -98,18 +117,52 @@ def test_projects_default_and_custom_columns_and_bad_keys(services: Services, st
     assert services.projects.set_wip_limit("SRV", "set", 2).columns[1].wip_limit == 2
 
     before = counts(store)
-    with pytest.raises(ServiceError, match="DEL already exists"):
+    with pytest.raises(DuplicateError):
         services.projects.create("DEL", "Again")
     for bad in ("D", "DELIVERY", "D1", "DE-L"):
-        with pytest.raises(ServiceError, match="bad project key"):
+        with pytest.raises(InvalidFieldError):
             services.projects.create(bad, "Bad")
-    with pytest.raises(ServiceError, match="duplicate column"):
+    with pytest.raises(InvalidFieldError):
         services.projects.create("DUP", "Dup", ["A", "a"])
     assert counts(store) == before
-    assert [p.key for p in services.projects.list()] == ["DEL", "INBOX", "SRV"]
+    assert [p.key for p in services.projects.all()] == ["DEL", "INBOX", "SRV"]
 
 
 # ---- capture ---------------------------------------------------------------------------
+
+
+LONG = "x" * 100_001  # longer than any limit
+
+
+@pytest.mark.parametrize(
+    ("write", "field", "limit"),
+    [
+        (lambda sv: sv.tasks.capture("t" * 501), "title", 500),
+        (lambda sv: sv.tasks.create(TaskDraft(title="ok", notes=LONG)), "notes", 100_000),
+        (lambda sv: sv.tasks.comment("INBOX-1", "c" * 10_001), "comment", 10_000),
+        (lambda sv: sv.tasks.create(TaskDraft(title="ok", tags=("t" * 61,))), "tags", 60),
+        (lambda sv: sv.projects.create("LONG", "n" * 201), "name", 200),
+        (lambda sv: sv.projects.create("LONG", "ok", description=LONG), "description", 10_000),
+        (lambda sv: sv.projects.create("LONG", "ok", ["c" * 61]), "column", 60),
+        (lambda sv: sv.projects.add_column("INBOX", "c" * 61), "column", 60),
+        (lambda sv: sv.projects.set_wip_limit("INBOX", "Doing", 10**20), "wip_limit", 9999),
+        (lambda sv: sv.people.add("long", "n" * 201), "name", 200),
+        (lambda sv: sv.people.add("long", "ok", "e" * 201), "email", 200),
+        (lambda sv: sv.meetings.start("m" * 201), "title", 200),
+        (lambda sv: sv.templates.create("n" * 121, [StepSpec("x")]), "name", 120),
+        (lambda sv: sv.templates.create("ok", [StepSpec("x")], LONG), "description", 10_000),
+    ],
+)
+def test_text_entering_the_store_has_a_limit_the_refusal_names(
+    services: Services, store: Store, write: Callable[[Services], object], field: str, limit: int
+) -> None:
+    services.tasks.capture("Somewhere to comment")
+    before = counts(store)
+    with pytest.raises(InvalidFieldError) as refused:
+        write(services)
+    assert refused.value.field == field
+    assert str(limit) in str(refused.value)
+    assert counts(store) == before
 
 
 def test_keys_are_per_project_and_never_reused(services: Services) -> None:
@@ -154,7 +207,7 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
     fresh = services.tasks.capture("Call customer @zed !1")
     assert fresh.new_people == ("zed",)
     assert fresh.task.assignee == "zed" and fresh.task.priority == "urgent"
-    assert "zed" in [p.handle for p in services.people.list()]
+    assert "zed" in [p.handle for p in services.people.all()]
     tomorrow = services.tasks.capture("soon ^tomorrow").task
     assert tomorrow.due == date.today() + timedelta(days=1)
 
@@ -163,15 +216,15 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
         "who @an": (AmbiguousError, "@an"),
         "where >do +DEL @newbie": (AmbiguousError, ">do"),
         "what +NOPE @newbie": (NotFoundError, "NOPE"),
-        "when ^notadate @newbie": (ServiceError, "notadate"),
-        "   #onlytag": (ServiceError, "title"),
+        "when ^notadate @newbie": (InvalidFieldError, "notadate"),
+        "   #onlytag": (InvalidFieldError, "title"),
     }
     for line, (error, named) in bad_lines.items():
         with pytest.raises(error) as caught:
             services.tasks.capture(line)
         assert named in str(caught.value), line
     assert counts(store) == before
-    assert "newbie" not in [p.handle for p in services.people.list()]
+    assert "newbie" not in [p.handle for p in services.people.all()]
 
 
 # ---- editing ---------------------------------------------------------------------------
@@ -184,16 +237,18 @@ def test_edit_every_field_writes_activity(
     key = services.tasks.capture("Old title @amy #a").task.key
     row = services.tasks.edit(
         key,
-        title="New title",
-        notes="line 1\nline 2",
-        assignee="bob",
-        due=date(2026, 12, 24),
-        start=date(2026, 12, 1),
-        priority="low",
-        tags=["b", "#C"],
-        key_result=kr,
-        recurrence="FREQ=WEEKLY",
-        column="doing",
+        TaskChanges(
+            title="New title",
+            notes="line 1\nline 2",
+            assignee="bob",
+            due=date(2026, 12, 24),
+            start=date(2026, 12, 1),
+            priority="low",
+            tags=["b", "#C"],
+            key_result=kr,
+            recurrence="FREQ=WEEKLY",
+            column="doing",
+        ),
     )
     assert (row.title, row.assignee, row.due, row.priority, row.tags, row.key_result) == (
         "New title",
@@ -219,13 +274,11 @@ def test_edit_every_field_writes_activity(
     assert changes["column"] == ("tester", "move", "column", "Backlog", "Doing")
     assert {"notes", "start", "recurrence"} <= set(changes)
 
-    cleared = services.tasks.edit(key, assignee=None, due=None, tags=[])
+    cleared = services.tasks.edit(key, TaskChanges(assignee=None, due=None, tags=[]))
     assert (cleared.assignee, cleared.due, cleared.tags) == (None, None, ())
     before = counts(store)
-    with pytest.raises(ServiceError, match="unknown field"):
-        services.tasks.edit(key, colour="red")
-    with pytest.raises(ServiceError, match="bad priority"):
-        services.tasks.edit(key, title="not saved", priority="whenever")
+    with pytest.raises(InvalidFieldError):
+        services.tasks.edit(key, TaskChanges(title="not saved", priority="whenever"))
     assert counts(store) == before
     assert services.tasks.row(key).title == "New title"
 
@@ -239,7 +292,7 @@ def test_apply_tokens_adds_tags_and_changes_fields(services: Services) -> None:
         "urgent",
         "Doing",
     )
-    with pytest.raises(ServiceError, match="notadate"):
+    with pytest.raises(InvalidFieldError):
         services.tasks.apply_tokens(key, "^notadate")
 
 
@@ -253,9 +306,9 @@ def test_move_step_and_reorder_keep_stored_ranks(services: Services, store: Stor
     assert stored_order(store, "To do") == [a, c, b]
     services.tasks.reorder(a, +1)
     assert stored_order(store, "To do") == [c, a, b]
-    with pytest.raises(ServiceError, match="top"):
+    with pytest.raises(NoChangeError):
         services.tasks.reorder(c, -1)
-    with pytest.raises(ServiceError, match="bottom"):
+    with pytest.raises(NoChangeError):
         services.tasks.reorder(b, +1)
 
     d = services.tasks.capture("d >doing").task.key
@@ -265,7 +318,7 @@ def test_move_step_and_reorder_keep_stored_ranks(services: Services, store: Stor
     assert stored_order(store, "Doing") == [b, d, c]
     assert stored_order(store, "To do") == [a]
     assert services.tasks.step(a, -1).column == "Backlog"
-    with pytest.raises(ServiceError, match="first column"):
+    with pytest.raises(NoChangeError):
         services.tasks.step(a, -1)
     assert services.tasks.step(a, +1).column == "To do"
     assert ("tester", "move", "column", "Backlog", "To do") in activity(store, a)
@@ -277,10 +330,10 @@ def test_complete_and_reopen_use_the_done_column(services: Services, store: Stor
     key = services.tasks.capture("finish me >doing").task.key
     done = services.tasks.complete(key)
     assert done.done and done.column == "Done" and done.completed is not None
-    with pytest.raises(ServiceError, match="already done"):
+    with pytest.raises(NoChangeError):
         services.tasks.complete(key)
-    assert key not in [r.key for r in services.tasks.list()]
-    assert key in [r.key for r in services.tasks.list(include_closed=True)]
+    assert key not in [r.key for r in services.tasks.rows()]
+    assert key in [r.key for r in services.tasks.rows(include_closed=True)]
     again = services.tasks.reopen(key)
     assert not again.done and again.column == "Doing" and again.completed is None
     actions = [a[1] for a in activity(store, key)]
@@ -298,13 +351,13 @@ def test_blocked_tasks_and_dependency_cycles(services: Services, store: Store) -
     services.tasks.add_dependency(third, second)
     assert services.tasks.row(second).blocked_by == (first,)
     before = counts(store)
-    with pytest.raises(BlockedError, match=f"blocked by {first}"):
+    with pytest.raises(BlockedError):
         services.tasks.complete(second)
-    with pytest.raises(BlockedError, match=first):
+    with pytest.raises(BlockedError):
         services.tasks.move(second, "Done")
-    with pytest.raises(ServiceError, match="cycle"):
+    with pytest.raises(CycleError):
         services.tasks.add_dependency(first, third)
-    with pytest.raises(ServiceError, match="itself"):
+    with pytest.raises(CycleError):
         services.tasks.add_dependency(first, first)
     assert counts(store) == before
     assert services.tasks.row(second).column == "Backlog"
@@ -326,14 +379,14 @@ def test_subtasks_and_progress(services: Services) -> None:
     assert services.tasks.row(subs[0].key).column == "Doing"  # subtasks stay with the parent
     detail = services.tasks.detail(parent)
     assert [s.key for s in detail.subtasks] == [s.key for s in subs]
-    assert [r.key for r in services.tasks.list(top_level_only=True)] == [parent]
+    assert [r.key for r in services.tasks.rows(top_level_only=True)] == [parent]
 
 
 def test_comments_are_by_the_configured_user(services: Services, store: Store) -> None:
     key = services.tasks.capture("discuss").task.key
     view = services.tasks.comment(key, "Courier\x1b[31m booked")
     assert view.author == "tester" and view.body == "Courier booked"
-    with pytest.raises(ServiceError, match="empty"):
+    with pytest.raises(InvalidFieldError):
         services.tasks.comment(key, "  \n ")
     detail = services.tasks.detail(key)
     assert [(c.author, c.body) for c in detail.comments] == [("tester", "Courier booked")]
@@ -345,8 +398,8 @@ def test_comments_are_by_the_configured_user(services: Services, store: Store) -
 def test_archive_hides_the_task_and_is_logged(services: Services, store: Store) -> None:
     key = services.tasks.capture("old").task.key
     assert services.tasks.archive(key).archived
-    assert key not in [r.key for r in services.tasks.list()]
-    with pytest.raises(ServiceError, match="already archived"):
+    assert key not in [r.key for r in services.tasks.rows()]
+    with pytest.raises(NoChangeError):
         services.tasks.archive(key)
     assert ("tester", "archive", "archived", "false", "true") in activity(store, key)
     assert activity(store, key)[0][:2] == ("tester", "create")
@@ -360,10 +413,10 @@ def test_stale_version_edit_is_a_conflict_and_writes_nothing(
 ) -> None:
     row = services.tasks.capture("shared")
     old = row.task.version
-    services.tasks.edit(row.task.key, expected_version=old, title="mine")
+    services.tasks.edit(row.task.key, TaskChanges(title="mine"), expected_version=old)
     before = counts(store)
-    with pytest.raises(ConflictError, match=row.task.key) as caught:
-        services.tasks.edit(row.task.key, expected_version=old, title="theirs")
+    with pytest.raises(ConflictError) as caught:
+        services.tasks.edit(row.task.key, TaskChanges(title="theirs"), expected_version=old)
     assert caught.value.key == row.task.key
     with pytest.raises(ConflictError):
         services.tasks.move(row.task.key, "doing", expected_version=old)
@@ -377,11 +430,11 @@ def test_concurrent_orm_edit_is_a_conflict(services: Services, store: Store) -> 
     with Session(store.engine, expire_on_commit=False) as mine:
         task = mine.scalars(select(Task).where(col(Task.key) == key)).one()
         mine.commit()  # the UI keeps the object; its transaction is over
-        services.tasks.edit(key, title="theirs")  # another session wins the race
+        services.tasks.edit(key, TaskChanges(title="theirs"))  # another session wins the race
         task.title = "mine"
         before = counts(store)
-        with pytest.raises(ConflictError, match=key):
-            services.tasks._save(mine, task, ChangeLog(mine, "tester"))
+        with pytest.raises(ConflictError):
+            save_task(mine, task)
         mine.rollback()
     assert counts(store) == before
     assert services.tasks.row(key).title == "theirs"
@@ -431,7 +484,7 @@ def test_listing_a_column_across_projects(services: Services) -> None:
     services.tasks.capture("c #papers +DEL")
     with warnings.catch_warnings():
         warnings.simplefilter("error", SAWarning)  # once a cartesian product of every column
-        rows = services.tasks.list(column="doi")
+        rows = services.tasks.rows(column="doi")
     assert [(r.key, r.column, r.tags) for r in rows] == [
         ("DEL-1", "Doing", ("papers",)),
         ("INBOX-1", "Doing", ()),
@@ -442,7 +495,7 @@ def test_every_change_is_a_new_version_even_within_one_clock_tick(services: Serv
     a = services.tasks.capture("a").task
     b = services.tasks.capture("b").task
     with time_machine.travel("2026-12-01 10:00", tick=False):  # one tick for everything
-        first = services.tasks.edit(a.key, title="a, renamed").version
+        first = services.tasks.edit(a.key, TaskChanges(title="a, renamed")).version
         linked = services.tasks.add_dependency(a.key, b.key).version
         unlinked = services.tasks.remove_dependency(a.key, b.key).version
     # The detail screen tells its own change (one version on) from someone else's by this.

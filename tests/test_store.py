@@ -301,7 +301,7 @@ def test_a_full_disk_writes_nothing_and_the_store_stays_sound(tmp_path: Path) ->
     path = _seeded(tmp_path / "store.db", tasks=5)
     store = open_store(str(path))
     services = Services.open(store, "tester")
-    before = services.tasks.list(include_closed=True)
+    before = services.tasks.rows(include_closed=True)
 
     @event.listens_for(store.engine, "connect")
     def _full(dbapi_connection: Any, _record: Any) -> None:
@@ -313,13 +313,13 @@ def test_a_full_disk_writes_nothing_and_the_store_stays_sound(tmp_path: Path) ->
         for i in range(200):
             services.tasks.capture(f"Filling the disk {i} " + "x" * 400, "DEL")
     assert str(caught.value) == f"the disk holding {path} is full; nothing was written"
-    added = len(services.tasks.list(include_closed=True)) - len(before)
+    added = len(services.tasks.rows(include_closed=True)) - len(before)
     event.remove(store.engine, "connect", _full)
     store.engine.dispose()
     # Space is back: every acknowledged task is there, the refused one is not, and the
     # store passes the check.
     assert check_sqlite_file(path).healthy
-    keys = [r.title for r in services.tasks.list(include_closed=True)]
+    keys = [r.title for r in services.tasks.rows(include_closed=True)]
     assert sum(t.startswith("Filling the disk") for t in keys) == added == i
     store.close()
 

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Activity
-from taskboard.services import ServiceError, Services
+from taskboard.services import Services
+from taskboard.services.errors import ConflictError, CycleError, NoChangeError
 from taskboard.store import Store, open_store
 
 Board = tuple[tuple[object, ...], ...]
@@ -39,7 +41,7 @@ def board(services: Services) -> Board:
             r.done,
             r.blocked_by,
         )
-        for r in sorted(services.tasks.list(include_closed=True), key=lambda r: r.key)
+        for r in sorted(services.tasks.rows(include_closed=True), key=lambda r: r.key)
         if not r.archived
     )
 
@@ -65,7 +67,7 @@ class History:
 
     def undo(self) -> None:
         if self.at == 0:
-            with pytest.raises(ServiceError, match="nothing to undo"):
+            with pytest.raises(NoChangeError):
                 self.services.undo.undo()
         else:
             self.services.undo.undo()
@@ -74,7 +76,7 @@ class History:
 
     def redo(self) -> None:
         if self.at == len(self.states) - 1:
-            with pytest.raises(ServiceError, match="nothing to redo"):
+            with pytest.raises(NoChangeError):
                 self.services.undo.redo()
         else:
             self.services.undo.redo()
@@ -131,12 +133,12 @@ def test_many_changes_undone_and_redone_in_any_order(services: Services, setup: 
     tasks = services.tasks
     changes: list[Callable[[], object]] = [
         lambda: tasks.step("INBOX-1", 1),
-        lambda: tasks.edit("INBOX-2", title="two, renamed", priority="high"),
+        lambda: tasks.edit("INBOX-2", TaskChanges(title="two, renamed", priority="high")),
         lambda: tasks.reorder("INBOX-3", -1),
-        lambda: tasks.edit("INBOX-1", assignee="mia", tags=("hub", "papers")),
+        lambda: tasks.edit("INBOX-1", TaskChanges(assignee="mia", tags=("hub", "papers"))),
         lambda: tasks.complete("INBOX-2"),
         lambda: tasks.add_dependency("INBOX-3", "INBOX-1"),
-        lambda: tasks.edit("INBOX-3", due=date(2026, 12, 1)),
+        lambda: tasks.edit("INBOX-3", TaskChanges(due=date(2026, 12, 1))),
         lambda: tasks.archive("INBOX-1"),
         lambda: tasks.capture("five >doing"),
         lambda: tasks.move("INBOX-3", "Backlog"),
@@ -151,7 +153,7 @@ def test_many_changes_undone_and_redone_in_any_order(services: Services, setup: 
         history.undo() if step == "u" else history.redo()
     for _ in range(4):
         history.undo()
-    history.change(lambda: tasks.edit("INBOX-2", notes="a new change after undo"))
+    history.change(lambda: tasks.edit("INBOX-2", TaskChanges(notes="a new change after undo")))
     history.redo()  # the new change ended the redo chain
     for step in "uuuruurrrrr":
         history.undo() if step == "u" else history.redo()
@@ -175,7 +177,7 @@ def test_undo_and_redo_survive_a_restart(store_target: str) -> None:
         assert services.tasks.row("INBOX-1").column == "To do"
         services.undo.undo()
         assert services.tasks.row("INBOX-1").archived
-        with pytest.raises(ServiceError, match="nothing to undo"):
+        with pytest.raises(NoChangeError):
             services.undo.undo()
     finally:
         again.close()
@@ -187,7 +189,7 @@ def test_undo_and_redo_survive_a_restart(store_target: str) -> None:
         services.undo.redo()
         row = services.tasks.row("INBOX-1")
         assert not row.archived and row.column == "Doing"
-        with pytest.raises(ServiceError, match="nothing to redo"):
+        with pytest.raises(NoChangeError):
             services.undo.redo()
     finally:
         last.close()
@@ -203,7 +205,7 @@ def test_undo_refuses_to_overwrite_a_later_move_by_someone_else(
     mia.tasks.step("INBOX-1", 1)
     before, written = board(services), activity_count(store)
     for _ in range(2):  # and again: a refused undo changes nothing
-        with pytest.raises(ServiceError) as refused:
+        with pytest.raises(ConflictError) as refused:
             services.undo.undo()
         assert str(refused.value) == (
             "INBOX-1's column was changed since by @mia (now Done): not undoing over it"
@@ -221,7 +223,7 @@ def test_a_conflict_on_the_place_in_the_column_never_shows_the_rank(
     mia = Services.open(store, "mia")
     services.tasks.move("INBOX-3", "To do", index=0)
     mia.tasks.reorder("INBOX-3", 1)
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ConflictError) as refused:
         services.undo.undo()
     assert str(refused.value) == (
         "INBOX-3's place in its column was changed since by @mia: not undoing over it"
@@ -232,10 +234,10 @@ def test_redo_refuses_to_overwrite_a_change_by_someone_else(
     services: Services, setup: Services, store: Store
 ) -> None:
     mia = Services.open(store, "mia")
-    services.tasks.edit("INBOX-2", priority="high")
+    services.tasks.edit("INBOX-2", TaskChanges(priority="high"))
     services.undo.undo()
-    mia.tasks.edit("INBOX-2", priority="urgent")
-    with pytest.raises(ServiceError) as refused:
+    mia.tasks.edit("INBOX-2", TaskChanges(priority="urgent"))
+    with pytest.raises(ConflictError) as refused:
         services.undo.redo()
     assert str(refused.value) == (
         "INBOX-2's priority was changed since by @mia (now urgent): not redoing over it"
@@ -249,7 +251,7 @@ def test_someone_elses_changes_to_other_tasks_do_not_block(
     mia = Services.open(store, "mia")
     history = History(services)
     history.change(lambda: services.tasks.step("INBOX-1", 1))
-    history.change(lambda: services.tasks.edit("INBOX-1", title="one, renamed"))
+    history.change(lambda: services.tasks.edit("INBOX-1", TaskChanges(title="one, renamed")))
     history.undo()
     history.redo()
     mia.tasks.step("INBOX-2", 1)
@@ -258,7 +260,7 @@ def test_someone_elses_changes_to_other_tasks_do_not_block(
     services.undo.undo()
     row = services.tasks.row("INBOX-1")
     assert row.column == "To do" and row.title == "one"
-    mias = services.tasks.list(project="INBOX", column="Doing")
+    mias = services.tasks.rows(project="INBOX", column="Doing")
     assert [r.key for r in mias] == ["INBOX-2"]  # Mia's move stays
 
 
@@ -266,7 +268,7 @@ def test_a_store_left_by_the_old_redo_still_walks_back(
     services: Services, setup: Services, store: Store
 ) -> None:
     """Redo used to mark the change it re-applied live again, next to the redo carrying it."""
-    services.tasks.edit("INBOX-1", title="first")
+    services.tasks.edit("INBOX-1", TaskChanges(title="first"))
     services.tasks.step("INBOX-1", 1)
     services.undo.undo()
     services.undo.redo()
@@ -291,7 +293,7 @@ def test_a_new_change_ends_the_redo_chain_also_once_undone_and_redone(
     history = History(services)
     history.change(lambda: services.tasks.step("INBOX-1", 1))
     history.undo()
-    history.change(lambda: services.tasks.edit("INBOX-1", title="one, renamed"))
+    history.change(lambda: services.tasks.edit("INBOX-1", TaskChanges(title="one, renamed")))
     history.redo()  # the move is gone for good
     history.undo()
     history.redo()
@@ -305,7 +307,7 @@ def test_the_demos_made_up_past_is_not_yours_to_undo(services: Services) -> None
     from taskboard.services.demo import DEMO_AUTHOR, load_demo
 
     assert load_demo(services, date(2026, 11, 23))
-    with pytest.raises(ServiceError, match="nothing to undo"):
+    with pytest.raises(NoChangeError):
         services.undo.undo()
     services.tasks.step("DEL-1", 1)
     assert services.undo.undo().message == "undid move of DEL-1"
@@ -324,7 +326,7 @@ def test_undo_and_redo_of_a_blocker_link_refuse_when_someone_else_changed_it(
     history.redo()
     mia.tasks.add_dependency("INBOX-1", "INBOX-2")  # Mia puts it back
     before, written = board(services), activity_count(store)
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ConflictError) as refused:
         services.undo.undo()  # would add the link a second time: once an IntegrityError
     assert str(refused.value) == (
         "INBOX-1's blockers were changed since by @mia: not undoing over it"
@@ -336,7 +338,7 @@ def test_undo_and_redo_of_a_blocker_link_refuse_when_someone_else_changed_it(
     services.undo.undo()  # and the undo of the link
     assert services.tasks.row("INBOX-1").blocked_by == ()
     mia.tasks.add_dependency("INBOX-1", "INBOX-2")
-    with pytest.raises(ServiceError, match="blockers were changed since by @mia"):
+    with pytest.raises(ConflictError, match="blockers were changed since by @mia"):
         services.undo.redo()  # would add it again
     assert services.tasks.row("INBOX-1").blocked_by == ("INBOX-2",)
 
@@ -349,7 +351,7 @@ def test_putting_a_link_back_refuses_a_cycle_someone_made_since(
     services.undo.undo()
     mia.tasks.add_dependency("INBOX-2", "INBOX-1")  # the other way round, now it is free
     before, written = board(services), activity_count(store)
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(CycleError) as refused:
         services.undo.redo()
     assert str(refused.value) == (
         "INBOX-2 depends on INBOX-1 since: not redoing, it would be a cycle"

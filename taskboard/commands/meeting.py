@@ -152,7 +152,7 @@ def end(
 @handles_errors
 def list_meetings(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every meeting, newest first."""
-    meetings = open_services(db).meetings.list()
+    meetings = open_services(db).meetings.all()
     if as_json:
         emit_json([m.as_json() for m in meetings])
         return

@@ -44,7 +44,7 @@ def project_add(
 @handles_errors
 def project_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Projects with their columns and open-task counts."""
-    projects = open_services(db).projects.list()
+    projects = open_services(db).projects.all()
     if as_json:
         emit_json(
             [
@@ -105,7 +105,7 @@ def person_add(
 @handles_errors
 def person_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Everyone with a handle."""
-    people = open_services(db).people.list()
+    people = open_services(db).people.all()
     if as_json:
         emit_json([{"handle": p.handle, "name": p.name, "email": p.email} for p in people])
         return
@@ -114,5 +114,8 @@ def person_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 def register(app: typer.Typer) -> None:
     """Attach `project` and `person` to the root app."""
+    from taskboard.commands.columns import column_app
+
+    project_app.add_typer(column_app, name="column")
     app.add_typer(project_app, name="project")
     app.add_typer(person_app, name="person")

@@ -17,7 +17,7 @@ from taskboard.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from taskboard.services.views import TaskRow
+    from taskboard.domain.views import TaskRow
 
 KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g. DEL-12.")]
 
@@ -89,7 +89,7 @@ def list_tasks(
 ) -> None:
     """List open tasks (all with --all)."""
     services = open_services(db)
-    rows = services.tasks.list(
+    rows = services.tasks.rows(
         project=project, assignee=assignee, column=column, include_closed=all_
     )
     if as_json:
@@ -101,7 +101,7 @@ def list_tasks(
 @handles_errors
 def show(key: KeyArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one task with its notes, subtasks, links, comments and history."""
-    from taskboard.services.views import history_lines
+    from taskboard.domain.views import history_lines
 
     services = open_services(db)
     detail = services.tasks.detail(key)

@@ -67,7 +67,7 @@ def _steps_table(view: Any) -> None:
 @handles_errors
 def template_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every template with its number of steps."""
-    templates = open_services(db).templates.list()
+    templates = open_services(db).templates.all()
     if as_json:
         emit_json([t.as_json() for t in templates])
         return

@@ -203,7 +203,7 @@ _RRULE_PARTS = frozenset(
 _RRULE_UNTIL = re.compile(r"\d{8}(?:T\d{6})?", re.ASCII)
 _MAX_RULE = 200  # the width of the stored column
 _RULE_HINT = "use daily, weekly, 2w, weekdays, fri or an RRULE like FREQ=WEEKLY;INTERVAL=2"
-# Naive, like the anchor `services.recurrence.next_date` runs the rule from.
+# Naive, like the anchor `services.ops.recurrence.next_date` runs the rule from.
 _RULE_ANCHOR = datetime(2000, 1, 1)
 # How far a rule's next date is looked for.
 RULE_HORIZON = relativedelta(years=30)

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 __all__ = [
+    "DEFAULT_DAYS",
     "AgingItem",
     "FlowEvent",
     "OpenItem",
+    "ProjectFlow",
     "Stay",
     "Summary",
     "aging",
@@ -207,3 +209,39 @@ def aging(items: Iterable[OpenItem], events: Iterable[FlowEvent], now: datetime)
         )
     found.sort(key=lambda a: (-a.age_days, a.key))
     return found
+
+
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFlow:
+    project: str
+    name: str
+    since: date
+    until: date
+    lead_time: Summary
+    columns: tuple[tuple[str, Summary], ...]
+    throughput: tuple[tuple[str, int], ...]
+    wip: tuple[AgingItem, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "project": self.project,
+            "name": self.name,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "lead_time": self.lead_time.as_json(),
+            "columns": [{"column": n, **s.as_json()} for n, s in self.columns],
+            "throughput": [{"week": w, "done": n} for w, n in self.throughput],
+            "wip": [
+                {
+                    "key": a.key,
+                    "title": a.title,
+                    "column": a.column,
+                    "age_days": a.age_days,
+                    "column_age_days": a.column_age_days,
+                }
+                for a in self.wip
+            ],
+        }

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from taskboard.domain import rules
 from taskboard.domain.capture import scan_tokens
+from taskboard.domain.dates import DateParseError, parse_when
+from taskboard.domain.errors import DuplicateError, InvalidFieldError, ServiceError
 from taskboard.domain.text import excerpt
 
 __all__ = [
+    "Instance",
     "StepSpec",
     "TemplateError",
+    "board_columns",
+    "derive_project_key",
     "due_dates",
     "format_offset",
     "parse_offset",
     "parse_step_line",
+    "read_instances",
 ]
 
 _OFFSET = re.compile(r"([+-]?)(\d{1,4})([dw])", re.ASCII | re.IGNORECASE)
@@ -100,3 +108,75 @@ def parse_step_line(line: str, today: date) -> StepSpec:
         tags=tuple(tags),
         priority=fields.get("priority"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """One application of a template: its name, anchor date and owner; `line` of a CSV."""
+
+    line: int | None
+    name: str
+    anchor: date
+    assignee: str | None
+
+
+def read_instances(lines: Iterable[str], today: date) -> list[Instance]:
+    """Instances from CSV rows `name,anchor[,assignee]`; a bad row is refused by its line."""
+    reader = csv.DictReader(lines, skipinitialspace=True)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "name" not in header or "anchor" not in header:
+        raise InvalidFieldError(
+            "csv", "line 1: the CSV needs the columns name, anchor (and assignee)"
+        )
+    reader.fieldnames = header
+    instances: list[Instance] = []
+    for record in reader:
+        line = reader.line_num
+        anchor_text = (record.get("anchor") or "").strip()
+        who = (record.get("assignee") or "").strip() or None
+        try:
+            title = rules.INSTANCE_NAME.check(record.get("name") or "")
+            try:
+                anchor = parse_when(anchor_text, today)
+            except DateParseError:
+                raise InvalidFieldError(
+                    "anchor", f"bad anchor date '{excerpt(anchor_text)}'"
+                ) from None
+            who = rules.handle(who) if who is not None else None
+        except ServiceError as exc:
+            raise exc.at(f"line {line}") from None
+        instances.append(Instance(line, title, anchor, who))
+    if not instances:
+        raise InvalidFieldError("csv", "the CSV has no rows")
+    return instances
+
+
+def derive_project_key(name: str, taken: set[str]) -> str:
+    """A free 2–6 letter key from a name: `Service point Leipzig` → `SPL`, then `SPLA`, …"""
+    words = [w.upper() for w in re.findall(r"[A-Za-z]+", name)]
+    letters = "".join(words)
+    if len(letters) < 2:
+        letters = (letters + "XX")[:2]
+    initials = "".join(w[0] for w in words)
+    base = initials if len(initials) >= 2 else letters[:3]
+    base = base[:6]
+    candidates = [base, letters[:6], *(base[:5] + chr(c) for c in range(65, 91))]
+    candidates += [base[:4] + chr(a) + chr(b) for a in range(65, 91) for b in range(65, 91)]
+    for key in candidates:
+        if len(key) >= 2 and key not in taken:
+            return key
+    raise DuplicateError(f"no free project key for '{excerpt(name)}': give one with --key")
+
+
+def board_columns(step_columns: Iterable[str | None]) -> list[str]:
+    """The columns of a project made from a template: its steps' columns in order, and Done
+    when none of them is a done column; the default columns when no step names one."""
+    names: list[str] = []
+    for column in step_columns:
+        if column and column.casefold() not in {n.casefold() for n in names}:
+            names.append(column)
+    if not names:
+        return list(rules.DEFAULT_COLUMNS)
+    if not any(n.casefold() in rules.DONE_NAMES for n in names):
+        names.append("Done")
+    return names

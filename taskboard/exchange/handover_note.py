@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from taskboard.domain.agenda import Handover, absence_text
 from taskboard.exchange.escape import cell, inline
-from taskboard.services.people_views import Handover, absence_text
 
 
 def _status(done: bool, column: str, overdue: bool) -> str:

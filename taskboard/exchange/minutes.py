@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
+from taskboard.domain.meeting_views import MeetingItemView, MinutesData, TaskChange
 from taskboard.exchange.escape import cell, heading, one_line
-from taskboard.services.meetings import MeetingItemView, MinutesData, TaskChange
 
 __all__ = ["render_minutes"]
 

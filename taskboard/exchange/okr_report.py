@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from taskboard.domain.okr_views import CycleView, KeyResultView, ObjectiveView
 from taskboard.exchange.escape import heading, inline, paragraph
-from taskboard.services.okr_views import CycleView, KeyResultView, ObjectiveView
 
 BAR_CELLS = 10
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from taskboard.domain.drafts import TaskDraft
+from taskboard.domain.views import Created
 from taskboard.services.errors import (
     AmbiguousError,
     BlockedError,
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from taskboard.services.people_views import PeopleViewService
     from taskboard.services.projects import ProjectService
     from taskboard.services.stats import StatsService
-    from taskboard.services.tasks import Created, TaskDraft, TaskService
+    from taskboard.services.tasks import TaskService
     from taskboard.services.templates import TemplateService
     from taskboard.services.transfer import TransferService
     from taskboard.services.undo import UndoService
@@ -103,13 +104,6 @@ class Services:
         from taskboard.services.stats import StatsService
 
         return StatsService(self.ctx)
-
-
-def __getattr__(name: str) -> Any:
-    # The board's first paint imports views and errors from here without SQLAlchemy.
-    if name in ("Created", "TaskDraft"):
-        return getattr(importlib.import_module("taskboard.services.tasks"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

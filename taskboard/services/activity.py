@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlmodel import Session
 
+from taskboard.domain.fields import encode
 from taskboard.domain.models import Activity, utcnow
 
+ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]
 
-def encode(value: object) -> str | None:
-    """Activity values are text a person can read and undo can parse back."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return " ".join(str(v) for v in value)
-    return str(value)
+
+class HasTask(Protocol):
+    """A task as the log needs it: a Task row, or a row about to be inserted."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def project_id(self) -> int: ...
 
 
 @dataclass
@@ -66,7 +64,44 @@ class ChangeLog:
             }
         )
 
+    def task(
+        self,
+        action: str,
+        task: HasTask,
+        field: str | None = None,
+        *,
+        old: object = None,
+        new: object = None,
+    ) -> None:
+        """A change of a task, in the task's project."""
+        self.record(
+            action, task_id=task.id, project_id=task.project_id, field=field, old=old, new=new
+        )
+
+    def about(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        field: str | None = None,
+        *,
+        old: object = None,
+        new: object = None,
+        project_id: int | None = None,
+    ) -> None:
+        """A change of something other than a task (a project, an objective, a column)."""
+        self.record(
+            action,
+            entity=entity,
+            entity_id=entity_id,
+            project_id=project_id,
+            field=field,
+            old=old,
+            new=new,
+        )
+
     def flush(self) -> None:
         if self.rows:
-            self.session.execute(insert(Activity), self.rows)
+            # Core, not the ORM's bulk path: a bulk change logs thousands of rows.
+            self.session.execute(insert(ACTIVITY), self.rows)
             self.rows = []

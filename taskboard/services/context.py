@@ -1,10 +1,15 @@
-"""What every use case needs: the store, who is acting, and what day it is."""
+"""What every use case needs: the store, who is acting, what day it is, and one change."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from sqlmodel import Session
+
+from taskboard.services.activity import ChangeLog
 from taskboard.store import Store
 
 
@@ -15,3 +20,15 @@ class ServiceContext:
 
     def today(self) -> date:
         return date.today()
+
+    @contextmanager
+    def change(self) -> Iterator[tuple[Session, ChangeLog]]:
+        """One change as one transaction: the session and the log its steps record into.
+
+        The log is written when the block ends, inside the transaction; any error rolls
+        back both the change and its log.
+        """
+        with self.store.write() as s:
+            log = ChangeLog(s, self.actor)
+            yield s, log
+            log.flush()

@@ -12,9 +12,9 @@ import dataclasses
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from taskboard.domain.drafts import TaskDraft
 from taskboard.services.demo_goals import load_demo_goals
 from taskboard.services.demo_templates import load_demo_templates
-from taskboard.services.tasks import TaskDraft
 
 if TYPE_CHECKING:
     from taskboard.services import Services
@@ -207,7 +207,7 @@ def as_person(services: Services, handle: str) -> Services:
 def load_demo(services: Services, today: date | None = None) -> bool:
     """Fill the store with the demo workspace; False when it is already there."""
     today = today or services.ctx.today()
-    if any(p.key == DEMO_MARKER for p in services.projects.list(include_archived=True)):
+    if any(p.key == DEMO_MARKER for p in services.projects.all(include_archived=True)):
         return False
     services = as_person(services, DEMO_AUTHOR)
     existing = set(services.people.handles())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.okr import current_cycle_name, parse_cycle
 
 if TYPE_CHECKING:
@@ -212,4 +213,4 @@ def load_demo_goals(services: Services, today: date) -> None:
                 at = min(datetime.combine(day, time(9, 0), tzinfo=UTC), now)
                 owner_okr.check_in(kr.key, value, confidence, note, at=at)
     for task_key, objective_index, kr_index in LINKS:
-        services.tasks.edit(task_key, key_result=kr_keys[objective_index][kr_index])
+        services.tasks.edit(task_key, TaskChanges(key_result=kr_keys[objective_index][kr_index]))

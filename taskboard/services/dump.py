@@ -68,11 +68,11 @@ from taskboard.domain.models import (
     UTCDateTime,
 )
 from taskboard.domain.okr import KrKind, Outcome, Status
+from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.services.record_checks import describe
 from taskboard.services.restore_checks import check_restored
-from taskboard.services.tasks import INBOX
 
 # Parents before children: restoring in this order never breaks a foreign key.
 DUMP_TABLES: tuple[Table, ...] = tuple(

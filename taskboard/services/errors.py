@@ -1,29 +1,14 @@
-"""Errors a use case raises for a person to read: each names the bad part and writes nothing."""
+"""The refusals a use case raises, one class per kind (defined with the domain's rules)."""
 
 from __future__ import annotations
 
-
-class ServiceError(Exception):
-    """Bad input or a refused action; the message is shown as it is."""
-
-
-class NotFoundError(ServiceError):
-    pass
-
-
-class AmbiguousError(ServiceError):
-    pass
-
-
-class ConflictError(ServiceError):
-    """The task changed since it was read: reload and try again, never overwrite."""
-
-    def __init__(self, key: str, message: str | None = None) -> None:
-        super().__init__(
-            message or f"{key} was changed by someone else meanwhile: reload it and try again"
-        )
-        self.key = key
-
-
-class BlockedError(ServiceError):
-    pass
+from taskboard.domain.errors import AmbiguousError as AmbiguousError
+from taskboard.domain.errors import BlockedError as BlockedError
+from taskboard.domain.errors import ConflictError as ConflictError
+from taskboard.domain.errors import CycleError as CycleError
+from taskboard.domain.errors import DuplicateError as DuplicateError
+from taskboard.domain.errors import InvalidFieldError as InvalidFieldError
+from taskboard.domain.errors import NoChangeError as NoChangeError
+from taskboard.domain.errors import NotFoundError as NotFoundError
+from taskboard.domain.errors import ServiceError as ServiceError
+from taskboard.domain.errors import StateError as StateError

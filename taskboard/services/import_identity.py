@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from taskboard.domain.models import BoardColumn, Project, Task
+from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import NATURAL, ImportDraft, loose, loose_id
-from taskboard.services.tasks import INBOX
 
 
 def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy import insert as core_insert
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.models import (
     BoardColumn,
     Comment,
@@ -24,6 +25,7 @@ from taskboard.domain.models import (
     utcnow,
 )
 from taskboard.domain.ordering import initial_ranks
+from taskboard.domain.rules import DONE_NAMES, INBOX, MAX_TITLE
 from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
@@ -31,8 +33,6 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.import_identity import already_there, chunks, identified
 from taskboard.services.numbers import reserve_numbers
-from taskboard.services.projects import DONE_NAMES
-from taskboard.services.tasks import INBOX, MAX_TITLE
 
 _SLUG = re.compile(r"[^a-z0-9._-]+")
 
@@ -280,7 +280,7 @@ class Importer:
         while lookup.person_by_handle(self.s, handle) is not None:
             n += 1
             handle = f"{base}{n}"
-        return lookup.check_handle(handle)
+        return rules.handle(handle)
 
     def _numbers(self, plans: list[tuple[Project, BoardColumn, Any]]) -> list[int]:
         wanted: dict[int, int] = defaultdict(int)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.models import (
     BoardColumn,
     Dependency,
@@ -17,28 +17,8 @@ from taskboard.domain.models import (
     Tag,
     Task,
 )
-from taskboard.domain.text import clean
-from taskboard.services.errors import AmbiguousError, NotFoundError, ServiceError
+from taskboard.services.errors import AmbiguousError, NotFoundError
 from taskboard.services.names import match_name
-
-_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
-_PROJECT_KEY = re.compile(r"^[A-Z]{2,6}$")
-
-
-def check_project_key(key: str) -> str:
-    key = key.strip().upper()
-    if not _PROJECT_KEY.match(key):
-        raise ServiceError(f"bad project key {key!r}: use 2 to 6 letters, like DEL")
-    return key
-
-
-def check_handle(handle: str) -> str:
-    handle = handle.strip().lstrip("@").lower()
-    if not _HANDLE.match(handle):
-        raise ServiceError(
-            f"bad handle {handle!r}: use letters, digits, '.', '_' or '-' (at most 40)"
-        )
-    return handle
 
 
 def project_by_key(session: Session, key: str) -> Project:
@@ -76,7 +56,7 @@ def person_by_handle(session: Session, handle: str) -> Person | None:
 
 def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[Person, bool]:
     """The person whose handle `typed` is, or is the unique prefix of; a new one if none."""
-    handle = check_handle(typed)
+    handle = rules.handle(typed)
     exact = person_by_handle(session, handle)
     if exact is not None:
         return exact, False
@@ -115,7 +95,7 @@ def key_result_by_key(session: Session, key: str) -> KeyResult:
 
 def tag_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     """Ids of the named tags, creating the ones that do not exist yet."""
-    wanted = sorted({clean(n).lower().lstrip("#") for n in names if clean(n).strip("# ")})
+    wanted = rules.tag_names(names)
     if not wanted:
         return {}
     found = {

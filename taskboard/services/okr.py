@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -11,56 +10,50 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from taskboard.domain import okr
+from taskboard.domain import okr, rules
 from taskboard.domain.models import CheckIn, Cycle, KeyResult, Objective, Person, Project, Task
 from taskboard.domain.models import utcnow as _utcnow
 from taskboard.domain.okr import KrKind, OkrError, Outcome, Status
-from taskboard.domain.text import clean, clean_multiline
-from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog
-from taskboard.services.context import ServiceContext
-from taskboard.services.errors import NotFoundError, ServiceError
-from taskboard.services.okr_views import (
+from taskboard.domain.okr_views import (
     CheckInView,
     CycleView,
     HealthView,
     KeyResultView,
     ObjectiveView,
 )
+from taskboard.domain.text import clean
+from taskboard.domain.views import TaskRow
+from taskboard.services import lookup
+from taskboard.services.context import ServiceContext
+from taskboard.services.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    NoChangeError,
+    NotFoundError,
+    StateError,
+)
+from taskboard.services.okr_rollup import Rollup
+from taskboard.services.ops.checkins import record_check_in
 from taskboard.services.queries import task_rows
-from taskboard.services.views import TaskRow
-
-MAX_TITLE = 500
-MAX_NOTE = 2000
-MAX_UNIT = 20
 
 T = TypeVar("T")
 
 
-def _checked(check: Callable[[], T]) -> T:
-    """Run a domain check; its complaint becomes a ServiceError for the person."""
+def _checked(field: str, check: Callable[[], T]) -> T:
+    """Run a domain check of `field`; its complaint becomes a refusal naming the field."""
     try:
         return check()
     except OkrError as exc:
-        raise ServiceError(str(exc)) from exc
-
-
-def _title(text: str, what: str) -> str:
-    title = clean(text).strip()
-    if not title:
-        raise ServiceError(f"the {what} title is empty")
-    if len(title) > MAX_TITLE:
-        raise ServiceError(f"the {what} title is {len(title)} characters long; at most {MAX_TITLE}")
-    return title
+        raise InvalidFieldError(field, str(exc)) from exc
 
 
 def _number(value: float, what: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ServiceError(f"the {what} {value!r} is not a number") from None
+        raise InvalidFieldError(what, f"the {what} {value!r} is not a number") from None
     if not math.isfinite(number):
-        raise ServiceError(f"the {what} must be a finite number, not {value}")
+        raise InvalidFieldError(what, f"the {what} must be a finite number, not {value}")
     return number
 
 
@@ -80,11 +73,11 @@ def _find_cycle(s: Session, typed: str, create: bool) -> tuple[Cycle, bool]:
         named = s.scalars(select(Cycle).where(col(Cycle.name) == text)).first()
         if named is not None:
             return named, False
-        raise ServiceError(str(exc)) from exc
+        raise InvalidFieldError("cycle", str(exc)) from exc
     row = s.scalars(select(Cycle).where(col(Cycle.name) == wanted.name)).first()
     if row is not None:
         if (row.start, row.end) != (wanted.start, wanted.end):
-            raise ServiceError(f"cycle {row.name} already runs {row.start}..{row.end}")
+            raise DuplicateError(f"cycle {row.name} already runs {row.start}..{row.end}")
         return row, False
     if not create:
         raise NotFoundError(f"no goals in cycle {wanted.name}")
@@ -100,167 +93,6 @@ def _cycle_or_this_quarter(s: Session, typed: str | None, today: date) -> Cycle 
         return _find_cycle(s, typed, create=False)[0]
     name = okr.current_cycle_name(today)
     return s.scalars(select(Cycle).where(col(Cycle.name) == name)).first()
-
-
-def record_check_in(
-    s: Session,
-    log: ChangeLog,
-    kr_key: str,
-    value: float,
-    confidence: float | None,
-    note: str,
-    created: datetime | None = None,
-) -> tuple[CheckIn, KeyResult, Person]:
-    """Check in on a key result inside the caller's transaction: the rules, the row, the activity.
-
-    Values come checked and cleaned; the check-in is written as the log's actor.
-    """
-    kr = lookup.key_result_by_key(s, kr_key)
-    objective = s.get_one(Objective, kr.objective_id)
-    if objective.status == "closed":
-        raise ServiceError(f"{objective.key} is closed: no more check-ins for {kr.key}")
-    if kr.kind == KrKind.TASKS:
-        raise ServiceError(f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead")
-    if kr.kind == KrKind.BOOLEAN and value not in (kr.start_value, kr.target_value):
-        raise ServiceError(
-            f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
-        )
-    author, _ = lookup.resolve_person(s, log.actor)
-    check = CheckIn(
-        key_result_id=kr.id or 0,
-        value=value,
-        previous_value=kr.current_value,
-        confidence=confidence,
-        note=note,
-        author_id=author.id,
-        created=created or _utcnow(),
-    )
-    s.add(check)
-    s.flush()
-    changes: list[tuple[str, float | None, float]] = [("current_value", kr.current_value, value)]
-    if confidence is not None and confidence != kr.confidence:
-        changes.append(("confidence", kr.confidence, confidence))
-        kr.confidence = confidence
-    for field, old, new in changes:
-        log.record("checkin", entity="key_result", entity_id=kr.id, field=field, old=old, new=new)
-    kr.current_value = value
-    return check, kr, author
-
-
-class _Snapshot:
-    """Every objective, KR and count needed for the rollup, read in a handful of queries."""
-
-    def __init__(self, s: Session, today: date) -> None:
-        self.today = today
-        self.cycles = {c.id: c for c in s.scalars(select(Cycle))}
-        self.objectives = {
-            o.id: o for o in s.scalars(select(Objective).order_by(col(Objective.number)))
-        }
-        self.children: dict[int | None, list[Objective]] = defaultdict(list)
-        for o in self.objectives.values():
-            self.children[o.parent_id].append(o)
-        self.krs: dict[int, list[KeyResult]] = defaultdict(list)
-        for kr in s.scalars(
-            select(KeyResult).order_by(col(KeyResult.objective_id), col(KeyResult.number))
-        ):
-            self.krs[kr.objective_id].append(kr)
-        self.handles: dict[int, str] = {
-            pid: handle for pid, handle in s.execute(select(col(Person.id), col(Person.handle)))
-        }
-        self.tasks: dict[int, tuple[int, int]] = {
-            kr_id: (done, total)
-            for kr_id, done, total in s.execute(
-                select(col(Task.key_result_id), func.count(col(Task.completed)), func.count())
-                .where(col(Task.key_result_id).is_not(None), col(Task.archived).is_(False))
-                .group_by(col(Task.key_result_id))
-            )
-        }
-        newest = (
-            select(func.max(col(CheckIn.id))).group_by(col(CheckIn.key_result_id)).scalar_subquery()
-        )
-        self.last: dict[int, tuple[str, datetime]] = {
-            c.key_result_id: (c.note, c.created)
-            for c in s.scalars(select(CheckIn).where(col(CheckIn.id).in_(newest)))
-        }
-
-    def key_result(self, kr: KeyResult, objective: Objective) -> KeyResultView:
-        cycle = self.cycles[objective.cycle_id]
-        done, total = self.tasks.get(kr.id or 0, (0, 0))
-        progress = okr.kr_progress(
-            kr.kind, kr.start_value, kr.target_value, kr.current_value, done, total
-        )
-        expected = okr.expected_progress(cycle.start, cycle.end, self.today)
-        note, at = self.last.get(kr.id or 0, ("", None))
-        return KeyResultView(
-            id=kr.id or 0,
-            key=kr.key,
-            title=kr.title,
-            objective=objective.key,
-            owner=self.handles.get(kr.owner_id) if kr.owner_id else None,
-            kind=kr.kind,
-            start=kr.start_value,
-            target=kr.target_value,
-            current=float(done) if kr.kind == KrKind.TASKS else kr.current_value,
-            unit=kr.unit,
-            weight=kr.weight,
-            confidence=kr.confidence,
-            progress=progress,
-            expected=expected,
-            status=okr.suggest_status(expected, progress).value,
-            score=okr.score(progress),
-            last_note=note,
-            last_check_in=at,
-            tasks_done=done,
-            tasks_total=total,
-        )
-
-    def objective(self, objective_id: int, seen: frozenset[int] = frozenset()) -> ObjectiveView:
-        o = self.objectives[objective_id]
-        seen = seen | {objective_id}
-        cycle = self.cycles[o.cycle_id]
-        krs = tuple(self.key_result(kr, o) for kr in self.krs.get(objective_id, ()))
-        children = tuple(
-            self.objective(c.id or 0, seen) for c in self.children.get(o.id, ()) if c.id not in seen
-        )
-        progress = okr.weighted_mean(
-            [(k.progress, k.weight) for k in krs] + [(c.progress, 1.0) for c in children]
-        )
-        expected = okr.expected_progress(cycle.start, cycle.end, self.today)
-        suggested = okr.suggest_status(expected, progress).value
-        confident = [(k.confidence, k.weight) for k in krs if k.confidence is not None]
-        parent = self.objectives.get(o.parent_id) if o.parent_id else None
-        return ObjectiveView(
-            id=o.id or 0,
-            key=o.key,
-            title=o.title,
-            description=o.description,
-            cycle=cycle.name,
-            owner=self.handles.get(o.owner_id) if o.owner_id else None,
-            parent=parent.key if parent else None,
-            state=o.status,
-            outcome=o.outcome,
-            outcome_comment=o.outcome_comment,
-            progress=progress,
-            expected=expected,
-            status=o.status_override or suggested,
-            suggested_status=suggested,
-            status_overridden=o.status_override is not None,
-            confidence=round(okr.weighted_mean(confident), 4) if confident else None,
-            score=okr.score(progress),
-            key_results=krs,
-            children=children,
-        )
-
-    def roots(self, cycle_id: int) -> list[ObjectiveView]:
-        """Objectives of the cycle not aligned under another objective of the same cycle."""
-        roots = []
-        for o in self.objectives.values():
-            if o.cycle_id != cycle_id:
-                continue
-            parent = self.objectives.get(o.parent_id) if o.parent_id else None
-            if parent is None or parent.cycle_id != cycle_id:
-                roots.append(self.objective(o.id or 0))
-        return roots
 
 
 class OkrService:
@@ -299,17 +131,17 @@ class OkrService:
             row = _cycle_or_this_quarter(s, cycle, today)
             if row is None:
                 return []
-            return _Snapshot(s, today).roots(row.id or 0)
+            return Rollup(s, today).roots(row.id or 0)
 
     def objective(self, key: str, today: date | None = None) -> ObjectiveView:
         with self.ctx.store.read() as s:
             found = _objective_by_key(s, key)
-            return _Snapshot(s, today or self.ctx.today()).objective(found.id or 0)
+            return Rollup(s, today or self.ctx.today()).objective(found.id or 0)
 
     def key_result(self, key: str, today: date | None = None) -> KeyResultView:
         with self.ctx.store.read() as s:
             kr = lookup.key_result_by_key(s, key)
-            snap = _Snapshot(s, today or self.ctx.today())
+            snap = Rollup(s, today or self.ctx.today())
             return snap.key_result(kr, snap.objectives[kr.objective_id])
 
     def history(self, kr_key: str) -> list[CheckInView]:
@@ -369,13 +201,12 @@ class OkrService:
         description: str = "",
     ) -> ObjectiveView:
         """A new objective `O<n>` in `cycle` (created on first use), aligned under `parent`."""
-        name = _title(title, "objective")
-        text = clean_multiline(description).strip()
-        with self.ctx.store.write() as s:
-            log = ChangeLog(s, self.ctx.actor)
+        name = rules.OBJECTIVE_TITLE.check(title)
+        text = rules.OBJECTIVE_DESCRIPTION.check(description)
+        with self.ctx.change() as (s, log):
             cycle_row, made = _find_cycle(s, cycle, create=True)
             if made:
-                log.record("create", entity="cycle", entity_id=cycle_row.id, new=cycle_row.name)
+                log.about("create", "cycle", cycle_row.id, new=cycle_row.name)
             owner_id = lookup.resolve_person(s, owner, create=False)[0].id if owner else None
             parent_row = _objective_by_key(s, parent) if parent else None
             number = (s.scalar(select(func.max(col(Objective.number)))) or 0) + 1
@@ -390,9 +221,8 @@ class OkrService:
             )
             s.add(objective)
             s.flush()
-            log.record("create", entity="objective", entity_id=objective.id, new=objective.key)
-            log.flush()
-            return _Snapshot(s, self.ctx.today()).objective(objective.id or 0)
+            log.about("create", "objective", objective.id, new=objective.key)
+            return Rollup(s, self.ctx.today()).objective(objective.id or 0)
 
     def add_key_result(
         self,
@@ -409,24 +239,22 @@ class OkrService:
 
         Yes/no and task-count KRs need no target: they run from 0 (not done) to 1 (done).
         """
-        name = _title(title, "key result")
-        kr_kind = _checked(lambda: KrKind.parse(kind))
+        name = rules.KEY_RESULT_TITLE.check(title)
+        kr_kind = _checked("kind", lambda: KrKind.parse(kind))
         start = _number(start, "start")
         if target is None:
             if kr_kind not in (KrKind.BOOLEAN, KrKind.TASKS):
-                raise ServiceError(f"a {kr_kind.value} key result needs a target")
+                raise InvalidFieldError("target", f"a {kr_kind.value} key result needs a target")
             start, target = 0.0, 1.0
         target = _number(target, "target")
         weight = _number(weight, "weight")
-        _checked(lambda: okr.check_key_result(start, target))
-        _checked(lambda: okr.check_weight(weight))
-        unit_text = clean(unit).strip() or ("%" if kr_kind is KrKind.PERCENT else "")
-        if len(unit_text) > MAX_UNIT:
-            raise ServiceError(f"the unit {unit_text[:40]!r} is longer than {MAX_UNIT} characters")
-        with self.ctx.store.write() as s:
+        _checked("target", lambda: okr.check_key_result(start, target))
+        _checked("weight", lambda: okr.check_weight(weight))
+        unit_text = rules.UNIT.check(unit) or ("%" if kr_kind is KrKind.PERCENT else "")
+        with self.ctx.change() as (s, log):
             objective = _objective_by_key(s, objective_key)
             if objective.status == "closed":
-                raise ServiceError(f"{objective.key} is closed")
+                raise StateError(f"{objective.key} is closed")
             owner_id = lookup.resolve_person(s, owner, create=False)[0].id if owner else None
             number = (
                 s.scalar(
@@ -451,10 +279,8 @@ class OkrService:
             )
             s.add(kr)
             s.flush()
-            log = ChangeLog(s, self.ctx.actor)
-            log.record("create", entity="key_result", entity_id=kr.id, new=kr.key)
-            log.flush()
-            snap = _Snapshot(s, self.ctx.today())
+            log.about("create", "key_result", kr.id, new=kr.key)
+            snap = Rollup(s, self.ctx.today())
             return snap.key_result(kr, objective)
 
     def check_in(
@@ -472,67 +298,54 @@ class OkrService:
         number = _number(value, "value")
         if confidence is not None:
             confidence = _number(confidence, "confidence")
-        _checked(lambda: okr.check_confidence(confidence))
-        text = clean_multiline(note).strip()
-        if len(text) > MAX_NOTE:
-            raise ServiceError(f"the note is {len(text)} characters long; at most {MAX_NOTE}")
+        _checked("confidence", lambda: okr.check_confidence(confidence))
+        text = rules.CHECK_IN_NOTE.check(note)
         if at is not None and at.tzinfo is None:
-            raise ServiceError("a check-in time needs a timezone")
-        with self.ctx.store.write() as s:
-            log = ChangeLog(s, self.ctx.actor)
+            raise InvalidFieldError("at", "a check-in time needs a timezone")
+        with self.ctx.change() as (s, log):
             check, kr, author = record_check_in(
                 s, log, kr_key, number, confidence, text, at.astimezone(UTC) if at else None
             )
             s.flush()
-            log.flush()
             return _check_in_view(check, kr.key, author.handle)
 
     def set_status(self, objective_key: str, status: str | None) -> ObjectiveView:
         """The owner's status for the objective; None goes back to the suggestion."""
-        wanted = _checked(lambda: Status.parse(status)).value if status is not None else None
-        with self.ctx.store.write() as s:
+        wanted = (
+            _checked("status", lambda: Status.parse(status)).value if status is not None else None
+        )
+        with self.ctx.change() as (s, log):
             objective = _objective_by_key(s, objective_key)
             if objective.status_override != wanted:
-                log = ChangeLog(s, self.ctx.actor)
-                log.record(
+                log.about(
                     "update",
-                    entity="objective",
-                    entity_id=objective.id,
-                    field="status_override",
+                    "objective",
+                    objective.id,
+                    "status_override",
                     old=objective.status_override,
                     new=wanted,
                 )
                 objective.status_override = wanted
                 s.flush()
-                log.flush()
-            return _Snapshot(s, self.ctx.today()).objective(objective.id or 0)
+            return Rollup(s, self.ctx.today()).objective(objective.id or 0)
 
     def close_objective(self, key: str, outcome: str, comment: str = "") -> ObjectiveView:
         """Close the objective with an outcome (achieved / partial / missed / dropped)."""
-        result = _checked(lambda: Outcome.parse(outcome)).value
-        text = clean_multiline(comment).strip()
-        if len(text) > MAX_NOTE:
-            raise ServiceError(f"the comment is {len(text)} characters long; at most {MAX_NOTE}")
-        with self.ctx.store.write() as s:
+        result = _checked("outcome", lambda: Outcome.parse(outcome)).value
+        text = rules.OUTCOME_COMMENT.check(comment)
+        with self.ctx.change() as (s, log):
             objective = _objective_by_key(s, key)
             if objective.status == "closed":
-                raise ServiceError(f"{objective.key} is already closed ({objective.outcome})")
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "close",
-                entity="objective",
-                entity_id=objective.id,
-                field="outcome",
-                old=objective.status,
-                new=result,
+                raise NoChangeError(f"{objective.key} is already closed ({objective.outcome})")
+            log.about(
+                "close", "objective", objective.id, "outcome", old=objective.status, new=result
             )
             objective.status = "closed"
             objective.outcome = result
             objective.outcome_comment = text
             objective.closed = _utcnow()
             s.flush()
-            log.flush()
-            return _Snapshot(s, self.ctx.today()).objective(objective.id or 0)
+            return Rollup(s, self.ctx.today()).objective(objective.id or 0)
 
 
 def _check_in_view(check: CheckIn, kr_key: str, author: str | None) -> CheckInView:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import builtins
-
 from sqlalchemy import select
 from sqlmodel import col
 
+from taskboard.domain import rules
 from taskboard.domain.models import Person
-from taskboard.domain.text import clean
+from taskboard.domain.views import PersonView
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
-from taskboard.services.views import PersonView
+from taskboard.services.errors import DuplicateError
 
 
 def person_view(p: Person) -> PersonView:
@@ -25,26 +22,23 @@ class PersonService:
         self.ctx = ctx
 
     def add(self, handle: str, name: str, email: str | None = None) -> PersonView:
-        handle = lookup.check_handle(handle)
-        full = clean(name).strip()
-        if not full:
-            raise ServiceError("the name is empty")
-        with self.ctx.store.write() as s:
+        handle = rules.handle(handle)
+        full = rules.PERSON_NAME.check(name)
+        address = rules.EMAIL.check(email) if email else None
+        with self.ctx.change() as (s, log):
             if lookup.person_by_handle(s, handle) is not None:
-                raise ServiceError(f"@{handle} already exists")
-            person = Person(handle=handle, name=full, email=clean(email).strip() if email else None)
+                raise DuplicateError(f"@{handle} already exists")
+            person = Person(handle=handle, name=full, email=address or None)
             s.add(person)
             s.flush()
-            log = ChangeLog(s, self.ctx.actor)
-            log.record("create", entity="person", entity_id=person.id, new=handle)
-            log.flush()
+            log.about("create", "person", person.id, new=handle)
             return person_view(person)
 
-    def list(self) -> list[PersonView]:
+    def all(self) -> list[PersonView]:
         with self.ctx.store.read() as s:
             stmt = select(Person).order_by(col(Person.handle))
             return [person_view(p) for p in s.scalars(stmt)]
 
-    def handles(self) -> builtins.list[str]:
+    def handles(self) -> list[str]:
         with self.ctx.store.read() as s:
             return list(s.scalars(select(col(Person.handle)).order_by(col(Person.handle))))

@@ -2,72 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from taskboard.domain.dates import week_bounds
-from taskboard.domain.models import Comment, Task, utcnow
+from taskboard.domain.agenda import GROUPS, Agenda, Handover, absence_text, agenda_group
+from taskboard.domain.models import Task, utcnow
+from taskboard.domain.views import TaskRow
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import NotFoundError, ServiceError
+from taskboard.services.errors import InvalidFieldError, NotFoundError
+from taskboard.services.ops.comments import add_comment
 from taskboard.services.queries import task_rows
-from taskboard.services.views import TaskRow
-
-GROUPS = ("overdue", "today", "this week", "later", "no date")
-
-
-@dataclass(frozen=True, slots=True)
-class Agenda:
-    """One person's open tasks, grouped by when they are due (the order of GROUPS)."""
-
-    handle: str
-    name: str
-    today: date
-    groups: tuple[tuple[str, tuple[TaskRow, ...]], ...]
-
-    def group(self, name: str) -> tuple[TaskRow, ...]:
-        return dict(self.groups)[name]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "handle": self.handle,
-            "name": self.name,
-            "today": self.today.isoformat(),
-            "groups": {name: [r.as_json() for r in rows] for name, rows in self.groups},
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Handover:
-    """What a handover moved from one person to another, as the note lists it."""
-
-    from_handle: str
-    to_handle: str
-    since: date | None
-    until: date | None
-    day: date
-    tasks: tuple[TaskRow, ...]
-
-
-def agenda_group(due: date | None, today: date) -> str:
-    """Which agenda group a due date falls in, seen from `today`."""
-    if due is None:
-        return "no date"
-    if due < today:
-        return "overdue"
-    if due == today:
-        return "today"
-    return "this week" if due <= week_bounds(today)[1] else "later"
-
-
-def absence_text(since: date | None, until: date | None) -> str:
-    if since is None and until is None:
-        return ""
-    return f"{since.isoformat() if since else '…'}..{until.isoformat() if until else '…'}"
 
 
 class PeopleViewService:
@@ -115,12 +62,14 @@ class PeopleViewService:
         """Reassign FROM's open tasks (all, or those due in the window) to TO in one transaction,
         with a comment on each task; returns the tasks as they are afterwards."""
         if since is not None and until is not None and since > until:
-            raise ServiceError(f"the absence ends ({until}) before it starts ({since})")
-        with self.ctx.store.write() as s:
+            raise InvalidFieldError(
+                "since", f"the absence ends ({until}) before it starts ({since})"
+            )
+        with self.ctx.change() as (s, log):
             source, _ = lookup.resolve_person(s, from_handle, create=False)
             target, _ = lookup.resolve_person(s, to_handle, create=False)
             if source.id == target.id:
-                raise ServiceError(f"@{source.handle} cannot hand over to themselves")
+                raise InvalidFieldError("to", f"@{source.handle} cannot hand over to themselves")
             author, _ = lookup.resolve_person(s, self.ctx.actor)
             conds = self._open_of(source.id or 0)
             if since is not None or until is not None:
@@ -134,29 +83,13 @@ class PeopleViewService:
             body = f"Handed over from @{source.handle} to @{target.handle}" + (
                 f" for the absence {window}" if window else ""
             )
-            log = ChangeLog(s, self.ctx.actor)
             now = utcnow()
             for task in tasks:
-                log.record(
-                    "update",
-                    task_id=task.id,
-                    project_id=task.project_id,
-                    field="assignee",
-                    old=source.handle,
-                    new=target.handle,
-                )
+                log.task("update", task, "assignee", old=source.handle, new=target.handle)
                 task.assignee_id = target.id
                 task.updated = now
-                s.add(Comment(task_id=task.id or 0, author_id=author.id, body=body, created=now))
-                log.record(
-                    "comment",
-                    task_id=task.id,
-                    project_id=task.project_id,
-                    field="comment",
-                    new=body,
-                )
+                add_comment(s, log, task, author, body, now)
             s.flush()
-            log.flush()
             ids = [t.id for t in tasks]
             rows = task_rows(s, Task.id.in_(ids)) if ids else []  # type: ignore[union-attr]
             rows.sort(key=lambda r: (r.due or date.max, r.project, r.key))

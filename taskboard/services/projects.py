@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from taskboard.domain.models import BoardColumn, Project, Task
-from taskboard.domain.text import clean
+from taskboard.domain import rules
+from taskboard.domain.models import Project, Task
+from taskboard.domain.views import ColumnInfo, ProjectView
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
-from taskboard.services.names import match_name
-from taskboard.services.views import ColumnView, ProjectView
-
-DEFAULT_COLUMNS = ("Backlog", "To do", "Doing", "Done")
-DONE_NAMES = {"done", "handed over", "closed", "finished", "complete", "completed", "erledigt"}
-
-
-def _column_names(columns: list[str] | tuple[str, ...]) -> list[str]:
-    names = [clean(c).strip() for c in columns]
-    if not names or any(not n for n in names):
-        raise ServiceError("every column needs a name")
-    folded = [n.casefold() for n in names]
-    dupes = sorted({n for n in names if folded.count(n.casefold()) > 1})
-    if dupes:
-        raise ServiceError(f"duplicate column names: {', '.join(dupes)}")
-    if any(len(n) > 60 for n in names):
-        raise ServiceError("column names are at most 60 characters")
-    return names
+from taskboard.services.ops.projects import add_column, create_project
 
 
 def project_view(s: Session, project: Project) -> ProjectView:
     assert project.id is not None
     columns = tuple(
-        ColumnView(
+        ColumnInfo(
             id=c.id or 0, name=c.name, position=c.position, wip_limit=c.wip_limit, is_done=c.is_done
         )
         for c in lookup.columns_of(s, project.id)
@@ -66,47 +50,16 @@ class ProjectService:
         self,
         key: str,
         name: str,
-        columns: list[str] | tuple[str, ...] | None = None,
+        columns: Sequence[str] | None = None,
         description: str = "",
         done_column: str | None = None,
     ) -> ProjectView:
         """A project with its columns; the last column (or `done_column`) counts as done."""
-        key = lookup.check_project_key(key)
-        title = clean(name).strip()
-        if not title:
-            raise ServiceError("the project name is empty")
-        names = _column_names(list(columns or DEFAULT_COLUMNS))
-        with self.ctx.store.write() as s:
-            if s.scalars(select(Project).where(col(Project.key) == key)).first() is not None:
-                raise ServiceError(f"project {key} already exists")
-            project = Project(key=key, name=title, description=clean(description))
-            s.add(project)
-            s.flush()
-            done_index = self._done_index(names, done_column)
-            for i, column in enumerate(names):
-                s.add(
-                    BoardColumn(
-                        project_id=project.id or 0, name=column, position=i, is_done=i == done_index
-                    )
-                )
-            s.flush()
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "create", entity="project", entity_id=project.id, project_id=project.id, new=key
-            )
-            log.flush()
+        with self.ctx.change() as (s, log):
+            project = create_project(s, log, key, name, columns, description, done_column)
             return project_view(s, project)
 
-    @staticmethod
-    def _done_index(names: list[str], done_column: str | None) -> int:
-        if done_column is not None:
-            return match_name(names, done_column, "column")
-        for i, n in enumerate(names):
-            if n.casefold() in DONE_NAMES:
-                return i
-        return len(names) - 1
-
-    def list(self, include_archived: bool = False) -> list[ProjectView]:
+    def all(self, include_archived: bool = False) -> list[ProjectView]:
         with self.ctx.store.read() as s:
             stmt = select(Project).order_by(col(Project.key))
             if not include_archived:
@@ -120,49 +73,26 @@ class ProjectService:
     def add_column(
         self, key: str, name: str, wip_limit: int | None = None, is_done: bool = False
     ) -> ProjectView:
-        with self.ctx.store.write() as s:
+        """A new column at the right end of the project's board."""
+        with self.ctx.change() as (s, log):
             project = lookup.project_by_key(s, key)
-            columns = lookup.columns_of(s, project.id or 0)
-            _column_names([c.name for c in columns] + [name])
-            s.add(
-                BoardColumn(
-                    project_id=project.id or 0,
-                    name=clean(name).strip(),
-                    position=len(columns),
-                    wip_limit=wip_limit,
-                    is_done=is_done,
-                )
-            )
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "column",
-                entity="project",
-                entity_id=project.id,
-                project_id=project.id,
-                field="columns",
-                new=name,
-            )
-            s.flush()
-            log.flush()
+            add_column(s, log, project, name, wip_limit, is_done)
             return project_view(s, project)
 
     def set_wip_limit(self, key: str, column: str, limit: int | None) -> ProjectView:
-        if limit is not None and limit < 1:
-            raise ServiceError("a WIP limit is at least 1 (or none)")
-        with self.ctx.store.write() as s:
+        limit = rules.wip_limit(limit)
+        with self.ctx.change() as (s, log):
             project = lookup.project_by_key(s, key)
             target = lookup.match_column(lookup.columns_of(s, project.id or 0), column)
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
+            log.about(
                 "wip",
-                entity="column",
-                entity_id=target.id,
-                project_id=project.id,
-                field="wip_limit",
+                "column",
+                target.id,
+                "wip_limit",
                 old=target.wip_limit,
                 new=limit,
+                project_id=project.id,
             )
             target.wip_limit = limit
             s.flush()
-            log.flush()
             return project_view(s, project)

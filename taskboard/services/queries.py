@@ -21,7 +21,7 @@ from taskboard.domain.models import (
     Task,
     TaskTag,
 )
-from taskboard.services.views import TaskRow
+from taskboard.domain.views import TaskRow
 
 _Parent = aliased(Task)
 _Blocker = aliased(Task)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from taskboard.domain.models import BoardColumn, Dependency, Objective, Project, Task
+from taskboard.domain.rules import INBOX
 from taskboard.services.errors import ServiceError
-from taskboard.services.tasks import INBOX
 
 
 def _refuse(place: str, problem: str) -> ServiceError:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from taskboard.services.views import ColumnView, ProjectView, TaskRow
+from taskboard.domain.views import ColumnInfo, ProjectView, TaskRow
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def _read(
         pick = others[0] if others else "INBOX"
     pid, key, name, description, archived = next(p for p in projects if p[1] == pick)
     columns = tuple(
-        ColumnView(id=c[0], name=c[1], position=c[2], wip_limit=c[3], is_done=bool(c[4]))
+        ColumnInfo(id=c[0], name=c[1], position=c[2], wip_limit=c[3], is_done=bool(c[4]))
         for c in conn.execute(
             "SELECT id, name, position, wip_limit, is_done FROM board_column "
             "WHERE project_id = ? ORDER BY position",

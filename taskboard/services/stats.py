@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from taskboard.domain.flow import (
-    AgingItem,
+    DEFAULT_DAYS,
     FlowEvent,
     OpenItem,
-    Summary,
+    ProjectFlow,
     aging,
     bounds,
     lead_times,
@@ -23,43 +22,8 @@ from taskboard.domain.flow import (
 from taskboard.domain.models import Activity, BoardColumn, Project, Task, utcnow
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import InvalidFieldError
 from taskboard.services.queries import _aware
-
-DEFAULT_DAYS = 90
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectFlow:
-    project: str
-    name: str
-    since: date
-    until: date
-    lead_time: Summary
-    columns: tuple[tuple[str, Summary], ...]
-    throughput: tuple[tuple[str, int], ...]
-    wip: tuple[AgingItem, ...]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "project": self.project,
-            "name": self.name,
-            "since": self.since.isoformat(),
-            "until": self.until.isoformat(),
-            "lead_time": self.lead_time.as_json(),
-            "columns": [{"column": n, **s.as_json()} for n, s in self.columns],
-            "throughput": [{"week": w, "done": n} for w, n in self.throughput],
-            "wip": [
-                {
-                    "key": a.key,
-                    "title": a.title,
-                    "column": a.column,
-                    "age_days": a.age_days,
-                    "column_age_days": a.column_age_days,
-                }
-                for a in self.wip
-            ],
-        }
 
 
 class StatsService:
@@ -78,7 +42,7 @@ class StatsService:
         until = until or self.ctx.today()
         since = since or until - timedelta(days=DEFAULT_DAYS)
         if since > until:
-            raise ServiceError(f"the range ends ({until}) before it starts ({since})")
+            raise InvalidFieldError("since", f"the range ends ({until}) before it starts ({since})")
         now = now or utcnow()
         with self.ctx.store.read() as s:
             if project is not None:

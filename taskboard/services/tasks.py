@@ -1,255 +1,46 @@
-"""Task use cases: capture, create, edit, move, reorder, complete, archive, subtasks, links."""
+"""Task use cases: capture, create, edit, move, reorder, complete, archive, links, comments.
+
+Each is one change over the steps in `services.ops`; reading is in `task_reads`.
+"""
 
 from __future__ import annotations
 
-import builtins
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
-from taskboard.domain.capture import Capture, CaptureError, Token, parse_capture, scan_tokens
-from taskboard.domain.dates import DateParseError, parse_rule
-from taskboard.domain.enums import Priority
-from taskboard.domain.models import (
-    Activity,
-    BoardColumn,
-    Comment,
-    Dependency,
-    Person,
-    Project,
-    Task,
-    TaskTag,
-    utcnow,
-)
-from taskboard.domain.ordering import rank_between
-from taskboard.domain.text import clean, clean_multiline
+from taskboard.domain.capture import scan_tokens
+from taskboard.domain.drafts import TaskDraft, draft_from_line
+from taskboard.domain.fields import EDITABLE, TaskChanges
+from taskboard.domain.models import Task
+from taskboard.domain.views import CommentView, Created, TaskRow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
-from taskboard.services.context import ServiceContext
-from taskboard.services.errors import BlockedError, ConflictError, NotFoundError, ServiceError
-from taskboard.services.names import match_name
-from taskboard.services.numbers import reserve_numbers
+from taskboard.services.errors import InvalidFieldError, NoChangeError
+from taskboard.services.ops.comments import add_comment
+from taskboard.services.ops.edits import edit_task
+from taskboard.services.ops.links import link, unlink
+from taskboard.services.ops.moves import (
+    complete_task,
+    move_task,
+    move_to_project,
+    reopen_task,
+    reorder_task,
+    set_archived,
+    step_task,
+)
+from taskboard.services.ops.tags import task_tags
+from taskboard.services.ops.tasks import create_task, insert_tasks, place_batch
+from taskboard.services.ops.versions import load_task, save_task
 from taskboard.services.queries import task_rows
-from taskboard.services.recurrence import create_next_occurrence
-from taskboard.services.views import ActivityView, CommentView, TaskDetail, TaskRow
+from taskboard.services.task_reads import TaskReads
 
-INBOX = "INBOX"
-MAX_TITLE = 500
+Step = Callable[[Session, ChangeLog, Task], None]
 
 
-@dataclass(frozen=True)
-class TaskDraft:
-    """What a new task should be; names and keys as people type them."""
-
-    title: str
-    project: str | None = None
-    column: str | None = None
-    assignee: str | None = None
-    due: date | None = None
-    start: date | None = None
-    priority: str | None = None
-    tags: tuple[str, ...] = ()
-    notes: str = ""
-    parent: str | None = None
-    key_result: str | None = None
-    recurrence: str | None = None
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """Where one task of a bulk insert lands."""
-
-    project_id: int
-    project_key: str
-    column_id: int
-    done: bool
-    parent: Task | None = None
-
-
-@dataclass(frozen=True)
-class Created:
-    task: TaskRow
-    new_people: tuple[str, ...] = field(default=())
-
-
-def draft_from_line(line: str, today: date, project: str | None = None) -> TaskDraft:
-    """A capture line as a draft; `project` is the default when the line has no `+KEY`."""
-    try:
-        cap = parse_capture(line, today)
-    except CaptureError as exc:
-        raise ServiceError(str(exc)) from exc
-    return draft_from_capture(cap, project)
-
-
-def draft_from_capture(cap: Capture, project: str | None = None) -> TaskDraft:
-    """A parsed capture line as a draft; `project` when the line has no `+KEY`."""
-    return TaskDraft(
-        title=cap.title,
-        project=cap.project or project,
-        column=cap.column,
-        assignee=cap.assignee,
-        due=cap.due,
-        priority=cap.priority.value if cap.priority else None,
-        tags=cap.tags,
-        key_result=cap.key_result,
-        recurrence=cap.recurrence,
-    )
-
-
-def _title(text_: str) -> str:
-    title = clean(text_).strip()
-    if not title:
-        raise ServiceError("the title is empty")
-    if len(title) > MAX_TITLE:
-        raise ServiceError(f"the title is {len(title)} characters long; at most {MAX_TITLE}")
-    return title
-
-
-def _priority(value: str | None) -> str:
-    if value is None:
-        return Priority.NORMAL.value
-    try:
-        return Priority.parse(value).value
-    except ValueError as exc:
-        raise ServiceError(f"bad priority '{value}': use urgent, high, normal or low") from exc
-
-
-def _recurrence(value: object) -> str | None:
-    """The RRULE to store for a typed recurrence (`weekly`, `2w`, `FREQ=WEEKLY;INTERVAL=2`);
-    None or blank clears it."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ServiceError(f"bad recurrence {value!r}")
-    if not clean(value).strip():
-        return None
-    # Refused now, not when the task is done: a rule dateutil cannot run would otherwise make
-    # completing the task fail long after the typo, far from where it was made.
-    try:
-        return parse_rule(value)
-    except DateParseError as exc:
-        raise ServiceError(str(exc)) from None
-
-
-class TaskService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
-    # ---- reading -------------------------------------------------------
-
-    def list(
-        self,
-        project: str | None = None,
-        assignee: str | None = None,
-        column: str | None = None,
-        include_closed: bool = False,
-        top_level_only: bool = False,
-    ) -> list[TaskRow]:
-        with self.ctx.store.read() as s:
-            conds: list[Any] = []
-            if project is not None:
-                p = lookup.project_by_key(s, project)
-                conds.append(col(Task.project_id) == p.id)
-                if column is not None:
-                    chosen = lookup.match_column(lookup.columns_of(s, p.id or 0), column)
-                    conds.append(col(Task.column_id) == chosen.id)
-            elif column is not None:
-                names = sorted(set(s.scalars(select(col(BoardColumn.name)))))
-                name = names[match_name(names, column, "column")]
-                named = select(col(BoardColumn.id)).where(col(BoardColumn.name) == name)
-                conds.append(col(Task.column_id).in_(named))
-            if assignee is not None:
-                person, _ = lookup.resolve_person(s, assignee, create=False)
-                conds.append(col(Task.assignee_id) == person.id)
-            if not include_closed:
-                conds += [col(Task.completed).is_(None), col(Task.archived).is_(False)]
-            if top_level_only:
-                conds.append(col(Task.parent_id).is_(None))
-            return task_rows(s, *conds)
-
-    def tag_names(self, project: str | None = None) -> builtins.list[str]:
-        """Every tag in use (in `project`, or anywhere), for completion."""
-        from taskboard.domain.models import Tag
-
-        with self.ctx.store.read() as s:
-            stmt = select(col(Tag.name)).join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
-            if project is not None:
-                p = lookup.project_by_key(s, project)
-                stmt = stmt.join(Task, col(Task.id) == col(TaskTag.task_id)).where(
-                    col(Task.project_id) == p.id
-                )
-            return sorted(set(s.scalars(stmt.distinct())))
-
-    def revision(self) -> int:
-        """Changes whenever anyone commits a change: the board polls it for live refresh."""
-        return self.ctx.store.data_version()
-
-    def row(self, key: str) -> TaskRow:
-        with self.ctx.store.read() as s:
-            task = lookup.task_by_key(s, key)
-            return task_rows(s, col(Task.id) == task.id)[0]
-
-    def detail(self, key: str) -> TaskDetail:
-        with self.ctx.store.read() as s:
-            task = lookup.task_by_key(s, key)
-            row = task_rows(s, col(Task.id) == task.id)[0]
-            subtasks = task_rows(
-                s, col(Task.parent_id) == task.id, order=(col(Task.rank), col(Task.id))
-            )
-            blockers = select(col(Dependency.blocked_by_id)).where(
-                col(Dependency.task_id) == task.id
-            )
-            blocked_by = task_rows(s, col(Task.id).in_(blockers))
-            blocking_ids = select(col(Dependency.task_id)).where(
-                col(Dependency.blocked_by_id) == task.id
-            )
-            blocking = task_rows(s, col(Task.id).in_(blocking_ids))
-            comments = [
-                CommentView(id=c.id or 0, author=handle, body=c.body, created=c.created)
-                for c, handle in s.execute(
-                    select(Comment, col(Person.handle))
-                    .outerjoin(Person, col(Person.id) == col(Comment.author_id))
-                    .where(col(Comment.task_id) == task.id)
-                    .order_by(col(Comment.created), col(Comment.id))
-                )
-            ]
-            history = [
-                ActivityView(
-                    id=a.id or 0,
-                    at=a.at,
-                    actor=a.actor,
-                    change_id=a.change_id,
-                    action=a.action,
-                    field=a.field,
-                    old=a.old,
-                    new=a.new,
-                    task_key=task.key,
-                )
-                for a in s.scalars(
-                    select(Activity)
-                    .where(col(Activity.task_id) == task.id)
-                    .order_by(col(Activity.id))
-                )
-            ]
-            return TaskDetail(
-                task=row,
-                notes=task.notes,
-                start=task.start,
-                recurrence=task.recurrence,
-                subtasks=tuple(subtasks),
-                blocked_by=tuple(blocked_by),
-                blocking=tuple(blocking),
-                comments=tuple(comments),
-                history=tuple(history),
-            )
-
+class TaskService(TaskReads):
     # ---- creating ------------------------------------------------------
 
     def capture(self, line: str, project: str | None = None) -> Created:
@@ -257,389 +48,70 @@ class TaskService:
         return self.create(draft_from_line(line, self.ctx.today(), project))
 
     def create(self, draft: TaskDraft) -> Created:
-        with self.ctx.store.write() as s:
-            log = ChangeLog(s, self.ctx.actor)
-            task, new_people = self._create(s, log, draft)
-            log.flush()
-            row = task_rows(s, col(Task.id) == task.id)[0]
+        with self.ctx.change() as (s, log):
+            made, new_people = create_task(s, log, draft)
+            row = task_rows(s, col(Task.id) == made.id)[0]
         return Created(task=row, new_people=new_people)
-
-    def _create(self, s: Session, log: ChangeLog, draft: TaskDraft) -> tuple[Task, tuple[str, ...]]:
-        title = _title(draft.title)
-        recurrence = _recurrence(draft.recurrence)
-        parent = lookup.task_by_key(s, draft.parent) if draft.parent else None
-        if parent is not None:
-            project = s.get_one(Project, parent.project_id)
-            if draft.project and draft.project.upper() != project.key:
-                raise ServiceError(f"a subtask of {parent.key} belongs to {project.key}")
-        else:
-            project = lookup.project_by_key(s, draft.project or INBOX)
-        if project.archived:
-            raise ServiceError(f"project {project.key} is archived")
-        assert project.id is not None
-        columns = lookup.columns_of(s, project.id)
-        if not columns:
-            raise ServiceError(f"project {project.key} has no columns")
-        if parent is not None and not draft.column:
-            column = next(c for c in columns if c.id == parent.column_id)
-        else:
-            column = lookup.match_column(columns, draft.column) if draft.column else columns[0]
-        new_people: list[str] = []
-        assignee_id = None
-        if draft.assignee:
-            person, made = lookup.resolve_person(s, draft.assignee)
-            assignee_id = person.id
-            if made:
-                new_people.append(person.handle)
-        kr_id = lookup.key_result_by_key(s, draft.key_result).id if draft.key_result else None
-        number = reserve_numbers(s, project.id)
-        now = utcnow()
-        task = Task(
-            project_id=project.id,
-            column_id=column.id or 0,
-            number=number,
-            key=f"{project.key}-{number}",
-            title=title,
-            notes=clean_multiline(draft.notes),
-            assignee_id=assignee_id,
-            due=draft.due,
-            start=draft.start,
-            priority=_priority(draft.priority),
-            parent_id=parent.id if parent else None,
-            rank=rank_between(self._last_rank(s, column.id or 0, parent), None),
-            created=now,
-            updated=now,
-            completed=now if column.is_done else None,
-            key_result_id=kr_id,
-            recurrence=recurrence,
-        )
-        s.add(task)
-        s.flush()
-        assert task.id is not None
-        self._set_tags(s, task.id, draft.tags)
-        log.record("create", task_id=task.id, project_id=project.id, new=task.key)
-        return task, tuple(new_people)
-
-    @staticmethod
-    def _last_rank(s: Session, column_id: int, parent: Task | None) -> str | None:
-        stmt = select(func.max(col(Task.rank)))
-        if parent is not None:
-            stmt = stmt.where(col(Task.parent_id) == parent.id)
-        else:
-            stmt = stmt.where(col(Task.column_id) == column_id, col(Task.parent_id).is_(None))
-        return s.scalar(stmt)
-
-    @staticmethod
-    def _set_tags(s: Session, task_id: int, tags: Iterable[str]) -> tuple[str, ...]:
-        ids = lookup.tag_ids(s, tags)
-        s.execute(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
-        if ids:
-            s.execute(insert(TaskTag), [{"task_id": task_id, "tag_id": i} for i in ids.values()])
-        return tuple(sorted(ids))
-
-    def create_many(self, drafts: Sequence[TaskDraft], project: str) -> builtins.list[str]:
-        """Bulk creation in one transaction with Core inserts (imports, templates, benchmarks).
-
-        Every draft must target `project`; names resolve once per batch.
-        """
-        with self.ctx.store.write() as s:
-            log = ChangeLog(s, self.ctx.actor)
-            keys = self.insert_many(s, log, drafts, project)
-            log.flush()
-            return keys
-
-    def insert_many(
-        self, s: Session, log: ChangeLog, drafts: Sequence[TaskDraft], project_key: str
-    ) -> builtins.list[str]:
-        project = lookup.project_by_key(s, project_key)
-        assert project.id is not None
-        columns = lookup.columns_of(s, project.id)
-        if not columns:
-            raise ServiceError(f"project {project.key} has no columns")
-
-        def placed() -> Iterator[tuple[TaskDraft, _Slot]]:
-            matched: dict[str, BoardColumn] = {}
-            for i, draft in enumerate(drafts, start=1):
-                if draft.project and draft.project.upper() != project.key:
-                    raise ServiceError(f"task {i}: project {draft.project} is not {project.key}")
-                if draft.parent:
-                    raise ServiceError(f"task {i}: bulk creation makes top-level tasks only")
-                column = columns[0]
-                if draft.column:
-                    if draft.column not in matched:
-                        matched[draft.column] = lookup.match_column(columns, draft.column)
-                    column = matched[draft.column]
-                slot = _Slot(project.id or 0, project.key, column.id or 0, column.is_done)
-                yield draft, slot
-
-        return self._insert_batch(s, log, placed(), number_errors=True)
-
-    def insert_subtasks(
-        self, s: Session, log: ChangeLog, children: Sequence[tuple[str, Sequence[TaskDraft]]]
-    ) -> builtins.list[str]:
-        """Core inserts of subtasks under existing parents (template applies), in one batch.
-
-        Each pair is a parent key and its new subtasks, which land in the parent's column.
-        """
-        parents = {
-            t.key: t
-            for t in s.scalars(
-                select(Task).where(col(Task.key).in_([k.upper() for k, _ in children]))
-            )
-        }
-        for key, _ in children:
-            if key.upper() not in parents:
-                raise NotFoundError(f"unknown task '{key}'")
-        project_keys = dict(s.execute(select(col(Project.id), col(Project.key))).all())
-        done_columns = set(s.scalars(select(col(BoardColumn.id)).where(col(BoardColumn.is_done))))
-        batch = []
-        for key, drafts in children:
-            parent = parents[key.upper()]
-            slot = _Slot(
-                parent.project_id,
-                project_keys[parent.project_id],
-                parent.column_id,
-                parent.column_id in done_columns,
-                parent,
-            )
-            batch += [(draft, slot) for draft in drafts]
-        return self._insert_batch(s, log, batch, number_errors=False)
-
-    def _insert_batch(
-        self,
-        s: Session,
-        log: ChangeLog,
-        batch: Iterable[tuple[TaskDraft, _Slot]],
-        number_errors: bool,
-    ) -> builtins.list[str]:
-        """Core inserts of new tasks with their tags and activity; each draft is checked as it
-        comes out of `batch`, and `number_errors` prefixes a bad title or rule with its place."""
-        people: dict[str, int] = {}
-        checked: list[tuple[TaskDraft, _Slot, str, str | None, int | None]] = []
-        for i, (draft, slot) in enumerate(batch, start=1):
-            assignee_id = None
-            if draft.assignee:
-                if draft.assignee not in people:
-                    people[draft.assignee] = lookup.resolve_person(s, draft.assignee)[0].id or 0
-                assignee_id = people[draft.assignee]
-            try:
-                title = _title(draft.title)
-                recurrence = _recurrence(draft.recurrence)
-            except ServiceError as exc:
-                if not number_errors:
-                    raise
-                raise ServiceError(f"task {i}: {exc}") from exc
-            checked.append((draft, slot, title, recurrence, assignee_id))
-        if not checked:
-            return []
-        counts = Counter(slot.project_id for _, slot, *_ in checked)
-        first = {pid: reserve_numbers(s, pid, count) - 1 for pid, count in counts.items()}
-        numbers = dict(first)
-        last: dict[tuple[int, int | None], str | None] = {}
-        now = utcnow()
-        rows: list[dict[str, Any]] = []
-        for draft, slot, title, recurrence, assignee_id in checked:
-            numbers[slot.project_id] += 1
-            number = numbers[slot.project_id]
-            place = (slot.column_id, slot.parent.id if slot.parent else None)
-            if place not in last:
-                last[place] = self._last_rank(s, slot.column_id, slot.parent)
-            last[place] = rank = rank_between(last[place], None)
-            rows.append(
-                {
-                    "project_id": slot.project_id,
-                    "column_id": slot.column_id,
-                    "number": number,
-                    "key": f"{slot.project_key}-{number}",
-                    "title": title,
-                    "notes": clean_multiline(draft.notes),
-                    "assignee_id": assignee_id,
-                    "due": draft.due,
-                    "start": draft.start,
-                    "priority": _priority(draft.priority),
-                    "parent_id": slot.parent.id if slot.parent else None,
-                    "rank": rank,
-                    "created": now,
-                    "updated": now,
-                    "completed": now if slot.done else None,
-                    "archived": False,
-                    "recurrence": recurrence,
-                    "key_result_id": None,
-                    "source_id": None,
-                    "version": 1,
-                }
-            )
-        s.execute(insert(Task), rows)
-        ids: dict[str, int] = {}
-        for pid, start in first.items():
-            ids.update(
-                s.execute(
-                    select(col(Task.key), col(Task.id)).where(
-                        col(Task.project_id) == pid,
-                        col(Task.number) > start,
-                        col(Task.number) <= numbers[pid],
-                    )
-                ).all()
-            )
-        all_tags = lookup.tag_ids(s, {t for draft, *_ in checked for t in draft.tags})
-        tag_rows = []
-        for row, (draft, *_) in zip(rows, checked, strict=True):
-            task_id = ids[row["key"]]
-            tag_rows += [
-                {"task_id": task_id, "tag_id": all_tags[clean(t).lower().lstrip("#")]}
-                for t in set(draft.tags)
-            ]
-            log.record("create", task_id=task_id, project_id=row["project_id"], new=row["key"])
-        if tag_rows:
-            s.execute(insert(TaskTag), tag_rows)
-        return [r["key"] for r in rows]
 
     def add_subtask(self, parent_key: str, title: str) -> Created:
         return self.create(TaskDraft(title=title, parent=parent_key))
 
+    def create_many(self, drafts: Sequence[TaskDraft], project: str) -> list[str]:
+        """Top-level tasks of one project in one transaction with Core inserts (imports,
+        benchmarks); a bad draft is named by its place and nothing is created."""
+        with self.ctx.change() as (s, log):
+            return [made.key for made in insert_tasks(s, log, place_batch(s, drafts, project))]
+
     # ---- changing ------------------------------------------------------
 
-    def _load(self, s: Session, key: str, expected_version: int | None) -> Task:
-        task = lookup.task_by_key(s, key)
-        if expected_version is not None and task.version != expected_version:
-            raise ConflictError(task.key)
-        return task
+    def _change(self, key: str, expected_version: int | None, step: Step) -> TaskRow:
+        """Run `step` on the task as one change, and return the task as it is afterwards."""
+        with self.ctx.change() as (s, log):
+            task = load_task(s, key, expected_version)
+            step(s, log, task)
+            save_task(s, task)
+            return task_rows(s, col(Task.id) == task.id)[0]
 
-    def _save(self, s: Session, task: Task, log: ChangeLog) -> TaskRow:
-        task.updated = utcnow()
-        # Always an UPDATE, so always a new version: a link changes the task, and `updated`
-        # alone may be set to the value it has (the same clock tick as the last change).
-        flag_modified(task, "updated")
-        key = task.key  # the failed flush expires the object: read the key before it
-        try:
-            s.flush()
-        except StaleDataError as exc:
-            raise ConflictError(key) from exc
-        log.flush()
-        return task_rows(s, col(Task.id) == task.id)[0]
+    def edit(self, key: str, changes: TaskChanges, expected_version: int | None = None) -> TaskRow:
+        """Change the fields `changes` sets; values are what people type (handles, names,
+        keys) and None clears."""
 
-    def edit(self, key: str, expected_version: int | None = None, **changes: Any) -> TaskRow:
-        """Change any fields: title, notes, assignee, due, start, priority, tags, key_result,
-        recurrence, column. Values are what people type (handles, names, keys); None clears."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            log = ChangeLog(s, self.ctx.actor)
+        def apply(s: Session, log: ChangeLog, task: Task) -> None:
             with s.no_autoflush:  # one edit, one version bump
-                self._apply(s, task, log, changes)
-            return self._save(s, task, log)
+                edit_task(s, log, task, changes, self.ctx.today())
 
-    def _apply(self, s: Session, task: Task, log: ChangeLog, changes: dict[str, Any]) -> None:
-        assert task.id is not None
-
-        def rec(f: str, old: object, new: object) -> None:
-            log.record(
-                "update", task_id=task.id, project_id=task.project_id, field=f, old=old, new=new
-            )
-
-        for name, value in changes.items():
-            if name == "title":
-                new = _title(value)
-                if new != task.title:
-                    rec("title", task.title, new)
-                    task.title = new
-            elif name == "notes":
-                new = clean_multiline(value or "")
-                if new != task.notes:
-                    rec("notes", task.notes, new)
-                    task.notes = new
-            elif name == "assignee":
-                old_handle = s.get(Person, task.assignee_id).handle if task.assignee_id else None  # type: ignore[union-attr]
-                person = lookup.resolve_person(s, value)[0] if value else None
-                if (person.id if person else None) != task.assignee_id:
-                    rec("assignee", old_handle, person.handle if person else None)
-                    task.assignee_id = person.id if person else None
-            elif name in ("due", "start"):
-                if value is not None and not isinstance(value, date):
-                    raise ServiceError(f"bad {name} date {value!r}")
-                if getattr(task, name) != value:
-                    rec(name, getattr(task, name), value)
-                    setattr(task, name, value)
-            elif name == "priority":
-                new = _priority(value)
-                if new != task.priority:
-                    rec("priority", task.priority, new)
-                    task.priority = new
-            elif name == "tags":
-                old_tags = self._tag_names(s, task.id)
-                new_tags = tuple(sorted({clean(t).lower().lstrip("#") for t in value or ()} - {""}))
-                if new_tags != old_tags:
-                    self._set_tags(s, task.id, new_tags)
-                    rec("tags", old_tags, new_tags)
-            elif name == "key_result":
-                from taskboard.domain.models import KeyResult
-
-                old_kr = s.get(KeyResult, task.key_result_id).key if task.key_result_id else None  # type: ignore[union-attr]
-                kr = lookup.key_result_by_key(s, value) if value else None
-                if (kr.id if kr else None) != task.key_result_id:
-                    rec("key_result", old_kr, kr.key if kr else None)
-                    task.key_result_id = kr.id if kr else None
-            elif name == "recurrence":
-                rule = _recurrence(value)
-                if rule != task.recurrence:
-                    rec("recurrence", task.recurrence, rule)
-                    task.recurrence = rule
-            elif name == "column":
-                self._move(s, task, log, value, None)
-            else:
-                raise ServiceError(f"unknown field {name!r}")
-
-    @staticmethod
-    def _tag_names(s: Session, task_id: int) -> tuple[str, ...]:
-        from taskboard.domain.models import Tag
-
-        return tuple(
-            sorted(
-                s.scalars(
-                    select(col(Tag.name))
-                    .join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
-                    .where(col(TaskTag.task_id) == task_id)
-                )
-            )
-        )
+        return self._change(key, expected_version, apply)
 
     def apply_tokens(self, key: str, line: str, expected_version: int | None = None) -> TaskRow:
-        """`taskboard edit KEY "TOKENS"`: capture tokens change fields; words, if any, the title."""
+        """`taskboard edit KEY "TOKENS"`: capture tokens change fields (tags are added);
+        words, if any, the title."""
         tokens, errors = scan_tokens(line, self.ctx.today())
         errors = [e for e in errors if e.token]  # an edit may leave the title as it is
         if errors:
-            raise ServiceError(str(errors[0]))
-        changes: dict[str, Any] = {}
+            raise InvalidFieldError("tokens", str(errors[0]))
+        typed = {t.kind: t for t in tokens}
+        if "project" in typed:
+            raise InvalidFieldError(
+                "project",
+                f"'{typed['project'].text}': use `taskboard move` to change a task's project",
+            )
         words = [t.text for t in tokens if t.kind == "word"]
-        if words:
-            changes["title"] = " ".join(words)
-        by_kind: dict[str, Token] = {t.kind: t for t in tokens if t.kind != "word"}
         tags = [t.value for t in tokens if t.kind == "tag"]
-        for kind, tok in by_kind.items():
-            if kind == "assignee":
-                changes["assignee"] = tok.value
-            elif kind == "due":
-                changes["due"] = date.fromisoformat(tok.value)
-            elif kind == "priority":
-                changes["priority"] = tok.value
-            elif kind == "column":
-                changes["column"] = tok.value
-            elif kind == "key_result":
-                changes["key_result"] = tok.value
-            elif kind == "recurrence":
-                changes["recurrence"] = tok.value
-            elif kind == "project":
-                raise ServiceError(f"'{tok.text}': use `taskboard move` to change a task's project")
-        if not changes and not tags:
-            raise ServiceError("nothing to change: give tokens like @handle ^fri #tag !high")
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
+        values: dict[str, Any] = {"title": " ".join(words)} if words else {}
+        for field in EDITABLE:
+            if field.token in typed and field.name != "tags":
+                values[field.name] = field.decode(typed[field.token].value)
+        if not values and not tags:
+            raise NoChangeError("nothing to change: give tokens like @handle ^fri #tag !high")
+
+        def apply(s: Session, log: ChangeLog, task: Task) -> None:
+            changes = TaskChanges(**values)
             if tags:
-                assert task.id is not None
-                changes["tags"] = tuple(sorted(set(self._tag_names(s, task.id)) | set(tags)))
-            log = ChangeLog(s, self.ctx.actor)
+                changes = replace(changes, tags=(*task_tags(s, task.id or 0), *tags))
             with s.no_autoflush:
-                self._apply(s, task, log, changes)
-            return self._save(s, task, log)
+                edit_task(s, log, task, changes, self.ctx.today())
+
+        return self._change(key, expected_version, apply)
 
     def move(
         self,
@@ -649,216 +121,45 @@ class TaskService:
         expected_version: int | None = None,
     ) -> TaskRow:
         """Move to a column (name or unique prefix), at `index` among its cards or at the end."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            log = ChangeLog(s, self.ctx.actor)
-            self._move(s, task, log, column, index)
-            return self._save(s, task, log)
+        today = self.ctx.today()
+        return self._change(
+            key, expected_version, lambda s, log, t: move_task(s, log, t, column, index, today)
+        )
 
     def step(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
         """Move to the next (+1) or previous (-1) column; the board's H and L."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            columns = lookup.columns_of(s, task.project_id)
-            pos = next(i for i, c in enumerate(columns) if c.id == task.column_id) + delta
-            if not 0 <= pos < len(columns):
-                raise ServiceError(
-                    f"{task.key} is already in the {'first' if delta < 0 else 'last'} column"
-                )
-            log = ChangeLog(s, self.ctx.actor)
-            self._move(s, task, log, columns[pos], None)
-            return self._save(s, task, log)
-
-    def _move(
-        self, s: Session, task: Task, log: ChangeLog, column: str | BoardColumn, index: int | None
-    ) -> None:
-        columns = lookup.columns_of(s, task.project_id)
-        target = column if isinstance(column, BoardColumn) else lookup.match_column(columns, column)
-        old = next(c for c in columns if c.id == task.column_id)
-        if target.is_done and task.completed is None:
-            self._check_unblocked(s, task)
-        # Only the neighbours of the new place are read, never the whole column.
-        here = (
-            col(Task.column_id) == target.id,
-            col(Task.parent_id).is_(None),
-            col(Task.id) != task.id,
+        today = self.ctx.today()
+        return self._change(
+            key, expected_version, lambda s, log, t: step_task(s, log, t, delta, today)
         )
-        last = select(func.max(col(Task.rank))).where(*here)
-        before: str | None
-        after: str | None
-        if index is None:
-            before, after = s.scalar(last), None
-        else:
-            index = max(index, 0)
-            ordered = select(col(Task.rank)).where(*here).order_by(col(Task.rank))
-            pair = list(s.scalars(ordered.offset(max(index - 1, 0)).limit(2)))
-            if index == 0:
-                before, after = None, (pair[0] if pair else None)
-            elif len(pair) == 2:
-                before, after = pair
-            else:  # past the end: append
-                before, after = s.scalar(last), None
-        new_rank = rank_between(before, after)
-        if target.id != old.id:
-            log.record(
-                "move",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="column",
-                old=old.name,
-                new=target.name,
-            )
-            task.column_id = target.id or 0
-            self._sync_done(task, log, target.is_done)
-        if new_rank != task.rank:
-            log.record(
-                "rank",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="rank",
-                old=task.rank,
-                new=new_rank,
-            )
-            task.rank = new_rank
-
-    def _sync_done(self, task: Task, log: ChangeLog, done: bool) -> None:
-        if done and task.completed is None:
-            task.completed = utcnow()
-            log.record(
-                "done",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="completed",
-                old=None,
-                new=task.completed,
-            )
-            if task.recurrence:
-                create_next_occurrence(log.session, log, task, self.ctx.today())
-        elif not done and task.completed is not None:
-            log.record(
-                "reopen",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="completed",
-                old=task.completed,
-                new=None,
-            )
-            task.completed = None
-
-    def _check_unblocked(self, s: Session, task: Task) -> None:
-        blockers = s.scalars(
-            select(col(Task.key))
-            .join(Dependency, col(Dependency.blocked_by_id) == col(Task.id))
-            .where(
-                col(Dependency.task_id) == task.id,
-                col(Task.completed).is_(None),
-                col(Task.archived).is_(False),
-            )
-            .order_by(col(Task.key))
-        ).all()
-        if blockers:
-            raise BlockedError(f"{task.key} is blocked by {', '.join(blockers)}: finish that first")
 
     def reorder(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
         """Move a card up (-1) or down (+1) within its column; the board's K and J."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            scope = (
-                col(Task.parent_id) == task.parent_id
-                if task.parent_id
-                else col(Task.parent_id).is_(None)
-            )
-            ids = [
-                r[0]
-                for r in s.execute(
-                    select(col(Task.id))
-                    .where(
-                        col(Task.column_id) == task.column_id, scope, col(Task.archived).is_(False)
-                    )
-                    .order_by(col(Task.rank), col(Task.id))
-                )
-            ]
-            pos = ids.index(task.id)
-            new_pos = pos + delta
-            if not 0 <= new_pos < len(ids):
-                raise ServiceError(
-                    f"{task.key} is already at the {'top' if delta < 0 else 'bottom'}"
-                )
-            others = [i for i in ids if i != task.id]
-            ranks = dict(
-                s.execute(
-                    select(col(Task.id), col(Task.rank)).where(col(Task.id).in_(others))
-                ).all()
-            )
-            before = ranks[others[new_pos - 1]] if new_pos > 0 else None
-            after = ranks[others[new_pos]] if new_pos < len(others) else None
-            log = ChangeLog(s, self.ctx.actor)
-            new_rank = rank_between(before, after)
-            log.record(
-                "rank",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="rank",
-                old=task.rank,
-                new=new_rank,
-            )
-            task.rank = new_rank
-            return self._save(s, task, log)
+        return self._change(key, expected_version, lambda s, log, t: reorder_task(s, log, t, delta))
 
     def complete(self, key: str, expected_version: int | None = None) -> TaskRow:
         """Mark done: moves the task to its project's done column when it has one."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            if task.completed is not None:
-                raise ServiceError(f"{task.key} is already done")
-            self._check_unblocked(s, task)
-            log = ChangeLog(s, self.ctx.actor)
-            done = lookup.done_column(lookup.columns_of(s, task.project_id))
-            if done is not None and task.parent_id is None:
-                self._move(s, task, log, done, None)
-            self._sync_done(task, log, True)
-            return self._save(s, task, log)
+        today = self.ctx.today()
+        return self._change(
+            key, expected_version, lambda s, log, t: complete_task(s, log, t, today)
+        )
 
     def reopen(self, key: str, expected_version: int | None = None) -> TaskRow:
         """Undo done: back to the last column that is not a done column."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            if task.completed is None:
-                raise ServiceError(f"{task.key} is not done")
-            log = ChangeLog(s, self.ctx.actor)
-            columns = lookup.columns_of(s, task.project_id)
-            current = next(c for c in columns if c.id == task.column_id)
-            if current.is_done and task.parent_id is None:
-                open_columns = [c for c in columns if not c.is_done]
-                if open_columns:
-                    self._move(s, task, log, open_columns[-1], None)
-            self._sync_done(task, log, False)
-            return self._save(s, task, log)
+        today = self.ctx.today()
+        return self._change(key, expected_version, lambda s, log, t: reopen_task(s, log, t, today))
 
     def toggle_done(self, key: str, expected_version: int | None = None) -> TaskRow:
-        row = self.row(key)
-        if row.done:
+        if self.row(key).done:
             return self.reopen(key, expected_version)
         return self.complete(key, expected_version)
 
     def archive(
         self, key: str, archived: bool = True, expected_version: int | None = None
     ) -> TaskRow:
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            if task.archived == archived:
-                raise ServiceError(f"{task.key} is {'already' if archived else 'not'} archived")
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "archive" if archived else "unarchive",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="archived",
-                old=task.archived,
-                new=archived,
-            )
-            task.archived = archived
-            return self._save(s, task, log)
+        return self._change(
+            key, expected_version, lambda _s, log, t: set_archived(log, t, archived)
+        )
 
     def move_to_project(
         self,
@@ -869,110 +170,32 @@ class TaskService:
     ) -> TaskRow:
         """Move a top-level task (its subtasks follow) to another project's column (default: the
         first); each gets a new key there, the old keys are never reused."""
-        with self.ctx.store.write() as s:
-            task = self._load(s, key, expected_version)
-            if task.parent_id is not None:
-                raise ServiceError(f"{task.key} is a subtask: move its parent task instead")
-            target = lookup.project_by_key(s, project_key)
-            if target.id == task.project_id:
-                raise ServiceError(f"{task.key} is already in project {target.key}")
-            if target.archived:
-                raise ServiceError(f"project {target.key} is archived")
-            columns = lookup.columns_of(s, target.id or 0)
-            if not columns:
-                raise ServiceError(f"project {target.key} has no columns")
-            dest = lookup.match_column(columns, column) if column else columns[0]
-            if dest.is_done and task.completed is None:
-                self._check_unblocked(s, task)
-            subtasks = builtins.list(
-                s.scalars(select(Task).where(col(Task.parent_id) == task.id).order_by(col(Task.id)))
-            )
-            log = ChangeLog(s, self.ctx.actor)
-            rank = rank_between(self._last_rank(s, dest.id or 0, None), None)
-            for moved in (task, *subtasks):
-                number = reserve_numbers(s, target.id or 0)
-                new_key = f"{target.key}-{number}"
-                log.record(
-                    "move_project",
-                    task_id=moved.id,
-                    project_id=target.id,
-                    field="key",
-                    old=moved.key,
-                    new=new_key,
-                )
-                moved.project_id, moved.number, moved.key = target.id or 0, number, new_key
-                moved.column_id = dest.id or 0
-                if moved is task:
-                    moved.rank = rank
-                else:
-                    moved.updated = utcnow()
-            self._sync_done(task, log, dest.is_done)
-            return self._save(s, task, log)
+        today = self.ctx.today()
+        return self._change(
+            key,
+            expected_version,
+            lambda s, log, t: move_to_project(s, log, t, project_key, column, today),
+        )
 
     # ---- links and comments -------------------------------------------
 
     def add_dependency(self, key: str, blocked_by: str) -> TaskRow:
         """`key` cannot be done before `blocked_by`; refuses cycles."""
-        with self.ctx.store.write() as s:
-            task = lookup.task_by_key(s, key)
-            blocker = lookup.task_by_key(s, blocked_by)
-            if task.id == blocker.id:
-                raise ServiceError(f"{task.key} cannot block itself")
-            if lookup.depends_on(s, blocker.id or 0, task.id or 0):
-                raise ServiceError(
-                    f"{blocker.key} already depends on {task.key}: that would be a cycle"
-                )
-            exists = s.get(Dependency, (task.id, blocker.id))
-            if exists is not None:
-                raise ServiceError(f"{task.key} is already blocked by {blocker.key}")
-            s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "link",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="blocked_by",
-                new=blocker.key,
-            )
-            return self._save(s, task, log)
+        return self._change(
+            key, None, lambda s, log, t: link(s, log, t, lookup.task_by_key(s, blocked_by))
+        )
 
     def remove_dependency(self, key: str, blocked_by: str) -> TaskRow:
-        with self.ctx.store.write() as s:
-            task = lookup.task_by_key(s, key)
-            blocker = lookup.task_by_key(s, blocked_by)
-            dep = s.get(Dependency, (task.id, blocker.id))
-            if dep is None:
-                raise NotFoundError(f"{task.key} is not blocked by {blocker.key}")
-            s.delete(dep)
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "unlink",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="blocked_by",
-                old=blocker.key,
-            )
-            return self._save(s, task, log)
+        return self._change(
+            key, None, lambda s, log, t: unlink(s, log, t, lookup.task_by_key(s, blocked_by))
+        )
 
     def comment(self, key: str, body: str) -> CommentView:
-        text_ = clean_multiline(body).strip()
-        if not text_:
-            raise ServiceError("the comment is empty")
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             task = lookup.task_by_key(s, key)
             author, _ = lookup.resolve_person(s, self.ctx.actor)
-            comment = Comment(task_id=task.id or 0, author_id=author.id, body=text_)
-            s.add(comment)
+            made = add_comment(s, log, task, author, body)
             s.flush()
-            log = ChangeLog(s, self.ctx.actor)
-            log.record(
-                "comment",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="comment",
-                new=text_[:200],
-            )
-            log.flush()
             return CommentView(
-                id=comment.id or 0, author=author.handle, body=text_, created=comment.created
+                id=made.id or 0, author=author.handle, body=made.body, created=made.created
             )

@@ -2,121 +2,43 @@
 
 from __future__ import annotations
 
-import builtins
-import csv
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
-from taskboard.domain.dates import DateParseError, parse_when
-from taskboard.domain.enums import Priority
+from taskboard.domain import rules
+from taskboard.domain.drafts import TaskDraft
 from taskboard.domain.models import BoardColumn, Person, Project, Task, Template, TemplateStep
-from taskboard.domain.templates import StepSpec, due_dates
-from taskboard.domain.text import clean, clean_multiline, excerpt
+from taskboard.domain.template_views import AppliedTemplate, ApplyAs, TemplateStepView, TemplateView
+from taskboard.domain.templates import (
+    Instance,
+    StepSpec,
+    board_columns,
+    derive_project_key,
+    due_dates,
+    read_instances,
+)
+from taskboard.domain.text import clean
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    ServiceError,
+    StateError,
+)
 from taskboard.services.names import match_name
-from taskboard.services.projects import DEFAULT_COLUMNS, DONE_NAMES, ProjectService, _column_names
-from taskboard.services.tasks import INBOX, TaskDraft, TaskService
-
-ApplyAs = Literal["task", "project"]
-MAX_NAME = 120
-MAX_PROJECT_NAME = 200
+from taskboard.services.ops.projects import create_project
+from taskboard.services.ops.tags import task_tags
+from taskboard.services.ops.tasks import NewTask, Placer, insert_tasks, place_batch
 
 
-@dataclass(frozen=True, slots=True)
-class TemplateStepView:
-    position: int
-    title: str
-    offset_days: int | None
-    assignee: str | None
-    column: str | None
-    tags: tuple[str, ...]
-    priority: str
-    notes: str
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateView:
-    id: int
-    name: str
-    description: str
-    steps: tuple[TemplateStepView, ...]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "steps": [
-                {
-                    "title": st.title,
-                    "offset_days": st.offset_days,
-                    "assignee": st.assignee,
-                    "column": st.column,
-                    "tags": list(st.tags),
-                    "priority": st.priority,
-                    "notes": st.notes,
-                }
-                for st in self.steps
-            ],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedTemplate:
-    """One instance of a template: the parent task or the new project, and every task made."""
-
-    template: str
-    kind: ApplyAs
-    name: str
-    key: str
-    anchor: date
-    task_keys: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Instance:
-    line: int | None
-    name: str
-    anchor: date
-    assignee: str | None
-
-
-def _where(line: int | None, message: str) -> str:
-    return f"line {line}: {message}" if line is not None else message
-
-
-def _template_name(name: str) -> str:
-    text = clean(name).strip()
-    if not text:
-        raise ServiceError("the template name is empty")
-    if len(text) > MAX_NAME:
-        raise ServiceError(f"the template name is longer than {MAX_NAME} characters")
-    return text
-
-
-def derive_project_key(name: str, taken: set[str]) -> str:
-    """A free 2–6 letter key from a name: `Service point Leipzig` → `SPL`, then `SPLA`, …"""
-    words = [w.upper() for w in re.findall(r"[A-Za-z]+", name)]
-    letters = "".join(words)
-    if len(letters) < 2:
-        letters = (letters + "XX")[:2]
-    initials = "".join(w[0] for w in words)
-    base = initials if len(initials) >= 2 else letters[:3]
-    base = base[:6]
-    candidates = [base, letters[:6], *(base[:5] + chr(c) for c in range(65, 91))]
-    candidates += [base[:4] + chr(a) + chr(b) for a in range(65, 91) for b in range(65, 91)]
-    for key in candidates:
-        if len(key) >= 2 and key not in taken:
-            return key
-    raise ServiceError(f"no free project key for '{excerpt(name)}': give one with --key")
+def _at(line: int | None, exc: ServiceError) -> ServiceError:
+    """`exc` said of the CSV line it comes from, when it comes from one."""
+    return exc.at(f"line {line}") if line is not None else exc
 
 
 class TemplateService:
@@ -127,39 +49,39 @@ class TemplateService:
 
     def create(self, name: str, steps: Sequence[StepSpec], description: str = "") -> TemplateView:
         """A template from steps; assignees are handles (unknown ones become new people)."""
-        title = _template_name(name)
+        title = rules.TEMPLATE_NAME.check(name)
         if not steps:
-            raise ServiceError("a template needs at least one step")
-        with self.ctx.store.write() as s:
-            return self._save(s, title, description, steps)
+            raise InvalidFieldError("steps", "a template needs at least one step")
+        with self.ctx.change() as (s, log):
+            return self._save(s, log, title, description, steps)
 
     def from_task(self, task_key: str, name: str) -> TemplateView:
         """The task's subtasks as steps; offsets from its start date (else its created date)."""
-        title = _template_name(name)
-        with self.ctx.store.write() as s:
+        title = rules.TEMPLATE_NAME.check(name)
+        with self.ctx.change() as (s, log):
             parent = lookup.task_by_key(s, task_key)
             anchor = parent.start or parent.created.date()
-            subtasks = builtins.list(
+            subtasks = list(
                 s.scalars(
                     select(Task).where(col(Task.parent_id) == parent.id).order_by(col(Task.rank))
                 )
             )
             if not subtasks:
-                raise ServiceError(f"{parent.key} has no subtasks to make steps of")
+                raise StateError(f"{parent.key} has no subtasks to make steps of")
             columns = {c.id: c.name for c in lookup.columns_of(s, parent.project_id)}
             steps = [
                 self._step_of(s, t, anchor, columns, t.column_id != parent.column_id)
                 for t in subtasks
             ]
-            return self._save(s, title, f"Saved from {parent.key}: {parent.title}", steps)
+            return self._save(s, log, title, f"Saved from {parent.key}: {parent.title}", steps)
 
     def from_project(self, project_key: str, name: str) -> TemplateView:
         """Every open top-level task as a step with its column; offsets from the project's start."""
-        title = _template_name(name)
-        with self.ctx.store.write() as s:
+        title = rules.TEMPLATE_NAME.check(name)
+        with self.ctx.change() as (s, log):
             project = lookup.project_by_key(s, project_key)
             anchor = project.created.date()
-            tasks = builtins.list(
+            tasks = list(
                 s.scalars(
                     select(Task)
                     .join(BoardColumn, col(BoardColumn.id) == col(Task.column_id))
@@ -173,10 +95,10 @@ class TemplateService:
                 )
             )
             if not tasks:
-                raise ServiceError(f"project {project.key} has no open tasks to make steps of")
+                raise StateError(f"project {project.key} has no open tasks to make steps of")
             columns = {c.id: c.name for c in lookup.columns_of(s, project.id or 0)}
             steps = [self._step_of(s, t, anchor, columns, True) for t in tasks]
-            return self._save(s, title, project.description or project.name, steps)
+            return self._save(s, log, title, project.description or project.name, steps)
 
     @staticmethod
     def _step_of(
@@ -188,29 +110,34 @@ class TemplateService:
             offset_days=(task.due - anchor).days if task.due else None,
             assignee=person.handle if person else None,
             column=columns[task.column_id] if keep_column else None,
-            tags=TaskService._tag_names(s, task.id or 0),
+            tags=task_tags(s, task.id or 0),
             priority=task.priority,
             notes=task.notes,
         )
 
     def _save(
-        self, s: Session, name: str, description: str, steps: Sequence[StepSpec]
+        self, s: Session, log: ChangeLog, name: str, description: str, steps: Sequence[StepSpec]
     ) -> TemplateView:
         if s.scalars(select(Template).where(col(Template.name) == name)).first() is not None:
-            raise ServiceError(f"template '{name}' already exists")
-        template = Template(name=name, description=clean_multiline(description))
+            raise DuplicateError(f"template '{name}' already exists")
+        about = rules.TEMPLATE_DESCRIPTION.check(description)
+        template = Template(name=name, description=about)
         s.add(template)
         s.flush()
         for i, step in enumerate(steps, start=1):
-            title = clean(step.title).strip()
-            if not title:
-                raise ServiceError(f"step {i}: the title is empty")
             try:
-                priority = Priority.parse(step.priority).value if step.priority else "normal"
-            except ValueError as exc:
-                raise ServiceError(f"step {i}: {exc}") from exc
+                title = rules.title(step.title)
+                priority = rules.priority(step.priority or None)
+                column = (
+                    rules.COLUMN_NAME.check(" ".join(clean(step.column).split()))
+                    if step.column
+                    else None
+                )
+                tags = " ".join(rules.tag_names(step.tags))
+                notes = rules.NOTES.check(step.notes)
+            except ServiceError as exc:
+                raise exc.at(f"step {i}") from None
             assignee_id = lookup.resolve_person(s, step.assignee)[0].id if step.assignee else None
-            column = " ".join(clean(step.column).split()) if step.column else None
             s.add(
                 TemplateStep(
                     template_id=template.id or 0,
@@ -219,20 +146,18 @@ class TemplateService:
                     offset_days=step.offset_days,
                     assignee_id=assignee_id,
                     column_name=column or None,
-                    tags=" ".join(sorted({clean(t).lower().lstrip("#") for t in step.tags} - {""})),
+                    tags=tags,
                     priority=priority,
-                    notes=clean_multiline(step.notes),
+                    notes=notes,
                 )
             )
         s.flush()
-        log = ChangeLog(s, self.ctx.actor)
-        log.record("create", entity="template", entity_id=template.id, new=name)
-        log.flush()
+        log.about("create", "template", template.id, new=name)
         return self._view(s, template)
 
     # ---- reading -----------------------------------------------------------------
 
-    def list(self) -> builtins.list[TemplateView]:
+    def all(self) -> list[TemplateView]:
         with self.ctx.store.read() as s:
             return [
                 self._view(s, t) for t in s.scalars(select(Template).order_by(col(Template.name)))
@@ -243,20 +168,18 @@ class TemplateService:
             return self._view(s, self._find(s, name))
 
     def delete(self, name: str) -> TemplateView:
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             template = self._find(s, name)
             view = self._view(s, template)
             s.execute(delete(TemplateStep).where(col(TemplateStep.template_id) == template.id))
             s.delete(template)
-            log = ChangeLog(s, self.ctx.actor)
-            log.record("delete", entity="template", entity_id=template.id, old=template.name)
+            log.about("delete", "template", template.id, old=template.name)
             s.flush()
-            log.flush()
             return view
 
     @staticmethod
     def _find(s: Session, name: str) -> Template:
-        templates = builtins.list(s.scalars(select(Template).order_by(col(Template.name))))
+        templates = list(s.scalars(select(Template).order_by(col(Template.name))))
         index = match_name([t.name for t in templates], clean(name), "template")
         return templates[index]
 
@@ -303,13 +226,8 @@ class TemplateService:
 
         `assignee` owns the instance and takes every step that has no default assignee.
         """
-        instance = _Instance(None, instance_name, anchor, assignee)
-        with self.ctx.store.write() as s:
-            log = ChangeLog(s, self.ctx.actor)
-            template = self._view(s, self._find(s, name))
-            made = self._apply_all(s, log, template, [instance], as_, project)
-            log.flush()
-            return made[0]
+        instance = Instance(None, instance_name, anchor, assignee)
+        return self._apply(name, [instance], as_, project)[0]
 
     def apply_csv(
         self,
@@ -317,72 +235,29 @@ class TemplateService:
         rows: str | Iterable[str],
         as_: ApplyAs = "task",
         project: str | None = None,
-    ) -> builtins.list[AppliedTemplate]:
+    ) -> list[AppliedTemplate]:
         """One instance per CSV row (`name,anchor,assignee`), all in one transaction.
 
-        A bad row raises a ServiceError naming its line; then nothing is created.
+        A bad row is refused by its line; then nothing is created.
         """
-        lines = rows.splitlines() if isinstance(rows, str) else builtins.list(rows)
-        instances = self._read_csv(lines)
-        with self.ctx.store.write() as s:
-            log = ChangeLog(s, self.ctx.actor)
+        lines = rows.splitlines() if isinstance(rows, str) else list(rows)
+        return self._apply(name, read_instances(lines, self.ctx.today()), as_, project)
+
+    def _apply(
+        self, name: str, instances: Sequence[Instance], as_: ApplyAs, project: str | None
+    ) -> list[AppliedTemplate]:
+        if as_ not in ("task", "project"):
+            raise InvalidFieldError("as", f"apply as 'task' or 'project', not {as_!r}")
+        if as_ == "project" and project is not None and len(instances) > 1:
+            raise InvalidFieldError("project", "one project key cannot name several new projects")
+        with self.ctx.change() as (s, log):
             template = self._view(s, self._find(s, name))
-            made = self._apply_all(s, log, template, instances, as_, project)
-            log.flush()
-            return made
-
-    def _read_csv(self, lines: builtins.list[str]) -> builtins.list[_Instance]:
-        reader = csv.DictReader(lines, skipinitialspace=True)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        if "name" not in header or "anchor" not in header:
-            raise ServiceError("line 1: the CSV needs the columns name, anchor (and assignee)")
-        reader.fieldnames = header
-        today = self.ctx.today()
-        instances: builtins.list[_Instance] = []
-        for record in reader:
-            line = reader.line_num
-            title = clean(record.get("name") or "").strip()
-            if not title:
-                raise ServiceError(f"line {line}: the name is empty")
-            anchor_text = (record.get("anchor") or "").strip()
-            try:
-                anchor = parse_when(anchor_text, today)
-            except DateParseError:
-                raise ServiceError(
-                    f"line {line}: bad anchor date '{excerpt(anchor_text)}'"
-                ) from None
-            who = (record.get("assignee") or "").strip() or None
-            if who is not None:
-                try:
-                    who = lookup.check_handle(who)
-                except ServiceError as exc:
-                    raise ServiceError(f"line {line}: {exc}") from None
-            instances.append(_Instance(line, title, anchor, who))
-        if not instances:
-            raise ServiceError("the CSV has no rows")
-        return instances
-
-    def _apply_all(
-        self,
-        s: Session,
-        log: ChangeLog,
-        template: TemplateView,
-        instances: Sequence[_Instance],
-        as_: ApplyAs,
-        project: str | None,
-    ) -> builtins.list[AppliedTemplate]:
-        if as_ == "task":
-            return self._as_tasks(s, log, template, instances, project or INBOX)
-        if as_ == "project":
-            if project is not None and len(instances) > 1:
-                raise ServiceError("one project key cannot name several new projects")
+            if as_ == "task":
+                return self._as_tasks(s, log, template, instances, project or rules.INBOX)
             return [self._as_project(s, log, template, i, project) for i in instances]
-        raise ServiceError(f"apply as 'task' or 'project', not {as_!r}")
 
     @staticmethod
-    def _drafts(
-        template: TemplateView, instance: _Instance, with_columns: bool
-    ) -> builtins.list[TaskDraft]:
+    def _drafts(template: TemplateView, instance: Instance, with_columns: bool) -> list[TaskDraft]:
         dues = due_dates([st.offset_days for st in template.steps], instance.anchor)
         return [
             TaskDraft(
@@ -402,96 +277,69 @@ class TemplateService:
         s: Session,
         log: ChangeLog,
         template: TemplateView,
-        instances: Sequence[_Instance],
+        instances: Sequence[Instance],
         project: str,
-    ) -> builtins.list[AppliedTemplate]:
-        tasks = TaskService(self.ctx)
-        parents: builtins.list[TaskDraft] = []
-        children: builtins.list[builtins.list[TaskDraft]] = []
+    ) -> list[AppliedTemplate]:
+        """Every instance's task, then every step's subtask, in one insert."""
+        placer = Placer(s)
+        parents: list[NewTask] = []
+        steps: list[list[TaskDraft]] = []
         for inst in instances:
-            steps = self._drafts(template, inst, with_columns=False)
-            dues = [d.due for d in steps if d.due is not None]
-            title = clean(inst.name).strip()
-            if not title:
-                raise ServiceError(_where(inst.line, "the name is empty"))
-            parents.append(
-                TaskDraft(
-                    title=title,
-                    assignee=inst.assignee,
-                    start=inst.anchor,
-                    due=max(dues) if dues else None,
-                    notes=template.description,
-                )
+            drafts = self._drafts(template, inst, with_columns=False)
+            dues = [d.due for d in drafts if d.due is not None]
+            parent = TaskDraft(
+                title=inst.name,
+                project=project,
+                assignee=inst.assignee,
+                start=inst.anchor,
+                due=max(dues) if dues else None,
+                notes=template.description,
             )
-            children.append(steps)
-        keys = tasks.insert_many(s, log, parents, project)
-        sub_keys = tasks.insert_subtasks(s, log, builtins.list(zip(keys, children, strict=True)))
-        made: builtins.list[AppliedTemplate] = []
-        position = 0
-        for inst, key, steps in zip(instances, keys, children, strict=True):
-            made.append(
+            try:
+                parents.append(placer.row(parent))
+            except ServiceError as exc:
+                raise _at(inst.line, exc) from None
+            steps.append(drafts)
+        rows = list(parents)
+        for index, (inst, drafts) in enumerate(zip(instances, steps, strict=True)):
+            try:
+                rows += [placer.subtask(d, parents[index], index) for d in drafts]
+            except ServiceError as exc:
+                raise _at(inst.line, exc) from None
+        made = insert_tasks(s, log, rows)
+        applied = []
+        first = len(parents)
+        for index, (inst, drafts) in enumerate(zip(instances, steps, strict=True)):
+            subtasks = [m.key for m in made[first : first + len(drafts)]]
+            first += len(drafts)
+            key = made[index].key
+            applied.append(
                 AppliedTemplate(
-                    template=template.name,
-                    kind="task",
-                    name=clean(inst.name).strip(),
-                    key=key,
-                    anchor=inst.anchor,
-                    task_keys=(key, *sub_keys[position : position + len(steps)]),
+                    template.name, "task", parents[index].title, key, inst.anchor, (key, *subtasks)
                 )
             )
-            position += len(steps)
-        return made
+        return applied
 
     def _as_project(
         self,
         s: Session,
         log: ChangeLog,
         template: TemplateView,
-        inst: _Instance,
+        inst: Instance,
         key: str | None,
     ) -> AppliedTemplate:
-        name = clean(inst.name).strip()
-        if not name:
-            raise ServiceError(_where(inst.line, "the name is empty"))
-        if len(name) > MAX_PROJECT_NAME:
-            raise ServiceError(
-                _where(inst.line, f"a project name is at most {MAX_PROJECT_NAME} characters")
-            )
-        taken = set(s.scalars(select(col(Project.key))))
-        key = lookup.check_project_key(key) if key else derive_project_key(name, taken)
-        if key in taken:
-            raise ServiceError(_where(inst.line, f"project {key} already exists"))
-        names: builtins.list[str] = []
-        for st in template.steps:
-            if st.column and st.column.casefold() not in {n.casefold() for n in names}:
-                names.append(st.column)
-        if not names:
-            names = builtins.list(DEFAULT_COLUMNS)
-        elif not any(n.casefold() in DONE_NAMES for n in names):
-            names.append("Done")
-        names = _column_names(names)
-        project = Project(key=key, name=name, description=template.description)
-        s.add(project)
-        s.flush()
-        done_index = ProjectService._done_index(names, None)
-        for i, column in enumerate(names):
-            s.add(
-                BoardColumn(
-                    project_id=project.id or 0, name=column, position=i, is_done=i == done_index
-                )
-            )
-        s.flush()
-        log.record("create", entity="project", entity_id=project.id, project_id=project.id, new=key)
-        drafts = self._drafts(template, inst, with_columns=True)
         try:
-            keys = TaskService(self.ctx).insert_many(s, log, drafts, key)
+            name = rules.PROJECT_NAME.check(inst.name)
+            taken = set(s.scalars(select(col(Project.key))))
+            key = rules.project_key(key) if key else derive_project_key(name, taken)
+            if key in taken:
+                raise DuplicateError(f"project {key} already exists")
+            columns = board_columns(st.column for st in template.steps)
+            project = create_project(s, log, key, name, columns, template.description)
+            drafts = self._drafts(template, inst, with_columns=True)
+            made = insert_tasks(s, log, place_batch(s, drafts, project.key))
         except ServiceError as exc:
-            raise ServiceError(_where(inst.line, str(exc))) from None
+            raise _at(inst.line, exc) from None
         return AppliedTemplate(
-            template=template.name,
-            kind="project",
-            name=name,
-            key=key,
-            anchor=inst.anchor,
-            task_keys=tuple(keys),
+            template.name, "project", name, project.key, inst.anchor, tuple(m.key for m in made)
         )

@@ -13,17 +13,25 @@ since by someone else is refused: it would overwrite their work.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlmodel import Session, col
 
-from taskboard.domain.models import Activity, Dependency, KeyResult, Person, Task, utcnow
+from taskboard.domain import fields
+from taskboard.domain.models import Activity, Dependency, Task, utcnow
+from taskboard.domain.views import Reverted
 from taskboard.services import lookup
-from taskboard.services.activity import ChangeLog, encode
+from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import (
+    ConflictError,
+    CycleError,
+    NoChangeError,
+    NotFoundError,
+    StateError,
+)
+from taskboard.services.ops import fields as storage
+from taskboard.services.ops.links import link, unlink
 
 UNDOABLE = {
     "create",
@@ -39,23 +47,6 @@ UNDOABLE = {
 }
 
 
-# What a person calls each field, for the notifications: never a raw rank or timestamp.
-FIELD_WORDS = {
-    "column": "column",
-    "rank": "place in its column",
-    "completed": "done state",
-    "archived": "archived state",
-    "assignee": "assignee",
-    "due": "due date",
-    "start": "start date",
-    "priority": "priority",
-    "tags": "tags",
-    "key_result": "key result",
-    "recurrence": "repeat rule",
-    "title": "title",
-    "notes": "notes",
-    "blocked_by": "blockers",
-}
 ACTION_WORDS = {
     "create": "creation",
     "move": "move",
@@ -69,14 +60,6 @@ ACTION_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Reverted:
-    """What an undo or redo did: a line for the person, and the tasks it changed."""
-
-    message: str
-    keys: tuple[str, ...]
-
-
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:27]}"
 
@@ -87,40 +70,38 @@ class UndoService:
 
     def undo(self) -> Reverted:
         """Undo this person's latest change; returns what was undone, for a notification."""
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             change = self._undoable(s)
             if change is None:
-                raise ServiceError("nothing to undo")
+                raise NoChangeError("nothing to undo")
+            log.change_id, log.reverts = _new_id("undo"), change
             rows = self._rows(s, change)
             steps = list(reversed(rows))
             self._guard(s, steps, forward=False)
-            log = ChangeLog(s, self.ctx.actor, change_id=_new_id("undo"), reverts=change)
             for row in steps:
                 self._apply(s, row, forward=False, log=log)
             self._mark(s, change, True)
-            log.flush()
             return self._summary(s, "undid", rows)
 
     def redo(self) -> Reverted:
         """Re-apply what the latest undo took back, unless a new change came since."""
-        with self.ctx.store.write() as s:
+        with self.ctx.change() as (s, log):
             undo_change = self._redoable(s)
             if undo_change is None:
-                raise ServiceError("nothing to redo")
+                raise NoChangeError("nothing to redo")
             original = s.scalars(
                 select(col(Activity.reverts)).where(col(Activity.change_id) == undo_change).limit(1)
             ).first()
             assert original is not None
             rows = self._rows(s, original)
             self._guard(s, rows, forward=True)
-            log = ChangeLog(s, self.ctx.actor, change_id=_new_id("redo"), reverts=undo_change)
+            log.change_id, log.reverts = _new_id("redo"), undo_change
             for row in rows:
                 self._apply(s, row, forward=True, log=log)
             # The undo is spent, and the new redo change carries the original from now on:
             # the original stays undone, or the next undo after this one would take it back
             # a second time.
             self._mark(s, undo_change, True)
-            log.flush()
             return self._summary(s, "redid", rows)
 
     # ---- finding changes -------------------------------------------------------
@@ -204,7 +185,7 @@ class UndoService:
                 keys[task.key] = None
             if r.action == "rank" and moved:
                 continue  # the place in the new column is part of the move
-            word = ACTION_WORDS.get(r.action) or FIELD_WORDS.get(r.field or "") or r.action
+            word = ACTION_WORDS.get(r.action) or (fields.label(r.field) if r.field else r.action)
             what[word] = None
         subject = f" of {', '.join(keys)}" if keys else ""
         return Reverted(f"{verb} {', '.join(what) or 'a change'}{subject}", tuple(keys))
@@ -224,7 +205,7 @@ class UndoService:
                 continue
             task = s.get(Task, row.task_id)
             if task is None:
-                raise ServiceError("the task of that change no longer exists")
+                raise NotFoundError("the task of that change no longer exists")
             if row.action in ("link", "unlink"):
                 # The link must be there to take away and absent to put back: adding it twice
                 # was an IntegrityError out of the board.
@@ -235,7 +216,7 @@ class UndoService:
                 elif adds and lookup.depends_on(s, blocker.id or 0, task.id or 0):
                     # Putting it back must not close a loop someone made since.
                     doing = "redoing" if forward else "undoing"
-                    raise ServiceError(
+                    raise CycleError(
                         f"{blocker.key} depends on {task.key} since: not {doing}, it would be"
                         " a cycle"
                     )
@@ -261,7 +242,7 @@ class UndoService:
         """The field a step sets, its value now, and the value the step expects to find."""
         if row.action == "create":
             # Undoing a creation archives the task; redoing it brings the task back.
-            return "archived", encode(task.archived), "true" if forward else "false"
+            return "archived", fields.encode(task.archived), "true" if forward else "false"
         field = row.field or ""
         return field, self._current(s, task, field), row.old if forward else row.new
 
@@ -273,7 +254,7 @@ class UndoService:
         field: str,
         current: str | None,
         forward: bool,
-    ) -> ServiceError:
+    ) -> ConflictError:
         other = s.scalars(
             select(col(Activity.actor))
             .where(
@@ -286,27 +267,15 @@ class UndoService:
             .limit(1)
         ).first()
         by = f" by @{other}" if other else ""
-        now = self._shown(field, current)
+        known = fields.BY_NAME.get(field)
+        now = known.said(current) if known is not None else None
         shown = f" (now {now})" if now is not None else ""
-        words = FIELD_WORDS.get(field, field.replace("_", " "))
-        was = "were" if words in ("tags", "blockers") else "was"
+        words = fields.label(field)
+        was = "were" if words.endswith("s") else "was"  # tags, blockers, notes
         doing = "redoing" if forward else "undoing"
-        return ServiceError(
-            f"{task.key}'s {words} {was} changed since{by}{shown}: not {doing} over it"
+        return ConflictError(
+            task.key, f"{task.key}'s {words} {was} changed since{by}{shown}: not {doing} over it"
         )
-
-    @staticmethod
-    def _shown(field: str, value: str | None) -> str | None:
-        """Today's value in a person's words, or None where it means nothing to one."""
-        if field == "completed":  # done again at another time reads as a change of the date
-            return f"done on {value[:10]}" if value else "open"
-        if field == "archived":
-            return "archived" if value == "true" else "not archived"
-        if field == "assignee":
-            return f"@{value}" if value else "nobody"
-        if field in ("column", "priority", "tags", "key_result", "due", "start"):
-            return value or "none"
-        return None  # the rank, free text and repeat rules
 
     # ---- applying ----------------------------------------------------------------
 
@@ -315,49 +284,31 @@ class UndoService:
             return
         task = s.get(Task, row.task_id)
         if task is None:
-            raise ServiceError("the task of that change no longer exists")
+            raise NotFoundError("the task of that change no longer exists")
         want = row.new if forward else row.old
         action = row.action
         if action == "create":
             # Undoing a creation archives the task: keys are never reused, data never lost.
             task.archived = not forward
-            log.record(
+            log.task(
                 "archive" if task.archived else "unarchive",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="archived",
+                task,
+                "archived",
                 old=not task.archived,
                 new=task.archived,
             )
         elif action in ("link", "unlink"):
+            # The guard has checked the link can be taken this way: the steps' own checks pass.
             blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-            adding = self._adds_link(row, forward)
-            if adding:
-                s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
-            else:
-                s.execute(
-                    delete(Dependency).where(
-                        col(Dependency.task_id) == task.id,
-                        col(Dependency.blocked_by_id) == blocker.id,
-                    )
-                )
-            log.record(
-                "link" if adding else "unlink",
-                task_id=task.id,
-                project_id=task.project_id,
-                field="blocked_by",
-                old=None if adding else blocker.key,
-                new=blocker.key if adding else None,
-            )
+            (link if self._adds_link(row, forward) else unlink)(s, log, task, blocker)
         else:
             field = row.field or ""
             current = self._current(s, task, field)
             self._set(s, task, field, want)
-            log.record(
+            log.task(
                 action if forward else self._reverse_action(action),
-                task_id=task.id,
-                project_id=task.project_id,
-                field=field,
+                task,
+                field,
                 old=current,
                 new=want,
             )
@@ -373,40 +324,18 @@ class UndoService:
             "unarchive": "archive",
         }.get(action, action)
 
-    def _current(self, s: Session, task: Task, field: str) -> str | None:
-        if field == "column":
-            return lookup.columns_of_task_name(s, task)
-        if field == "assignee":
-            return s.get(Person, task.assignee_id).handle if task.assignee_id else None  # type: ignore[union-attr]
-        if field == "key_result":
-            return s.get(KeyResult, task.key_result_id).key if task.key_result_id else None  # type: ignore[union-attr]
-        if field == "tags":
-            from taskboard.services.tasks import TaskService
+    @staticmethod
+    def _field(name: str) -> fields.TaskField:
+        known = fields.BY_NAME.get(name)
+        if known is None or known.kind == "links":
+            raise StateError(f"cannot undo a change of {name!r}")
+        return known
 
-            return encode(TaskService._tag_names(s, task.id or 0)) or None
-        return encode(getattr(task, field))
+    def _current(self, s: Session, task: Task, field: str) -> str | None:
+        """The field's value now, as the log writes it."""
+        return fields.encode(storage.current(s, task, self._field(field)))
 
     def _set(self, s: Session, task: Task, field: str, value: str | None) -> None:
-        if field == "column":
-            columns = lookup.columns_of(s, task.project_id)
-            task.column_id = lookup.match_column(columns, value or "").id or 0
-        elif field == "assignee":
-            task.assignee_id = (
-                lookup.resolve_person(s, value, create=False)[0].id if value else None
-            )
-        elif field == "key_result":
-            task.key_result_id = lookup.key_result_by_key(s, value).id if value else None
-        elif field == "tags":
-            from taskboard.services.tasks import TaskService
-
-            TaskService._set_tags(s, task.id or 0, (value or "").split())
-        elif field in ("due", "start"):
-            setattr(task, field, date.fromisoformat(value) if value else None)
-        elif field == "completed":
-            task.completed = datetime.fromisoformat(value) if value else None
-        elif field == "archived":
-            task.archived = value == "true"
-        elif field in ("title", "notes", "priority", "rank", "recurrence"):
-            setattr(task, field, value if value is not None else ("" if field == "notes" else None))
-        else:
-            raise ServiceError(f"cannot undo a change of {field!r}")
+        """Set the field to a value as the log wrote it."""
+        known = self._field(field)
+        storage.store(s, task, known, storage.resolve(s, task, known, known.decode(value)))

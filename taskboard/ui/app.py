@@ -171,7 +171,7 @@ class TaskboardApp(App[None]):
 
     def start_project(self) -> str:
         """The last used project; on a first run the first project other than INBOX."""
-        projects = self.services.projects.list()
+        projects = self.services.projects.all()
         keys = [p.key for p in projects]
         wanted = self.options.project
         if wanted and wanted.upper() in keys:
@@ -194,7 +194,7 @@ class TaskboardApp(App[None]):
 
     def action_switch_project(self) -> None:
         """Pick a project by name, with its open-task count."""
-        projects = self.services.projects.list()
+        projects = self.services.projects.all()
         current = self.screen.project_key if isinstance(self.screen, BoardScreen) else None
         options = [(p.key, f"{p.key:6}  {clean(p.name)}  ({p.open_tasks} open)") for p in projects]
 
@@ -233,7 +233,7 @@ class TaskboardApp(App[None]):
                 help_text,
                 lambda name=name: self.open_screen(name, self.current_project()),
             )
-        for project in self.services.projects.list():
+        for project in self.services.projects.all():
             key = project.key
             # The palette reads titles and help as markup: a project's name is user text.
             yield SystemCommand(

@@ -23,8 +23,8 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.names import match_name
 
 if TYPE_CHECKING:
+    from taskboard.domain.okr_views import KeyResultView, ObjectiveView
     from taskboard.services import Services
-    from taskboard.services.okr_views import KeyResultView, ObjectiveView
 
 MEETING_HINT = (
     "a task: title @who ^when #tag !prio +KEY >column ~KR   ·   d: decision   n: note   "
@@ -65,7 +65,7 @@ def known_names(
 
     for cycle in services.okr.cycles():
         walk(services.okr.tree(cycle.name, today))
-    columns = {p.key: tuple(c.name for c in p.columns) for p in services.projects.list()}
+    columns = {p.key: tuple(c.name for c in p.columns) for p in services.projects.all()}
     return Known(project, columns, tuple(services.people.handles()), krs, column)
 
 

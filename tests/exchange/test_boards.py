@@ -99,7 +99,7 @@ def test_obsidian_round_trip_gives_the_same_board(services: Services) -> None:
 
     assert strip(again.cards) == strip(board.cards)
     assert any(c.title == "Tricky @{2026-01-01} #no !high ^x" for c in again.cards)
-    copy = {r.title: r for r in services.tasks.list(project="COPY", include_closed=True)}
+    copy = {r.title: r for r in services.tasks.rows(project="COPY", include_closed=True)}
     assert copy["Car 4719 arrived in Munich: customer wants delivery to the office"].archived
     # Importing the same file again makes no twins.
     repeat = obsidian.read(services, io.StringIO(first.getvalue()), "COPY")
@@ -113,7 +113,7 @@ def test_ics_has_a_vtodo_per_task_with_a_due_date(services: Services) -> None:
     count = ics.write(services, out, "DEL")
     calendar = Calendar.from_ical(out.getvalue())
     todos = {str(t["UID"]): t for t in calendar.walk("VTODO")}
-    due = [r for r in services.tasks.list(project="DEL", include_closed=True) if r.due]
+    due = [r for r in services.tasks.rows(project="DEL", include_closed=True) if r.due]
     assert count == len(todos) == len([r for r in due if not r.archived])
     first = todos["DEL-1@taskboard"]
     assert first.decoded("DUE") == next(r.due for r in due if r.key == "DEL-1")

@@ -77,7 +77,7 @@ def test_taskwarrior_export_imports_with_its_fields(services: Services) -> None:
     text = json.dumps(TASKWARRIOR)
     result = taskwarrior.read(services, io.StringIO(text), "DEL")
     assert len(result.created) == 3 and result.skipped == 0
-    rows = {r.title: r for r in services.tasks.list(project="DEL", include_closed=True)}
+    rows = {r.title: r for r in services.tasks.rows(project="DEL", include_closed=True)}
     book = rows["Book the handover appointment"]
     assert (book.priority, book.due, book.tags) == (
         "high",
@@ -111,7 +111,7 @@ def test_asana_csv_imports_sections_people_and_subtasks(services: Services) -> N
     result = csvfmt.read(services, io.StringIO(ASANA), "SRV")
     assert result.new_columns == ("SRV/Contracting",)
     assert sorted(result.new_people) == ["lena.vogt", "tarek.haddad"]
-    rows = {r.title: r for r in services.tasks.list(project="SRV", include_closed=True)}
+    rows = {r.title: r for r in services.tasks.rows(project="SRV", include_closed=True)}
     top = rows["Open service point Leipzig"]
     assert (top.column, top.assignee, top.tags) == (
         "Contracting",

@@ -97,7 +97,7 @@ def test_restore_into_each_backend_dumps_byte_identical(services: Services, tmp_
     jsondump.read(services, io.StringIO(first))
     assert export(services) == first
     # Ids continue after the restored ones (PostgreSQL sequences were reset).
-    rows = services.tasks.list(project="DEL", include_closed=True)
+    rows = services.tasks.rows(project="DEL", include_closed=True)
     last = max(int(r.key.split("-")[1]) for r in rows)
     created = services.tasks.capture("After the restore +DEL")
     assert created.task.key == f"DEL-{last + 1}"
@@ -110,7 +110,7 @@ def test_restore_refuses_a_store_that_is_not_empty(services: Services) -> None:
     document = export(services)
     with pytest.raises(ServiceError, match="empty store"):
         jsondump.read(services, io.StringIO(document))
-    assert len(services.tasks.list()) == 1
+    assert len(services.tasks.rows()) == 1
 
 
 @pytest.mark.parametrize(
@@ -138,4 +138,4 @@ def test_a_bad_record_names_its_number_and_writes_nothing(
         jsondump.read(services, io.StringIO("\n".join(lines)))
     with services.ctx.store.read() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
-    assert [p.key for p in services.projects.list()] == ["INBOX"]
+    assert [p.key for p in services.projects.all()] == ["INBOX"]

@@ -281,7 +281,7 @@ def test_a_person_is_only_made_from_a_real_handle(services: Services) -> None:
     text = "## A\n\n- [ ] Ring @{2026-12-01} @@{10:30} @jonas\n"
     result = obsidian.read(services, io.StringIO(text), "INBOX")
     assert result.new_people == ("jonas",)
-    row = services.tasks.list(project="INBOX")[0]
+    row = services.tasks.rows(project="INBOX")[0]
     assert (row.title, row.assignee, row.due) == ("Ring", "jonas", date(2026, 12, 1))
     with services.ctx.store.read() as s:
         assert list(s.scalars(select(col(Person.handle)))) == ["jonas"]

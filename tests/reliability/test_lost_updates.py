@@ -16,6 +16,7 @@ KEYS = ("RMW-1", "RMW-2", "RMW-3")
 
 EDITOR = r"""
 import sys
+from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
 from taskboard.services.errors import ConflictError
 from taskboard.store import open_store
@@ -32,7 +33,7 @@ for i in range(appends):
         row = services.tasks.row(key)  # read
         notes = f"{row.notes}{marker}:{i};"  # modify
         try:
-            services.tasks.edit(key, expected_version=row.version, notes=notes)  # write
+            services.tasks.edit(key, TaskChanges(notes=notes), row.version)  # write
             break
         except ConflictError:
             conflicts += 1

@@ -26,7 +26,7 @@ def column_text(app: TaskboardApp, index: int) -> str:
 
 
 def order(services: Services, column: str) -> list[str]:
-    return [r.key for r in services.tasks.list(project="DEL", column=column, top_level_only=True)]
+    return [r.key for r in services.tasks.rows(project="DEL", column=column, top_level_only=True)]
 
 
 async def test_opens_on_first_card_of_first_column(app: TaskboardApp) -> None:
@@ -135,7 +135,7 @@ async def test_new_card_through_capture_with_preview(
         assert "Papers & payment" in str(preview)
         await pilot.press("enter")
         await pilot.pause()
-        row = next(r for r in demo_services.tasks.list(project="DEL") if r.title == "Call agent")
+        row = next(r for r in demo_services.tasks.rows(project="DEL") if r.title == "Call agent")
         assert (row.assignee, row.due, row.priority, row.tags, row.column) == (
             "mia",
             date(2026, 11, 27),
@@ -149,7 +149,7 @@ async def test_new_card_through_capture_with_preview(
 async def test_new_card_preview_resolves_names_and_marks_bad_ones(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    count = len(demo_services.tasks.list(include_closed=True))
+    count = len(demo_services.tasks.rows(include_closed=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("n", *"Call agent @mi >regis ~O3-KR2")
@@ -164,16 +164,16 @@ async def test_new_card_preview_resolves_names_and_marks_bad_ones(
         await pilot.press("enter")  # refused: the line stays for fixing
         await pilot.pause()
         assert field.value == "Call agent >zzz"
-        assert len(demo_services.tasks.list(include_closed=True)) == count
+        assert len(demo_services.tasks.rows(include_closed=True)) == count
         field.value = "Call agent @mi >regis ~O3-KR2"
         await pilot.press("enter")
         await pilot.pause()
-    row = next(r for r in demo_services.tasks.list(project="DEL") if r.title == "Call agent")
+    row = next(r for r in demo_services.tasks.rows(project="DEL") if r.title == "Call agent")
     assert (row.assignee, row.column, row.key_result) == ("mia", "Registration", "O3-KR2")
 
 
 async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Services) -> None:
-    count = len(demo_services.tasks.list(include_closed=True))
+    count = len(demo_services.tasks.rows(include_closed=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("n", *"Thing ^notadate", "enter")
@@ -181,7 +181,7 @@ async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Serv
         field = app.screen.query_one("#prompt-input", Input)
         assert field.value == "Thing ^notadate"
         assert "^notadate" in str(app.screen.query_one("#prompt-preview").render())
-    assert len(demo_services.tasks.list(include_closed=True)) == count
+    assert len(demo_services.tasks.rows(include_closed=True)) == count
 
 
 async def test_quick_edits(app: TaskboardApp, demo_services: Services) -> None:
@@ -250,7 +250,7 @@ async def test_undo_survives_a_restart(app: TaskboardApp, demo_services: Service
 async def test_filter_narrows_and_counts(app: TaskboardApp, demo_services: Services) -> None:
     overdue = {
         r.key
-        for r in demo_services.tasks.list(project="DEL", top_level_only=True)
+        for r in demo_services.tasks.rows(project="DEL", top_level_only=True)
         if r.due is not None and r.due < date(2026, 11, 23)
     }
     assert {"DEL-3", "DEL-7"} <= overdue

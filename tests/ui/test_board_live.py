@@ -10,6 +10,7 @@ from textual.command import CommandList
 from textual.widgets import Input, Static
 from ui_text import heading
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions, make_app
@@ -104,7 +105,7 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running  # nothing above ran an action or crashed the app
-    titles = {r.title for r in services.tasks.list(project="EVIL")}
+    titles = {r.title for r in services.tasks.rows(project="EVIL")}
     assert "[/ @x" in titles
 
 
@@ -118,7 +119,7 @@ async def test_edit_conflict_in_detail_shows_fresh_values(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TaskDetailScreen)
-        other.tasks.edit("DEL-1", title="Changed by someone else")
+        other.tasks.edit("DEL-1", TaskChanges(title="Changed by someone else"))
         field = app.screen.query_one("#f-title", Input)
         field.value = "My stale edit"
         field.focus()
@@ -140,7 +141,7 @@ def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
     assert snapshot is not None
     expected = [
         r
-        for r in demo_services.tasks.list(project="DEL", include_closed=True, top_level_only=True)
+        for r in demo_services.tasks.rows(project="DEL", include_closed=True, top_level_only=True)
         if not r.archived
     ]
     assert list(snapshot.rows) == expected
@@ -263,4 +264,4 @@ async def test_an_empty_board_says_how_to_start(tmp_path: Path) -> None:
         await pilot.pause()
         title = str(app.screen.query_one("#board-title", Static).render())
         assert "n adds one" not in title
-    assert [r.title for r in services.tasks.list()] == ["First card"]
+    assert [r.title for r in services.tasks.rows()] == ["First card"]

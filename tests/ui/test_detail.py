@@ -11,6 +11,7 @@ from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Person, Tag, Task
 from taskboard.domain.text import clean, clean_multiline
 from taskboard.services import Services
@@ -213,19 +214,19 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
         await open_detail(app, pilot, "DEL-1")
         await pilot.press("end", "ctrl+u", *"My half-typed title")
         # A change to another task leaves the edit alone, without a word.
-        other.tasks.edit("DEL-2", title="Another task changed")
+        other.tasks.edit("DEL-2", TaskChanges(title="Another task changed"))
         screen = app.screen
         assert isinstance(screen, TaskDetailScreen)
         await wait_for(pilot, lambda: screen.revision == demo_services.tasks.revision())
         assert field(app, "title").value == "My half-typed title"
         assert not messages(app)
         # A change to another field of this task shows, and leaves the edit alone too.
-        other.tasks.edit("DEL-1", priority="low")
+        other.tasks.edit("DEL-1", TaskChanges(priority="low"))
         await wait_for(pilot, lambda: screen.query_one("#f-priority", Select).value == "low")
         assert field(app, "title").value == "My half-typed title"
         assert not messages(app)
         # A change to the same field replaces it, and says so.
-        other.tasks.edit("DEL-1", title="Changed elsewhere", due=date(2026, 12, 9))
+        other.tasks.edit("DEL-1", TaskChanges(title="Changed elsewhere", due=date(2026, 12, 9)))
         await wait_for(pilot, lambda: bool(messages(app)))
         assert field(app, "title").value == "Changed elsewhere"
         assert field(app, "due").value == "2026-12-09"
@@ -245,7 +246,7 @@ async def test_an_edit_saved_after_a_change_elsewhere_to_another_field_keeps_bot
     async with app.run_test(size=(120, 50)) as pilot:
         await open_detail(app, pilot, "DEL-1")
         await pilot.press("end", "ctrl+u", *"Mine")
-        other.tasks.edit("DEL-1", due=date(2026, 12, 9))
+        other.tasks.edit("DEL-1", TaskChanges(due=date(2026, 12, 9)))
         await pilot.press("enter")  # before the one-second poll saw it
         await pilot.pause()
         assert not messages(app)
@@ -286,7 +287,7 @@ async def test_a_bad_recurrence_is_refused_with_its_message(
         await pilot.pause()
         assert not any("Error" in m or "unpack" in m for m in messages(app))
     assert demo_services.tasks.row("DEL-1").done
-    nxt = [r for r in demo_services.tasks.list(project="DEL") if r.title == before.task.title]
+    nxt = [r for r in demo_services.tasks.rows(project="DEL") if r.title == before.task.title]
     assert before.task.due is not None
     assert [r.due for r in nxt] == [before.task.due + timedelta(weeks=2)]
 
@@ -418,7 +419,7 @@ async def test_a_link_added_just_after_a_change_elsewhere_still_shows_that_chang
         screen = app.screen
         assert isinstance(screen, TaskDetailScreen)
         dep = screen.query_one("#new-dep", Input)
-        other.tasks.edit("DEL-1", due=date(2026, 12, 9))
+        other.tasks.edit("DEL-1", TaskChanges(due=date(2026, 12, 9)))
         # Enter in the link field, at once: the one-second poll cannot see the change first.
         screen.change_dependency(Input.Submitted(dep, "DEL-2"))
         await pilot.pause()

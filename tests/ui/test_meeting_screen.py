@@ -119,7 +119,7 @@ async def test_a_whole_meeting_typed_is_stored(
         assert typo is not None
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert typo not in {r.key for r in demo_services.tasks.list(include_closed=True)}
+        assert typo not in {r.key for r in demo_services.tasks.rows(include_closed=True)}
         await pilot.press("up")
         assert capture_line(app).value == "Typo @mia"
         await pilot.press("ctrl+u")
@@ -246,7 +246,7 @@ async def test_escape_leaves_the_meeting_running(
         assert meeting_screen(app).meeting_id != meeting_id
     items = [i.text for i in demo_services.meetings.get(meeting_id).items]
     assert items == ["left early", "back again"]
-    assert len(demo_services.meetings.list()) == 2
+    assert len(demo_services.meetings.all()) == 2
 
 
 async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> None:
@@ -264,7 +264,7 @@ async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> N
         assert "Weekly" in header and "@mia" in header
         await type_line(pilot, "d: ship it")
     assert [i.text for i in demo_services.meetings.get(meeting.id).items] == ["ship it"]
-    assert len(demo_services.meetings.list()) == 1
+    assert len(demo_services.meetings.all()) == 1
 
 
 def test_cli_meeting_starts_the_meeting_and_opens_its_screen(

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from textual.widgets import Input, TextArea
 
+from taskboard.domain.drafts import TaskDraft
+from taskboard.domain.fields import TaskChanges
 from taskboard.services import ServiceError, Services
-from taskboard.services.tasks import TaskDraft
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.people import PeopleScreen
 from taskboard.ui.screens.stats import StatsScreen
@@ -45,7 +46,7 @@ def messages(app: TaskboardApp) -> list[str]:
 
 
 async def test_triage_keys_store_and_advance(app: TaskboardApp, demo_services: Services) -> None:
-    queue = [r for r in demo_services.tasks.list() if needs_triage(r)]
+    queue = [r for r in demo_services.tasks.rows() if needs_triage(r)]
     assert len(queue) == 7
     before = demo_services.tasks.row("DEL-45")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -117,7 +118,7 @@ async def test_triage_moves_to_another_project_with_a_new_key(
 ) -> None:
     del_numbers = [
         int(r.key.split("-")[1])
-        for r in demo_services.tasks.list(project="DEL", include_closed=True)
+        for r in demo_services.tasks.rows(project="DEL", include_closed=True)
     ]
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "triage")
@@ -130,7 +131,7 @@ async def test_triage_moves_to_another_project_with_a_new_key(
         assert "6 of 7 remaining" in text(app, "#triage-count")
     moved = [
         r
-        for r in demo_services.tasks.list(project="DEL")
+        for r in demo_services.tasks.rows(project="DEL")
         if r.title.startswith("Ask the registration agent")
     ]
     assert len(moved) == 1
@@ -147,18 +148,18 @@ async def test_triage_moves_to_another_project_with_a_new_key(
 
 
 async def test_triage_says_inbox_zero(app: TaskboardApp, demo_services: Services) -> None:
-    for row in demo_services.tasks.list():
+    for row in demo_services.tasks.rows():
         if needs_triage(row) and row.parent is None:
             demo_services.tasks.archive(row.key)
-    for row in demo_services.tasks.list():
+    for row in demo_services.tasks.rows():
         if needs_triage(row):
-            demo_services.tasks.edit(row.key, assignee="mia", due=TODAY)
+            demo_services.tasks.edit(row.key, TaskChanges(assignee="mia", due=TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "triage")
         assert "Inbox zero: nothing to triage" in text(app, "#triage-empty")
         await pilot.press("a", "x", "1")
         assert app.screen.query_one("#triage-empty").display
-    assert not [r for r in demo_services.tasks.list() if needs_triage(r)]
+    assert not [r for r in demo_services.tasks.rows() if needs_triage(r)]
 
 
 def test_move_to_project_takes_subtasks_and_never_reuses_keys(services: Services) -> None:
@@ -209,7 +210,7 @@ async def test_templates_preview_and_apply_as_task(
         await pilot.pause()
     parents = [
         r
-        for r in demo_services.tasks.list(project="DEL", top_level_only=True)
+        for r in demo_services.tasks.rows(project="DEL", top_level_only=True)
         if r.title == "Handover WAG-4711"
     ]
     assert len(parents) == 1
@@ -233,7 +234,7 @@ async def test_templates_apply_as_project(app: TaskboardApp, demo_services: Serv
         await pilot.pause()
     project = demo_services.projects.get("SPL")
     assert [c.name for c in project.columns][:2] == ["Planned", "Contracting"]
-    rows = demo_services.tasks.list(project="SPL")
+    rows = demo_services.tasks.rows(project="SPL")
     assert {(r.title, r.due, r.column) for r in rows} >= {
         ("Site visit", date(2026, 12, 7), "Planned"),
         ("Opening", date(2027, 2, 1), "Training"),

@@ -17,18 +17,19 @@ from textual.widgets import Footer, Input, Static
 from taskboard.domain.capture import scan_tokens
 from taskboard.domain.dates import DateParseError, parse_when
 from taskboard.domain.enums import Priority
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.text import clean
+from taskboard.domain.views import ProjectView, TaskRow
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
-from taskboard.services.views import ProjectView, TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.preview import capture_preview, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import CardPalette, ColumnView
 
 if TYPE_CHECKING:
-    from taskboard.services.undo import Reverted  # a type only: it imports SQLAlchemy
+    from taskboard.domain.views import Reverted
 
 
 def _order(row: TaskRow) -> tuple[str, int]:
@@ -158,7 +159,7 @@ class BoardScreen(TaskboardScreen):
             project = services.projects.get(self.project_key)
             rows = [
                 r
-                for r in services.tasks.list(
+                for r in services.tasks.rows(
                     project=project.key, include_closed=True, top_level_only=True
                 )
                 if not r.archived
@@ -420,7 +421,7 @@ class BoardScreen(TaskboardScreen):
             "@": services.people.handles(),
             "#": tags,
             ">": self._columns(),
-            "+": [p.key for p in services.projects.list()],
+            "+": [p.key for p in services.projects.all()],
         }
 
     def action_new_card(self) -> None:
@@ -458,7 +459,9 @@ class BoardScreen(TaskboardScreen):
                 self.notify("a card needs a title: it stays as it was", severity="warning")
             elif value is not None and value != card.title:
                 self._change(
-                    lambda: self.tb.services.tasks.edit(card.key, card.version, title=value)
+                    lambda: self.tb.services.tasks.edit(
+                        card.key, TaskChanges(title=value), card.version
+                    )
                 )
 
         self.app.push_screen(PromptModal(f"Title of {card.key}", card.title, select=False), save)
@@ -475,7 +478,9 @@ class BoardScreen(TaskboardScreen):
                 return
             who = value.strip().lstrip("@") or None
             stored = self._change(
-                lambda: self.tb.services.tasks.edit(card.key, card.version, assignee=who)
+                lambda: self.tb.services.tasks.edit(
+                    card.key, TaskChanges(assignee=who), card.version
+                )
             )
             if stored and who and not any(h.startswith(who.casefold()) for h in handles):
                 self.notify(f"new person @{who} (rename with: taskboard person add)", markup=False)
@@ -509,7 +514,9 @@ class BoardScreen(TaskboardScreen):
             if value is None:
                 return
             due = parse_when(value.strip().lstrip("^"), today) if value.strip() else None
-            self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, due=due))
+            self._change(
+                lambda: self.tb.services.tasks.edit(card.key, TaskChanges(due=due), card.version)
+            )
 
         current = card.due.isoformat() if card.due else ""
         self.app.push_screen(PromptModal(f"Due date of {card.key}", current, preview=preview), save)
@@ -523,7 +530,9 @@ class BoardScreen(TaskboardScreen):
         def save(value: str | None) -> None:
             if value is not None and value != card.priority:
                 self._change(
-                    lambda: self.tb.services.tasks.edit(card.key, card.version, priority=value)
+                    lambda: self.tb.services.tasks.edit(
+                        card.key, TaskChanges(priority=value), card.version
+                    )
                 )
 
         options = [(p.value, p.value) for p in Priority]
@@ -540,7 +549,9 @@ class BoardScreen(TaskboardScreen):
             if value is None:
                 return
             new = tuple(w.lstrip("#") for w in value.split())
-            self._change(lambda: self.tb.services.tasks.edit(card.key, card.version, tags=new))
+            self._change(
+                lambda: self.tb.services.tasks.edit(card.key, TaskChanges(tags=new), card.version)
+            )
 
         self.app.push_screen(
             PromptModal(

@@ -13,28 +13,19 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from taskboard.domain.dates import DateParseError, format_relative, parse_when
+from taskboard.domain.dates import DateParseError, format_relative
 from taskboard.domain.enums import Priority
+from taskboard.domain.fields import BY_NAME, EDITABLE, TaskChanges
 from taskboard.domain.text import clean, clean_multiline
+from taskboard.domain.views import TaskDetail, TaskRow, history_lines
 from taskboard.services.errors import ConflictError, ServiceError
-from taskboard.services.views import TaskDetail, TaskRow, history_lines
 from taskboard.ui.dialogs import TokenSuggester
 from taskboard.ui.screens.base import TaskboardScreen
 
 # The one-line fields, by the name `TaskService.edit` takes; each is the Input `#f-NAME`.
 INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
-# Every editable field, with the words a notification uses for it.
-FIELDS = {
-    "title": "title",
-    "assignee": "assignee",
-    "start": "start date",
-    "due": "due date",
-    "priority": "priority",
-    "tags": "tags",
-    "key_result": "key result",
-    "recurrence": "recurrence",
-    "notes": "notes",
-}
+# Every field edited here (the column is the board's), with the words a notification uses.
+FIELDS = {f.name: f.label for f in EDITABLE if f.name != "column"}
 
 
 def shown_values(detail: TaskDetail) -> dict[str, str]:
@@ -292,20 +283,9 @@ class TaskDetailScreen(TaskboardScreen):
 
     def _change(self, name: str, text: str) -> Any:
         """The value `TaskService.edit` takes for `text` typed in the field `name`."""
-        value = text.strip()
-        if name == "assignee":
-            return value.lstrip("@") or None
-        if name in ("due", "start"):
-            return parse_when(value.lstrip("^"), self.tb.today()) if value else None
-        if name == "tags":
-            return tuple(w.lstrip("#") for w in value.split())
-        if name == "key_result":
-            return value.lstrip("~") or None
-        if name == "recurrence":
-            return value or None  # the service reads the friendly forms and refuses bad rules
-        if name == "notes":
-            return text
-        return value
+        parse = BY_NAME[name].parse
+        assert parse is not None  # every field of this form is editable
+        return parse(text, self.tb.today())
 
     def _save_fields(self, names: Iterable[str], retry: bool = True) -> bool:
         """Save the edits in the fields `names`, all or none; whether that worked. On a bad
@@ -333,7 +313,9 @@ class TaskDetailScreen(TaskboardScreen):
             self._show(self.detail, replace=edited)
             return True
         try:
-            row = self.tb.services.tasks.edit(self.key, self.detail.task.version, **changes)
+            row = self.tb.services.tasks.edit(
+                self.key, TaskChanges(**changes), self.detail.task.version
+            )
         except ConflictError:
             self.load()  # someone else's change wins where it overlaps, and `load` says so
             kept = [name for name in edited if name in self._edited()]

@@ -20,9 +20,9 @@ from textual_plotext import PlotextPlot
 from taskboard.domain import okr
 from taskboard.domain.capture import CaptureError, parse_meeting_line
 from taskboard.domain.okr import KrKind, Status
+from taskboard.domain.okr_views import KeyResultView, ObjectiveView
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.okr_views import KeyResultView, ObjectiveView
 from taskboard.ui.screens.base import TaskboardScreen
 
 BAR_WIDTH = 16

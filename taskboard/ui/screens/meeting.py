@@ -15,11 +15,11 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from taskboard.domain.meeting_views import MeetingItemView, MeetingView
 from taskboard.domain.text import clean
 from taskboard.exchange.minutes import render_minutes
 from taskboard.files import FileWriteError, write_text
 from taskboard.services.errors import ServiceError
-from taskboard.services.meetings import MeetingItemView, MeetingView
 from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
 from taskboard.ui.preview import KIND_LABEL, Known, known_names, meeting_preview, resolve_handle
 from taskboard.ui.screens.base import TaskboardScreen

@@ -11,12 +11,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static, TextArea
 
+from taskboard.domain.agenda import GROUPS, Agenda
 from taskboard.domain.dates import format_relative, parse_when
 from taskboard.domain.text import clean
+from taskboard.domain.views import TaskRow
 from taskboard.exchange.handover_note import handover_note
 from taskboard.services.errors import ServiceError
-from taskboard.services.people_views import GROUPS, Agenda
-from taskboard.services.views import TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.triage import due_preview
@@ -99,7 +99,7 @@ class PeopleScreen(TaskboardScreen):
 
     def action_person(self) -> None:
         """Show another person's tasks."""
-        people = self.tb.services.people.list()
+        people = self.tb.services.people.all()
         options = [(p.handle, f"@{p.handle}  {clean(p.name)}") for p in people]
 
         def chosen(handle: str | None) -> None:

@@ -12,10 +12,9 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from taskboard.domain.flow import Summary
+from taskboard.domain.flow import DEFAULT_DAYS, ProjectFlow, Summary
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.stats import DEFAULT_DAYS, ProjectFlow
 from taskboard.ui.dialogs import ChoiceModal
 from taskboard.ui.screens.base import TaskboardScreen
 
@@ -141,7 +140,7 @@ class StatsScreen(TaskboardScreen):
 
     def action_project(self) -> None:
         """Show another project's metrics."""
-        projects = self.tb.services.projects.list()
+        projects = self.tb.services.projects.all()
         options = [(p.key, f"{p.key:6}  {clean(p.name)}") for p in projects]
 
         def chosen(key: str | None) -> None:

@@ -14,11 +14,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from taskboard.domain.dates import parse_when
+from taskboard.domain.rules import INBOX
+from taskboard.domain.template_views import ApplyAs, TemplateView
 from taskboard.domain.templates import due_dates, format_offset
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.tasks import INBOX
-from taskboard.services.templates import ApplyAs, TemplateView
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.triage import due_preview
@@ -91,7 +91,7 @@ class TemplatesScreen(TaskboardScreen):
         self.query_one("#template-list", OptionList).focus()
 
     def load(self, keep: str | None = None) -> None:
-        self.templates = self.tb.services.templates.list()
+        self.templates = self.tb.services.templates.all()
         options = self.query_one("#template-list", OptionList)
         options.clear_options()
         options.add_options(

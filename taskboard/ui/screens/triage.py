@@ -13,11 +13,12 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from taskboard.domain.dates import DateParseError, format_relative, parse_when
+from taskboard.domain.fields import TaskChanges
+from taskboard.domain.okr_views import ObjectiveView
+from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, clean_multiline
+from taskboard.domain.views import TaskRow
 from taskboard.services.errors import ConflictError, ServiceError
-from taskboard.services.okr_views import ObjectiveView
-from taskboard.services.tasks import INBOX
-from taskboard.services.views import TaskRow
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
 
@@ -103,7 +104,7 @@ class TriageScreen(TaskboardScreen):
 
     def action_restart(self) -> None:
         """Read what needs triage now and start at the first task."""
-        rows = [r for r in self.tb.services.tasks.list() if needs_triage(r)]
+        rows = [r for r in self.tb.services.tasks.rows() if needs_triage(r)]
         rows.sort(key=lambda r: (r.project != INBOX, r.project, r.parent or r.key, r.key))
         self.queue, self.total, self.position = rows, len(rows), 0
         self.show_current()
@@ -191,7 +192,7 @@ class TriageScreen(TaskboardScreen):
         def save(value: str | None) -> None:
             if value is not None and value.strip():
                 who = value.strip().lstrip("@")
-                self._store(lambda r: tasks.edit(r.key, r.version, assignee=who))
+                self._store(lambda r: tasks.edit(r.key, TaskChanges(assignee=who), r.version))
 
         self.app.push_screen(
             PromptModal(
@@ -215,7 +216,7 @@ class TriageScreen(TaskboardScreen):
             if value is None or not value.strip():
                 return
             due = parse_when(value.strip().lstrip("^"), today)
-            self._store(lambda r: tasks.edit(r.key, r.version, due=due))
+            self._store(lambda r: tasks.edit(r.key, TaskChanges(due=due), r.version))
 
         current = row.due.isoformat() if row.due else ""
         self.app.push_screen(
@@ -233,7 +234,9 @@ class TriageScreen(TaskboardScreen):
         if self._with_task() is None:
             return
         tasks = self.tb.services.tasks
-        self._store(lambda r: tasks.edit(r.key, r.version, priority=PRIORITY_KEYS[digit]))
+        self._store(
+            lambda r: tasks.edit(r.key, TaskChanges(priority=PRIORITY_KEYS[digit]), r.version)
+        )
 
     def action_move(self) -> None:
         """Move the task to a project (then a column) and go on."""
@@ -243,7 +246,7 @@ class TriageScreen(TaskboardScreen):
         services = self.tb.services
         projects = [
             (p.key, f"{p.key:6}  {clean(p.name)}")
-            for p in services.projects.list()
+            for p in services.projects.all()
             if not p.archived
         ]
 
@@ -285,13 +288,13 @@ class TriageScreen(TaskboardScreen):
         if row is None:
             return
         tasks = self.tb.services.tasks
-        known = sorted({t for r in tasks.list(include_closed=True) for t in r.tags})
+        known = sorted({t for r in tasks.rows(include_closed=True) for t in r.tags})
 
         def save(value: str | None) -> None:
             if value is None:
                 return
             new = tuple(w.lstrip("#") for w in value.split())
-            self._store(lambda r: tasks.edit(r.key, r.version, tags=new))
+            self._store(lambda r: tasks.edit(r.key, TaskChanges(tags=new), r.version))
 
         self.app.push_screen(
             PromptModal(
@@ -316,7 +319,9 @@ class TriageScreen(TaskboardScreen):
 
         def save(kr: str | None) -> None:
             if kr is not None:
-                self._store(lambda r: services.tasks.edit(r.key, r.version, key_result=kr))
+                self._store(
+                    lambda r: services.tasks.edit(r.key, TaskChanges(key_result=kr), r.version)
+                )
 
         self.app.push_screen(
             ChoiceModal(f"Link {row.key} to a key result", choices, row.key_result), save

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from taskboard.domain.dates import format_relative
 from taskboard.domain.text import clean
-from taskboard.services.views import TaskRow
+from taskboard.domain.views import TaskRow
 
 CARD_HEIGHT = 5  # key line, two title lines, meta line, gap
 PRIORITY_MARK = {"urgent": "‼", "high": "!", "normal": "", "low": "↓"}

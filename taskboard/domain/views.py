@@ -1,10 +1,16 @@
-"""Read models the services hand out: plain frozen values, never live ORM objects or sessions."""
+"""Read models of tasks, projects and people: plain frozen values, the standard library only.
+
+Services, the store's readers and the screens all hand these around; importing them never
+loads SQLAlchemy, so a screen that shows them paints without waiting for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from taskboard.domain import fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +22,7 @@ class PersonView:
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnView:
+class ColumnInfo:
     id: int
     name: str
     position: int
@@ -31,10 +37,10 @@ class ProjectView:
     name: str
     description: str
     archived: bool
-    columns: tuple[ColumnView, ...] = ()
+    columns: tuple[ColumnInfo, ...] = ()
     open_tasks: int = 0
 
-    def column(self, column_id: int) -> ColumnView:
+    def column(self, column_id: int) -> ColumnInfo:
         return next(c for c in self.columns if c.id == column_id)
 
 
@@ -128,9 +134,10 @@ class ActivityView:
             return f"moved to another project: {old} → {new}"
         if self.field is None:
             return action
-        if self.field == "notes":
-            return "notes edited"
-        return f"{self.field.replace('_', ' ')}: {old} → {new}"
+        known = fields.BY_NAME.get(self.field)
+        if known is not None and not known.quoted:  # long text: that it changed is enough
+            return f"{known.label} edited"
+        return f"{fields.label(self.field)}: {old} → {new}"
 
 
 def history_lines(history: Iterable[ActivityView]) -> list[tuple[ActivityView, str]]:
@@ -179,3 +186,19 @@ class TaskDetail:
             ],
         )
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new task, and the people its line named that did not exist before."""
+
+    task: TaskRow
+    new_people: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Reverted:
+    """What an undo or redo did: a line for the person, and the tasks it changed."""
+
+    message: str
+    keys: tuple[str, ...]

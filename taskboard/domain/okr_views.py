@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from taskboard.services.views import TaskRow
+from taskboard.domain.views import TaskRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,61 @@
+"""Read models of one person's work: the agenda grouped by due date, and a handover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from taskboard.domain.dates import week_bounds
+from taskboard.domain.views import TaskRow
+
+GROUPS = ("overdue", "today", "this week", "later", "no date")
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """One person's open tasks, grouped by when they are due (the order of GROUPS)."""
+
+    handle: str
+    name: str
+    today: date
+    groups: tuple[tuple[str, tuple[TaskRow, ...]], ...]
+
+    def group(self, name: str) -> tuple[TaskRow, ...]:
+        return dict(self.groups)[name]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "handle": self.handle,
+            "name": self.name,
+            "today": self.today.isoformat(),
+            "groups": {name: [r.as_json() for r in rows] for name, rows in self.groups},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """What a handover moved from one person to another, as the note lists it."""
+
+    from_handle: str
+    to_handle: str
+    since: date | None
+    until: date | None
+    day: date
+    tasks: tuple[TaskRow, ...]
+
+
+def agenda_group(due: date | None, today: date) -> str:
+    """Which agenda group a due date falls in, seen from `today`."""
+    if due is None:
+        return "no date"
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    return "this week" if due <= week_bounds(today)[1] else "later"
+
+
+def absence_text(since: date | None, until: date | None) -> str:
+    if since is None and until is None:
+        return ""
+    return f"{since.isoformat() if since else '…'}..{until.isoformat() if until else '…'}"

@@ -1,0 +1,146 @@
+"""Read models of meetings: the live view, the list, and what the minutes show; stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from taskboard.domain.views import TaskRow
+
+AGENDA_TAG = "agenda"
+# Minutes items that can become a task afterwards.
+CONVERTIBLE = ("note", "decision", "question")
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItemView:
+    id: int
+    position: int
+    title: str
+    task_key: str | None
+    started: datetime | None
+    discussed: bool
+
+    @property
+    def current(self) -> bool:
+        return self.started is not None and not self.discussed
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingItemView:
+    """One minutes item; `agenda_item_id` is the topic it was said under (for `agenda` items:
+    the topic it added)."""
+
+    id: int
+    kind: str
+    text: str
+    created: datetime
+    task_key: str | None = None
+    key_result: str | None = None
+    agenda_item_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    id: int
+    title: str
+    project: str | None
+    started: datetime
+    ended: datetime | None
+    attendees: tuple[str, ...]
+    agenda: tuple[AgendaItemView, ...]
+    items: tuple[MeetingItemView, ...]
+
+    @property
+    def current_topic(self) -> AgendaItemView | None:
+        return next((a for a in self.agenda if a.current), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingSummary:
+    id: int
+    title: str
+    project: str | None
+    started: datetime
+    ended: datetime | None
+    items: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "project": self.project,
+            "started": self.started.isoformat(),
+            "ended": self.ended.isoformat() if self.ended else None,
+            "items": self.items,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Captured:
+    """What one capture line made: the item, and for a task line the task."""
+
+    item: MeetingItemView
+    task: TaskRow | None = None
+    new_people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesTask:
+    key: str
+    title: str
+    owner: str | None
+    due: date | None
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesCheckIn:
+    key_result: str
+    title: str
+    old: float
+    new: float
+    confidence: float | None
+    unit: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChange:
+    """A task and, for moves and slips, its value before and after (empty otherwise)."""
+
+    key: str
+    title: str
+    old: str = ""
+    new: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SincePrevious:
+    title: str
+    started: datetime
+    done: tuple[TaskChange, ...]
+    created: tuple[TaskChange, ...]
+    moved: tuple[TaskChange, ...]
+    slipped: tuple[TaskChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesData:
+    title: str
+    project: str | None
+    project_name: str | None
+    started: datetime
+    ended: datetime | None
+    attendees: tuple[tuple[str, str], ...]  # (handle, name)
+    agenda: tuple[AgendaItemView, ...]
+    decisions: tuple[MeetingItemView, ...]
+    tasks: tuple[MinutesTask, ...]
+    check_ins: tuple[MinutesCheckIn, ...]
+    notes: tuple[MeetingItemView, ...]
+    questions: tuple[MeetingItemView, ...]
+    since: SincePrevious | None
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.ended - self.started if self.ended else None

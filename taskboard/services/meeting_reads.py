@@ -1,0 +1,292 @@
+"""Reading meetings: the live view, the list, the last and running one, and the minutes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from taskboard.domain.meeting_views import (
+    CONVERTIBLE,
+    AgendaItemView,
+    MeetingItemView,
+    MeetingSummary,
+    MeetingView,
+    MinutesCheckIn,
+    MinutesData,
+    MinutesTask,
+    SincePrevious,
+    TaskChange,
+)
+from taskboard.domain.models import (
+    Activity,
+    AgendaItem,
+    CheckIn,
+    KeyResult,
+    Meeting,
+    MeetingAttendee,
+    MeetingItem,
+    Person,
+    Project,
+    Task,
+)
+from taskboard.services import lookup
+from taskboard.services.context import ServiceContext
+from taskboard.services.errors import NotFoundError, StateError
+from taskboard.services.queries import task_rows
+
+
+class MeetingReads:
+    """The read side of the meeting use cases, and the views the write side returns."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def get(self, meeting_id: int) -> MeetingView:
+        with self.ctx.store.read() as s:
+            return self._view(s, self._meeting(s, meeting_id))
+
+    def all(self) -> list[MeetingSummary]:
+        """Every meeting, newest first."""
+        with self.ctx.store.read() as s:
+            counts = (
+                select(MeetingItem.meeting_id, func.count().label("n"))
+                .group_by(col(MeetingItem.meeting_id))
+                .subquery()
+            )
+            rows = s.execute(
+                select(Meeting, Project.key, counts.c.n)
+                .outerjoin(Project, col(Project.id) == Meeting.project_id)
+                .outerjoin(counts, counts.c.meeting_id == Meeting.id)
+                .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            ).all()
+            return [
+                MeetingSummary(m.id or 0, m.title, key, m.started, m.ended, int(n or 0))
+                for m, key, n in rows
+            ]
+
+    def last(self, project: str | None = None) -> MeetingView:
+        """The most recently started meeting (of `project` when given)."""
+        with self.ctx.store.read() as s:
+            stmt = select(Meeting).order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            if project is not None:
+                stmt = stmt.where(Meeting.project_id == lookup.project_by_key(s, project).id)
+            meeting = s.scalars(stmt.limit(1)).first()
+            if meeting is None:
+                where = f" of project {project.upper()}" if project else ""
+                raise NotFoundError(f"there is no meeting{where} yet")
+            return self._view(s, meeting)
+
+    def running(self, project: str | None = None) -> MeetingView | None:
+        """The most recently started meeting of `project` (of none, when None) that has not
+        ended: the one `m` on a board goes back to."""
+        with self.ctx.store.read() as s:
+            owner = lookup.project_by_key(s, project).id if project is not None else None
+            meeting = s.scalars(
+                select(Meeting)
+                .where(col(Meeting.ended).is_(None), col(Meeting.project_id) == owner)
+                .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+                .limit(1)
+            ).first()
+            return self._view(s, meeting) if meeting is not None else None
+
+    def minutes_data(self, meeting_id: int) -> MinutesData:
+        """Everything the minutes show, read in one transaction."""
+        with self.ctx.store.read() as s:
+            meeting = self._meeting(s, meeting_id)
+            project = s.get(Project, meeting.project_id) if meeting.project_id else None
+            items = self._item_views(s, MeetingItem.meeting_id == meeting_id)
+            by_kind = {k: tuple(i for i in items if i.kind == k) for k in CONVERTIBLE}
+            task_ids = select(MeetingItem.task_id).where(MeetingItem.meeting_id == meeting_id)
+            tasks = tuple(
+                MinutesTask(r.key, r.title, r.assignee, r.due, r.done)
+                for r in task_rows(
+                    s, col(Task.id).in_(task_ids), order=(Task.project_id, Task.number)
+                )
+            )
+            check_ins = tuple(
+                MinutesCheckIn(
+                    kr.key, kr.title, c.previous_value, c.value, c.confidence, kr.unit, c.note
+                )
+                for c, kr in s.execute(
+                    select(CheckIn, KeyResult)
+                    .join(KeyResult, col(KeyResult.id) == CheckIn.key_result_id)
+                    .join(MeetingItem, col(MeetingItem.check_in_id) == CheckIn.id)
+                    .where(MeetingItem.meeting_id == meeting_id)
+                    .order_by(col(MeetingItem.id))
+                ).all()
+            )
+            return MinutesData(
+                title=meeting.title,
+                project=project.key if project else None,
+                project_name=project.name if project else None,
+                started=meeting.started,
+                ended=meeting.ended,
+                attendees=self._attendees(s, meeting_id),
+                agenda=self._agenda(s, meeting_id),
+                decisions=by_kind["decision"],
+                tasks=tasks,
+                check_ins=check_ins,
+                notes=by_kind["note"],
+                questions=by_kind["question"],
+                since=self._since_previous(s, meeting),
+            )
+
+    def _since_previous(self, s: Session, meeting: Meeting) -> SincePrevious | None:
+        """Task changes in the Activity log from the previous meeting's start to this one's."""
+        same_project = (
+            Meeting.project_id == meeting.project_id
+            if meeting.project_id is not None
+            else col(Meeting.project_id).is_(None)
+        )
+        previous = s.scalars(
+            select(Meeting)
+            .where(same_project, col(Meeting.started) < meeting.started, Meeting.id != meeting.id)
+            .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            .limit(1)
+        ).first()
+        if previous is None:
+            return None
+        conds: list[Any] = [
+            col(Activity.at) >= previous.started,
+            col(Activity.at) < meeting.started,
+            Activity.entity == "task",
+            col(Activity.undone).is_(False),
+            col(Activity.action).in_(("create", "done", "reopen", "move", "update")),
+        ]
+        if meeting.project_id is not None:
+            conds.append(Activity.project_id == meeting.project_id)
+        rows = s.execute(
+            sa_select(
+                col(Activity.task_id),
+                col(Activity.action),
+                col(Activity.field),
+                col(Activity.old),
+                col(Activity.new),
+            )
+            .where(*conds)
+            .order_by(col(Activity.at), col(Activity.id))
+        ).all()
+        created: dict[int, None] = {}
+        done: dict[int, None] = {}
+        moves: dict[int, list[str]] = {}
+        dues: dict[int, list[str | None]] = {}
+        for task_id, action, field, old, new in rows:
+            if task_id is None:
+                continue
+            if action == "create":
+                created[task_id] = None
+            elif action == "done":
+                done[task_id] = None
+            elif action == "reopen":
+                done.pop(task_id, None)
+            elif action == "move" and field == "column":
+                moves.setdefault(task_id, [old or "", ""])[1] = new or ""
+            elif action == "update" and field == "due":
+                dues.setdefault(task_id, [old, None])[1] = new
+        ids = set(created) | set(done) | set(moves) | set(dues)
+        titles: dict[int, tuple[str, str]] = {
+            i: (k, t)
+            for i, k, t in s.execute(
+                select(Task.id, Task.key, Task.title).where(col(Task.id).in_(ids))
+            ).all()
+        }
+
+        def changes(found: dict[int, Any]) -> tuple[TaskChange, ...]:
+            return tuple(TaskChange(*titles[i]) for i in found if i in titles)
+
+        moved = tuple(
+            TaskChange(*titles[i], old=old, new=new)
+            for i, (old, new) in moves.items()
+            if i in titles and old != new
+        )
+        slipped = tuple(
+            TaskChange(*titles[i], old=old, new=new)
+            for i, (old, new) in dues.items()
+            if i in titles and old and new and date.fromisoformat(new) > date.fromisoformat(old)
+        )
+        return SincePrevious(
+            previous.title, previous.started, changes(done), changes(created), moved, slipped
+        )
+
+    def agenda(self, meeting_id: int) -> tuple[AgendaItemView, ...]:
+        with self.ctx.store.read() as s:
+            self._meeting(s, meeting_id)
+            return self._agenda(s, meeting_id)
+
+    # ---- helpers -------------------------------------------------------
+
+    @staticmethod
+    def _meeting(s: Session, meeting_id: int) -> Meeting:
+        meeting = s.get(Meeting, meeting_id)
+        if meeting is None:
+            raise NotFoundError(f"unknown meeting {meeting_id}")
+        return meeting
+
+    def _running(self, s: Session, meeting_id: int) -> Meeting:
+        meeting = self._meeting(s, meeting_id)
+        if meeting.ended is not None:
+            raise StateError(f"meeting {meeting_id} has ended")
+        return meeting
+
+    @staticmethod
+    def _project_key(s: Session, meeting: Meeting) -> str | None:
+        if meeting.project_id is None:
+            return None
+        return s.get_one(Project, meeting.project_id).key
+
+    @staticmethod
+    def _attendees(s: Session, meeting_id: int) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (h, n)
+            for h, n in s.execute(
+                select(Person.handle, Person.name)
+                .join(MeetingAttendee, col(MeetingAttendee.person_id) == Person.id)
+                .where(MeetingAttendee.meeting_id == meeting_id)
+                .order_by(col(Person.handle))
+            ).all()
+        )
+
+    @staticmethod
+    def _agenda(s: Session, meeting_id: int) -> tuple[AgendaItemView, ...]:
+        return tuple(
+            AgendaItemView(a.id or 0, a.position, a.title, key, a.started, a.discussed)
+            for a, key in s.execute(
+                select(AgendaItem, Task.key)
+                .outerjoin(Task, col(Task.id) == AgendaItem.task_id)
+                .where(AgendaItem.meeting_id == meeting_id)
+                .order_by(col(AgendaItem.position))
+            ).all()
+        )
+
+    @staticmethod
+    def _item_views(s: Session, condition: Any) -> tuple[MeetingItemView, ...]:
+        return tuple(
+            MeetingItemView(
+                i.id or 0, i.kind, i.text, i.created, task_key, kr_key, i.agenda_item_id
+            )
+            for i, task_key, kr_key in s.execute(
+                select(MeetingItem, Task.key, KeyResult.key)
+                .outerjoin(Task, col(Task.id) == MeetingItem.task_id)
+                .outerjoin(CheckIn, col(CheckIn.id) == MeetingItem.check_in_id)
+                .outerjoin(KeyResult, col(KeyResult.id) == CheckIn.key_result_id)
+                .where(condition)
+                .order_by(col(MeetingItem.id))
+            ).all()
+        )
+
+    def _view(self, s: Session, meeting: Meeting) -> MeetingView:
+        assert meeting.id is not None
+        return MeetingView(
+            id=meeting.id,
+            title=meeting.title,
+            project=self._project_key(s, meeting),
+            started=meeting.started,
+            ended=meeting.ended,
+            attendees=tuple(h for h, _ in self._attendees(s, meeting.id)),
+            agenda=self._agenda(s, meeting.id),
+            items=self._item_views(s, MeetingItem.meeting_id == meeting.id),
+        )
