@@ -129,7 +129,7 @@ def test_a_bug_is_one_line_exit_70_and_a_log_entry(
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("boom at postgresql://team:s3cret@db.example/board")
 
-    monkeypatch.setattr(TaskService, "list", broken)
+    monkeypatch.setattr(TaskService, "rows", broken)
     code, out, err = run_in_process(capsys, "list", "--db", sqlite_store)
     assert (code, out) == (70, "")
     assert err == (
@@ -163,7 +163,7 @@ def test_value_and_os_errors_from_bugs_are_not_passed_off_as_refusals(
         def broken(*_args: Any, exc: Exception = exc, **_kwargs: Any) -> None:
             raise exc
 
-        monkeypatch.setattr(TaskService, "list", broken)
+        monkeypatch.setattr(TaskService, "rows", broken)
         code, _out, err = run_in_process(capsys, "list", "--db", sqlite_store)
         assert code == 70 and err.startswith("internal error: "), err
 

@@ -267,7 +267,7 @@ def test_db_check_names_the_damage_and_the_backups(tmp_path: Path) -> None:
     store = open_store(str(path))
     try:
         with pytest.raises(StoreDamagedError, match=f"^{re.escape(str(path))} is damaged"):
-            Services.open(store, "tester").tasks.list(include_closed=True)
+            Services.open(store, "tester").tasks.rows(include_closed=True)
     finally:
         store.close()
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Comment, Dependency, Person, Task
 from taskboard.exchange import csvfmt, obsidian, taskwarrior
 from taskboard.services import ServiceError, Services, TaskDraft
@@ -196,7 +197,7 @@ def test_our_own_csv_export_imports_back_into_its_project_as_already_there(
     again = csvfmt.read(services, io.StringIO(out.getvalue()), None)
     assert again.created == () and again.skipped == 2
     # Renamed meanwhile: the key alone is no proof, the file's row is a new task.
-    services.tasks.edit("DEL-1", title="Book the handover")
+    services.tasks.edit("DEL-1", TaskChanges(title="Book the handover"))
     renamed = csvfmt.read(services, io.StringIO(out.getvalue()), None)
     assert len(renamed.created) == 1 and renamed.skipped == 1
 
@@ -209,7 +210,7 @@ def test_rows_imported_by_an_older_version_are_still_there(services: Services) -
     key = first.created[0]
     with services.ctx.store.write() as s:
         s.execute(update(Task).where(col(Task.key) == key).values(source_id=f"csv:{digest}:1"))
-    services.tasks.edit(key, column="Doing")  # so only the old id can find it
+    services.tasks.edit(key, TaskChanges(column="Doing"))  # so only the old id can find it
     again = csvfmt.read(services, io.StringIO(text), None)
     assert again.created == () and again.skipped == 1
 
