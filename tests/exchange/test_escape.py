@@ -41,7 +41,7 @@ def _words(text: str) -> str:
     return " ".join(clean(text).split())
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(TEXTS)
 def test_a_heading_renders_to_its_text(text: str) -> None:
     source = "## " + escape.heading(text)
@@ -50,7 +50,7 @@ def test_a_heading_renders_to_its_text(text: str) -> None:
     assert _plain(tokens[1]) == clean(text).strip()
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(TEXTS)
 def test_text_inside_a_list_item_renders_to_itself(text: str) -> None:
     source = "- [ ] **DEL-1** " + escape.inline(text)
@@ -62,7 +62,7 @@ def test_text_inside_a_list_item_renders_to_itself(text: str) -> None:
     assert _plain(rest) == (" " + clean(text)).rstrip()
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(TEXTS)
 def test_a_paragraph_and_a_list_item_render_to_their_words(text: str) -> None:
     for source, block in ((escape.one_line(text), "paragraph_open"),):
@@ -78,7 +78,7 @@ def test_a_paragraph_and_a_list_item_render_to_their_words(text: str) -> None:
         assert len(inlines) == 1 and _plain(inlines[0]) == _words(text)
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(TEXTS)
 def test_a_table_cell_renders_to_its_words(text: str) -> None:
     source = f"| Key | Title |\n| --- | --- |\n| DEL-1 | {escape.cell(text)} |\n"

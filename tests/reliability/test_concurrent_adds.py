@@ -13,7 +13,7 @@ from taskboard.services import Services
 from taskboard.store import open_store
 
 WRITERS = 4
-PER_WRITER = 60
+PER_WRITER = 30
 
 ADDER = r"""
 import sys, time

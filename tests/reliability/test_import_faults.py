@@ -28,7 +28,7 @@ from taskboard.store import open_store
 
 # A store shared by a test's examples: hypothesis must not warn that it is reused.
 EXAMPLES = settings(
-    max_examples=200,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -21,7 +21,7 @@ import pytest
 from taskboard.services import Services
 from taskboard.store import open_store
 
-KILLS = 60
+KILLS = 30
 
 FORKER = r"""
 import os, sys

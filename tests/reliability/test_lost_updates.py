@@ -11,7 +11,7 @@ import pytest
 from taskboard.services import Services
 from taskboard.store import open_store
 
-APPENDS = 40
+APPENDS = 24
 KEYS = ("RMW-1", "RMW-2", "RMW-3")
 
 EDITOR = r"""
