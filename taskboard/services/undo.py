@@ -1,6 +1,7 @@
 """Undo and redo of task changes, read from the activity log so they survive a restart.
 
-A change is all activity rows sharing one change id. Undo writes the reverse
+A change is all activity rows sharing one change id; a batch (`tasks.move_many`, the
+board's marked cards) is one change, so one undo takes all its tasks back. Undo writes the reverse
 rows as a new change whose id starts with `undo-` and whose `reverts` names
 the change it undid, and marks that change undone. Redo re-applies the undone
 change as a `redo-` change and marks the undo spent; from then on the redo
@@ -60,6 +61,15 @@ ACTION_WORDS = {
 }
 
 
+def _of(keys: list[str], shown: int = 5) -> str:
+    """The tasks of a change for a one-line message: a batch of many names its first few."""
+    if not keys:
+        return ""
+    if len(keys) <= shown:
+        return f" of {', '.join(keys)}"
+    return f" of {len(keys)} tasks: {', '.join(keys[: shown - 2])} and {len(keys) - shown + 2} more"
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:27]}"
 
@@ -116,18 +126,24 @@ class UndoService:
         )
 
     def _undoable(self, s: Session) -> str | None:
-        """The newest change in effect, a plain one or a redo; undo changes are not undone."""
-        superseded: set[str] = set()
-        for act in s.scalars(self._mine().where(col(Activity.undone).is_(False))):
-            if act.change_id.startswith("undo-") or act.change_id in superseded:
-                continue
+        """The newest change in effect, a plain one or a redo; undo changes are not undone.
+
+        Read a change at a time, never a window of rows: the undo of a batch of a hundred
+        cards writes hundreds of rows, and the change before it lies beyond any window.
+        """
+        skipped: list[str] = []
+        live = self._mine().where(
+            col(Activity.undone).is_(False), ~col(Activity.change_id).startswith("undo-")
+        )
+        while True:
+            act = s.scalars(live.where(col(Activity.change_id).not_in(skipped)).limit(1)).first()
+            if act is None:
+                return None
             if act.action not in UNDOABLE or act.entity != "task":
                 return None  # the newest thing done was not a board change
-            if self._redone_elsewhere(s, act.change_id):
-                superseded.add(act.change_id)
-                continue
-            return act.change_id
-        return None
+            if not self._redone_elsewhere(s, act.change_id):
+                return act.change_id
+            skipped.append(act.change_id)
 
     @staticmethod
     def _redone_elsewhere(s: Session, change: str) -> bool:
@@ -187,8 +203,7 @@ class UndoService:
                 continue  # the place in the new column is part of the move
             word = ACTION_WORDS.get(r.action) or (fields.label(r.field) if r.field else r.action)
             what[word] = None
-        subject = f" of {', '.join(keys)}" if keys else ""
-        return Reverted(f"{verb} {', '.join(what) or 'a change'}{subject}", tuple(keys))
+        return Reverted(f"{verb} {', '.join(what) or 'a change'}{_of(list(keys))}", tuple(keys))
 
     # ---- the conflict guard --------------------------------------------------------
 
