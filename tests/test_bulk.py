@@ -204,6 +204,9 @@ def test_the_boards_keys_on_marked_cards(services: Services, setup: Services) ->
     assert [r.key for r in services.tasks.toggle_done_many(keys)] == ["DEL-1", "DEL-3"]
     # ... and on cards that are all done, opens them again.
     assert [r.done for r in services.tasks.toggle_done_many(keys)] == [False] * 3
+    with pytest.raises(NotFoundError) as unknown:
+        services.tasks.toggle_done_many([*keys, "DEL-99"])
+    assert str(unknown.value) == "unknown task 'DEL-99' (none of the 4 tasks changed)"
     assert all(r.archived for r in services.tasks.archive_many(keys))
     for _ in range(5):
         services.undo.undo()

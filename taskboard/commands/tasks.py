@@ -26,7 +26,7 @@ KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g
 # The write commands take several keys: one change, all of them or none (`taskboard undo`
 # takes it back whole).
 KeysArgument = Annotated[
-    list[str], typer.Argument(metavar="KEY…", help="Task keys, e.g. DEL-12 DEL-14.")
+    list[str], typer.Argument(metavar="KEY", help="One or more task keys, e.g. DEL-12 DEL-14.")
 ]
 ColumnArgument = Annotated[
     str, typer.Argument(metavar="COLUMN", help="A column name or its unique prefix.")
