@@ -19,7 +19,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain import fields
-from taskboard.domain.models import Activity, Dependency, Task, utcnow
+from taskboard.domain.models import Activity, BoardColumn, Dependency, Task, utcnow
 from taskboard.domain.views import Reverted
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
@@ -86,6 +86,7 @@ class UndoService:
                 raise NoChangeError("nothing to undo")
             log.change_id, log.reverts = _new_id("undo"), change
             rows = self._rows(s, change)
+            held = self._hold(s, rows)  # noqa: F841 - kept for the identity map
             steps = list(reversed(rows))
             self._guard(s, steps, forward=False)
             for row in steps:
@@ -104,6 +105,7 @@ class UndoService:
             ).first()
             assert original is not None
             rows = self._rows(s, original)
+            held = self._hold(s, rows)  # noqa: F841 - kept for the identity map
             self._guard(s, rows, forward=True)
             log.change_id, log.reverts = _new_id("redo"), undo_change
             for row in rows:
@@ -185,6 +187,22 @@ class UndoService:
                 select(Activity).where(col(Activity.change_id) == change).order_by(col(Activity.id))
             )
         )
+
+    @staticmethod
+    def _hold(s: Session, rows: list[Activity]) -> list[object]:
+        """The tasks of a change and their projects' columns, loaded in two queries and held.
+
+        The session keeps only weak references: without these, every step of a batch of
+        hundreds of cards would read its task and column again, several times over.
+        """
+        ids = list({r.task_id for r in rows if r.task_id is not None})
+        held: list[object] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            held.extend(s.scalars(select(Task).where(col(Task.id).in_(chunk))))
+        projects = {t.project_id for t in held if isinstance(t, Task)}
+        held.extend(s.scalars(select(BoardColumn).where(col(BoardColumn.project_id).in_(projects))))
+        return held
 
     @staticmethod
     def _mark(s: Session, change: str, undone: bool) -> None:
