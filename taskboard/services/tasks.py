@@ -84,6 +84,7 @@ class TaskService(TaskReads):
                     key = task.key
                     step(s, log, task)
                     save_task(s, task)
+                key = None  # what fails from here on is no one task's
                 return self._rows_of(s, [t.id or 0 for t in tasks])
         except ServiceError as exc:
             raise _refused_in_batch(exc, key, _size(keys)) from None
