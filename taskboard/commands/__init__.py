@@ -25,6 +25,8 @@ GROUPS = {
     "agenda": "people",
     "stats": "people",
     "serve": "serve",
+    "undo": "undo",
+    "redo": "undo",
 }
 
 
@@ -50,6 +52,10 @@ def _attach(app: typer.Typer, module: str) -> None:
         from taskboard.commands import people
 
         people.register(app)
+    elif module == "undo":
+        from taskboard.commands import undo
+
+        undo.register(app)
     elif module == "serve":
         from taskboard.commands.serve import serve
 

@@ -29,6 +29,7 @@ NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 KEY_PARAMETERS = frozenset(
     {
         "key",
+        "keys",
         "project",
         "handle",
         "from_handle",

@@ -1,4 +1,7 @@
-"""`taskboard add`, `list`, `show`, `move`, `done`, `reopen`, `edit`, `comment`, `archive`."""
+"""`taskboard add`, `list`, `show`, `move`, `done`, `reopen`, `edit`, `comment`, `archive`.
+
+The write commands take several keys and change them in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,14 @@ if TYPE_CHECKING:
     from taskboard.domain.views import TaskRow
 
 KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g. DEL-12.")]
+# The write commands take several keys: one change, all of them or none (`taskboard undo`
+# takes it back whole).
+KeysArgument = Annotated[
+    list[str], typer.Argument(metavar="KEY", help="One or more task keys, e.g. DEL-12 DEL-14.")
+]
+ColumnArgument = Annotated[
+    str, typer.Argument(metavar="COLUMN", help="A column name or its unique prefix.")
+]
 
 
 def _nested(rows: list[TaskRow]) -> list[tuple[TaskRow, str]]:
@@ -147,37 +158,46 @@ def show(key: KeyArgument, db: DbOption = None, as_json: JsonOption = False) -> 
 
 
 @handles_errors
-def move(key: KeyArgument, column: str, db: DbOption = None) -> None:
-    """Move a task to a column (name or unique prefix)."""
-    row = open_services(db).tasks.move(key, column)
-    typer.echo(printable(f"{row.key}  → {row.column}"))
+def move(keys: KeysArgument, column: ColumnArgument, db: DbOption = None) -> None:
+    """Move tasks to a column (name or unique prefix): all of them, or none if one is refused."""
+    rows = open_services(db).tasks.move_many(keys, column)
+    for row in rows:
+        typer.echo(printable(f"{row.key}  → {row.column}"))
+    columns = {row.column for row in rows}
+    _summary(rows, "Moved", f" to {columns.pop()}" if len(columns) == 1 else "")
 
 
 @handles_errors
-def done(key: KeyArgument, db: DbOption = None) -> None:
-    """Mark a task done."""
-    row = open_services(db).tasks.complete(key)
-    typer.echo(printable(f"{row.key}  done ({row.column})"))
+def done(keys: KeysArgument, db: DbOption = None) -> None:
+    """Mark tasks done: all of them, or none if one is refused (blocked, already done)."""
+    rows = open_services(db).tasks.complete_many(keys)
+    for row in rows:
+        typer.echo(printable(f"{row.key}  done ({row.column})"))
+    _summary(rows, "Completed")
 
 
 @handles_errors
-def reopen(key: KeyArgument, db: DbOption = None) -> None:
-    """Mark a done task open again."""
-    row = open_services(db).tasks.reopen(key)
-    typer.echo(printable(f"{row.key}  reopened ({row.column})"))
+def reopen(keys: KeysArgument, db: DbOption = None) -> None:
+    """Mark done tasks open again: all of them, or none if one is refused."""
+    rows = open_services(db).tasks.reopen_many(keys)
+    for row in rows:
+        typer.echo(printable(f"{row.key}  reopened ({row.column})"))
+    _summary(rows, "Reopened")
 
 
 @handles_errors
 def edit(
-    key: KeyArgument,
+    keys: KeysArgument,
     tokens: Annotated[
         str, typer.Argument(help="Capture tokens to apply; plain words replace the title.")
     ],
     db: DbOption = None,
 ) -> None:
-    """Change a task with capture tokens, e.g. `taskboard edit DEL-3 "@anna ^fri !high"`."""
-    row = open_services(db).tasks.apply_tokens(key, tokens)
-    table([_task_line(row)])
+    """Change tasks with capture tokens, e.g. `taskboard edit DEL-3 DEL-4 "@anna ^fri !high"`;
+    all of them, or none if one is refused."""
+    rows = open_services(db).tasks.apply_tokens_many(keys, tokens)
+    table([_task_line(row) for row in rows])
+    _summary(rows, "Changed")
 
 
 @handles_errors
@@ -188,10 +208,18 @@ def comment(key: KeyArgument, text: str, db: DbOption = None) -> None:
 
 
 @handles_errors
-def archive(key: KeyArgument, db: DbOption = None) -> None:
-    """Archive a task (it leaves the board but keeps its history)."""
-    row = open_services(db).tasks.archive(key)
-    typer.echo(printable(f"{row.key}  archived"))
+def archive(keys: KeysArgument, db: DbOption = None) -> None:
+    """Archive tasks (they leave the board but keep their history): all, or none."""
+    rows = open_services(db).tasks.archive_many(keys)
+    for row in rows:
+        typer.echo(printable(f"{row.key}  archived"))
+    _summary(rows, "Archived")
+
+
+def _summary(rows: list[TaskRow], verb: str, where: str = "") -> None:
+    """A count after the lines of a batch, as taskwarrior ends one: `Completed 3 tasks.`"""
+    if len(rows) > 1:
+        typer.echo(printable(f"{verb} {len(rows)} tasks{where}."))
 
 
 def register(app: typer.Typer) -> None:

@@ -15,11 +15,15 @@ class ServiceError(Exception):
 
     def at(self, where: str) -> Self:
         """The same refusal said of a place in a batch (`line 3`, `task 2`, `step 4`)."""
+        return self.reworded(f"{where}: {self}")
+
+    def reworded(self, message: str) -> Self:
+        """The same refusal (class and attributes) with another message."""
         # Not copy.copy: that rebuilds through __init__, whose arguments differ per class.
-        located = type(self).__new__(type(self))
-        located.__dict__.update(self.__dict__)
-        located.args = (f"{where}: {self}",)
-        return located
+        copy = type(self).__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.args = (message,)
+        return copy
 
 
 class NotFoundError(ServiceError):

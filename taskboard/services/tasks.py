@@ -5,7 +5,7 @@ Each is one change over the steps in `services.ops`; reading is in `task_reads`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,11 +18,12 @@ from taskboard.domain.models import Task
 from taskboard.domain.views import CommentView, Created, TaskRow
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
-from taskboard.services.errors import InvalidFieldError, NoChangeError
+from taskboard.services.errors import InvalidFieldError, NoChangeError, ServiceError
 from taskboard.services.ops.comments import add_comment
 from taskboard.services.ops.edits import edit_task
 from taskboard.services.ops.links import link, unlink
 from taskboard.services.ops.moves import (
+    blockers_first,
     complete_task,
     move_task,
     move_to_project,
@@ -33,7 +34,7 @@ from taskboard.services.ops.moves import (
 )
 from taskboard.services.ops.tags import task_tags
 from taskboard.services.ops.tasks import create_task, insert_tasks, place_batch
-from taskboard.services.ops.versions import load_task, save_task
+from taskboard.services.ops.versions import CHUNK, load_tasks, save_task
 from taskboard.services.queries import task_rows
 from taskboard.services.task_reads import TaskReads
 
@@ -66,26 +67,72 @@ class TaskService(TaskReads):
 
     def _change(self, key: str, expected_version: int | None, step: Step) -> TaskRow:
         """Run `step` on the task as one change, and return the task as it is afterwards."""
-        with self.ctx.change() as (s, log):
-            task = load_task(s, key, expected_version)
-            step(s, log, task)
-            save_task(s, task)
-            return task_rows(s, col(Task.id) == task.id)[0]
+        versions = {key.strip().upper(): expected_version} if expected_version is not None else None
+        return self._change_many([key], step, versions)[0]
+
+    def _change_many(
+        self, keys: Sequence[str], step: Step, versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """Run `step` on every task as ONE change: all of them, or none when one is refused
+        (the refusal names it). One undo takes the whole change back. Returns the tasks as
+        they are afterwards, in the order of `keys` (a key typed twice counts once)."""
+        key = None
+        try:
+            with self.ctx.change() as (s, log):
+                tasks = load_tasks(s, keys, versions)
+                for task in blockers_first(s, tasks):
+                    key = task.key
+                    step(s, log, task)
+                    save_task(s, task)
+                key = None  # what fails from here on is no one task's
+                return self._rows_of(s, [t.id or 0 for t in tasks])
+        except ServiceError as exc:
+            raise _refused_in_batch(exc, key, _size(keys)) from None
+
+    @staticmethod
+    def _rows_of(s: Session, ids: list[int]) -> list[TaskRow]:
+        found: dict[int, TaskRow] = {}
+        for start in range(0, len(ids), CHUNK):
+            found.update(
+                (r.id, r) for r in task_rows(s, col(Task.id).in_(ids[start : start + CHUNK]))
+            )
+        return [found[i] for i in ids]
 
     def edit(self, key: str, changes: TaskChanges, expected_version: int | None = None) -> TaskRow:
         """Change the fields `changes` sets; values are what people type (handles, names,
         keys) and None clears."""
+        return self._change(key, expected_version, self._editing(changes))
+
+    def edit_many(
+        self, keys: Sequence[str], changes: TaskChanges, versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """`edit` of several tasks in one change (the board's a, d, p, t on marked cards)."""
+        return self._change_many(keys, self._editing(changes), versions)
+
+    def _editing(self, changes: TaskChanges) -> Step:
+        today = self.ctx.today()
 
         def apply(s: Session, log: ChangeLog, task: Task) -> None:
             with s.no_autoflush:  # one edit, one version bump
-                edit_task(s, log, task, changes, self.ctx.today())
+                edit_task(s, log, task, changes, today)
 
-        return self._change(key, expected_version, apply)
+        return apply
 
     def apply_tokens(self, key: str, line: str, expected_version: int | None = None) -> TaskRow:
         """`taskboard edit KEY "TOKENS"`: capture tokens change fields (tags are added);
         words, if any, the title."""
-        tokens, errors = scan_tokens(line, self.ctx.today())
+        return self._change(key, expected_version, self._tokens(line))
+
+    def apply_tokens_many(
+        self, keys: Sequence[str], line: str, versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """`taskboard edit KEY… "TOKENS"`: the same tokens on every task, in one change."""
+        return self._change_many(keys, self._tokens(line), versions)
+
+    def _tokens(self, line: str) -> Step:
+        """The edit a line of capture tokens makes, checked before any task is read."""
+        today = self.ctx.today()
+        tokens, errors = scan_tokens(line, today)
         errors = [e for e in errors if e.token]  # an edit may leave the title as it is
         if errors:
             raise InvalidFieldError("tokens", str(errors[0]))
@@ -109,9 +156,9 @@ class TaskService(TaskReads):
             if tags:
                 changes = replace(changes, tags=(*task_tags(s, task.id or 0), *tags))
             with s.no_autoflush:
-                edit_task(s, log, task, changes, self.ctx.today())
+                edit_task(s, log, task, changes, today)
 
-        return self._change(key, expected_version, apply)
+        return apply
 
     def move(
         self,
@@ -121,17 +168,31 @@ class TaskService(TaskReads):
         expected_version: int | None = None,
     ) -> TaskRow:
         """Move to a column (name or unique prefix), at `index` among its cards or at the end."""
+        return self._change(key, expected_version, self._moving(column, index))
+
+    def move_many(
+        self, keys: Sequence[str], column: str, versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """Move several tasks to a column of their projects, each to its end, in one change."""
+        return self._change_many(keys, self._moving(column, None), versions)
+
+    def _moving(self, column: str, index: int | None) -> Step:
         today = self.ctx.today()
-        return self._change(
-            key, expected_version, lambda s, log, t: move_task(s, log, t, column, index, today)
-        )
+        return lambda s, log, t: move_task(s, log, t, column, index, today)
 
     def step(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
         """Move to the next (+1) or previous (-1) column; the board's H and L."""
+        return self._change(key, expected_version, self._stepping(delta))
+
+    def step_many(
+        self, keys: Sequence[str], delta: int, versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """H and L on marked cards: every one a column on, in one change."""
+        return self._change_many(keys, self._stepping(delta), versions)
+
+    def _stepping(self, delta: int) -> Step:
         today = self.ctx.today()
-        return self._change(
-            key, expected_version, lambda s, log, t: step_task(s, log, t, delta, today)
-        )
+        return lambda s, log, t: step_task(s, log, t, delta, today)
 
     def reorder(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
         """Move a card up (-1) or down (+1) within its column; the board's K and J."""
@@ -139,27 +200,66 @@ class TaskService(TaskReads):
 
     def complete(self, key: str, expected_version: int | None = None) -> TaskRow:
         """Mark done: moves the task to its project's done column when it has one."""
+        return self._change(key, expected_version, self._completing())
+
+    def complete_many(
+        self, keys: Sequence[str], versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """Mark several tasks done in one change; a task and its blocker may go together."""
+        return self._change_many(keys, self._completing(), versions)
+
+    def _completing(self) -> Step:
         today = self.ctx.today()
-        return self._change(
-            key, expected_version, lambda s, log, t: complete_task(s, log, t, today)
-        )
+        return lambda s, log, t: complete_task(s, log, t, today)
 
     def reopen(self, key: str, expected_version: int | None = None) -> TaskRow:
         """Undo done: back to the last column that is not a done column."""
+        return self._change(key, expected_version, self._reopening())
+
+    def reopen_many(
+        self, keys: Sequence[str], versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        return self._change_many(keys, self._reopening(), versions)
+
+    def _reopening(self) -> Step:
         today = self.ctx.today()
-        return self._change(key, expected_version, lambda s, log, t: reopen_task(s, log, t, today))
+        return lambda s, log, t: reopen_task(s, log, t, today)
 
     def toggle_done(self, key: str, expected_version: int | None = None) -> TaskRow:
         if self.row(key).done:
             return self.reopen(key, expected_version)
         return self.complete(key, expected_version)
 
+    def toggle_done_many(
+        self, keys: Sequence[str], versions: Mapping[str, int] | None = None
+    ) -> list[TaskRow]:
+        """`space` on marked cards: when all are done they open again, else the open ones
+        are done. Returns the tasks it changed."""
+        try:
+            with self.ctx.store.read() as s:
+                done = {t.key: t.completed is not None for t in load_tasks(s, keys, versions)}
+        except ServiceError as exc:
+            raise _refused_in_batch(exc, None, _size(keys)) from None
+        if all(done.values()):
+            return self.reopen_many(list(done), versions)
+        return self.complete_many([k for k, d in done.items() if not d], versions)
+
     def archive(
         self, key: str, archived: bool = True, expected_version: int | None = None
     ) -> TaskRow:
-        return self._change(
-            key, expected_version, lambda _s, log, t: set_archived(log, t, archived)
-        )
+        return self._change(key, expected_version, self._archiving(archived))
+
+    def archive_many(
+        self,
+        keys: Sequence[str],
+        archived: bool = True,
+        versions: Mapping[str, int] | None = None,
+    ) -> list[TaskRow]:
+        return self._change_many(keys, self._archiving(archived), versions)
+
+    @staticmethod
+    def _archiving(archived: bool) -> Step:
+        return lambda _s, log, t: set_archived(log, t, archived)
 
     def move_to_project(
         self,
@@ -199,3 +299,18 @@ class TaskService(TaskReads):
             return CommentView(
                 id=made.id or 0, author=author.handle, body=made.body, created=made.created
             )
+
+
+def _size(keys: Sequence[str]) -> int:
+    """How many tasks a batch names: a key typed twice counts once."""
+    return len({k.strip().upper() for k in keys})
+
+
+def _refused_in_batch(exc: ServiceError, key: str | None, size: int) -> ServiceError:
+    """A refusal of one task of a batch, said so: the task named, and that none changed."""
+    if size < 2:
+        return exc
+    said = str(exc)
+    if key is not None and key not in said:
+        said = f"{key}: {said}"
+    return exc.reworded(f"{said} (none of the {size} tasks changed)")

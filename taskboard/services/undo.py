@@ -1,6 +1,7 @@
 """Undo and redo of task changes, read from the activity log so they survive a restart.
 
-A change is all activity rows sharing one change id. Undo writes the reverse
+A change is all activity rows sharing one change id; a batch (`tasks.move_many`, the
+board's marked cards) is one change, so one undo takes all its tasks back. Undo writes the reverse
 rows as a new change whose id starts with `undo-` and whose `reverts` names
 the change it undid, and marks that change undone. Redo re-applies the undone
 change as a `redo-` change and marks the undo spent; from then on the redo
@@ -18,7 +19,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain import fields
-from taskboard.domain.models import Activity, Dependency, Task, utcnow
+from taskboard.domain.models import Activity, BoardColumn, Dependency, Task, utcnow
 from taskboard.domain.views import Reverted
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
@@ -60,6 +61,15 @@ ACTION_WORDS = {
 }
 
 
+def _of(keys: list[str], shown: int = 5) -> str:
+    """The tasks of a change for a one-line message: a batch of many names its first few."""
+    if not keys:
+        return ""
+    if len(keys) <= shown:
+        return f" of {', '.join(keys)}"
+    return f" of {len(keys)} tasks: {', '.join(keys[: shown - 2])} and {len(keys) - shown + 2} more"
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:27]}"
 
@@ -76,6 +86,7 @@ class UndoService:
                 raise NoChangeError("nothing to undo")
             log.change_id, log.reverts = _new_id("undo"), change
             rows = self._rows(s, change)
+            held = self._hold(s, rows)  # noqa: F841 - kept for the identity map
             steps = list(reversed(rows))
             self._guard(s, steps, forward=False)
             for row in steps:
@@ -94,6 +105,7 @@ class UndoService:
             ).first()
             assert original is not None
             rows = self._rows(s, original)
+            held = self._hold(s, rows)  # noqa: F841 - kept for the identity map
             self._guard(s, rows, forward=True)
             log.change_id, log.reverts = _new_id("redo"), undo_change
             for row in rows:
@@ -116,18 +128,24 @@ class UndoService:
         )
 
     def _undoable(self, s: Session) -> str | None:
-        """The newest change in effect, a plain one or a redo; undo changes are not undone."""
-        superseded: set[str] = set()
-        for act in s.scalars(self._mine().where(col(Activity.undone).is_(False))):
-            if act.change_id.startswith("undo-") or act.change_id in superseded:
-                continue
+        """The newest change in effect, a plain one or a redo; undo changes are not undone.
+
+        Read a change at a time, never a window of rows: the undo of a batch of a hundred
+        cards writes hundreds of rows, and the change before it lies beyond any window.
+        """
+        skipped: list[str] = []
+        live = self._mine().where(
+            col(Activity.undone).is_(False), ~col(Activity.change_id).startswith("undo-")
+        )
+        while True:
+            act = s.scalars(live.where(col(Activity.change_id).not_in(skipped)).limit(1)).first()
+            if act is None:
+                return None
             if act.action not in UNDOABLE or act.entity != "task":
                 return None  # the newest thing done was not a board change
-            if self._redone_elsewhere(s, act.change_id):
-                superseded.add(act.change_id)
-                continue
-            return act.change_id
-        return None
+            if not self._redone_elsewhere(s, act.change_id):
+                return act.change_id
+            skipped.append(act.change_id)
 
     @staticmethod
     def _redone_elsewhere(s: Session, change: str) -> bool:
@@ -171,6 +189,22 @@ class UndoService:
         )
 
     @staticmethod
+    def _hold(s: Session, rows: list[Activity]) -> list[object]:
+        """The tasks of a change and their projects' columns, loaded in two queries and held.
+
+        The session keeps only weak references: without these, every step of a batch of
+        hundreds of cards would read its task and column again, several times over.
+        """
+        ids = list({r.task_id for r in rows if r.task_id is not None})
+        held: list[object] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            held.extend(s.scalars(select(Task).where(col(Task.id).in_(chunk))))
+        projects = {t.project_id for t in held if isinstance(t, Task)}
+        held.extend(s.scalars(select(BoardColumn).where(col(BoardColumn.project_id).in_(projects))))
+        return held
+
+    @staticmethod
     def _mark(s: Session, change: str, undone: bool) -> None:
         s.execute(update(Activity).where(col(Activity.change_id) == change).values(undone=undone))
 
@@ -187,8 +221,7 @@ class UndoService:
                 continue  # the place in the new column is part of the move
             word = ACTION_WORDS.get(r.action) or (fields.label(r.field) if r.field else r.action)
             what[word] = None
-        subject = f" of {', '.join(keys)}" if keys else ""
-        return Reverted(f"{verb} {', '.join(what) or 'a change'}{subject}", tuple(keys))
+        return Reverted(f"{verb} {', '.join(what) or 'a change'}{_of(list(keys))}", tuple(keys))
 
     # ---- the conflict guard --------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -31,6 +32,32 @@ def check_unblocked(s: Session, task: Task) -> None:
     ).all()
     if blockers:
         raise BlockedError(f"{task.key} is blocked by {', '.join(blockers)}: finish that first")
+
+
+def blockers_first(s: Session, tasks: Sequence[Task]) -> list[Task]:
+    """`tasks` in their order, except that a task comes after the ones among them that block
+    it: a batch that finishes a task and its blocker passes in any order it was typed."""
+    ids = {t.id for t in tasks}
+    blockers: dict[int | None, set[int]] = {}
+    if len(tasks) > 1:
+        pairs = s.execute(
+            select(col(Dependency.task_id), col(Dependency.blocked_by_id)).where(
+                col(Dependency.task_id).in_(ids), col(Dependency.blocked_by_id).in_(ids)
+            )
+        )
+        for task_id, blocker_id in pairs:
+            blockers.setdefault(task_id, set()).add(blocker_id)
+    if not blockers:
+        return list(tasks)
+    ordered: list[Task] = []
+    placed: set[int | None] = set()
+    waiting = list(tasks)
+    while waiting:  # links never make a cycle, so every pass places at least one task
+        ready = [t for t in waiting if blockers.get(t.id, set()) <= placed]
+        ordered.extend(ready)
+        placed.update(t.id for t in ready)
+        waiting = [t for t in waiting if t.id not in placed]
+    return ordered
 
 
 def sync_done(s: Session, log: ChangeLog, task: Task, done: bool, today: date) -> None:

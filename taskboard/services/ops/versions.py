@@ -2,21 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.models import Task, utcnow
-from taskboard.services import lookup
-from taskboard.services.errors import ConflictError
+from taskboard.services.errors import ConflictError, NoChangeError, NotFoundError
+
+# Keys per IN list: well under SQLite's and psycopg's limits on bound parameters.
+CHUNK = 500
 
 
 def load_task(s: Session, key: str, expected_version: int | None = None) -> Task:
     """The task `key`; refused when someone changed it since the person saw `expected_version`."""
-    task = lookup.task_by_key(s, key)
-    if expected_version is not None and task.version != expected_version:
-        raise ConflictError(task.key)
-    return task
+    versions = {key.strip().upper(): expected_version} if expected_version is not None else None
+    return load_tasks(s, [key], versions)[0]
+
+
+def load_tasks(
+    s: Session, keys: Sequence[str], versions: Mapping[str, int] | None = None
+) -> list[Task]:
+    """The tasks `keys` name, in that order and each once (a key typed twice counts once).
+
+    Refused naming every key that matches no task, or naming the first task someone changed
+    since the person saw it at `versions[key]` (keys as stored, upper case).
+    """
+    typed = {k.strip().upper(): k for k in reversed(keys)}  # the first spelling of each
+    wanted = list(dict.fromkeys(k.strip().upper() for k in keys))
+    if not wanted:
+        raise NoChangeError("no tasks given")
+    found: dict[str, Task] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found.update((t.key, t) for t in s.scalars(select(Task).where(col(Task.key).in_(chunk))))
+    unknown = [f"'{typed[k]}'" for k in wanted if k not in found]
+    if unknown:
+        raise NotFoundError(f"unknown task{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+    tasks = [found[k] for k in wanted]
+    for task in tasks:
+        seen = (versions or {}).get(task.key)
+        if seen is not None and task.version != seen:
+            raise ConflictError(task.key)
+    return tasks
 
 
 def save_task(s: Session, task: Task) -> None:
