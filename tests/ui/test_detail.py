@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
@@ -48,8 +50,9 @@ def field(app: TaskboardApp, name: str) -> Input:
 
 
 def screen_text(app: TaskboardApp) -> str:
-    """Every line of the screen as drawn (there is no public screen dump)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """The text on the screen, from Textual's public SVG screenshot (each run of one style)."""
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", app.export_screenshot(), re.S)
+    return "\n".join(html.unescape(run).replace("\xa0", " ") for run in runs)
 
 
 def messages(app: TaskboardApp) -> list[str]:
