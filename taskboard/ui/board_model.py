@@ -276,18 +276,26 @@ class BoardModel:
         return replace(row, rank=rank_between(before, after))
 
     def done_toggled(self, row: TaskRow) -> TaskRow | None:
-        """Done goes to the project's (last) done column; open again is left to the store,
-        which knows the column it came from. None when the store may refuse (blocked)."""
+        """Done goes to the end of the project's (last) done column; open again to the end
+        of its last open column, as the store does. None when the store may refuse (a
+        blocked card)."""
+        if not row.done and row.blocked_by:
+            return None
+        in_done = (
+            self.columns[self._index[row.column_id]].is_done
+            if row.column_id in self._index
+            else False
+        )
         if row.done:
-            return None
-        if row.blocked_by:
-            return None
-        done = [c for c in self.columns if c.is_done]
-        if not done:
-            return replace(row, done=True)
-        cards = [c for c in self.by_column[self._index[done[-1].id]] if c.key != row.key]
+            targets = [c for c in self.columns if not c.is_done] if in_done else []
+        else:
+            targets = [c for c in self.columns if c.is_done]
+        if not targets:
+            return replace(row, done=not row.done)
+        target = targets[-1]
+        cards = [c for c in self.by_column[self._index[target.id]] if c.key != row.key]
         rank = rank_between(cards[-1].rank if cards else None, None)
-        return replace(row, done=True, column_id=done[-1].id, column=done[-1].name, rank=rank)
+        return replace(row, done=not row.done, column_id=target.id, column=target.name, rank=rank)
 
     # ---- marks -----------------------------------------------------------------------------
 

@@ -129,7 +129,10 @@ def test_expected_rows_of_moves_reorders_and_done() -> None:
     assert model.reordered(model.rows[0], -1) is None  # already at the top
     done = model.done_toggled(model.rows[0])
     assert done is not None and done.done and done.column == "Done"
-    assert model.done_toggled(card(9, 3)) is None  # open again: the store knows where to
+    model.patch(done)
+    again = model.done_toggled(done)
+    assert again is not None and not again.done and again.column == "Doing"
+    assert again.rank > "m"  # at the end of the last open column, as the store puts it
 
 
 def test_marks_follow_the_cards_on_the_board() -> None:
