@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
@@ -21,8 +22,10 @@ from taskboard.ui.dialogs import ChoiceModal
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.help import HelpScreen
+from taskboard.ui.store_queue import NotReady, ServicesLoaded, StoreDone, StoreQueue
 
 if TYPE_CHECKING:
+    from taskboard.domain.views import ProjectView
     from taskboard.services import Services
     from taskboard.services.snapshot import BoardSnapshot
 
@@ -68,7 +71,8 @@ class UiOptions:
 
 class TaskboardApp(App[None]):
     TITLE = "taskboard"
-    CSS_PATH = "styles/app.tcss"
+    # Absolute: Textual reads a relative path beside the module of the running class.
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit taskboard"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.force_quit"),
@@ -85,44 +89,36 @@ class TaskboardApp(App[None]):
         super().__init__()
         if services is None and loader is None:
             raise ValueError("TaskboardApp needs services or a loader")
-        self._services = services
-        self._loader = loader
-        self._services_ready = threading.Event()
-        self._load_error: BaseException | None = None
-        if services is not None:
-            self._services_ready.set()
+        # Every store call of the board goes through this queue, off the event loop; with a
+        # loader, calls asked for before the services are in wait there, never the loop.
+        self.store = StoreQueue(self, services, loader)
         self.snapshot = snapshot
         self.options = options or UiOptions()
+        self.projects: list[ProjectView] = []  # as last read, for the command palette
         self._theme_ready = False
+        self._quitting = False
 
     @property
     def services(self) -> Services:
-        """The services; right after start-up this waits for them to finish loading."""
-        if self._services is None:
-            self._services_ready.wait()
-            if self._load_error is not None:
-                raise self._load_error
-        assert self._services is not None
-        return self._services
+        """The services, for screens opened once they are in (`open_screen` waits for them
+        in the store queue). Never waits: right after start-up they may still be loading."""
+        if self.store.services is None:
+            raise NotReady("the store is still loading")
+        return self.store.services
 
-    def _load_services(self) -> None:
-        """Runs in a thread after the first paint: imports SQLModel, opens the store."""
-        assert self._loader is not None
-        try:
-            self._services = self._loader()
-        except BaseException as exc:  # shown by the main thread, which re-raises on use
-            self._load_error = exc
-            self._services_ready.set()
-            message = Text(f"error: {clean(str(exc))}")  # never markup: it may quote user text
-            self.call_from_thread(self.exit, return_code=1, message=message)
+    @on(ServicesLoaded)
+    def _services_loaded(self, message: ServicesLoaded) -> None:
+        if message.error is not None:
+            exc = message.error
+            text = Text(f"error: {clean(str(exc))}")  # never markup: it may quote user text
+            self.store.loaded(message)
+            self.exit(return_code=1, message=text)
             return
-        self._services_ready.set()
-        self.call_from_thread(self._services_loaded)
+        self.store.loaded(message)
 
-    def _services_loaded(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen):
-                screen.services_loaded()
+    @on(StoreDone)
+    def _store_done(self, message: StoreDone) -> None:
+        self.store.finished(message)
 
     def today(self) -> date:
         return self.options.today()
@@ -140,22 +136,29 @@ class TaskboardApp(App[None]):
             self.push_screen(BoardScreen(self.snapshot.project.key, snapshot=self.snapshot))
             self.snapshot = None
         else:
-            self.push_screen(BoardScreen(self.start_project()))
-        if self._loader is not None and self._services is None:
-            # After the first frame reached the terminal, not before: the import holds the GIL.
-            self.set_timer(
-                0.05,
-                lambda: self.run_worker(self._load_services, thread=True, name="load-services"),
-            )
+            self.store.submit(self.start_project, lambda key: self.push_screen(BoardScreen(key)))
+        # After the first frame reached the terminal, not before: the import holds the GIL.
+        self.set_timer(0.05, self.store.start_loading)
+        self.store.submit(lambda services: services.projects.all(), self._got_projects)
         if self.options.start_screen is not None:
             name, kwargs = self.options.start_screen
             module, cls, _ = SCREENS[name]
-            self.push_screen(getattr(importlib.import_module(module), cls)(**kwargs))
+            self.store.after(
+                lambda: self.push_screen(getattr(importlib.import_module(module), cls)(**kwargs))
+            )
 
     async def action_quit(self) -> None:
         """Quit taskboard; every change is already saved."""
         if self._may_leave(self.screen_stack, "press ctrl+q again to quit", "quit"):
-            await super().action_quit()
+            # Changes asked for and not yet stored are stored first (a moment, normally);
+            # asked again meanwhile, it goes at once.
+            if self._quitting or self.store.failed_to_load:
+                self.exit()
+                return
+            self._quitting = True
+            if not self.store.idle:
+                self.notify("storing your last changes… (q again quits at once)")
+            self.store.after(self.exit)
 
     @staticmethod
     def _may_leave(screens: Iterable[Screen[Any]], again: str, past: str) -> bool:
@@ -169,15 +172,18 @@ class TaskboardApp(App[None]):
         if self._theme_ready:
             self.options.remember("theme", theme)
 
-    def start_project(self) -> str:
+    def start_project(self, services: Services) -> str:
         """The last used project; on a first run the first project other than INBOX."""
-        projects = self.services.projects.all()
+        projects = services.projects.all()
         keys = [p.key for p in projects]
         wanted = self.options.project
         if wanted and wanted.upper() in keys:
             return wanted.upper()
         others = [k for k in keys if k != "INBOX"]
         return others[0] if others else "INBOX"
+
+    def _got_projects(self, projects: list[ProjectView]) -> None:
+        self.projects = projects
 
     def open_board(self, key: str) -> None:
         """Replace the board on screen by another project's board."""
@@ -194,23 +200,28 @@ class TaskboardApp(App[None]):
 
     def action_switch_project(self) -> None:
         """Pick a project by name, with its open-task count."""
-        projects = self.services.projects.all()
         current = self.screen.project_key if isinstance(self.screen, BoardScreen) else None
-        options = [(p.key, f"{p.key:6}  {clean(p.name)}  ({p.open_tasks} open)") for p in projects]
 
         def chosen(key: str | None) -> None:
             if key:
                 self.open_board(key)
 
-        self.push_screen(ChoiceModal("Switch project", options, current), chosen)
+        def choose(projects: list[ProjectView]) -> None:
+            self._got_projects(projects)
+            options = [
+                (p.key, f"{p.key:6}  {clean(p.name)}  ({p.open_tasks} open)") for p in projects
+            ]
+            self.push_screen(ChoiceModal("Switch project", options, current), chosen)
+
+        self.store.submit(lambda services: services.projects.all(), choose)
 
     def open_screen(self, name: str, project: str | None) -> None:
-        """Push one of SCREENS; each takes the current project key."""
-        import importlib
-
+        """Push one of SCREENS, each with the current project key, once the services are in
+        and every change asked for before is stored (the screen reads what they made)."""
         module, cls, _ = SCREENS[name]
-        screen = getattr(importlib.import_module(module), cls)(project)
-        self.push_screen(screen)
+        self.store.after(
+            lambda: self.push_screen(getattr(importlib.import_module(module), cls)(project))
+        )
 
     def current_project(self) -> str | None:
         for screen in reversed(self.screen_stack):
@@ -233,7 +244,7 @@ class TaskboardApp(App[None]):
                 help_text,
                 lambda name=name: self.open_screen(name, self.current_project()),
             )
-        for project in self.services.projects.all():
+        for project in self.projects:
             key = project.key
             # The palette reads titles and help as markup: a project's name is user text.
             yield SystemCommand(

@@ -13,11 +13,12 @@ import pytest
 import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from ui_text import RecordingApp
 
 from taskboard.services import Services
 from taskboard.services.demo import load_demo
 from taskboard.store import open_store
-from taskboard.ui.app import TaskboardApp, UiOptions, make_app
+from taskboard.ui.app import TaskboardApp, UiOptions
 
 # Always both ids, so snapshot names do not depend on the environment; CI sets the URL.
 BACKENDS = ["sqlite", "postgresql"]
@@ -104,4 +105,4 @@ def saved() -> dict[str, str | None]:
 @pytest.fixture
 def app(demo_services: Services, saved: dict[str, str | None]) -> TaskboardApp:
     options = UiOptions(project="DEL", remember=saved.__setitem__, today=lambda: TODAY)
-    return make_app(demo_services, options)
+    return RecordingApp(demo_services, options)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList
 from textual.widgets import Input, Static
-from ui_text import heading
+from ui_text import heading, notices, settle
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
@@ -48,7 +48,7 @@ async def test_change_in_one_app_shows_in_the_other(tmp_path: Path) -> None:
     second = Services.open(open_store(target), "ben")
     app = make_app(second, UiOptions(project="DEL", today=lambda: TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         assert screen.current_card().key == "DEL-1"  # type: ignore[union-attr]
@@ -61,7 +61,7 @@ async def test_change_in_one_app_shows_in_the_other(tmp_path: Path) -> None:
         text = visible_text(app)
         assert "Added elsewhere" in text
         assert screen.current_card().key == "DEL-1"  # type: ignore[union-attr]
-        assert screen.col == 1  # focus followed the card that moved
+        assert screen.model.col == 1  # focus followed the card that moved
 
 
 async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
     services.tasks.comment("EVIL-1", "[@click=app.quit]click me[/] \x1b]2;x\x07")
     app = make_app(services, UiOptions(project="EVIL", today=lambda: TODAY))
     async with app.run_test(size=(160, 60)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         text = visible_text(app)
         assert "[bold]x[/]" in text
         assert "[@click=app.quit]quit[/]" in text
@@ -80,16 +80,17 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
         title = app.screen.query_one("#board-title", Static).render()
         assert "[red]Evil[/red] project" in str(title)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TaskDetailScreen)
         assert app.screen.query_one("#f-title", Input).value == "[bold]x[/]"
         comments = str(app.screen.query_one("#comments", Static).render())
         assert "[@click=app.quit]click me[/]" in comments
         assert "\x1b" not in comments
         await pilot.press("escape", "n", *"[/ \\@x", "enter")
-        await pilot.pause()
+        await settle(pilot)
         # The command palette reads its titles as markup: project names are escaped for it.
         await pilot.press("ctrl+p", *"evil")
+        await settle(pilot)
         hits = ""
         for _ in range(40):
             await pilot.pause(0.05)
@@ -103,7 +104,7 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
                     break
         assert "Board: EVIL [red]Evil[/red] project" in hits
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running  # nothing above ran an action or crashed the app
     titles = {r.title for r in services.tasks.rows(project="EVIL")}
     assert "[/ @x" in titles
@@ -115,19 +116,19 @@ async def test_edit_conflict_in_detail_shows_fresh_values(
     url = demo_services.ctx.store.url.render_as_string(hide_password=False)
     other = Services.open(open_store(url), "other")
     async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TaskDetailScreen)
         other.tasks.edit("DEL-1", TaskChanges(title="Changed by someone else"))
         field = app.screen.query_one("#f-title", Input)
         field.value = "My stale edit"
         field.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-1").title == "Changed by someone else"
         assert app.screen.query_one("#f-title", Input).value == "Changed by someone else"
-        assert any("changed by someone else" in n.message for n in app._notifications)
+        assert any("changed by someone else" in n for n in notices(app))
 
 
 def test_snapshot_reads_what_the_services_read(demo_services: Services) -> None:
@@ -183,10 +184,10 @@ async def test_board_paints_from_snapshot_and_loads_services_behind(
         None, UiOptions(project="DEL", today=lambda: TODAY), loader=loader, snapshot=snapshot
     )
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert "DEL-1" in visible_text(app)
         await pilot.press("L")
-        await pilot.pause()
+        await settle(pilot)
         assert loads == [1]
     assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
 
@@ -209,7 +210,7 @@ async def test_services_that_fail_to_load_end_the_app_with_the_reason(
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(100):
             await pilot.pause(0.05)
-            if app._exit:
+            if not app.is_running:
                 break
     assert app.return_code == 1  # the CLI exits with it
     printed = capsys.readouterr().err
@@ -240,16 +241,17 @@ async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Pa
         snapshot=snapshot,
     )
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         assert "A  150" in heading(app, 0)
         for _ in range(50):
             await pilot.pause(0.05)
-            if len(screen.by_column[0]) == 150:
+            if len(screen.model.by_column[0]) == 150:
                 break
-        assert len(screen.by_column[0]) == 150  # the whole column after the services loaded
+        assert len(screen.model.by_column[0]) == 150  # the whole column after the services loaded
         await pilot.press("end")
+        await settle(pilot)
         assert screen.current_card().key == "BIG-150"  # type: ignore[union-attr]
 
 
@@ -257,11 +259,11 @@ async def test_an_empty_board_says_how_to_start(tmp_path: Path) -> None:
     services = Services.open(open_store(str(tmp_path / "new.db")), "tester")
     app = make_app(services, UiOptions(today=lambda: TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         title = str(app.screen.query_one("#board-title", Static).render())
         assert title.startswith("INBOX  Inbox") and "n adds one" in title
         await pilot.press("n", *"First card", "enter")
-        await pilot.pause()
+        await settle(pilot)
         title = str(app.screen.query_one("#board-title", Static).render())
         assert "n adds one" not in title
     assert [r.title for r in services.tasks.rows()] == ["First card"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
@@ -10,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
+from ui_text import notices, settle
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Person, Tag, Task
@@ -33,9 +36,9 @@ TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\x9d")
 
 
 async def open_detail(app: TaskboardApp, pilot: Pilot[None], key: str) -> TaskDetailScreen:
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(*OPEN[key])
-    await pilot.pause()
+    await settle(pilot)
     await pilot.pause()  # the Select's first messages land
     screen = app.screen
     assert isinstance(screen, TaskDetailScreen) and screen.key == key
@@ -47,12 +50,13 @@ def field(app: TaskboardApp, name: str) -> Input:
 
 
 def screen_text(app: TaskboardApp) -> str:
-    """Every line of the screen as drawn (there is no public screen dump)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """The text on the screen, from Textual's public SVG screenshot (each run of one style)."""
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", app.export_screenshot(), re.S)
+    return "\n".join(html.unescape(run).replace("\xa0", " ") for run in runs)
 
 
 def messages(app: TaskboardApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return notices(app)
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 4) -> None:
@@ -75,12 +79,12 @@ async def test_opening_and_leaving_writes_nothing(
         assert app.screen.query_one("#f-priority", Select).value == before.task.priority
         # Walking through every field without typing saves nothing either.
         await pilot.press(*["tab"] * 10)
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         if not isinstance(app.screen, BoardScreen):  # the walk ended in the notes or a list
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
     after = demo_services.tasks.detail(key)
     assert after.task.priority == before.task.priority
@@ -121,17 +125,17 @@ async def test_control_characters_from_the_store_are_not_shown_nor_written_back(
         # Enter in the untouched title, a walk through the fields, escape: the shown (clean)
         # values differ from the stored ones, and still nothing is written.
         await pilot.press("enter", *["tab"] * 8, "escape")
-        await pilot.pause()
+        await settle(pilot)
         if not isinstance(app.screen, BoardScreen):
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         assert demo_services.tasks.detail("DEL-2") == before
         # A real edit saves the clean text the user saw and changed.
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("end", *" ok", "tab")
-        await pilot.pause()
+        await settle(pilot)
     assert demo_services.tasks.row("DEL-2").title == "Car  4719 arrived ok"
 
 
@@ -142,12 +146,12 @@ async def test_tab_and_escape_save_a_typed_field(
         await open_detail(app, pilot, "DEL-1")
         # Focus starts in the title, the cursor after it: clear it, then type.
         await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "tab")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"fri")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
     assert demo_services.tasks.row("DEL-1").due == date(2026, 11, 27)  # from Monday the 23rd
 
@@ -160,12 +164,12 @@ async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
         field(app, "tags").focus()
         await pilot.press("end", "ctrl+u", *"#fleet #hub")
         await pilot.click("#f-key_result")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-1").tags == ("fleet", "hub")
         before = demo_services.tasks.detail("DEL-1")
         field(app, "start").focus()
         await pilot.press(*"someday", "tab")
-        await pilot.pause()
+        await settle(pilot)
         assert any("unknown date 'someday'" in m for m in messages(app))
         assert field(app, "start").value == "someday"
         assert demo_services.tasks.detail("DEL-1") == before
@@ -173,13 +177,13 @@ async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
         # edit pending beside it is saved all the same.
         field(app, "title").value = "Car 4718 unloaded"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TaskDetailScreen)
         assert any("your start date is not saved" in m for m in messages(app))
         assert field(app, "start").value == "someday"
         assert demo_services.tasks.row("DEL-1").title == "Car 4718 unloaded"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         assert any("left without saving your start date" in m for m in messages(app))
     after = demo_services.tasks.detail("DEL-1")
@@ -192,7 +196,7 @@ async def test_choosing_a_priority_saves_it(app: TaskboardApp, demo_services: Se
         await open_detail(app, pilot, "DEL-1")
         app.screen.query_one("#f-priority", Select).focus()
         await pilot.press("enter", "down", "enter")  # high → normal
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-1").priority == "normal"
         history = demo_services.tasks.detail("DEL-1").history
         assert [(a.field, a.old, a.new) for a in history[-1:]] == [("priority", "high", "normal")]
@@ -234,7 +238,7 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
         assert "DEL-1 was changed by someone else" in message
         assert "your unsaved title" in message
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
     row = demo_services.tasks.row("DEL-1")
     assert (row.title, row.due) == ("Changed elsewhere", date(2026, 12, 9))
@@ -248,7 +252,7 @@ async def test_an_edit_saved_after_a_change_elsewhere_to_another_field_keeps_bot
         await pilot.press("end", "ctrl+u", *"Mine")
         other.tasks.edit("DEL-1", TaskChanges(due=date(2026, 12, 9)))
         await pilot.press("enter")  # before the one-second poll saw it
-        await pilot.pause()
+        await settle(pilot)
         assert not messages(app)
         assert field(app, "due").value == "2026-12-09"
     row = demo_services.tasks.row("DEL-1")
@@ -264,27 +268,27 @@ async def test_a_bad_recurrence_is_refused_with_its_message(
         await open_detail(app, pilot, "DEL-1")
         field(app, "recurrence").focus()
         await pilot.press(*"blah blah", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert any("unknown recurrence 'blah blah'" in m for m in messages(app))
         assert field(app, "recurrence").value == "blah blah"
         assert demo_services.tasks.detail("DEL-1") == before
         field(app, "recurrence").value = "FREQ=WEEKLY;INTERVAL=0"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert any("INTERVAL must be 1 to 999" in m for m in messages(app))
         assert demo_services.tasks.detail("DEL-1") == before
         # The capture grammar's friendly forms are welcome, and shown as the rule stored.
         field(app, "recurrence").value = "every:2w"
         await pilot.press("tab")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.detail("DEL-1").recurrence == "FREQ=WEEKLY;INTERVAL=2"
         assert field(app, "recurrence").value == "FREQ=WEEKLY;INTERVAL=2"
         # And done on the board (space) by the rule: the next one is made, no error.
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         await pilot.press("space")
-        await pilot.pause()
+        await settle(pilot)
         assert not any("Error" in m or "unpack" in m for m in messages(app))
     assert demo_services.tasks.row("DEL-1").done
     nxt = [r for r in demo_services.tasks.rows(project="DEL") if r.title == before.task.title]
@@ -297,11 +301,11 @@ async def test_typing_in_a_field_changes_its_value_not_replaces_it(
 ) -> None:
     before = demo_services.tasks.row("DEL-1").title
     async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*" (checked)", "tab")
-        await pilot.pause()
+        await settle(pilot)
     assert demo_services.tasks.row("DEL-1").title == before + " (checked)"
 
 
@@ -311,7 +315,7 @@ async def test_quitting_saves_a_typed_field_first(
     async with app.run_test(size=(120, 50)) as pilot:
         await open_detail(app, pilot, "DEL-1")
         await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
         assert app.return_code == 0 and not app.is_running
     assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
 
@@ -324,14 +328,14 @@ async def test_quitting_with_a_bad_value_stays_once_then_quits_without_it(
         await open_detail(app, pilot, "DEL-1")
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"someday", "ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, TaskDetailScreen)
         assert any(
             "due date is not saved: fix it, or press ctrl+q again to quit without it" in m
             for m in messages(app)
         )
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
         assert not app.is_running
     assert demo_services.tasks.detail("DEL-1") == before
 
@@ -343,12 +347,12 @@ async def test_ctrl_d_marks_done_from_inside_a_field(
     async with app.run_test(size=(120, 50)) as pilot:
         await open_detail(app, pilot, "DEL-1")
         await pilot.press("home", "ctrl+d")  # in the title, where ctrl+d once deleted a letter
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-1").done
         assert field(app, "title").value == clean(title)
         assert "done ✓" in screen_text(app)
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)
         assert not demo_services.tasks.row("DEL-1").done
     assert demo_services.tasks.row("DEL-1").title == title
 
@@ -364,13 +368,13 @@ async def test_a_priority_none_of_the_four_is_shown_and_can_be_replaced(
         select = app.screen.query_one("#f-priority", Select)
         assert select.value == "critical"
         await pilot.press(*["tab"] * 4, "escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         assert demo_services.tasks.detail("DEL-1") == before
         await open_detail(app, pilot, "DEL-1")
         app.screen.query_one("#f-priority", Select).focus()
         await pilot.press("enter", "up", "up", "up", "enter")  # past low and normal to high
-        await pilot.pause()
+        await settle(pilot)
     assert demo_services.tasks.row("DEL-1").priority == "high"
 
 
@@ -388,21 +392,21 @@ async def test_another_board_from_the_palette_saves_the_typed_field_first(
         await open_detail(app, pilot, "DEL-1")
         await pilot.press("end", "ctrl+u", *"Car 4711 unloaded")
         choose("Board: SRV")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen) and app.screen.project_key == "SRV"
         assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
         # A bad value keeps the detail once; choosing again switches without it.
         choose("Board: DEL")
-        await pilot.pause()
+        await settle(pilot)
         await open_detail(app, pilot, "DEL-2")
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"someday")
         choose("Board: SRV")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TaskDetailScreen)
         assert any("or choose the board again without it" in m for m in messages(app))
         choose("Board: SRV")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen) and app.screen.project_key == "SRV"
         assert any("switched without saving your due date" in m for m in messages(app))
     assert demo_services.tasks.detail("DEL-2") == before
@@ -415,14 +419,14 @@ async def test_a_link_added_just_after_a_change_elsewhere_still_shows_that_chang
         await open_detail(app, pilot, "DEL-1")
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"someday", "tab")  # refused: it stays typed
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, TaskDetailScreen)
         dep = screen.query_one("#new-dep", Input)
         other.tasks.edit("DEL-1", TaskChanges(due=date(2026, 12, 9)))
         # Enter in the link field, at once: the one-second poll cannot see the change first.
         screen.change_dependency(Input.Submitted(dep, "DEL-2"))
-        await pilot.pause()
+        await settle(pilot)
         assert field(app, "due").value == "2026-12-09"
         assert any("not your unsaved due date" in m for m in messages(app))
     row = demo_services.tasks.row("DEL-1")

@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
+from ui_text import settle
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
@@ -17,9 +18,9 @@ TODAY = date(2026, 11, 23)  # the frozen date of tests/ui/conftest.py
 
 
 async def open_goals(pilot: Pilot[None]) -> GoalsScreen:
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("g")
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, GoalsScreen)
     return screen
@@ -95,7 +96,7 @@ async def test_check_in_by_keys_is_stored(app: TaskboardApp, demo_services: Serv
         preview = str(app.screen.query_one("#prompt-preview").render())
         assert "81 → 90" in preview and "conf 0.7" in preview
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         last = demo_services.okr.history("O1-KR1")[-1]
         assert (last.value, last.confidence, last.note, last.author) == (
             90,
@@ -104,11 +105,11 @@ async def test_check_in_by_keys_is_stored(app: TaskboardApp, demo_services: Serv
             "tester",
         )
         await pilot.press("c", *"95 0.8", "enter")
-        await pilot.pause()
+        await settle(pilot)
         last = demo_services.okr.history("O1-KR1")[-1]
         assert (last.value, last.confidence, last.note) == (95, 0.8, "")
         await pilot.press("c", *"96", "enter")
-        await pilot.pause()
+        await settle(pilot)
         last = demo_services.okr.history("O1-KR1")[-1]
         assert (last.value, last.confidence) == (96, None)
         assert demo_services.okr.key_result("O1-KR1").current == 96
@@ -122,17 +123,17 @@ async def test_bad_check_in_writes_nothing(app: TaskboardApp, demo_services: Ser
         screen = await open_goals(pilot)
         await move_to(pilot, screen, "O1-KR1")
         await pilot.press("c", *"lots", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "bad value 'lots'" in str(app.screen.query_one("#prompt-preview").render())
         field = app.screen.query_one("#prompt-input", Input)
         field.value = "90 1.5"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "bad confidence '1.5'" in str(app.screen.query_one("#prompt-preview").render())
         await pilot.press("escape")
         await move_to(pilot, screen, "O2-KR3")  # a KR that counts its linked tasks
         await pilot.press("c", "3", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "counts its linked tasks" in str(app.screen.query_one("#prompt-preview").render())
         await pilot.press("escape")
     assert len(demo_services.okr.history("O1-KR1")) == before
@@ -150,7 +151,7 @@ async def test_round_visits_every_kr_and_stores_what_was_typed(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_goals(pilot)
         await pilot.press("R")
-        await pilot.pause()
+        await settle(pilot)
         while isinstance(app.screen, RoundStepModal):
             kr = app.screen.kr
             visited.append(kr.key)
@@ -166,7 +167,7 @@ async def test_round_visits_every_kr_and_stores_what_was_typed(
                 else:
                     app.screen.query_one("#round-input", Input).value = line
                 await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         status = str(screen.query_one("#goals-status", Static).render())
     assert visited == keys
     assert status == f"{len(typed)} check-ins, {len(keys) - len(typed)} skipped"
@@ -190,16 +191,16 @@ async def test_round_skips_on_empty_line_and_ends_on_escape(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_goals(pilot)
         await pilot.press("R", "enter")  # first KR skipped
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RoundStepModal) and app.screen.kr.key == keys[1]
         await pilot.press(*"nonsense", "enter")  # refused: the round stays on the KR
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RoundStepModal) and app.screen.kr.key == keys[1]
         app.screen.query_one("#round-input", Input).value = "70"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, GoalsScreen)
         status = str(screen.query_one("#goals-status", Static).render())
     assert status == f"round ended: 1 check-in, 1 skipped, {len(keys) - 2} not reached"
@@ -214,12 +215,12 @@ async def test_status_override_is_stored(app: TaskboardApp, demo_services: Servi
         screen = await open_goals(pilot)
         await move_to(pilot, screen, "O1-KR2")  # a KR's objective is the one overridden
         await pilot.press("o", "3")
-        await pilot.pause()
+        await settle(pilot)
         o1 = demo_services.okr.objective("O1")
         assert (o1.status, o1.status_overridden) == ("off_track", True)
         assert "off track*" in tree_text(screen)
         await pilot.press("o", "4")
-        await pilot.pause()
+        await settle(pilot)
         o1 = demo_services.okr.objective("O1")
         assert (o1.status, o1.status_overridden) == (suggested, False)
 
@@ -229,26 +230,21 @@ async def test_switch_cycle_and_back_to_board(app: TaskboardApp, demo_services: 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_goals(pilot)
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         assert screen.cycle_name == "2027-Q1"
         assert "Plan the spring launch" in tree_text(screen)
         assert "Grow the service network" not in tree_text(screen)
         await pilot.press("left_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         assert "Grow the service network" in tree_text(screen)
         await pilot.press("C")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         assert screen.cycle_name == "2027-Q1"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.pause()
 
 
 def test_goals_snapshot(app: TaskboardApp, snap_compare: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Markdown, OptionList, Static
+from ui_text import notices, settle
 
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services
@@ -47,7 +48,7 @@ async def type_line(pilot: Any, text: str, enter: bool = True) -> None:
     await pilot.press(*keys(text))
     if enter:
         await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_a_whole_meeting_typed_is_stored(
@@ -56,9 +57,9 @@ async def test_a_whole_meeting_typed_is_stored(
     monkeypatch.chdir(tmp_path)
     kr_before = demo_services.okr.key_result("O2-KR1").current
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         screen = meeting_screen(app)
         assert screen.focused is capture_line(app)
         meeting_id = screen.meeting_id
@@ -83,7 +84,7 @@ async def test_a_whole_meeting_typed_is_stored(
             assert part in shown
         assert not preview(app).has_class("error")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert capture_line(app).value == ""
 
         await type_line(pilot, "d: Saturdays too")
@@ -106,7 +107,7 @@ async def test_a_whole_meeting_typed_is_stored(
         ]
         assert marked == ["^notadate", "bad date '^notadate'"]
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert capture_line(app).value == "Fix ^notadate"
         await pilot.press("ctrl+u")
         await type_line(pilot, "Ask +NOPE", enter=False)
@@ -118,7 +119,7 @@ async def test_a_whole_meeting_typed_is_stored(
         typo = demo_services.meetings.get(meeting_id).items[-1].task_key
         assert typo is not None
         await pilot.press("ctrl+z")
-        await pilot.pause()
+        await settle(pilot)
         assert typo not in {r.key for r in demo_services.tasks.rows(include_closed=True)}
         await pilot.press("up")
         assert capture_line(app).value == "Typo @mia"
@@ -127,14 +128,14 @@ async def test_a_whole_meeting_typed_is_stored(
         # Two topics: the #agenda task, then the typed one; the first is marked discussed.
         await pilot.press("tab")
         await pilot.press("tab")
-        await pilot.pause()
+        await settle(pilot)
         agenda = str(app.screen.query_one("#agenda", Static).render())
         assert "✓ Car 4712: registration triggered, plates ordered (DEL-6)" in agenda
         assert "▶ Plates backlog  ⏱ 00:00" in agenda
 
         # The note becomes a task afterwards.
         await pilot.press("ctrl+up", "ctrl+up", "ctrl+up", "ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
 
         meeting = demo_services.meetings.get(meeting_id)
         assert [(i.kind, i.text) for i in meeting.items] == [
@@ -175,27 +176,27 @@ async def test_a_whole_meeting_typed_is_stored(
 
         # End: stored, the minutes shown, exported to the default file, escape to the board.
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.meetings.get(meeting_id).ended is not None
         expected = render_minutes(demo_services.meetings.minutes_data(meeting_id))
         export = app.screen.query_one("#prompt-input", Input)
         assert export.value == "minutes-2026-11-23.md"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert (tmp_path / "minutes-2026-11-23.md").read_text(encoding="utf-8") == expected
         assert isinstance(app.screen, MinutesScreen)
         shown_md = app.screen.query_one("#minutes-markdown", Markdown).source
         assert shown_md == expected and "| " + task_key + " | Call agent | @jonas" in shown_md
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
 
 
 async def test_attendees_are_added_and_removed(app: TaskboardApp, demo_services: Services) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         meeting_id = meeting_screen(app).meeting_id
         assert meeting_id is not None
         await pilot.press("ctrl+a")
@@ -203,12 +204,12 @@ async def test_attendees_are_added_and_removed(app: TaskboardApp, demo_services:
         shown = str(app.screen.query_one("#prompt-preview", Static).render())
         assert shown == "adds @jonas, adds @lena"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.meetings.get(meeting_id).attendees == ("jonas", "lena")
         await pilot.press("ctrl+a")
         await type_line(pilot, "-jo")  # completes to -jonas
         await pilot.press("right", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.meetings.get(meeting_id).attendees == ("lena",)
         header = str(app.screen.query_one("#meeting-header", Static).render())
         assert "@lena" in header and "@jonas" not in header
@@ -218,31 +219,31 @@ async def test_escape_leaves_the_meeting_running(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         meeting_id = meeting_screen(app).meeting_id
         assert meeting_id is not None
         await type_line(pilot, "n: left early")
         await pilot.press("escape", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         meeting = demo_services.meetings.get(meeting_id)
         assert meeting.ended is None and [i.text for i in meeting.items] == ["left early"]
         # `m` again goes back to it, says so, and adds to it; none other is started.
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         assert meeting_screen(app).meeting_id == meeting_id
         assert minutes_text(app) and "left early" in minutes_text(app)[0]
-        assert any("back in Vehicle handovers meeting" in n.message for n in app._notifications)
+        assert any("back in Vehicle handovers meeting" in n for n in notices(app))
         await type_line(pilot, "d: back again")
         await pilot.press("ctrl+e", "y")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape", "escape")  # skip the export, leave the minutes
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         await pilot.press("m")  # ended: a new one
-        await pilot.pause()
+        await settle(pilot)
         assert meeting_screen(app).meeting_id != meeting_id
     items = [i.text for i in demo_services.meetings.get(meeting_id).items]
     assert items == ["left early", "back again"]
@@ -258,7 +259,7 @@ async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> N
     )
     app = make_app(demo_services, options)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert meeting_screen(app).meeting_id == meeting.id
         header = str(app.screen.query_one("#meeting-header", Static).render())
         assert "Weekly" in header and "@mia" in header
@@ -292,11 +293,6 @@ def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
     assert [o.start_screen for o in opened] == [
         ("meeting", {"project": "DEL", "meeting_id": stored.id})
     ]
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.pause()
 
 
 def test_snapshot_mid_meeting(app: TaskboardApp, snap_compare: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, TextArea
+from ui_text import notices, settle
 
 from taskboard.domain.drafts import TaskDraft
 from taskboard.domain.fields import TaskChanges
@@ -21,10 +22,10 @@ TODAY = date(2026, 11, 23)
 
 
 async def open_screen(app: TaskboardApp, pilot: Any, name: str) -> None:
-    await pilot.pause()
+    await settle(pilot)
     app.open_screen(name, "DEL")
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
+    await settle(pilot)
 
 
 def text(app: TaskboardApp, selector: str) -> str:
@@ -35,11 +36,11 @@ async def answer(app: TaskboardApp, pilot: Any, value: str) -> None:
     """Replace what a prompt holds and press enter."""
     app.screen.query_one(Input).value = value
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 def messages(app: TaskboardApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return notices(app)
 
 
 # ---- triage -------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ async def test_triage_keys_store_and_advance(app: TaskboardApp, demo_services: S
         assert "Ask the registration agent" in text(app, "#triage-title")
 
         await pilot.press("a", *"jon", "tab", "enter")  # tab takes the completion
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("INBOX-1").assignee == "jonas"
         assert "6 of 7 remaining" in text(app, "#triage-count")
         assert "Press photos" in text(app, "#triage-title")
@@ -70,13 +71,13 @@ async def test_triage_keys_store_and_advance(app: TaskboardApp, demo_services: S
 
         old_tags = demo_services.tasks.row("DEL-13").tags
         await pilot.press("t", "space", *"#courier", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert set(demo_services.tasks.row("DEL-13").tags) == {*old_tags, "courier"}
 
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-14").key_result == "O1-KR2"
 
         assert "DEL-45" in text(app, "#triage-key")  # the digit chose the KR, nothing more
@@ -85,7 +86,7 @@ async def test_triage_keys_store_and_advance(app: TaskboardApp, demo_services: S
         assert "DEL-51" in text(app, "#triage-key")
 
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("DEL-51").archived, messages(app)
         assert "All 7 seen for now" in text(app, "#triage-empty")
 
@@ -101,14 +102,14 @@ async def test_triage_due_prompt_previews_and_refuses_a_bad_date(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "triage")
         await pilot.press("d", *"+3d")
-        await pilot.pause()
+        await settle(pilot)
         assert "Thu 26 Nov 2026" in text(app, "#prompt-preview")
         app.screen.query_one(Input).value = "someday"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "someday" in text(app, "#prompt-preview")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert demo_services.tasks.row("INBOX-1").due is None
         assert "7 of 7 remaining" in text(app, "#triage-count")
 
@@ -123,11 +124,11 @@ async def test_triage_moves_to_another_project_with_a_new_key(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "triage")
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")  # DEL, the first project
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")  # its second column
-        await pilot.pause()
+        await settle(pilot)
         assert "6 of 7 remaining" in text(app, "#triage-count")
     moved = [
         r
@@ -201,13 +202,13 @@ async def test_templates_preview_and_apply_as_task(
         assert "@jonas" in preview and "Papers & payment" in preview and "#papers" in preview
 
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await answer(app, pilot, "Handover WAG-4711")
         assert "Tue 01 Dec 2026" in text(app, "#prompt-preview")  # the anchor chosen above
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")  # as one task
-        await pilot.pause()
+        await settle(pilot)
     parents = [
         r
         for r in demo_services.tasks.rows(project="DEL", top_level_only=True)
@@ -227,11 +228,11 @@ async def test_templates_apply_as_project(app: TaskboardApp, demo_services: Serv
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "templates")
         await pilot.press("down", "a")
-        await pilot.pause()
+        await settle(pilot)
         await answer(app, pilot, "Service point Leipzig")
         await answer(app, pilot, "2026-12-07")
         await pilot.press("2")  # a new project
-        await pilot.pause()
+        await settle(pilot)
     project = demo_services.projects.get("SPL")
     assert [c.name for c in project.columns][:2] == ["Planned", "Contracting"]
     rows = demo_services.tasks.rows(project="SPL")
@@ -254,9 +255,9 @@ async def test_people_groups_and_switching_person(
         assert isinstance(app.screen, PeopleScreen)
         assert "My tasks  @tester" in text(app, "#people-title")
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")  # emil, jonas, …
-        await pilot.pause()
+        await settle(pilot)
         assert "Tasks of  @jonas" in text(app, "#people-title")
         for i, (name, rows) in enumerate(jonas.groups):
             assert f"{name.capitalize()}  {len(rows)}" in text(app, f"#group-head-{i}")
@@ -275,11 +276,11 @@ async def test_people_handover_moves_tasks_and_shows_the_note(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "people")
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         await answer(app, pilot, "lena")
         await answer(app, pilot, "")
         await answer(app, pilot, "")
@@ -307,11 +308,11 @@ async def test_people_handover_within_an_absence_window(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "people")
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         await answer(app, pilot, "mia")
         await answer(app, pilot, "today")
         await answer(app, pilot, "2026-11-30")
@@ -343,9 +344,9 @@ async def test_stats_shows_the_handover_flow(app: TaskboardApp, demo_services: S
         assert f"{done} done in {len(flow.throughput)} weeks" in text(app, "#throughput-total")
         assert all(a.key in text(app, "#aging") for a in flow.wip)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")  # the last 30 days
-        await pilot.pause()
+        await settle(pilot)
         assert "2026-10-24 … 2026-11-23" in text(app, "#stats-title")
 
 
@@ -357,9 +358,9 @@ def opener(name: str) -> Any:
         await open_screen(pilot.app, pilot, name)
         if name == "people":  # someone with tasks in every group
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("2")
-            await pilot.pause()
+            await settle(pilot)
 
     return run_before
 

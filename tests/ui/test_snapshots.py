@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ui_text import settle
+
 from taskboard.ui.app import TaskboardApp
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.pause()
 
 
 def test_board(app: TaskboardApp, snap_compare: Any) -> None:

@@ -1,33 +1,69 @@
-"""What a board screen shows, read from the rendered screen the way a person reads it."""
+"""What a screen shows, read the way a person reads it, through Textual's public API: widget
+state, a widget's rendered lines, and notifications recorded by an app subclass."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.color import Color
+from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 
+from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.board import BoardScreen
 
 
-def board_of(app: App[None]) -> BoardScreen:
+class RecordingApp(TaskboardApp):
+    """The app with every notification it showed, in order (`notices`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notices: list[str] = []
+
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
+        self.notices.append(str(message))
+        super().notify(message, *args, **kwargs)
+
+
+def notices(app: App[Any]) -> list[str]:
+    assert isinstance(app, RecordingApp), "make the app with RecordingApp to read notices"
+    return app.notices
+
+
+async def settle(pilot: Pilot[Any], seconds: float = 10) -> None:
+    """Wait until every store call asked for has come back and the screen is painted."""
+    app = pilot.app
+    assert isinstance(app, TaskboardApp)
+    for _ in range(int(seconds * 100)):
+        await pilot.pause()
+        if app.store.idle:
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the store calls never came back")
+
+
+def board_of(app: App[Any]) -> BoardScreen:
     assert isinstance(app.screen, BoardScreen)
     return app.screen
 
 
-def _heading_strip(app: App[None], index: int) -> Strip:
-    """Column `index`'s top border as drawn on screen (there is no public screen dump)."""
+def _heading_strip(app: App[Any], index: int) -> Strip:
+    """Column `index`'s top border as the column renders it."""
     view = board_of(app).views[index]
-    region = view.region
-    assert region.width, f"column {index} is not on screen"
-    return app.screen._compositor.render_strips()[region.y].crop(region.x, region.right)
+    assert view.region.width, f"column {index} is not on screen"
+    width = view.outer_size.width
+    return view.render_lines(Region(0, 0, width, 1))[0]
 
 
-def heading(app: App[None], index: int) -> str:
+def heading(app: App[Any], index: int) -> str:
     """Column `index`'s heading as drawn on screen: its name, counts and WIP limit."""
     return _heading_strip(app, index).text
 
 
-def heading_colour(app: App[None], index: int, word: str) -> Color:
+def heading_colour(app: App[Any], index: int, word: str) -> Color:
     """The colour `word` of column `index`'s heading is drawn in."""
     for segment in _heading_strip(app, index):
         if word in segment.text and segment.style and segment.style.color:

@@ -17,9 +17,9 @@ from taskboard.domain.text import clean
 from taskboard.domain.views import TaskRow
 from taskboard.exchange.handover_note import handover_note
 from taskboard.services.errors import ServiceError
+from taskboard.ui.card_prompts import due_preview
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
-from taskboard.ui.screens.triage import due_preview
 
 
 def agenda_line(row: TaskRow, today: date) -> str:

@@ -87,7 +87,7 @@ class StatsScreen(TaskboardScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.project_key = self.project_key or self.tb.start_project()
+        self.project_key = self.project_key or self.tb.start_project(self.tb.services)
         self.load()
 
     def load(self) -> None:

@@ -19,9 +19,9 @@ from taskboard.domain.template_views import ApplyAs, TemplateView
 from taskboard.domain.templates import due_dates, format_offset
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
+from taskboard.ui.card_prompts import due_preview
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 from taskboard.ui.screens.base import TaskboardScreen
-from taskboard.ui.screens.triage import due_preview
 
 
 def preview_text(template: TemplateView, anchor: date) -> str:

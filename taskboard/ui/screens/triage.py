@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -12,14 +11,17 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from taskboard.domain.dates import DateParseError, format_relative, parse_when
+from taskboard.domain.dates import format_relative
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.okr_views import ObjectiveView
 from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, clean_multiline
 from taskboard.domain.views import TaskRow
 from taskboard.services.errors import ConflictError, ServiceError
-from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui import card_prompts
+from taskboard.ui.card_prompts import CardPrompt
+from taskboard.ui.card_prompts import due_preview as due_preview
+from taskboard.ui.dialogs import ChoiceModal
 from taskboard.ui.screens.base import TaskboardScreen
 
 PRIORITY_KEYS = {"1": "urgent", "2": "high", "3": "normal", "4": "low"}
@@ -28,16 +30,6 @@ PRIORITY_KEYS = {"1": "urgent", "2": "high", "3": "normal", "4": "low"}
 def needs_triage(row: TaskRow) -> bool:
     """Open work nobody has sorted yet: in the inbox, without owner, or without due date."""
     return row.project == INBOX or row.assignee is None or row.due is None
-
-
-def due_preview(text: str, today: date) -> tuple[str, bool]:
-    """The date a due phrase means, for the live preview line of a prompt."""
-    if not text.strip():
-        return "no due date", False
-    try:
-        return f"due {parse_when(text.strip().lstrip('^'), today):%a %d %b %Y}", False
-    except DateParseError as exc:
-        return f"✗ {exc}", True
 
 
 def key_results(objectives: Sequence[ObjectiveView]) -> list[tuple[str, str]]:
@@ -182,52 +174,33 @@ class TriageScreen(TaskboardScreen):
 
     # ---- the keys ------------------------------------------------------------------------------
 
+    def _ask(self, prompt: CardPrompt) -> None:
+        """One of the card prompts; its answer is stored and the queue goes on."""
+        tasks = self.tb.services.tasks
+
+        def answered(answer: str | None) -> None:
+            try:
+                changes = prompt.changes(answer)
+            except ServiceError as exc:
+                self.notify(clean(str(exc)), severity="warning", markup=False)
+                return
+            if changes:
+                self._store(lambda r: tasks.edit(r.key, changes, r.version))
+
+        self.app.push_screen(prompt.modal, answered)
+
     def action_assign(self) -> None:
         """Assign the task to a person (a handle or its prefix) and go on."""
         row = self._with_task()
-        if row is None:
-            return
-        tasks = self.tb.services.tasks
-
-        def save(value: str | None) -> None:
-            if value is not None and value.strip():
-                who = value.strip().lstrip("@")
-                self._store(lambda r: tasks.edit(r.key, TaskChanges(assignee=who), r.version))
-
-        self.app.push_screen(
-            PromptModal(
-                f"Assign {row.key}",
-                row.assignee or "",
-                suggest={"": self.tb.services.people.handles()},
-                hint="a handle or its unique prefix; a new handle adds the person",
-            ),
-            save,
-        )
+        if row is not None:
+            handles = self.tb.services.people.handles()
+            self._ask(card_prompts.assignee_prompt(row, handles, may_clear=False))
 
     def action_due(self) -> None:
         """Set the due date (fri, +3d, 2w, eow, 1.12., 2026-12-01) and go on."""
         row = self._with_task()
-        if row is None:
-            return
-        today = self.tb.today()
-        tasks = self.tb.services.tasks
-
-        def save(value: str | None) -> None:
-            if value is None or not value.strip():
-                return
-            due = parse_when(value.strip().lstrip("^"), today)
-            self._store(lambda r: tasks.edit(r.key, TaskChanges(due=due), r.version))
-
-        current = row.due.isoformat() if row.due else ""
-        self.app.push_screen(
-            PromptModal(
-                f"Due date of {row.key}",
-                current,
-                placeholder="fri, +3d, 2w, eow, 1.12., 2026-12-01",
-                preview=lambda text: due_preview(text, today),
-            ),
-            save,
-        )
+        if row is not None:
+            self._ask(card_prompts.due_prompt(row, self.tb.today(), may_clear=False))
 
     def action_priority(self, digit: str) -> None:
         """Set the priority: 1 urgent, 2 high, 3 normal, 4 low; and go on."""
@@ -285,26 +258,11 @@ class TriageScreen(TaskboardScreen):
     def action_tags(self) -> None:
         """Set the tags (space separated, #optional) and go on."""
         row = self._with_task()
-        if row is None:
-            return
-        tasks = self.tb.services.tasks
-        known = sorted({t for r in tasks.rows(include_closed=True) for t in r.tags})
-
-        def save(value: str | None) -> None:
-            if value is None:
-                return
-            new = tuple(w.lstrip("#") for w in value.split())
-            self._store(lambda r: tasks.edit(r.key, TaskChanges(tags=new), r.version))
-
-        self.app.push_screen(
-            PromptModal(
-                f"Tags of {row.key}",
-                " ".join(f"#{t}" for t in row.tags),
-                suggest={"#": known},
-                hint="#tag #other; empty clears",
-            ),
-            save,
-        )
+        if row is not None:
+            known = sorted(
+                {t for r in self.tb.services.tasks.rows(include_closed=True) for t in r.tags}
+            )
+            self._ask(card_prompts.tags_prompt(row, known))
 
     def action_link_kr(self) -> None:
         """Link the task to a key result and go on."""

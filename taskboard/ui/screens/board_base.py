@@ -1,0 +1,293 @@
+"""What a board shows and how it talks to the store; the keys are in `board`.
+
+What it shows is a `BoardModel`; every store call goes through the app's store queue and
+comes back as a callback, so a key never waits for the store: a change shows at once as it
+is expected to turn out, and the store's answer (or refusal) follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import HorizontalScroll
+from textual.content import Content
+from textual.widgets import Footer, Input, Static
+
+from taskboard.domain.fields import TaskChanges
+from taskboard.domain.text import clean
+from taskboard.domain.views import ProjectView, TaskRow
+from taskboard.services.errors import ServiceError
+from taskboard.services.snapshot import BoardSnapshot
+from taskboard.ui import card_prompts
+from taskboard.ui.board_model import BoardModel, PendingWrites
+from taskboard.ui.preview import Known, known_names
+from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.widgets.column import CardPalette, ColumnView
+
+if TYPE_CHECKING:
+    from taskboard.domain.views import Reverted
+    from taskboard.services import Services
+
+
+@dataclass(frozen=True)
+class BoardRead:
+    """One read of a board, made in a worker."""
+
+    project: ProjectView
+    rows: list[TaskRow]
+    revision: int
+
+
+def read_board(services: Services, key: str) -> BoardRead:
+    revision = services.tasks.revision()
+    project = services.projects.get(key)
+    rows = services.tasks.rows(project=project.key, include_closed=True, top_level_only=True)
+    return BoardRead(project, [r for r in rows if not r.archived], revision)
+
+
+class BoardBase(TaskboardScreen):
+    """One project's board: its columns, painted from the model, and its store calls."""
+
+    CSS_PATH = "../styles/board.tcss"
+    AUTO_FOCUS = None  # the board itself takes the keys; the filter only when asked
+    # How a card's parts look, styled in board.tcss and handed to every column.
+    COMPONENT_CLASSES = {f"card--{part.name}" for part in fields(CardPalette)}
+
+    def __init__(self, project: str, snapshot: BoardSnapshot | None = None) -> None:
+        super().__init__()
+        self.project_key = project
+        self.snapshot = snapshot
+        self.model = BoardModel()
+        self.writes = PendingWrites()
+        self.views: list[ColumnView] = []
+        self.built_for: list[int] | None = None
+        self.known: Known | None = None  # the store's names, for the capture prompt
+        self.polling = False
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="board-title", markup=False)
+        yield Input(
+            placeholder="filter: words @who #tag !prio due:overdue|today|week  (esc clears)",
+            id="filter-input",
+            disabled=True,
+        )
+        boxes = []
+        if self.snapshot is not None:
+            # Compose the columns right away: one layout pass less before the first paint.
+            boxes = self._make_columns([c.id for c in self.snapshot.project.columns])
+        yield HorizontalScroll(*boxes, id="columns", can_focus=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.model.today = self.tb.today
+        snapshot, self.snapshot = self.snapshot, None
+        if snapshot is None:
+            self.reload()
+        else:
+            # Painted from the stdlib snapshot while the services may still load; a big
+            # board's snapshot holds only the first cards of each column, and its counts.
+            counts = None if snapshot.complete else snapshot.counts
+            self._show_read(BoardRead(snapshot.project, list(snapshot.rows), snapshot.revision))
+            self.model.partial_counts = counts
+            self._paint(list(range(len(self.views))))
+            if counts is not None:
+                self.reload()  # the whole board, once the services are in
+        self.set_interval(1.0, self.poll_changes, name="live-refresh")
+
+    @property
+    def rows(self) -> list[TaskRow]:
+        """Every card on the board (not only the filtered ones)."""
+        return self.model.rows
+
+    def current_card(self) -> TaskRow | None:
+        return self.model.current_card()
+
+    def _make_columns(self, ids: list[int]) -> list[ColumnView]:
+        self.built_for = ids
+        self.views = [ColumnView(i, self.card_palette, id=f"column-{i}") for i in range(len(ids))]
+        return self.views
+
+    def card_palette(self) -> CardPalette:
+        """The card styles of the current theme, for the columns to draw with."""
+        return CardPalette.from_styles(self.get_component_rich_style)
+
+    def _paint(self, columns: list[int]) -> None:
+        """Paint the title and `columns` from the model (fixed-height lines: no re-layout)."""
+        if not self.is_attached or self.model.project is None:
+            return
+        title = self.query_one("#board-title", Static)
+        title.update(Content(clean(self.model.title())), layout=False)
+        today = self.tb.today()
+        for i in columns:
+            heading = self.model.heading(i)
+            self.views[i].set_heading(heading.text, heading.over_limit)
+            cursor = self.model.cursor(i)
+            self.views[i].show(self.model.shown[i], cursor, i == self.model.col, today)
+        self._focus_current(scroll=True)
+
+    def _focus_current(self, scroll: bool = False) -> None:
+        if not self.model.shown:
+            return
+        for i, view in enumerate(self.views):
+            view.set_cursor(self.model.cursor(i), i == self.model.col)
+        target = self.views[self.model.col] if self.model.col < len(self.views) else None
+        if scroll and target is not None and target.is_mounted:
+            self.query_one("#columns", HorizontalScroll).scroll_to_widget(
+                target, animate=False, immediate=True
+            )
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def reload(self, keep: str | None = None) -> None:
+        """Read the board again (in a worker) and keep the cursor on `keep` (or the card
+        the cursor is on when the read comes back)."""
+        key = self.project_key
+        self.tb.store.submit(lambda s: read_board(s, key), lambda read: self._show_read(read, keep))
+
+    def _show_read(self, read: BoardRead, keep: str | None = None) -> None:
+        if not self.is_attached:
+            return
+        rows = self.writes.over(read.rows)  # cards still being changed: as they will be
+        self.model.load(read.project, rows, read.revision, keep=keep)
+        if self.built_for != self.model.column_ids:
+            holder = self.query_one("#columns", HorizontalScroll)
+            holder.remove_children()
+            holder.mount_all(self._make_columns(self.model.column_ids))
+        self._paint(list(range(len(self.views))))
+
+    def poll_changes(self) -> None:
+        """Live refresh: another process changed the store; show it, keep focus and scroll.
+        The read runs in a worker, and only when no other store call is waiting."""
+        store = self.tb.store
+        if self.polling or not store.idle or self.model.project is None:
+            return
+        self.polling = True
+        seen, key = self.model.revision, self.project_key
+
+        def poll(services: Services) -> BoardRead | None:
+            try:
+                if services.tasks.revision() == seen:
+                    return None
+                return read_board(services, key)
+            except Exception:  # a store that went away for a moment: try again next tick
+                return None
+
+        def done(read: BoardRead | None) -> None:
+            self.polling = False
+            if read is not None and self.is_attached:
+                self._show_read(read)
+
+        store.submit(poll, done, lambda _: done(None))
+
+    # ---- changing ---------------------------------------------------------------------------
+
+    def _write(
+        self,
+        card: TaskRow,
+        expected: TaskRow | None,
+        call: Callable[[Services, int], TaskRow],
+        stored: Callable[[TaskRow], None] | None = None,
+    ) -> None:
+        """Store one change of `card` in a worker; `expected` shows at once. The store's row
+        replaces it; a refusal is said and the card goes back to what the store holds."""
+        writes, key, seen = self.writes, card.key, card.version
+        before = self.model.find(key) or card
+        writes.begin(before, expected)
+        if expected is not None:
+            self._paint(self.model.patch(expected))
+
+        def run(services: Services) -> tuple[int, TaskRow, int | None]:
+            used = writes.version(key, seen)  # after our own earlier changes of the card
+            before = services.tasks.revision()
+            row = call(services, used)
+            after = services.tasks.revision()
+            # Only our change in between: the board is current; else the poll reads it.
+            return used, row, after if before == self.model.revision else None
+
+        def done(result: tuple[int, TaskRow, int | None]) -> None:
+            used, row, revision = result
+            last = writes.stored(used, row)
+            if revision is not None:
+                self.model.revision = revision
+            if row.project != self.project_key or before.done != row.done:
+                # Done and open again can unblock other cards: read the whole board.
+                if last:
+                    self.reload(keep=row.key)
+            elif last:
+                self._paint(self.model.patch(row, follow=self._follows(row.key)))
+            if stored is not None:
+                stored(row)
+
+        def refused(error: ServiceError) -> None:
+            self.notify(clean(str(error)), severity="error", markup=False)
+            back = writes.refused(key)
+            if back is not None:
+                self._paint(self.model.patch(back, follow=self._follows(key)))
+
+        self.tb.store.submit(run, done, refused)
+
+    def _follows(self, key: str) -> bool:
+        """The cursor stays with a card that comes back where it still is the current one."""
+        current = self.model.current_card()
+        return current is not None and current.key == key
+
+    def _edit(self, card: TaskRow, changes: TaskChanges, stored: Any = None) -> None:
+        handles = self.known.handles if self.known else ()
+        expected = card_prompts.changed_row(card, changes, handles)
+        self._write(
+            card,
+            expected,
+            lambda s, version: s.tasks.edit(card.key, changes, version),
+            stored,
+        )
+
+    def _undo_redo(self, call: Callable[[Services], Reverted]) -> None:
+        key = self.project_key
+
+        def run(services: Services) -> tuple[Reverted, BoardRead]:
+            return call(services), read_board(services, key)
+
+        def done(result: tuple[Reverted, BoardRead]) -> None:
+            reverted, read = result
+            self.notify(clean(reverted.message), markup=False)
+            # The cursor goes to the card that changed back: an archived one that came back.
+            self._show_read(read, keep=reverted.keys[0] if reverted.keys else None)
+
+        def refused(error: ServiceError) -> None:
+            self.notify(clean(str(error)), severity="warning", markup=False)
+
+        self.tb.store.submit(run, done, refused)
+
+    # ---- prompts ---------------------------------------------------------------------------------
+
+    def _with_names(self, then: Callable[[Known], None]) -> None:
+        """The store's names (handles, projects, columns, key results), read in a worker the
+        first time; later ones use what was read and refresh it behind."""
+        project, today = self.project_key, self.tb.today()
+
+        def got(known: Known) -> None:
+            first = self.known is None
+            self.known = known
+            if first:
+                then(known)
+
+        if self.known is not None:
+            then(self.known)
+        self.tb.store.submit(lambda s: known_names(s, project, today), got)
+
+    def _ask(self, prompt: card_prompts.CardPrompt, stored: Any = None) -> None:
+        def answered(answer: str | None) -> None:
+            try:
+                changes = prompt.changes(answer)
+            except ServiceError as exc:
+                self.notify(clean(str(exc)), severity="warning", markup=False)
+                return
+            if changes:
+                self._edit(prompt.card, changes, stored)
+
+        self.app.push_screen(prompt.modal, answered)
