@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import sys
+from typing import Annotated
 
 import typer
 
@@ -15,44 +16,9 @@ from taskboard.commands.common import (
     printable,
     table,
 )
-
-if TYPE_CHECKING:
-    from taskboard.domain.views import TaskRow
+from taskboard.commands.render import list_text, show_text, task_line
 
 KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g. DEL-12.")]
-
-
-def _nested(rows: list[TaskRow]) -> list[tuple[TaskRow, str]]:
-    """`rows` with each subtask right under its parent when that is listed, and the title to
-    show: `↳ title` there, `↳ DEL-51: title` where the parent is not listed."""
-    listed = {r.key for r in rows}
-    children: dict[str, list[TaskRow]] = {}
-    for r in rows:
-        if r.parent in listed:
-            children.setdefault(r.parent, []).append(r)
-    out: list[tuple[TaskRow, str]] = []
-
-    def add(row: TaskRow, title: str) -> None:
-        out.append((row, title))
-        for child in children.get(row.key, []):
-            add(child, f"↳ {child.title}")
-
-    for r in rows:
-        if r.parent not in listed:
-            add(r, f"↳ {r.parent}: {r.title}" if r.parent else r.title)
-    return out
-
-
-def _task_line(row: TaskRow, title: str | None = None) -> list[str]:
-    return [
-        row.key,
-        row.column,
-        row.title if title is None else title,
-        f"@{row.assignee}" if row.assignee else "",
-        row.due.isoformat() if row.due else "",
-        f"!{row.priority}" if row.priority != "normal" else "",
-        " ".join(f"#{t}" for t in row.tags),
-    ]
 
 
 @handles_errors
@@ -73,7 +39,7 @@ def add(
     if as_json:
         emit_json(row.as_json() | {"new_people": list(created.new_people)})
         return
-    table([_task_line(row)])
+    table([task_line(row)])
     for handle in created.new_people:
         typer.echo(printable(f"new person @{handle} (rename with: taskboard person add)"), err=True)
 
@@ -92,58 +58,14 @@ def list_tasks(
     rows = services.tasks.rows(
         project=project, assignee=assignee, column=column, include_closed=all_
     )
-    if as_json:
-        emit_json([r.as_json() for r in rows])
-        return
-    table([_task_line(r, title) for r, title in _nested(rows)])
+    sys.stdout.write(list_text(rows, as_json))
 
 
 @handles_errors
 def show(key: KeyArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one task with its notes, subtasks, links, comments and history."""
-    from taskboard.domain.views import history_lines
-
-    services = open_services(db)
-    detail = services.tasks.detail(key)
-    if as_json:
-        emit_json(detail.as_json())
-        return
-    t = detail.task
-    typer.echo(printable(f"{t.key}  {t.title}"))
-    fields = [
-        ("project", t.project),
-        ("column", t.column + (" (done)" if t.done else "")),
-        ("assignee", f"@{t.assignee}" if t.assignee else "—"),
-        ("due", t.due.isoformat() if t.due else "—"),
-        ("priority", t.priority),
-        ("tags", " ".join(f"#{x}" for x in t.tags) or "—"),
-    ]
-    if t.key_result:
-        fields.append(("key result", t.key_result))
-    if t.parent:
-        fields.append(("subtask of", t.parent))
-    if detail.recurrence:
-        fields.append(("repeats", detail.recurrence))
-    if t.archived:
-        fields.append(("archived", "yes"))
-    table([(f"  {k}", v) for k, v in fields])
-    if detail.notes:
-        typer.echo("\n" + "\n".join(printable(line) for line in detail.notes.splitlines()))
-    if detail.subtasks:
-        typer.echo("\nSubtasks:")
-        for sub in detail.subtasks:
-            typer.echo(printable(f"  [{'x' if sub.done else ' '}] {sub.key}  {sub.title}"))
-    if detail.blocked_by:
-        typer.echo("\nBlocked by: " + ", ".join(b.key for b in detail.blocked_by))
-    if detail.blocking:
-        typer.echo("Blocking: " + ", ".join(b.key for b in detail.blocking))
-    if detail.comments:
-        typer.echo("\nComments:")
-        for c in detail.comments:
-            typer.echo(printable(f"  {c.created:%Y-%m-%d %H:%M} @{c.author}: {c.body}"))
-    typer.echo("\nHistory:")
-    for a, line in history_lines(detail.history):
-        typer.echo(printable(f"  {a.at:%Y-%m-%d %H:%M} @{a.actor} {line}"))
+    detail = open_services(db).tasks.detail(key)
+    sys.stdout.write(show_text(detail, as_json))
 
 
 @handles_errors
@@ -177,7 +99,7 @@ def edit(
 ) -> None:
     """Change a task with capture tokens, e.g. `taskboard edit DEL-3 "@anna ^fri !high"`."""
     row = open_services(db).tasks.apply_tokens(key, tokens)
-    table([_task_line(row)])
+    table([task_line(row)])
 
 
 @handles_errors
