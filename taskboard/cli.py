@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 # The read-only commands the plain read path may answer (`taskboard.commands.reads`).
 READ_COMMANDS = frozenset({"list", "show", "agenda"})
+# The writes that may skip Typer (`taskboard.commands.quick`).
+QUICK_COMMANDS = frozenset({"add", "done", "move", "edit"})
 
 __all__ = ["FIRST_PAINT_CARDS", "CommandLine", "_board_app", "_board_snapshot", "main", "run"]
 
@@ -65,6 +67,13 @@ def run(args: Sequence[str]) -> int:
             # `list`, `show` and `agenda` on a store at the schema head: plain SQL, no Typer
             # and no SQLAlchemy; None when the line or the store needs the ordinary way.
             from taskboard.commands.reads import answer
+
+            code = answer(args)
+            if code is not None:
+                return code
+        elif line.words and line.words[0] in QUICK_COMMANDS:
+            # The most frequent writes, without Typer's import and parse.
+            from taskboard.commands.quick import answer
 
             code = answer(args)
             if code is not None:

@@ -7,16 +7,15 @@ from typing import Annotated
 
 import typer
 
+from taskboard.commands import quick
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
-    emit_json,
     handles_errors,
     open_services,
     printable,
-    table,
 )
-from taskboard.commands.render import list_text, show_text, task_line
+from taskboard.commands.render import list_text, show_text
 
 KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g. DEL-12.")]
 
@@ -33,15 +32,10 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Create a task from a quick-capture line and print its key."""
-    services = open_services(db)
-    created = services.tasks.capture(line, project)
-    row = created.task
-    if as_json:
-        emit_json(row.as_json() | {"new_people": list(created.new_people)})
-        return
-    table([task_line(row)])
-    for handle in created.new_people:
-        typer.echo(printable(f"new person @{handle} (rename with: taskboard person add)"), err=True)
+    out, err = quick.add(open_services(db), line, project, as_json)
+    typer.echo(out, nl=False)
+    if err:
+        typer.echo(err, nl=False, err=True)
 
 
 @handles_errors
@@ -71,15 +65,13 @@ def show(key: KeyArgument, db: DbOption = None, as_json: JsonOption = False) -> 
 @handles_errors
 def move(key: KeyArgument, column: str, db: DbOption = None) -> None:
     """Move a task to a column (name or unique prefix)."""
-    row = open_services(db).tasks.move(key, column)
-    typer.echo(printable(f"{row.key}  → {row.column}"))
+    typer.echo(quick.move(open_services(db), key, column), nl=False)
 
 
 @handles_errors
 def done(key: KeyArgument, db: DbOption = None) -> None:
     """Mark a task done."""
-    row = open_services(db).tasks.complete(key)
-    typer.echo(printable(f"{row.key}  done ({row.column})"))
+    typer.echo(quick.done(open_services(db), key), nl=False)
 
 
 @handles_errors
@@ -98,8 +90,7 @@ def edit(
     db: DbOption = None,
 ) -> None:
     """Change a task with capture tokens, e.g. `taskboard edit DEL-3 "@anna ^fri !high"`."""
-    row = open_services(db).tasks.apply_tokens(key, tokens)
-    table([task_line(row)])
+    typer.echo(quick.edit(open_services(db), key, tokens), nl=False)
 
 
 @handles_errors
