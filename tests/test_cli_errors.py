@@ -124,8 +124,8 @@ def test_db_where_warns_about_a_readable_config_with_a_password(
 def test_a_bug_is_one_line_exit_70_and_a_log_entry(
     capsys: pytest.CaptureFixture[str], sqlite_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from taskboard.services import plain_reads
     from taskboard.services.tasks import TaskService
+    from taskboard.store import plain_reads
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("boom at postgresql://team:s3cret@db.example/board")
@@ -159,8 +159,8 @@ def test_the_log_stays_small(tmp_path: Path) -> None:
 def test_value_and_os_errors_from_bugs_are_not_passed_off_as_refusals(
     capsys: pytest.CaptureFixture[str], sqlite_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from taskboard.services import plain_reads
     from taskboard.services.tasks import TaskService
+    from taskboard.store import plain_reads
 
     for exc in (ValueError("bad state"), OSError("odd")):
 

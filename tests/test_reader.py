@@ -25,11 +25,11 @@ from sqlalchemy.engine import make_url
 
 from taskboard import cli as cli_module
 from taskboard.commands import reads, render
-from taskboard.services import Services, plain_reads
+from taskboard.services import Services
 from taskboard.services.demo import load_demo
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import read_snapshot
-from taskboard.store import open_store
+from taskboard.store import open_store, plain_reads
 from taskboard.store.connect import NotReadable, ReadConnection, reading
 
 TODAY = date(2026, 11, 23)

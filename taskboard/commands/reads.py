@@ -2,7 +2,7 @@
 
 `cli.run` offers every command line here first. A line this path knows (the read
 commands with their documented options, nothing else) against a store already at the
-schema head is answered with plain SQL (`taskboard.services.plain_reads`) and printed
+schema head is answered with plain SQL (`taskboard.store.plain_reads`) and printed
 in one write. Any other line — `--help`, an option spelled another way, a control
 character, a store that is missing, older or damaged, a key that names nothing — gets
 None back and goes the ordinary way through Typer and the services, which answer it or
@@ -83,7 +83,7 @@ def _target(conf: Settings) -> tuple[str, str | None]:
 
 def _list(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:
     from taskboard.commands.render import list_text
-    from taskboard.services import plain_reads
+    from taskboard.store import plain_reads
 
     rows = plain_reads.rows(
         conn,
@@ -97,14 +97,14 @@ def _list(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:
 
 def _show(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:
     from taskboard.commands.render import show_text
-    from taskboard.services import plain_reads
+    from taskboard.store import plain_reads
 
     return show_text(plain_reads.detail(conn, line.words[0]), "json" in line.flags)
 
 
 def _agenda(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:
     from taskboard.commands.render import agenda_text
-    from taskboard.services import plain_reads
+    from taskboard.store import plain_reads
 
     handle = line.words[0] if line.words else None
     view = plain_reads.agenda(conn, conf.user, handle, date.today())

@@ -5,7 +5,8 @@ answer, with the same filters and the same order (a parity test holds them toget
 both backends), but through `taskboard.store.reader` instead of SQLAlchemy. Whatever
 they cannot answer plainly — an unknown key, project, person or column, an ambiguous
 name — raises `NotReadable`: the caller then asks the services, whose refusal is the one
-line a person sees. Stdlib only.
+line a person sees. Stdlib only (and the driver): importing it loads neither SQLAlchemy
+nor the services package.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import date
 from taskboard.domain import rules
 from taskboard.domain.agenda import Agenda
 from taskboard.domain.errors import ServiceError
+from taskboard.domain.names import match_name
 from taskboard.domain.views import TaskDetail, TaskRow
-from taskboard.services.names import match_name
 from taskboard.store import reader
 from taskboard.store.connect import NotReadable, ReadConnection
 
