@@ -197,6 +197,12 @@ def test_a_json_list_is_built_row_by_row_as_one_document(conn: ReadConnection) -
     items = [r.as_json() for r in rows]
     assert render.json_list_text(items) == render.json_text(items)
     assert render.json_list_text([]) == render.json_text([])
+    odd: list[dict[str, object]] = [
+        {"f": 1.5, "n": [1, [2, {}], {"x": None, "y": True}], "s": 'é\u009b\x7f\n"'},
+        {"keys": {1: "k"}, "e": [], "t": (1, "t"), "inf": float("inf"), "no": False},
+        {},
+    ]
+    assert render.json_list_text(odd) == render.json_text(odd)
     assert json.loads(render.json_list_text(items)) == json.loads(json.dumps(items))
 
 

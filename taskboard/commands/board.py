@@ -53,7 +53,7 @@ def board_app(
     demo: bool,
     internal: list[str] | None = None,
 ) -> TaskboardApp:
-    from taskboard.commands.opening import open_services, settings
+    from taskboard.commands.opening import open_services, settings, warn_exposed_config
     from taskboard.config import ConfigError, save_setting
     from taskboard.files import FileWriteError
     from taskboard.ui.app import UiOptions, make_app
@@ -86,7 +86,10 @@ def board_app(
     options = UiOptions(theme=conf.theme, project=wanted, remember=remember)
     snapshot = board_snapshot(store_target or conf.store_target(), wanted)
     if snapshot is not None and (project is None or snapshot.project.key == project.upper()):
-        # Paint first: the board comes from a stdlib read; SQLModel loads behind it.
+        # Paint first: the board comes from a stdlib read; SQLModel loads behind it (quietly,
+        # under the screen: what it would warn about is said here, before the screen).
+        if conf.db_password:
+            warn_exposed_config()
         app = make_app(None, options, loader=load, snapshot=snapshot)
     else:
         services = open_services(db, store_target)
