@@ -192,6 +192,14 @@ def test_the_first_paint_reads_what_the_services_read(
     assert read_snapshot(target, "DEL", head="9999") is None  # another schema: slow path
 
 
+def test_the_board_paints_first_on_both_backends(seeded: tuple[str, Services]) -> None:
+    from taskboard.commands.board import board_snapshot
+
+    snapshot = board_snapshot(seeded[0], "DEL")
+    assert snapshot is not None and snapshot.project.key == "DEL" and snapshot.rows
+    assert board_snapshot(seeded[0] + ("x" if "://" not in seeded[0] else "_nope"), "DEL") is None
+
+
 def test_a_json_list_is_built_row_by_row_as_one_document(conn: ReadConnection) -> None:
     rows = plain_reads.rows(conn, include_closed=True)
     items = [r.as_json() for r in rows]
