@@ -22,6 +22,11 @@ from taskboard.commands.errors import CliError, internal_error, refusal, say
 if TYPE_CHECKING:
     import typer
 
+# The read-only commands the plain read path may answer (`taskboard.commands.reads`).
+READ_COMMANDS = frozenset({"list", "show", "agenda"})
+# The writes that may skip Typer (`taskboard.commands.quick`).
+QUICK_COMMANDS = frozenset({"add", "done", "move", "edit"})
+
 __all__ = ["FIRST_PAINT_CARDS", "CommandLine", "_board_app", "_board_snapshot", "main", "run"]
 
 
@@ -58,6 +63,21 @@ def run(args: Sequence[str]) -> int:
             # before the board could paint. Every other line, `--help` too, goes to Typer.
             _run_board(line.db, line.words[1] if len(line.words) > 1 else None)
             return 0
+        if line.words and line.words[0] in READ_COMMANDS:
+            # `list`, `show` and `agenda` on a store at the schema head: plain SQL, no Typer
+            # and no SQLAlchemy; None when the line or the store needs the ordinary way.
+            from taskboard.commands.reads import answer
+
+            code = answer(args)
+            if code is not None:
+                return code
+        elif line.words and line.words[0] in QUICK_COMMANDS:
+            # The most frequent writes, without Typer's import and parse.
+            from taskboard.commands.quick import answer
+
+            code = answer(args)
+            if code is not None:
+                return code
         return _run_typer(args, line)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

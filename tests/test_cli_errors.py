@@ -125,11 +125,14 @@ def test_a_bug_is_one_line_exit_70_and_a_log_entry(
     capsys: pytest.CaptureFixture[str], sqlite_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from taskboard.services.tasks import TaskService
+    from taskboard.store import plain_reads
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("boom at postgresql://team:s3cret@db.example/board")
 
+    # A bug on either read path: the plain one (a store at head) or the services'.
     monkeypatch.setattr(TaskService, "rows", broken)
+    monkeypatch.setattr(plain_reads, "rows", broken)
     code, out, err = run_in_process(capsys, "list", "--db", sqlite_store)
     assert (code, out) == (70, "")
     assert err == (
@@ -157,6 +160,7 @@ def test_value_and_os_errors_from_bugs_are_not_passed_off_as_refusals(
     capsys: pytest.CaptureFixture[str], sqlite_store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from taskboard.services.tasks import TaskService
+    from taskboard.store import plain_reads
 
     for exc in (ValueError("bad state"), OSError("odd")):
 
@@ -164,6 +168,7 @@ def test_value_and_os_errors_from_bugs_are_not_passed_off_as_refusals(
             raise exc
 
         monkeypatch.setattr(TaskService, "rows", broken)
+        monkeypatch.setattr(plain_reads, "rows", broken)
         code, _out, err = run_in_process(capsys, "list", "--db", sqlite_store)
         assert code == 70 and err.startswith("internal error: "), err
 

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 from taskboard.commands.errors import EXIT_INTERNAL, refusal
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from taskboard.services import Services
     from taskboard.services.snapshot import BoardSnapshot
     from taskboard.ui.app import TaskboardApp
@@ -55,7 +53,7 @@ def board_app(
     demo: bool,
     internal: list[str] | None = None,
 ) -> TaskboardApp:
-    from taskboard.commands.opening import open_services, settings
+    from taskboard.commands.opening import open_services, settings, warn_exposed_config
     from taskboard.config import ConfigError, save_setting
     from taskboard.files import FileWriteError
     from taskboard.ui.app import UiOptions, make_app
@@ -88,7 +86,10 @@ def board_app(
     options = UiOptions(theme=conf.theme, project=wanted, remember=remember)
     snapshot = board_snapshot(store_target or conf.store_target(), wanted)
     if snapshot is not None and (project is None or snapshot.project.key == project.upper()):
-        # Paint first: the board comes from a stdlib read; SQLModel loads behind it.
+        # Paint first: the board comes from a stdlib read; SQLModel loads behind it (quietly,
+        # under the screen: what it would warn about is said here, before the screen).
+        if conf.db_password:
+            warn_exposed_config()
         app = make_app(None, options, loader=load, snapshot=snapshot)
     else:
         services = open_services(db, store_target)
@@ -101,18 +102,8 @@ def board_app(
 
 
 def board_snapshot(target: str, project: str | None) -> BoardSnapshot | None:
-    """The fast first-paint read, for a local SQLite file that is already at head."""
-    from pathlib import Path
+    """The fast first-paint read, for a store that is already at head: a local SQLite file
+    or a PostgreSQL database (`taskboard.store.connect` says which it can read)."""
+    from taskboard.services.snapshot import read_snapshot
 
-    from taskboard.services.snapshot import read_board
-    from taskboard.store.netfs import filesystem_type, is_network_type
-    from taskboard.store.revisions import head_revision
-
-    if "://" in target:
-        if not target.startswith("sqlite:///"):
-            return None
-        target = target.removeprefix("sqlite:///")
-    path: Path = Path(target).expanduser()
-    if is_network_type(filesystem_type(path)):
-        return None  # the ordinary path warns about network file systems
-    return read_board(path, project, head_revision(), limit=FIRST_PAINT_CARDS)
+    return read_snapshot(target, project, limit=FIRST_PAINT_CARDS)

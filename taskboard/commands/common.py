@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import math
 import re
 import sys
@@ -23,10 +22,12 @@ from taskboard.commands.opening import (
     warn_exposed_config,
     warn_network_fs,
 )
+from taskboard.commands.render import json_safe, json_text, table_text
 
 __all__ = [
     "CliError",
     "fail",
+    "json_safe",
     "open_services",
     "settings",
     "store_label",
@@ -154,27 +155,10 @@ def write_output(path: Path | None, text: str, *, private: bool = False) -> None
         out.write(text)
 
 
-# C1 controls and DEL are legal unescaped in JSON, and would drive the terminal.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
-
-
-def json_safe(text: str) -> str:
-    """JSON text with C1 controls and DEL escaped; outside strings JSON is ASCII, so every
-    match is inside a string, and the escape reads back as the same character."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+    sys.stdout.write(json_text(data))
 
 
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None) -> None:
     """Left-aligned columns separated by two spaces; user text made printable."""
-    body = [[printable(c) for c in r] for r in rows]
-    if headers:
-        body.insert(0, list(headers))
-    if not body:
-        return
-    widths = [max(len(r[i]) for r in body) for i in range(len(body[0]))]
-    for r in body:
-        typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    typer.echo(table_text(rows, headers), nl=False)

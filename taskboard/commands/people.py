@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from taskboard.commands.common import (
     table,
     write_output,
 )
+from taskboard.commands.render import agenda_text
 from taskboard.commands.templates import parse_date
 
 SinceOption = Annotated[
@@ -34,29 +36,7 @@ def agenda(
 ) -> None:
     """My tasks (or HANDLE's) across projects: overdue, today, this week, later, no date."""
     view = open_services(db).people_views.agenda(handle)
-    if as_json:
-        emit_json(view.as_json())
-        return
-    typer.echo(printable(f"{'My tasks' if handle is None else 'Tasks'} of @{view.handle}"))
-    for name, rows in view.groups:
-        if not rows:
-            continue
-        typer.echo(f"\n{name.capitalize()} ({len(rows)})")
-        table(
-            [
-                (
-                    f"  {r.key}",
-                    r.due.isoformat() if r.due else "",
-                    r.title + (f" (in {r.parent})" if r.parent else ""),
-                    r.project,
-                    r.column,
-                    f"!{r.priority}" if r.priority != "normal" else "",
-                )
-                for r in rows
-            ]
-        )
-    if not any(rows for _, rows in view.groups):
-        typer.echo("nothing open")
+    sys.stdout.write(agenda_text(view, mine=handle is None, as_json=as_json))
 
 
 @handles_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,14 @@ class Agenda:
     name: str
     today: date
     groups: tuple[tuple[str, tuple[TaskRow, ...]], ...]
+
+    @classmethod
+    def of(cls, handle: str, name: str, today: date, rows: Iterable[TaskRow]) -> Agenda:
+        """`rows` grouped by due date, each group by due date, project and key."""
+        grouped: dict[str, list[TaskRow]] = {g: [] for g in GROUPS}
+        for row in sorted(rows, key=lambda r: (r.due or date.max, r.project, r.key)):
+            grouped[agenda_group(row.due, today)].append(row)
+        return cls(handle, name, today, tuple((g, tuple(grouped[g])) for g in GROUPS))
 
     def group(self, name: str) -> tuple[TaskRow, ...]:
         return dict(self.groups)[name]

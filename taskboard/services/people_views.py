@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from taskboard.domain.agenda import GROUPS, Agenda, Handover, absence_text, agenda_group
+from taskboard.domain.agenda import Agenda, Handover, absence_text
 from taskboard.domain.models import Task, utcnow
-from taskboard.domain.views import TaskRow
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import InvalidFieldError, NotFoundError
@@ -32,17 +31,9 @@ class PeopleViewService:
                     raise
                 # You have not been assigned anything or written anything yet: no tasks,
                 # not an error.
-                return Agenda(self.ctx.actor, self.ctx.actor, today, tuple((g, ()) for g in GROUPS))
+                return Agenda.of(self.ctx.actor, self.ctx.actor, today, ())
             rows = task_rows(s, *self._open_of(person.id or 0))
-        grouped: dict[str, list[TaskRow]] = {g: [] for g in GROUPS}
-        for row in sorted(rows, key=lambda r: (r.due or date.max, r.project, r.key)):
-            grouped[agenda_group(row.due, today)].append(row)
-        return Agenda(
-            handle=person.handle,
-            name=person.name,
-            today=today,
-            groups=tuple((g, tuple(grouped[g])) for g in GROUPS),
-        )
+        return Agenda.of(person.handle, person.name, today, rows)
 
     @staticmethod
     def _open_of(person_id: int) -> list[Any]:

@@ -1,10 +1,12 @@
-"""Tuple queries that build TaskRow read models fast (no ORM objects on the list paths)."""
+"""Tuple queries that build TaskRow read models fast (no ORM objects on the list paths).
+
+They select `taskboard.store.reader.TASK_COLUMNS` through the ORM, for conditions written
+as SQLAlchemy expressions, and make each row with the reader's `task_row`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -22,18 +24,10 @@ from taskboard.domain.models import (
     TaskTag,
 )
 from taskboard.domain.views import TaskRow
+from taskboard.store.reader import task_row
 
 _Parent = aliased(Task)
 _Blocker = aliased(Task)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # The row query bypasses the ORM type on purpose; re-attach UTC here.
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def task_rows(
@@ -83,37 +77,7 @@ def task_rows(
     tags = _tags(session, ids)
     subtasks = _subtask_counts(session, ids)
     blockers = _open_blockers(session, ids)
-    rows = []
-    for r in raw:
-        done_total = subtasks.get(r[0], (0, 0))
-        rows.append(
-            TaskRow(
-                id=r[0],
-                key=r[1],
-                title=r[2],
-                project=r[3],
-                column_id=r[4],
-                column=r[5],
-                rank=r[6],
-                assignee=r[7],
-                due=r[8],
-                priority=r[9],
-                tags=tags.get(r[0], ()),
-                done=r[10] is not None,
-                archived=r[11],
-                created=_aware(r[12]),  # type: ignore[arg-type]
-                updated=_aware(r[13]),  # type: ignore[arg-type]
-                completed=_aware(r[10]),
-                version=r[14],
-                parent=r[15],
-                key_result=r[16],
-                subtasks_done=done_total[0],
-                subtasks_total=done_total[1],
-                blocked_by=blockers.get(r[0], ()),
-                notes=r[17],
-            )
-        )
-    return rows
+    return [task_row(r, tags, subtasks, blockers) for r in raw]
 
 
 def _tags(session: Session, ids: Any) -> dict[int, tuple[str, ...]]:

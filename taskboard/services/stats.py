@@ -23,7 +23,7 @@ from taskboard.domain.models import Activity, BoardColumn, Project, Task, utcnow
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import InvalidFieldError
-from taskboard.services.queries import _aware
+from taskboard.store.reader import moment
 
 
 class StatsService:
@@ -67,7 +67,7 @@ class StatsService:
             col(Task.parent_id).is_(None),
         )
         events = [
-            FlowEvent(task_id=r[0], at=_aware(r[1]) or now, action=r[2], old=r[3], new=r[4])
+            FlowEvent(task_id=r[0], at=moment(r[1]) or now, action=r[2], old=r[3], new=r[4])
             for r in s.execute(
                 select(
                     col(Activity.task_id),
@@ -86,7 +86,7 @@ class StatsService:
             if r[0] is not None
         ]
         open_items = [
-            OpenItem(task_id=r[0], key=r[1], title=r[2], column=r[3], created=_aware(r[4]) or now)
+            OpenItem(task_id=r[0], key=r[1], title=r[2], column=r[3], created=moment(r[4]) or now)
             for r in s.execute(
                 select(
                     col(Task.id),

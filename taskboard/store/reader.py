@@ -1,0 +1,255 @@
+"""The one SQL row reader: tasks as `TaskRow`s in plain SQL over a DB-API connection.
+
+One column list (`TASK_COLUMNS`) and one tuple → row function (`task_row`) serve every
+reader of "a task as a row": the services' ORM queries select the same columns and
+convert with `task_row`, and the read-only commands and the board's first paint run the
+SQL here over sqlite3 or psycopg (`taskboard.store.connect`) without SQLAlchemy. The
+values come back as each driver gives them — text from SQLite, dates from PostgreSQL —
+and are made the same here.
+
+A `where` is SQL on the task alias `t` alone (other tables through subqueries), with `?`
+placeholders: it selects the rows, and the ids their tags, subtask counts and open
+blockers are read for.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from taskboard.domain.views import ActivityView, CommentView, TaskDetail, TaskRow
+
+if TYPE_CHECKING:
+    from taskboard.store.connect import ReadConnection
+
+# What a row is made of, in `task_row`'s order: the ORM query selects the same columns.
+TASK_COLUMNS = (
+    "t.id",
+    "t.key",
+    "t.title",
+    "p.key",
+    "t.column_id",
+    "c.name",
+    "t.rank",
+    "pe.handle",
+    "t.due",
+    "t.priority",
+    "t.completed",
+    "t.archived",
+    "t.created",
+    "t.updated",
+    "t.version",
+    "par.key",
+    "kr.key",
+    "t.notes",
+)
+TASK_FROM = """FROM task t
+JOIN project p ON p.id = t.project_id
+JOIN board_column c ON c.id = t.column_id
+LEFT JOIN person pe ON pe.id = t.assignee_id
+LEFT JOIN task par ON par.id = t.parent_id
+LEFT JOIN key_result kr ON kr.id = t.key_result_id"""
+# Lists, exports and the board: by project, column, then place in the column.
+BOARD_ORDER = "p.key, c.position, t.rank, t.id"
+# Up to this many rows, their details are read for their ids as listed; beyond, for the
+# ids `where` selects again (one long list of parameters costs more than the subquery).
+_LISTED_IDS = 500
+
+_TAGS = """SELECT tt.task_id, tag.name FROM task_tag tt JOIN tag ON tag.id = tt.tag_id
+{where} ORDER BY tag.name"""
+_SUBTASKS = """SELECT parent_id, count(completed), count(*) FROM task
+WHERE parent_id IS NOT NULL AND archived = ? {also} GROUP BY parent_id"""
+_BLOCKERS = """SELECT d.task_id, b.key FROM dependency d
+JOIN task b ON b.id = d.blocked_by_id AND b.completed IS NULL
+WHERE b.archived = ? {also} ORDER BY b.key"""
+
+
+def moment(value: Any) -> datetime | None:
+    """A stored UTC time (naive, or text on SQLite) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def day(value: Any) -> date | None:
+    """A stored date (text on SQLite) as a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def task_row(
+    r: Sequence[Any],
+    tags: dict[int, tuple[str, ...]],
+    subtasks: dict[int, tuple[int, int]],
+    blockers: dict[int, tuple[str, ...]],
+) -> TaskRow:
+    """One tuple of `TASK_COLUMNS` with its task's tags, (done, total) subtasks and open
+    blockers, as the read model."""
+    done_total = subtasks.get(r[0], (0, 0))
+    created = moment(r[12])
+    updated = moment(r[13])
+    assert created is not None and updated is not None
+    return TaskRow(
+        id=r[0],
+        key=r[1],
+        title=r[2],
+        project=r[3],
+        column_id=r[4],
+        column=r[5],
+        rank=r[6],
+        assignee=r[7],
+        due=day(r[8]),
+        priority=r[9],
+        tags=tags.get(r[0], ()),
+        done=r[10] is not None,
+        archived=bool(r[11]),
+        created=created,
+        updated=updated,
+        completed=moment(r[10]),
+        version=r[14],
+        parent=r[15],
+        key_result=r[16],
+        subtasks_done=done_total[0],
+        subtasks_total=done_total[1],
+        blocked_by=blockers.get(r[0], ()),
+        notes=r[17],
+    )
+
+
+def task_rows(
+    conn: ReadConnection,
+    where: str = "",
+    params: Sequence[object] = (),
+    order: str = BOARD_ORDER,
+) -> list[TaskRow]:
+    """The tasks `where` selects (all without it), in `order`, as rows."""
+    sql = f"SELECT {', '.join(TASK_COLUMNS)} {TASK_FROM}"
+    if where:
+        sql += f" WHERE {where}"
+    raw = conn.rows(f"{sql} ORDER BY {order}", params)
+    if not raw:
+        return []
+    if not where:
+        ids, params = "", ()
+    elif len(raw) <= _LISTED_IDS:
+        ids, params = f"IN ({', '.join('?' * len(raw))})", [r[0] for r in raw]
+    else:
+        ids = f"IN (SELECT t.id FROM task t WHERE {where})"
+    tags: dict[int, list[str]] = defaultdict(list)
+    for task_id, name in conn.rows(
+        _TAGS.format(where=f"WHERE tt.task_id {ids}" if ids else ""), params
+    ):
+        tags[task_id].append(name)
+    subtasks = {
+        parent: (done, total)
+        for parent, done, total in conn.rows(
+            _SUBTASKS.format(also=f"AND parent_id {ids}" if ids else ""), (False, *params)
+        )
+    }
+    blockers: dict[int, list[str]] = defaultdict(list)
+    for task_id, key in conn.rows(
+        _BLOCKERS.format(also=f"AND d.task_id {ids}" if ids else ""), (False, *params)
+    ):
+        blockers[task_id].append(key)
+    frozen_tags = {k: tuple(v) for k, v in tags.items()}
+    frozen_blockers = {k: tuple(v) for k, v in blockers.items()}
+    return [task_row(r, frozen_tags, subtasks, frozen_blockers) for r in raw]
+
+
+def task_detail(conn: ReadConnection, key: str) -> TaskDetail | None:
+    """Everything `show` prints about one task, or None when no task has that key."""
+    found = conn.one(
+        "SELECT id, key, notes, start, recurrence FROM task WHERE key = ?",
+        (key.strip().upper(),),
+    )
+    if found is None:
+        return None
+    tid, task_key, notes, start, recurrence = found
+    row = task_rows(conn, "t.id = ?", (tid,))[0]
+    subtasks = task_rows(conn, "t.parent_id = ?", (tid,), order="t.rank, t.id")
+    blocked_by = task_rows(
+        conn, "t.id IN (SELECT blocked_by_id FROM dependency WHERE task_id = ?)", (tid,)
+    )
+    blocking = task_rows(
+        conn, "t.id IN (SELECT task_id FROM dependency WHERE blocked_by_id = ?)", (tid,)
+    )
+    comments = tuple(
+        CommentView(id=cid, author=handle, body=body, created=moment(created) or datetime.now(UTC))
+        for cid, handle, body, created in conn.rows(
+            "SELECT c.id, pe.handle, c.body, c.created FROM comment c "
+            "LEFT JOIN person pe ON pe.id = c.author_id "
+            "WHERE c.task_id = ? ORDER BY c.created, c.id",
+            (tid,),
+        )
+    )
+    history = tuple(
+        ActivityView(
+            id=aid,
+            at=moment(at) or datetime.now(UTC),
+            actor=actor,
+            change_id=change_id,
+            action=action,
+            field=field,
+            old=old,
+            new=new,
+            task_key=task_key,
+        )
+        for aid, at, actor, change_id, action, field, old, new in conn.rows(
+            "SELECT id, at, actor, change_id, action, field, old, new FROM activity "
+            "WHERE task_id = ? ORDER BY id",
+            (tid,),
+        )
+    )
+    return TaskDetail(
+        task=row,
+        notes=notes,
+        start=day(start),
+        recurrence=recurrence,
+        subtasks=tuple(subtasks),
+        blocked_by=tuple(blocked_by),
+        blocking=tuple(blocking),
+        comments=comments,
+        history=history,
+    )
+
+
+def project_id(conn: ReadConnection, key: str) -> int | None:
+    found = conn.one("SELECT id FROM project WHERE key = ?", (key.strip().upper(),))
+    return None if found is None else int(found[0])
+
+
+def column_names(conn: ReadConnection, project: int | None) -> list[tuple[int, str]]:
+    """(id, name) of a project's columns by position, or of every column."""
+    if project is None:
+        return [(int(i), n) for i, n in conn.rows("SELECT id, name FROM board_column")]
+    return [
+        (int(i), n)
+        for i, n in conn.rows(
+            "SELECT id, name FROM board_column WHERE project_id = ? ORDER BY position", (project,)
+        )
+    ]
+
+
+def people(conn: ReadConnection, handle: str) -> list[tuple[int, str, str]]:
+    """(id, handle, name) of the person whose handle is `handle`, else of every person
+    whose handle starts with it."""
+    exact = conn.one("SELECT id, handle, name FROM person WHERE handle = ?", (handle,))
+    if exact is not None:
+        return [(int(exact[0]), exact[1], exact[2])]
+    return [
+        (int(i), h, n)
+        for i, h, n in conn.rows("SELECT id, handle, name FROM person ORDER BY id")
+        if h.startswith(handle)
+    ]
+
+
+def revision(conn: ReadConnection) -> int:
+    """The newest activity id: it changes whenever anyone commits a change."""
+    found = conn.one("SELECT max(id) FROM activity")
+    return int(found[0] or 0) if found else 0

@@ -1,0 +1,315 @@
+"""The plain SQL reader answers what the services answer, on both backends.
+
+`list` (every filter), `show`, `agenda` and the board's first-paint snapshot are read
+through `taskboard.store.reader` over sqlite3 / psycopg and compared with the services'
+SQLAlchemy path on one seeded store per backend; the read commands load neither
+SQLAlchemy nor Typer; what the reader cannot answer goes the ordinary way.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from taskboard import cli as cli_module
+from taskboard.commands import reads, render
+from taskboard.services import Services
+from taskboard.services.demo import load_demo
+from taskboard.services.errors import ServiceError
+from taskboard.services.snapshot import read_snapshot
+from taskboard.store import open_store, plain_reads
+from taskboard.store.connect import NotReadable, ReadConnection, reading
+
+TODAY = date(2026, 11, 23)
+PG_URL = os.environ.get("TASKBOARD_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Services]]:
+    """The demo workspace with done, archived, blocked and hostile tasks, per backend; a
+    database of its own on PostgreSQL (tests in this module only read it)."""
+    if request.param == "sqlite":
+        target = str(tmp_path_factory.mktemp("reader") / "store.db")
+        yield from _seeded(target)
+        return
+    assert PG_URL is not None
+    name = f"taskboard_reader_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield from _seeded(make_url(PG_URL).set(database=name).render_as_string(False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _seeded(target: str) -> Iterator[tuple[str, Services]]:
+    store = open_store(target)
+    services = Services.open(store, "tester")
+    load_demo(services, TODAY)
+    services.people.add("mia.k", "Mia K")  # `@mia` exact, `@mi` ambiguous
+    tasks = services.tasks
+    tasks.complete("DEL-1")
+    tasks.archive("DEL-2")
+    tasks.capture("Ünïcode \x1b[31mred\x1b[0m and \u009b tricky @tester #zz #aa ^fri", "DEL")
+    tasks.capture("Mine without a date @tester !low", "SRV")
+    tasks.add_dependency("DEL-7", "DEL-4")
+    tasks.comment("DEL-4", "two\nlines \x07 of comment")
+    yield target, services
+    store.close()
+
+
+@pytest.fixture
+def conn(seeded: tuple[str, Services]) -> Iterator[ReadConnection]:
+    with reading(seeded[0]) as connection:
+        yield connection
+
+
+LIST_FILTERS: list[dict[str, Any]] = [
+    {},
+    {"include_closed": True},
+    {"project": "DEL"},
+    {"project": "del", "include_closed": True},
+    {"project": "DEL", "column": "pap"},
+    {"project": "DEL", "column": ">Papers & payment", "include_closed": True},
+    {"column": "done", "include_closed": True},
+    {"column": "Backlog"},
+    {"assignee": "jonas"},
+    {"assignee": "@jon", "include_closed": True},
+    {"assignee": "mia"},
+    {"project": "SRV", "assignee": "tester", "column": "o", "include_closed": True},
+]
+
+
+@pytest.mark.parametrize("filters", LIST_FILTERS, ids=lambda f: ",".join(map(str, f.values())))
+def test_list_reads_what_the_services_read(
+    seeded: tuple[str, Services], conn: ReadConnection, filters: dict[str, Any]
+) -> None:
+    expected = seeded[1].tasks.rows(**filters)
+    got = plain_reads.rows(conn, **filters)
+    assert got == expected
+    assert render.list_text(got) == render.list_text(expected)
+
+
+def test_the_seeded_store_covers_what_a_row_holds(conn: ReadConnection) -> None:
+    rows = plain_reads.rows(conn, include_closed=True)
+    assert any(r.done for r in rows) and any(r.archived for r in rows)
+    assert any(r.tags for r in rows) and any(r.blocked_by for r in rows)
+    assert any(r.subtasks_total for r in rows) and any(r.parent for r in rows)
+    assert any(r.key_result for r in rows) and any(r.due for r in rows)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"project": "NOPE"},
+        {"project": "DEL", "column": "nothing"},
+        {"column": "zzz"},
+        {"assignee": "nobody"},
+        {"assignee": "mi"},  # mia and mia.k
+        {"assignee": "bad handle!"},
+    ],
+    ids=str,
+)
+def test_what_the_reader_cannot_answer_the_services_refuse(
+    seeded: tuple[str, Services], conn: ReadConnection, filters: dict[str, Any]
+) -> None:
+    with pytest.raises(NotReadable):
+        plain_reads.rows(conn, **filters)
+    with pytest.raises(ServiceError):
+        seeded[1].tasks.rows(**filters)
+
+
+def test_show_reads_every_task_as_the_services_do(
+    seeded: tuple[str, Services], conn: ReadConnection
+) -> None:
+    keys = [r.key for r in seeded[1].tasks.rows(include_closed=True)]
+    assert len(keys) > 20
+    for key in [*keys, " del-4 "]:
+        expected = seeded[1].tasks.detail(key)
+        got = plain_reads.detail(conn, key)
+        assert got == expected
+        assert render.show_text(got) == render.show_text(expected)
+        assert render.show_text(got, as_json=True) == render.show_text(expected, as_json=True)
+    with pytest.raises(NotReadable):
+        plain_reads.detail(conn, "DEL-999")
+
+
+@pytest.mark.parametrize("handle", [None, "jonas", "@mia", "tester", "jon"])
+def test_agenda_reads_what_the_services_read(
+    seeded: tuple[str, Services], conn: ReadConnection, handle: str | None
+) -> None:
+    for actor in ("tester", "someone-new"):
+        services = Services.open(seeded[1].ctx.store, actor)
+        expected = services.people_views.agenda(handle, TODAY)
+        got = plain_reads.agenda(conn, actor, handle, TODAY)
+        assert got == expected
+        mine = handle is None
+        assert render.agenda_text(got, mine) == render.agenda_text(expected, mine)
+    with pytest.raises(NotReadable):
+        plain_reads.agenda(conn, "tester", "nobody", TODAY)
+
+
+@pytest.mark.parametrize("limit", [None, 2])
+def test_the_first_paint_reads_what_the_services_read(
+    seeded: tuple[str, Services], limit: int | None
+) -> None:
+    target, services = seeded
+    snapshot = read_snapshot(target, "del", limit=limit)
+    assert snapshot is not None
+    board = [
+        r
+        for r in services.tasks.rows(project="DEL", include_closed=True, top_level_only=True)
+        if not r.archived
+    ]
+    if limit is not None:
+        board = [
+            r
+            for c in snapshot.project.columns
+            for r in [r for r in board if r.column_id == c.id][:limit]
+        ]
+    assert list(snapshot.rows) == board
+    assert snapshot.project == services.projects.get("DEL")
+    assert snapshot.revision == services.tasks.revision()
+    assert snapshot.complete == (limit is None)
+    assert read_snapshot(target, "DEL", head="9999") is None  # another schema: slow path
+
+
+def test_the_board_paints_first_on_both_backends(seeded: tuple[str, Services]) -> None:
+    from taskboard.commands.board import board_snapshot
+
+    snapshot = board_snapshot(seeded[0], "DEL")
+    assert snapshot is not None and snapshot.project.key == "DEL" and snapshot.rows
+    assert board_snapshot(seeded[0] + ("x" if "://" not in seeded[0] else "_nope"), "DEL") is None
+
+
+def test_a_json_list_is_built_row_by_row_as_one_document(conn: ReadConnection) -> None:
+    rows = plain_reads.rows(conn, include_closed=True)
+    items = [r.as_json() for r in rows]
+    assert render.json_list_text(items) == render.json_text(items)
+    assert render.json_list_text([]) == render.json_text([])
+    odd: list[dict[str, object]] = [
+        {"f": 1.5, "n": [1, [2, {}], {"x": None, "y": True}], "s": 'é\u009b\x7f\n"'},
+        {"keys": {1: "k"}, "e": [], "t": (1, "t"), "inf": float("inf"), "no": False},
+        {},
+    ]
+    assert render.json_list_text(odd) == render.json_text(odd)
+    assert json.loads(render.json_list_text(items)) == json.loads(json.dumps(items))
+
+
+class CountingStdout(io.StringIO):
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--json", "--all"],
+        ["list", "-p", "DEL", "--column=pap"],
+        ["show", "DEL-3"],
+        ["show", "del-4", "--json"],
+        ["agenda", "jonas"],
+        ["agenda", "--json"],
+    ],
+)
+def test_a_read_command_prints_in_one_write(
+    seeded: tuple[str, Services],
+    isolated_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    out = CountingStdout()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert reads.answer([*args, "--db", seeded[0]]) == 0
+    assert out.writes == 1 and out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--help"],
+        ["list", "-pDEL"],
+        ["list", "--project"],
+        ["list", "--project", "DEL", "--project", "SRV"],
+        ["list", "extra"],
+        ["show"],
+        ["show", "A-1", "B-1"],
+        ["show", "DEL-\x1b1"],
+        ["agenda", "a", "b"],
+        ["add", "title"],
+    ],
+)
+def test_lines_the_plain_path_leaves_to_typer(args: list[str]) -> None:
+    assert reads.parse(args, reads.READS) is None
+
+
+def test_a_line_the_plain_path_reads() -> None:
+    words = ["--db", "x.db", "list", "-p", "DEL", "--assignee=@a", "--all", "--json"]
+    line = reads.parse(words, reads.READS)
+    assert line is not None and line.db == "x.db"
+    assert line.values == {"project": "DEL", "assignee": "@a"}
+    assert line.flags == {"all", "json"}
+
+
+def test_a_missing_or_older_store_goes_the_ordinary_way(
+    tmp_path: Path,
+    isolated_home: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = tmp_path / "new.db"
+    assert reads.answer(["list", "--db", str(missing)]) is None
+    assert not missing.exists()  # the plain reader never creates a store
+    assert cli_module.run(["list", "--db", str(missing)]) == 0  # the ordinary path does
+    with reading(str(missing)) as conn:
+        assert plain_reads.rows(conn) == []
+    with pytest.raises(NotReadable), reading(str(missing), head="9999"):
+        pass
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"not a database at all" * 100)
+    assert reads.answer(["show", "X-1", "--db", str(damaged)]) is None
+    assert cli_module.run(["show", "X-1", "--db", str(damaged)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot open {damaged}: not a taskboard")
+
+
+def test_read_commands_load_neither_sqlalchemy_nor_typer(
+    seeded: tuple[str, Services], isolated_home: Path
+) -> None:
+    if not seeded[0].endswith(".db"):
+        pytest.skip("one backend is enough for the import check; psycopg is checked by parity")
+    child = f"""
+import io, sys
+from taskboard.cli import run
+sys.stdout = io.StringIO()
+for args in (["list"], ["list", "--json", "-a", "jonas"], ["show", "DEL-3"], ["agenda"]):
+    assert run(args + ["--db", {seeded[0]!r}]) == 0, args
+heavy = {{"sqlalchemy", "sqlmodel", "pydantic", "typer", "click", "alembic", "textual"}}
+loaded = sorted(heavy & {{m.split(".")[0] for m in sys.modules}})
+sys.stdout = sys.__stdout__
+print(loaded)
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
