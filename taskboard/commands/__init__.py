@@ -25,6 +25,7 @@ GROUPS = {
     "agenda": "people",
     "stats": "people",
     "serve": "serve",
+    "search": "search",
 }
 
 
@@ -50,6 +51,10 @@ def _attach(app: typer.Typer, module: str) -> None:
         from taskboard.commands import people
 
         people.register(app)
+    elif module == "search":
+        from taskboard.commands.search import search
+
+        app.command("search")(search)
     elif module == "serve":
         from taskboard.commands.serve import serve
 
