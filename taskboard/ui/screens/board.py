@@ -98,6 +98,7 @@ class BoardScreen(TaskboardScreen):
             id="board.triage",
             tooltip="Work through the inbox one task at a time",
         ),
+        Binding("f", "open('search')", "Find", show=False, id="board.search", tooltip="Search"),
         Binding("question_mark", "help", "Help", id="board.help"),
     ]
 
