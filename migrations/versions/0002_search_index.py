@@ -153,24 +153,32 @@ def _sql_literal(text: str) -> str:
 def _words_function() -> str:
     """taskboard_search_words(text): the folded, split words of a text, as a tsvector.
 
-    Built from the lexemes directly (array_to_tsvector), so PostgreSQL's own parser and
-    dictionaries, which depend on the server's locale, play no part. ASCII-only text
-    takes a short translate; any other text the full table."""
+    Built from the lexemes directly (array_to_tsvector, which drops repeats), so
+    PostgreSQL's own parser and dictionaries, which depend on the server's locale, play
+    no part. translate() scans its whole table for every character, so the table is
+    looked up once per distinct non-ASCII character of the text (no folded character is
+    folded again: one pass), and ASCII-only text takes a short way."""
     ascii_upper = "".join(chr(c) for c in range(ord("A"), ord("Z") + 1))
     full_from = FOLD_FROM_V1 + DELETE_V1
     return f"""
 CREATE FUNCTION taskboard_search_words(t text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
-SELECT array_to_tsvector(coalesce(array_agg(DISTINCT w), '{{}}'))
-FROM regexp_split_to_table(
-    regexp_replace(
-        CASE WHEN t ~ '^[\\u0001-\\u007F]*$'
-            THEN translate(t, {_sql_literal(ascii_upper)}, {_sql_literal(ascii_upper.lower())})
-            ELSE translate(t, {_sql_literal(full_from)}, {_sql_literal(FOLD_TO_V1)})
-        END,
-        {_sql_literal(postgres_separator_class())}, ' ', 'g'),
-    ' ') AS w
-WHERE w <> '' AND octet_length(w) < 2047
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+    folded text := translate(t, {_sql_literal(ascii_upper)}, {_sql_literal(ascii_upper.lower())});
+    c text;
+BEGIN
+    IF folded !~ '[^\\u0001-\\u007F]' THEN  -- ASCII: every character but a-z and 0-9 separates
+        RETURN array_to_tsvector(array_remove(regexp_split_to_array(
+            regexp_replace(folded, '[^a-z0-9]', ' ', 'g'), ' '), ''));
+    END IF;
+    FOR c IN SELECT DISTINCT m[1] FROM regexp_matches(folded, '[^\\u0001-\\u007F]', 'g') AS m
+    LOOP
+        folded := replace(folded, c,
+            translate(c, {_sql_literal(full_from)}, {_sql_literal(FOLD_TO_V1)}));
+    END LOOP;
+    RETURN array_to_tsvector(array_remove(regexp_split_to_array(
+        regexp_replace(folded, {_sql_literal(postgres_separator_class())}, ' ', 'g'), ' '), ''));
+END
 $fn$"""
 
 

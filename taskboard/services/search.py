@@ -35,34 +35,44 @@ _GOALS = ("objective", "key_result")
 MAX_LIMIT = 1000
 SNIPPET_WIDTH = 90
 
+# The best `limit` matches are chosen from the index alone (a card's archived flag and
+# project are looked up per match by primary key); texts and names are read for those only.
 _SQLITE_HITS = """
-SELECT f.rowid AS id, f.kind, f.ref_id, f.task_id, f.meeting_id, f.title, f.body, f.at,
-       f.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :title_query) AS in_title
-FROM search_fts AS f
-WHERE search_fts MATCH :query
+SELECT x.rowid AS id, x.at,
+       x.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :title_query) AS in_title
+FROM search_fts AS x
+WHERE search_fts MATCH :query {filters}
 """
+_SQLITE_TEXT = "search_fts AS e ON e.rowid = h.id"
 
 _POSTGRES_HITS = """
-SELECT e.id, e.kind, e.ref_id, e.task_id, e.meeting_id, e.title, e.body, e.at,
-       e.title_words @@ CAST(:query AS tsquery) AS in_title
-FROM search_entry AS e
-WHERE e.words @@ CAST(:query AS tsquery)
+SELECT x.id, x.at, x.title_words @@ CAST(:query AS tsquery) AS in_title
+FROM search_entry AS x
+WHERE x.words @@ CAST(:query AS tsquery) {filters}
 """
+_POSTGRES_TEXT = "search_entry AS e ON e.id = h.id"
+
+_NOT_ARCHIVED = (
+    " AND NOT EXISTS (SELECT 1 FROM task AS a WHERE a.id = x.task_id AND a.archived = :true)"
+)
+_IN_PROJECT = (
+    " AND coalesce((SELECT a.project_id FROM task AS a WHERE a.id = x.task_id),"
+    " (SELECT g.project_id FROM meeting AS g WHERE g.id = x.meeting_id)) = :project_id"
+)
 
 _SELECT = """
-WITH hits AS ({hits})
-SELECT h.kind, h.ref_id, h.meeting_id, h.title, h.body, h.at, h.in_title,
+WITH hits AS ({hits} ORDER BY in_title DESC, at DESC, id DESC LIMIT :limit)
+SELECT e.kind, e.ref_id, e.meeting_id, e.title, e.body, h.at, h.in_title,
        t.key AS task_key, t.title AS task_title, m.title AS meeting_title,
        o.key AS objective_key, kr.key AS kr_key, p.key AS project
 FROM hits AS h
-LEFT JOIN task AS t ON t.id = h.task_id
-LEFT JOIN meeting AS m ON m.id = h.meeting_id
+JOIN {text}
+LEFT JOIN task AS t ON t.id = e.task_id
+LEFT JOIN meeting AS m ON m.id = e.meeting_id
 LEFT JOIN project AS p ON p.id = coalesce(t.project_id, m.project_id)
-LEFT JOIN objective AS o ON h.kind = 'objective' AND o.id = h.ref_id
-LEFT JOIN key_result AS kr ON h.kind = 'key_result' AND kr.id = h.ref_id
-WHERE (t.id IS NULL OR t.archived = :false) {filters}
+LEFT JOIN objective AS o ON e.kind = 'objective' AND o.id = e.ref_id
+LEFT JOIN key_result AS kr ON e.kind = 'key_result' AND kr.id = e.ref_id
 ORDER BY h.in_title DESC, h.at DESC, h.id DESC
-LIMIT :limit
 """
 
 
@@ -95,24 +105,24 @@ class SearchService:
     def _rows(
         self, s: Session, terms: list[str], project_id: int | None, kind: str | None, limit: int
     ) -> list[Any]:
-        params: dict[str, Any] = {"limit": limit, "false": False}
+        params: dict[str, Any] = {"limit": limit, "true": True}
         if s.get_bind().dialect.name == "postgresql":
-            hits = _POSTGRES_HITS
+            hits, source = _POSTGRES_HITS, _POSTGRES_TEXT
             params["query"] = " & ".join(f"'{t}':*" for t in terms)
         else:
-            hits = _SQLITE_HITS
+            hits, source = _SQLITE_HITS, _SQLITE_TEXT
             match = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
             params["query"] = match
             params["title_query"] = f"title : ({match})"
-        filters = ""
+        filters = _NOT_ARCHIVED
         if project_id is not None:
-            filters += " AND p.id = :project_id"
+            filters += _IN_PROJECT
             params["project_id"] = project_id
         if kind is not None:
             names = _ENTRY_KINDS[kind]
-            filters += " AND h.kind IN (" + ", ".join(f":kind{i}" for i in range(len(names))) + ")"
+            filters += " AND x.kind IN (" + ", ".join(f":kind{i}" for i in range(len(names))) + ")"
             params.update({f"kind{i}": name for i, name in enumerate(names)})
-        sql = _SELECT.format(hits=hits, filters=filters)
+        sql = _SELECT.format(hits=hits.format(filters=filters), text=source)
         return list(s.execute(text(sql), params).all())
 
 

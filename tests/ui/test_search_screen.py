@@ -13,10 +13,11 @@ from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.detail import TaskDetailScreen
 from taskboard.ui.screens.goals import GoalsScreen
 from taskboard.ui.screens.meeting import MinutesScreen
-from taskboard.ui.screens.search import SearchScreen
+from taskboard.ui.screens.search import SETTLE_SECONDS, SearchScreen
 
 
 async def settle(app: TaskboardApp, pilot: Any) -> None:
+    await pilot.pause(SETTLE_SECONDS * 2)  # typing settles before the store is asked
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -18,6 +19,8 @@ from taskboard.services.errors import ServiceError
 from taskboard.ui.screens.base import TaskboardScreen
 
 LIMIT = 100
+# Typing pauses this long before the store is asked: a fast typist's every key is not a query.
+SETTLE_SECONDS = 0.12
 
 
 def hit_option(hit: SearchHit, index: int) -> Option:
@@ -48,6 +51,7 @@ class SearchScreen(TaskboardScreen):
         super().__init__()
         self.project_key = project
         self.hits: list[SearchHit] = []
+        self._settling: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search every project: each word as a prefix", id="search-query")
@@ -61,10 +65,13 @@ class SearchScreen(TaskboardScreen):
     @on(Input.Changed, "#search-query")
     def search_as_typed(self, event: Input.Changed) -> None:
         query = event.value
+        if self._settling is not None:
+            self._settling.stop()
+            self._settling = None
         if not query.strip():
             self.show_hits(query, [])
             return
-        self.run_search(query)
+        self._settling = self.set_timer(SETTLE_SECONDS, lambda: self.run_search(query))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def run_search(self, query: str) -> None:
