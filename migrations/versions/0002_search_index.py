@@ -48,16 +48,22 @@ class Source(NamedTuple):
     where: str = "1 = 1"
 
     def values(self, r: str) -> str:
+        """The values of COLUMNS for row `r`."""
+        return f"{self.entry_values(r)}, {self.text_values(r, with_id=False)}"
+
+    def entry_values(self, r: str) -> str:
         parts = (
             f"{r}.id * 8 + {self.code}",
             self.kind,
             f"{r}.id",
             self.task_id,
             self.meeting_id,
-            self.title,
-            self.body,
             f"{r}.created",
         )
+        return ", ".join(p.replace("{r}", r) for p in parts)
+
+    def text_values(self, r: str, with_id: bool = True) -> str:
+        parts = ((f"{r}.id * 8 + {self.code}",) if with_id else ()) + (self.title, self.body)
         return ", ".join(p.replace("{r}", r) for p in parts)
 
     def condition(self, r: str) -> str:
@@ -91,8 +97,19 @@ SOURCES = (
     Source("key_result", 5, "'key_result'", "{r}.title", "''", "NULL", "NULL", ("title", "created")),
 )
 
-COLUMNS = "id, kind, ref_id, task_id, meeting_id, title, body, at"
-SQLITE_COLUMNS = "rowid, kind, ref_id, task_id, meeting_id, title, body, at"
+# Every entry's row: what it is and when (both backends; searches rank and filter on it
+# alone), then its texts (SQLite keeps those in the FTS5 table).
+ENTRY_COLUMNS = "id, kind, ref_id, task_id, meeting_id, at"
+COLUMNS = f"{ENTRY_COLUMNS}, title, body"
+ENTRY_TABLE = """
+CREATE TABLE search_entry (
+    id {id_type} PRIMARY KEY,
+    kind varchar(12) NOT NULL,
+    ref_id integer NOT NULL,
+    task_id integer,
+    meeting_id integer,
+    at timestamp without time zone NOT NULL{more}
+)"""
 
 
 def upgrade() -> None:
@@ -114,21 +131,26 @@ def downgrade() -> None:
             for event in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS search_{source.table}_{event}")
         op.execute("DROP TABLE IF EXISTS search_fts")
+        op.execute("DROP TABLE IF EXISTS search_entry")
 
 
 def _upgrade_sqlite() -> None:
+    op.execute(ENTRY_TABLE.format(id_type="INTEGER", more=""))  # INTEGER: the rowid
+    op.execute("CREATE INDEX ix_search_entry_at ON search_entry (at, id)")
     op.execute(
-        "CREATE VIRTUAL TABLE search_fts USING fts5("
-        "title, body, kind UNINDEXED, ref_id UNINDEXED, task_id UNINDEXED, "
-        "meeting_id UNINDEXED, at UNINDEXED, "
+        "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, "
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
     )
     for s in SOURCES:
+        where = f"WHERE {s.condition('NEW')}"
         insert = (
-            f"INSERT INTO search_fts ({SQLITE_COLUMNS}) "
-            f"SELECT {s.values('NEW')} WHERE {s.condition('NEW')};"
+            f"INSERT INTO search_entry ({ENTRY_COLUMNS}) SELECT {s.entry_values('NEW')} {where}; "
+            f"INSERT INTO search_fts (rowid, title, body) SELECT {s.text_values('NEW')} {where};"
         )
-        delete = f"DELETE FROM search_fts WHERE rowid = OLD.id * 8 + {s.code};"
+        delete = (
+            f"DELETE FROM search_entry WHERE id = OLD.id * 8 + {s.code}; "
+            f"DELETE FROM search_fts WHERE rowid = OLD.id * 8 + {s.code};"
+        )
         op.execute(
             f"CREATE TRIGGER search_{s.table}_insert AFTER INSERT ON {s.table} "
             f"BEGIN {insert} END"
@@ -141,8 +163,12 @@ def _upgrade_sqlite() -> None:
             f"CREATE TRIGGER search_{s.table}_delete AFTER DELETE ON {s.table} BEGIN {delete} END"
         )
         op.execute(
-            f"INSERT INTO search_fts ({SQLITE_COLUMNS}) "
-            f"SELECT {s.values('r')} FROM {s.table} AS r WHERE {s.condition('r')}"
+            f"INSERT INTO search_entry ({ENTRY_COLUMNS}) "
+            f"SELECT {s.entry_values('r')} FROM {s.table} AS r WHERE {s.condition('r')}"
+        )
+        op.execute(
+            f"INSERT INTO search_fts (rowid, title, body) "
+            f"SELECT {s.text_values('r')} FROM {s.table} AS r WHERE {s.condition('r')}"
         )
 
 
@@ -185,19 +211,14 @@ $fn$"""
 def _upgrade_postgresql() -> None:
     op.execute(_words_function())
     op.execute(
-        """
-CREATE TABLE search_entry (
-    id bigint PRIMARY KEY,
-    kind varchar(12) NOT NULL,
-    ref_id integer NOT NULL,
-    task_id integer,
-    meeting_id integer,
+        ENTRY_TABLE.format(
+            id_type="bigint",
+            more=""",
     title text NOT NULL,
     body text NOT NULL,
-    at timestamp without time zone NOT NULL,
     title_words tsvector GENERATED ALWAYS AS (taskboard_search_words(title)) STORED,
-    words tsvector GENERATED ALWAYS AS (taskboard_search_words(title || ' ' || body)) STORED
-)"""
+    words tsvector GENERATED ALWAYS AS (taskboard_search_words(title || ' ' || body)) STORED"""
+        )
     )
     for s in SOURCES:
         op.execute(
@@ -224,3 +245,4 @@ $fn$"""
             f"SELECT {s.values('r')} FROM {s.table} AS r WHERE {s.condition('r')}"
         )
     op.execute("CREATE INDEX ix_search_entry_words ON search_entry USING gin (words)")
+    op.execute("CREATE INDEX ix_search_entry_at ON search_entry (at, id)")

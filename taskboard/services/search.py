@@ -35,44 +35,42 @@ _GOALS = ("objective", "key_result")
 MAX_LIMIT = 1000
 SNIPPET_WIDTH = 90
 
-# The best `limit` matches are chosen from the index alone (a card's archived flag and
-# project are looked up per match by primary key); texts and names are read for those only.
-_SQLITE_HITS = """
-SELECT x.rowid AS id, x.at,
-       x.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :title_query) AS in_title
-FROM search_fts AS x
-WHERE search_fts MATCH :query {filters}
+# A search runs in two tiers: entries whose main text holds every word, then the others.
+# Each tier picks its newest `limit` entries from search_entry (kind, card, meeting, time;
+# no text), walking its (at, id) index; the set of matches comes from the full-text index.
+# Texts and names are read for the hits kept only.
+_SQLITE_MATCHES = "x.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :{name})"
+_POSTGRES_MATCHES = {
+    "title_query": "x.title_words @@ CAST(:query AS tsquery)",
+    "other_query": (
+        "x.words @@ CAST(:query AS tsquery) AND NOT x.title_words @@ CAST(:query AS tsquery)"
+    ),
+}
+_TIER = """
+SELECT x.id FROM search_entry AS x
+WHERE {matches}
+  AND NOT EXISTS (SELECT 1 FROM task AS a WHERE a.id = x.task_id AND a.archived = :true)
+  {filters}
+ORDER BY x.at DESC, x.id DESC
+LIMIT :limit
 """
-_SQLITE_TEXT = "search_fts AS e ON e.rowid = h.id"
-
-_POSTGRES_HITS = """
-SELECT x.id, x.at, x.title_words @@ CAST(:query AS tsquery) AS in_title
-FROM search_entry AS x
-WHERE x.words @@ CAST(:query AS tsquery) {filters}
-"""
-_POSTGRES_TEXT = "search_entry AS e ON e.id = h.id"
-
-_NOT_ARCHIVED = (
-    " AND NOT EXISTS (SELECT 1 FROM task AS a WHERE a.id = x.task_id AND a.archived = :true)"
-)
 _IN_PROJECT = (
     " AND coalesce((SELECT a.project_id FROM task AS a WHERE a.id = x.task_id),"
     " (SELECT g.project_id FROM meeting AS g WHERE g.id = x.meeting_id)) = :project_id"
 )
-
+_SQLITE_TEXT = "JOIN search_fts AS f ON f.rowid = e.id"
 _SELECT = """
-WITH hits AS ({hits} ORDER BY in_title DESC, at DESC, id DESC LIMIT :limit)
-SELECT e.kind, e.ref_id, e.meeting_id, e.title, e.body, h.at, h.in_title,
+SELECT e.id, e.kind, e.ref_id, e.meeting_id, {texts}, e.at,
        t.key AS task_key, t.title AS task_title, m.title AS meeting_title,
        o.key AS objective_key, kr.key AS kr_key, p.key AS project
-FROM hits AS h
-JOIN {text}
+FROM search_entry AS e
+{text}
 LEFT JOIN task AS t ON t.id = e.task_id
 LEFT JOIN meeting AS m ON m.id = e.meeting_id
 LEFT JOIN project AS p ON p.id = coalesce(t.project_id, m.project_id)
 LEFT JOIN objective AS o ON e.kind = 'objective' AND o.id = e.ref_id
 LEFT JOIN key_result AS kr ON e.kind = 'key_result' AND kr.id = e.ref_id
-ORDER BY h.in_title DESC, h.at DESC, h.id DESC
+WHERE e.id IN ({ids})
 """
 
 
@@ -100,21 +98,23 @@ class SearchService:
             if not terms:
                 return []
             rows = self._rows(s, terms, project_id, kind, limit)
-        return [_hit(row, terms) for row in rows]
+        return [_hit(row, terms, in_title) for in_title, row in rows]
 
     def _rows(
         self, s: Session, terms: list[str], project_id: int | None, kind: str | None, limit: int
-    ) -> list[Any]:
-        params: dict[str, Any] = {"limit": limit, "true": True}
-        if s.get_bind().dialect.name == "postgresql":
-            hits, source = _POSTGRES_HITS, _POSTGRES_TEXT
+    ) -> list[tuple[bool, Any]]:
+        """(in the main text, row) for the best `limit` hits, best first."""
+        params: dict[str, Any] = {"true": True}
+        postgres = s.get_bind().dialect.name == "postgresql"
+        if postgres:
             params["query"] = " & ".join(f"'{t}':*" for t in terms)
+            matches = _POSTGRES_MATCHES
         else:
-            hits, source = _SQLITE_HITS, _SQLITE_TEXT
-            match = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-            params["query"] = match
-            params["title_query"] = f"title : ({match})"
-        filters = _NOT_ARCHIVED
+            every = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+            params["title_query"] = f"title : ({every})"
+            params["other_query"] = f"({every}) NOT title : ({every})"
+            matches = {name: _SQLITE_MATCHES.format(name=name) for name in params if name != "true"}
+        filters = ""
         if project_id is not None:
             filters += _IN_PROJECT
             params["project_id"] = project_id
@@ -122,8 +122,29 @@ class SearchService:
             names = _ENTRY_KINDS[kind]
             filters += " AND x.kind IN (" + ", ".join(f":kind{i}" for i in range(len(names))) + ")"
             params.update({f"kind{i}": name for i, name in enumerate(names)})
-        sql = _SELECT.format(hits=hits.format(filters=filters), text=source)
-        return list(s.execute(text(sql), params).all())
+        tiers: list[list[int]] = []
+        for name in ("title_query", "other_query"):
+            wanted = limit - sum(map(len, tiers))
+            if wanted <= 0:
+                break
+            sql = _TIER.format(matches=matches[name], filters=filters)
+            tiers.append(list(s.execute(text(sql), {**params, "limit": wanted}).scalars()))
+        ids = [i for tier in tiers for i in tier]
+        if not ids:
+            return []
+        found = {
+            row.id: row
+            for row in s.execute(
+                text(
+                    _SELECT.format(
+                        texts="e.title, e.body" if postgres else "f.title, f.body",
+                        text="" if postgres else _SQLITE_TEXT,
+                        ids=", ".join(str(int(i)) for i in ids),
+                    )
+                )
+            )
+        }
+        return [(index < len(tiers[0]), found[i]) for index, i in enumerate(ids)]
 
 
 def _when(value: datetime | str) -> datetime:
@@ -132,7 +153,7 @@ def _when(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _hit(row: Any, terms: list[str]) -> SearchHit:
+def _hit(row: Any, terms: list[str], in_title: bool) -> SearchHit:
     kind = row.kind
     text_first = [row.title, row.body]
     if kind in ("task", "comment"):
@@ -152,7 +173,7 @@ def _hit(row: Any, terms: list[str]) -> SearchHit:
         title=clean(title),
         snippet=snippet(text_first, terms),
         when=_when(row.at),
-        in_title=bool(row.in_title),
+        in_title=in_title,
     )
 
 
