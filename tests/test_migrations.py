@@ -44,8 +44,8 @@ BATCH_REVISION = '''"""Test only: rebuild task and project the way SQLite batch 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{rev}"
+down_revision = "{down}"
 branch_labels = None
 depends_on = None
 
@@ -110,13 +110,19 @@ def fresh_revision_cache() -> Iterator[None]:
     revisions.known_revisions.cache_clear()
 
 
-def _add_batch_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the store at a copy of the shipped migrations plus a batch revision 0002."""
+def _add_batch_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Point the store at a copy of the shipped migrations plus a batch revision after head;
+    returns (the old head, the new revision)."""
+    head = revisions.head_revision()
+    rev = f"{int(head) + 1:04d}"
     copy = tmp_path / "migrations"
     shutil.copytree(revisions.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "versions" / "0002_test_batch.py").write_text(BATCH_REVISION, encoding="utf-8")
+    (copy / "versions" / f"{rev}_test_batch.py").write_text(
+        BATCH_REVISION.replace("{rev}", rev).replace("{down}", head), encoding="utf-8"
+    )
     monkeypatch.setattr(revisions, "migrations_dir", lambda: copy)
     revisions.known_revisions.cache_clear()
+    return head, rev
 
 
 @pytest.mark.usefixtures("fresh_revision_cache")
@@ -134,12 +140,12 @@ def test_batch_migration_of_a_seeded_sqlite_store_loses_no_rows(
     for table in ("task", "comment", "task_tag", "dependency", "activity", "person", "project"):
         assert before[table] > 0, table
 
-    _add_batch_revision(tmp_path, monkeypatch)
+    head, rev = _add_batch_revision(tmp_path, monkeypatch)
     store = open_store(str(path))
     try:
         assert store.backup_made is not None
         with store.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == rev
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
@@ -150,10 +156,10 @@ def test_batch_migration_of_a_seeded_sqlite_store_loses_no_rows(
 
     backup = Path(store.backup_made)
     assert backup.parent == path.parent
-    assert backup.name.startswith("seeded.db.0001-")
+    assert backup.name.startswith(f"seeded.db.{head}-")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     with sqlite3.connect(backup) as old:
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
         assert _row_counts(old) == before
         assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

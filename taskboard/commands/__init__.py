@@ -27,6 +27,7 @@ GROUPS = {
     "serve": "serve",
     "undo": "undo",
     "redo": "undo",
+    "search": "search",
 }
 
 
@@ -56,6 +57,10 @@ def _attach(app: typer.Typer, module: str) -> None:
         from taskboard.commands import undo
 
         undo.register(app)
+    elif module == "search":
+        from taskboard.commands.search import search
+
+        app.command("search")(search)
     elif module == "serve":
         from taskboard.commands.serve import serve
 

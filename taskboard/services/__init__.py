@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from taskboard.services.people import PersonService
     from taskboard.services.people_views import PeopleViewService
     from taskboard.services.projects import ProjectService
+    from taskboard.services.search import SearchService
     from taskboard.services.stats import StatsService
     from taskboard.services.tasks import TaskService
     from taskboard.services.templates import TemplateService
@@ -98,6 +99,12 @@ class Services:
         from taskboard.services.people_views import PeopleViewService
 
         return PeopleViewService(self.ctx)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from taskboard.services.search import SearchService
+
+        return SearchService(self.ctx)
 
     @cached_property
     def stats(self) -> StatsService:

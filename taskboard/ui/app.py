@@ -39,6 +39,7 @@ SCREENS = {
     ),
     "goals": ("taskboard.ui.screens.goals", "GoalsScreen", "Objectives and key results (g)"),
     "triage": ("taskboard.ui.screens.triage", "TriageScreen", "Triage the inbox (i)"),
+    "search": ("taskboard.ui.screens.search", "SearchScreen", "Search every project (f)"),
     "templates": (
         "taskboard.ui.screens.templates",
         "TemplatesScreen",

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
-from ui_text import settle
+from ui_text import pressing, settle
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
@@ -248,4 +248,4 @@ async def test_switch_cycle_and_back_to_board(app: TaskboardApp, demo_services: 
 
 
 def test_goals_snapshot(app: TaskboardApp, snap_compare: Any) -> None:
-    assert snap_compare(app, terminal_size=(120, 40), press=["g", "j"], run_before=settle)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=pressing("g", "j"))

@@ -45,6 +45,23 @@ async def settle(pilot: Pilot[Any], seconds: float = 10) -> None:
     raise AssertionError("the store calls never came back")
 
 
+def pressing(*keys: str) -> Any:
+    """A snapshot's `run_before`: settle, press `keys`, settle again, and stop the cursors
+    blinking, so the picture never depends on how long the keys took (a loaded machine)."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run
+
+
 def board_of(app: App[Any]) -> BoardScreen:
     assert isinstance(app.screen, BoardScreen)
     return app.screen

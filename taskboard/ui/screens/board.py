@@ -80,6 +80,7 @@ class BoardScreen(BoardBase):
             "triage",
             tooltip="Work through the inbox one task at a time",
         ),
+        board_binding("f", "open('search')", "Find", "search", show=False, tooltip="Search"),
         board_binding("question_mark", "help", "Help", "help"),
     ]
 

@@ -1,0 +1,223 @@
+"""Search everything: one query over the index that migration 0002 keeps by triggers.
+
+Every word of the query must match the start of a word (case and accents folded the
+way the index folds them, `taskboard.store.search_fold`). The words reach the database
+as quoted FTS5 strings (SQLite) or quoted tsquery lexemes (PostgreSQL), never as query
+syntax. Order, the same on both backends: hits whose main text (a task's or a goal's
+title, a comment, a decision) holds every word first, then newest first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from taskboard.domain.errors import InvalidFieldError
+from taskboard.domain.search_views import KINDS, SearchHit
+from taskboard.domain.text import clean
+from taskboard.services.context import ServiceContext
+from taskboard.services.lookup import project_by_key
+from taskboard.store.search_fold import fold, words
+
+# The kinds an index entry has, for each kind a search is narrowed to.
+_ENTRY_KINDS = {
+    "task": ("task",),
+    "comment": ("comment",),
+    "decision": ("decision",),
+    "question": ("question",),
+    "note": ("note",),
+    "goal": ("objective", "key_result"),
+}
+_GOALS = ("objective", "key_result")
+MAX_LIMIT = 1000
+SNIPPET_WIDTH = 90
+
+# A search runs in two tiers: entries whose main text holds every word, then the others.
+# Each tier picks its newest `limit` entries from search_entry (kind, card, meeting, time;
+# no text), walking its (at, id) index; the set of matches comes from the full-text index.
+# Texts and names are read for the hits kept only.
+_SQLITE_MATCHES = "x.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :{name})"
+_POSTGRES_MATCHES = {
+    "title_query": "x.title_words @@ CAST(:query AS tsquery)",
+    "other_query": (
+        "x.words @@ CAST(:query AS tsquery) AND NOT x.title_words @@ CAST(:query AS tsquery)"
+    ),
+}
+_TIER = """
+SELECT x.id FROM search_entry AS x
+WHERE {matches}
+  AND NOT EXISTS (SELECT 1 FROM task AS a WHERE a.id = x.task_id AND a.archived = :true)
+  {filters}
+ORDER BY x.at DESC, x.id DESC
+LIMIT :limit
+"""
+_IN_PROJECT = (
+    " AND coalesce((SELECT a.project_id FROM task AS a WHERE a.id = x.task_id),"
+    " (SELECT g.project_id FROM meeting AS g WHERE g.id = x.meeting_id)) = :project_id"
+)
+_SQLITE_TEXT = "JOIN search_fts AS f ON f.rowid = e.id"
+_SELECT = """
+SELECT e.id, e.kind, e.ref_id, e.meeting_id, {texts}, e.at,
+       t.key AS task_key, t.title AS task_title, m.title AS meeting_title,
+       o.key AS objective_key, kr.key AS kr_key, p.key AS project
+FROM search_entry AS e
+{text}
+LEFT JOIN task AS t ON t.id = e.task_id
+LEFT JOIN meeting AS m ON m.id = e.meeting_id
+LEFT JOIN project AS p ON p.id = coalesce(t.project_id, m.project_id)
+LEFT JOIN objective AS o ON e.kind = 'objective' AND o.id = e.ref_id
+LEFT JOIN key_result AS kr ON e.kind = 'key_result' AND kr.id = e.ref_id
+WHERE e.id IN ({ids})
+"""
+
+
+class SearchService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def search(
+        self,
+        query: str,
+        project: str | None = None,
+        kind: str | None = None,
+        limit: int = 50,
+    ) -> list[SearchHit]:
+        """The best `limit` hits for `query` (archived cards and their comments left out).
+
+        An unknown kind or project is refused; a query without a letter or digit finds
+        nothing."""
+        if kind is not None and kind not in KINDS:
+            raise InvalidFieldError("kind", f"unknown kind '{clean(kind)}': use {', '.join(KINDS)}")
+        limit = max(1, min(limit, MAX_LIMIT))
+        with self.ctx.store.read() as s:
+            project_id = project_by_key(s, project).id if project is not None else None
+            terms = words(query)
+            if not terms:
+                return []
+            rows = self._rows(s, terms, project_id, kind, limit)
+        return [_hit(row, terms, in_title) for in_title, row in rows]
+
+    def _rows(
+        self, s: Session, terms: list[str], project_id: int | None, kind: str | None, limit: int
+    ) -> list[tuple[bool, Any]]:
+        """(in the main text, row) for the best `limit` hits, best first."""
+        params: dict[str, Any] = {"true": True}
+        postgres = s.get_bind().dialect.name == "postgresql"
+        if postgres:
+            params["query"] = " & ".join(f"'{t}':*" for t in terms)
+            matches = _POSTGRES_MATCHES
+        else:
+            every = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+            params["title_query"] = f"title : ({every})"
+            params["other_query"] = f"({every}) NOT title : ({every})"
+            matches = {name: _SQLITE_MATCHES.format(name=name) for name in params if name != "true"}
+        filters = ""
+        if project_id is not None:
+            filters += _IN_PROJECT
+            params["project_id"] = project_id
+        if kind is not None:
+            names = _ENTRY_KINDS[kind]
+            filters += " AND x.kind IN (" + ", ".join(f":kind{i}" for i in range(len(names))) + ")"
+            params.update({f"kind{i}": name for i, name in enumerate(names)})
+        tiers: list[list[int]] = []
+        for name in ("title_query", "other_query"):
+            wanted = limit - sum(map(len, tiers))
+            if wanted <= 0:
+                break
+            sql = _TIER.format(matches=matches[name], filters=filters)
+            tiers.append(list(s.execute(text(sql), {**params, "limit": wanted}).scalars()))
+        ids = [i for tier in tiers for i in tier]
+        if not ids:
+            return []
+        found = {
+            row.id: row
+            for row in s.execute(
+                text(
+                    _SELECT.format(
+                        texts="e.title, e.body" if postgres else "f.title, f.body",
+                        text="" if postgres else _SQLITE_TEXT,
+                        ids=", ".join(str(int(i)) for i in ids),
+                    )
+                )
+            )
+        }
+        return [(index < len(tiers[0]), found[i]) for index, i in enumerate(ids)]
+
+
+def _when(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _hit(row: Any, terms: list[str], in_title: bool) -> SearchHit:
+    kind = row.kind
+    text_first = [row.title, row.body]
+    if kind in ("task", "comment"):
+        key, title = row.task_key, row.task_title
+        if kind == "task":
+            text_first.reverse()  # the title is shown already; the notes say more
+    elif kind in _GOALS:
+        key, title = (row.objective_key if kind == "objective" else row.kr_key), row.title
+        text_first.reverse()
+        kind = "goal"
+    else:
+        key, title = str(row.meeting_id), row.meeting_title
+    return SearchHit(
+        kind=kind,
+        key=key,
+        project=row.project,
+        title=clean(title),
+        snippet=snippet(text_first, terms),
+        when=_when(row.at),
+        in_title=in_title,
+    )
+
+
+def snippet(texts: list[str], terms: list[str], width: int = SNIPPET_WIDTH) -> str:
+    """About `width` characters of the first text that holds a query word, around it;
+    one line, control characters removed, cuts marked with "…"."""
+    for candidate in texts:
+        start = _first_match(candidate, terms)
+        if start is not None:
+            return _window(candidate, start, width)
+    return ""
+
+
+def _first_match(text: str, terms: list[str]) -> int | None:
+    """Where in `text` the first word starting with one of `terms` begins."""
+    for word, position in _word_starts(text):
+        if any(word.startswith(t) for t in terms):
+            return position
+    return None
+
+
+def _word_starts(text: str) -> list[tuple[str, int]]:
+    # Fold character by character so positions in the folded text map back to `text`.
+    found: list[tuple[str, int]] = []
+    current: list[str] = []
+    start = 0
+    for index, char in enumerate(text):
+        folded = fold(char)
+        if folded == " ":
+            if current:
+                found.append(("".join(current), start))
+                current = []
+            continue
+        if not current:
+            start = index
+        current.append(folded)
+    if current:
+        found.append(("".join(current), start))
+    return found
+
+
+def _window(text: str, start: int, width: int) -> str:
+    begin = max(0, start - width // 4)
+    end = min(len(text), begin + width)
+    begin = max(0, min(begin, end - width))
+    part = " ".join(clean(text[begin:end]).split())
+    return ("…" if begin > 0 else "") + part + ("…" if end < len(text) else "")
