@@ -1,0 +1,98 @@
+"""The change feed: a write anywhere reaches a subscriber, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import text
+
+from taskboard.services import ServiceError, Services
+from taskboard.store import Store, open_store
+from taskboard.store.feed import APPLICATION_NAME
+
+# Generous against a loaded machine; benchmarks/bench_feed.py measures the real figure.
+DEADLINE_S = 2.0
+
+
+def second_store(store: Store) -> Store:
+    """The same store as another process opens it: its own engine and connections."""
+    return open_store(store.url.render_as_string(hide_password=False))
+
+
+def test_a_write_through_another_connection_reaches_a_subscriber(store: Store) -> None:
+    other = second_store(store)
+    try:
+        since = store.feed.start()
+        Services.open(other, "ben").projects.create("DEL", "Deliveries")
+        assert store.feed.wait(since, DEADLINE_S) != since
+        # And again: the feed keeps going after the first change.
+        since = store.feed.revision
+        Services.open(other, "ben").tasks.capture("Call the garage +DEL")
+        assert store.feed.wait(since, DEADLINE_S) != since
+    finally:
+        other.close()
+
+
+def test_a_write_of_this_process_counts_too(services: Services) -> None:
+    feed = services.changes
+    since = feed.start()
+    services.projects.create("DEL", "Deliveries")
+    assert feed.wait(since, DEADLINE_S) != since
+
+
+def test_a_refused_write_tells_nobody(store: Store) -> None:
+    other = second_store(store)
+    try:
+        since = store.feed.start()
+        with pytest.raises(ServiceError):
+            Services.open(other, "ben").tasks.capture("A card for nowhere +NOPE")
+        assert store.feed.wait(since, 0.5) == since
+    finally:
+        other.close()
+
+
+def test_subscribers_without_a_watcher_still_hear_their_own_writes() -> None:
+    store = open_store("sqlite://")  # in memory: one connection, nobody else to hear
+    try:
+        since = store.feed.start()
+        Services.open(store, "tester").projects.create("DEL", "Deliveries")
+        assert store.feed.wait(since, DEADLINE_S) != since
+    finally:
+        store.close()
+
+
+def test_closing_wakes_a_waiting_subscriber(store: Store) -> None:
+    since = store.feed.start()
+    started = time.monotonic()
+    store.close()
+    assert store.feed.wait(since, 30) == since
+    assert time.monotonic() - started < 10
+    assert store.feed.closed
+
+
+def test_the_listener_survives_a_dropped_connection(store: Store) -> None:
+    if store.backend != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    other = second_store(store)
+    try:
+        feed = store.feed
+        feed.start()
+        with other.engine.connect() as conn:
+            killed = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            ).scalar()
+        assert killed == 1
+        deadline = time.monotonic() + 10
+        while feed.reconnects == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert feed.reconnects == 1
+        since = feed.revision
+        Services.open(other, "ben").projects.create("DEL", "Deliveries")
+        assert feed.wait(since, DEADLINE_S) != since
+    finally:
+        other.close()
