@@ -96,3 +96,22 @@ def test_the_listener_survives_a_dropped_connection(store: Store) -> None:
         assert feed.wait(since, DEADLINE_S) != since
     finally:
         other.close()
+
+
+def test_without_a_listen_connection_the_feed_polls(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if store.backend != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    feed = store.feed
+    args, params = feed._connect_args()
+    # The listener's own connection cannot be opened (a pooler that refuses LISTEN, say).
+    monkeypatch.setattr(feed, "_connect_args", lambda: (args, {**params, "port": 1}))
+    other = second_store(store)
+    try:
+        since = feed.start()
+        Services.open(other, "ben").projects.create("DEL", "Deliveries")
+        assert feed.wait(since, DEADLINE_S) != since
+        assert feed.reconnects == 0
+    finally:
+        other.close()

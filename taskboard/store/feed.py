@@ -191,6 +191,10 @@ class ChangeFeed:
                 args, params = self._connect_args()
                 params["autocommit"] = True
                 params["application_name"] = APPLICATION_NAME
+                # A connection that dies without a word (a laptop's network gone) is found
+                # out by the keepalives within half a minute, and opened again.
+                params.update(keepalives=1, keepalives_idle=10, keepalives_interval=5)
+                params.setdefault("keepalives_count", 3)
                 conn = psycopg.connect(*args, **params)
             except psycopg.Error as exc:
                 log.debug("change feed: cannot LISTEN: %s", exc)

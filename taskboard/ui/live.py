@@ -88,6 +88,7 @@ class _Request:
     read: Callable[[], Any]
     show: Callable[[Any], None]
     failed: Callable[[Exception], None] | None
+    revision: int | None  # the feed's revision that asked for it, if a change did
 
 
 class ReadDone(Message):
@@ -108,6 +109,10 @@ class LiveScreen(TaskboardScreen):
         self._reading = False
         self._next: _Request | None = None
         self._on_change: Callable[[], None] | None = None
+        self._changed: int | None = None
+        # The feed's revision whose re-read the screen has shown (or dropped as stale):
+        # what a test waits for after a change elsewhere.
+        self.shown_revision = -1
 
     def watch_changes(self, on_change: Callable[[], None]) -> None:
         """Call `on_change` on the event loop for every change of the store from now on;
@@ -118,7 +123,11 @@ class LiveScreen(TaskboardScreen):
     def on_store_changed(self, message: StoreChanged) -> None:
         message.stop()
         if self._on_change is not None:
-            self._on_change()
+            self._changed = message.revision
+            try:
+                self._on_change()
+            finally:
+                self._changed = None
 
     def reread(
         self,
@@ -129,14 +138,9 @@ class LiveScreen(TaskboardScreen):
         """Run `read` in a thread, then `show` its result here; `failed` (by default a
         notification) gets a refusal or a store fault instead. A newer call made while a
         read runs replaces any other waiting one, and the running read's result is dropped."""
-        self._next = _Request(read, show, failed)
+        self._next = _Request(read, show, failed, self._changed)
         if not self._reading:
             self._start_next()
-
-    @property
-    def rereading(self) -> bool:
-        """Whether a re-read runs or waits (tests wait for it to end)."""
-        return self._reading
 
     def _start_next(self) -> None:
         request, self._next = self._next, None
@@ -157,6 +161,8 @@ class LiveScreen(TaskboardScreen):
         message.stop()
         request = message.request
         if self._next is None:  # nothing newer asked for: this is what to show
+            if request.revision is not None:
+                self.shown_revision = max(self.shown_revision, request.revision)
             if message.error is None:
                 request.show(message.value)
             elif request.failed is not None:
