@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from taskboard.services import ServiceError, Services
+from taskboard.services.import_drafts import ImportDraft
 from taskboard.store import Store, open_store
 from taskboard.store.feed import APPLICATION_NAME
 
@@ -32,6 +34,29 @@ def test_a_write_through_another_connection_reaches_a_subscriber(store: Store) -
         assert store.feed.wait(since, DEADLINE_S) != since
     finally:
         other.close()
+
+
+def test_an_import_and_a_restore_reach_a_subscriber(store: Store, tmp_path: Path) -> None:
+    """Writes that do not go through a use case's change (bulk paths) are heard too."""
+    other = second_store(store)
+    try:
+        services = Services.open(other, "ben")
+        services.projects.create("DEL", "Deliveries")
+        since = store.feed.start()
+        services.transfer.import_tasks("DEL", [ImportDraft(where="line 1", title="Imported")])
+        assert store.feed.wait(since, DEADLINE_S) != since
+        dump = list(services.transfer.dump())
+    finally:
+        other.close()
+    empty = open_store(str(tmp_path / "empty.db"))
+    try:
+        since = empty.feed.start()
+        restorer = open_store(str(tmp_path / "empty.db"))
+        Services.open(restorer, "ben").transfer.restore(dump)
+        restorer.close()
+        assert empty.feed.wait(since, DEADLINE_S) != since
+    finally:
+        empty.close()
 
 
 def test_a_write_of_this_process_counts_too(services: Services) -> None:
