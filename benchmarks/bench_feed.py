@@ -4,6 +4,8 @@ Run with `python -m benchmarks.bench_feed [--changes N] [--proxy-delay 0.05]`. F
 backend a writer (its own store: engine, connections, as another process has) adds tasks
 one by one, and a subscriber on a second store waits on its change feed; the figure is the
 time from the writer's call returning (committed) to the subscriber's wait returning.
+Then the same for a whole screen: a check-in of another connection until its line is on
+an open goals screen (the demo workspace), re-read and repainted.
 PostgreSQL runs directly and, with --proxy-delay > 0, behind
 /work/shared/tools/latency-proxy (that delay each way, for both connections). The server
 comes from TASKBOARD_TEST_POSTGRES_URL (default: the local test cluster); a scratch
@@ -13,6 +15,7 @@ database is created and dropped. It prints figures and asserts nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import statistics
@@ -72,6 +75,53 @@ def propagation(target: str, changes: int) -> list[float]:
         writer.close()
 
 
+async def on_screen(target: str, changes: int) -> list[float]:
+    """Seconds from a check-in of another connection to its line on an open goals screen."""
+    from taskboard.services.demo import load_demo
+    from taskboard.ui.app import UiOptions, make_app
+    from taskboard.ui.screens.goals import GoalsScreen
+
+    store = open_store(target)
+    services = Services.open(store, "bench")
+    load_demo(services)
+    other = Services.open(open_store(target), "mia")
+    kr = next(
+        kr
+        for root in services.okr.tree()
+        for _, objective in root.walk()
+        for kr in objective.key_results
+        if kr.kind == "number"
+    )
+    app = make_app(services, UiOptions(project="DEL"))
+    times: list[float] = []
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.open_screen("goals", "DEL")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, GoalsScreen)
+            while screen.current_key() != kr.key:
+                await pilot.press("j")
+            checkins = screen.query_one("#kr-checkins")
+            for i in range(changes):
+                await asyncio.sleep(random.uniform(0.05, 0.2))
+                note = f"bench-{i}-end"
+                await asyncio.to_thread(other.okr.check_in, kr.key, kr.start + i, None, note)
+                committed = time.perf_counter()
+                while note not in str(checkins.render()):
+                    if time.perf_counter() - committed > 5:
+                        print(f"  check-in {i} did not show within 5 s")
+                        break
+                    await asyncio.sleep(0.002)
+                else:
+                    times.append(time.perf_counter() - committed)
+    finally:
+        other.ctx.store.close()
+        store.close()
+    return times
+
+
 def report(name: str, times: list[float]) -> None:
     if not times:
         print(f"{name:32}: nothing heard")
@@ -108,6 +158,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, scratch_database(server) as pg:
         report("sqlite (data_version poll)", propagation(str(Path(tmp) / "feed.db"), args.changes))
         report("postgresql (LISTEN/NOTIFY)", propagation(pg, args.changes))
+        screens = max(args.changes // 2, 5)
+        goals_db = str(Path(tmp) / "goals.db")
+        report("sqlite, goals screen", asyncio.run(on_screen(goals_db, screens)))
+        with scratch_database(server) as goals_pg:
+            report("postgresql, goals screen", asyncio.run(on_screen(goals_pg, screens)))
         if args.proxy_delay > 0 and not PROXY.exists():
             print(f"no {PROXY}: no run behind the latency proxy")
         elif args.proxy_delay > 0:

@@ -61,7 +61,6 @@ class ChangeFeed:
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self._started_without_thread = False
         self.reconnects = 0  # how often the PostgreSQL listener had to connect again
 
     # ---- the subscriber's side ---------------------------------------------------------
@@ -70,11 +69,6 @@ class ChangeFeed:
     def revision(self) -> int:
         with self._cond:
             return self._revision
-
-    @property
-    def started(self) -> bool:
-        """Whether `start` was called: from then on every change counts."""
-        return self._ready.is_set() or self._started_without_thread
 
     @property
     def closed(self) -> bool:
@@ -93,9 +87,7 @@ class ChangeFeed:
                     )
                 else:
                     target = self._watch_postgres
-                if target is None:  # an in-memory store has no other connection to hear
-                    self._started_without_thread = True
-                else:
+                if target is not None:  # an in-memory store has no other connection to hear
                     self._thread = threading.Thread(
                         target=target, name="taskboard-change-feed", daemon=True
                     )

@@ -53,25 +53,23 @@ class StoreChanged(Message):
 def watch_store_changes(widget: Widget) -> Worker[None]:
     """Post `StoreChanged` to `widget` whenever the store changes, until the widget goes.
 
-    Call it once what the widget shows was read: a change after that read gets a message,
-    and so does a change before the feed listened (the first subscriber of a store gets
-    one message at once, to be safe). The waiting happens in a thread worker of the
-    widget's, cancelled with it; the event loop does no store I/O for it."""
+    Call it once the widget read what it shows. The first message comes at once, when the
+    feed listens (a change may have come between that read and then); after that, one for
+    every change (a burst may count once). The waiting happens in a thread worker of the
+    widget's, cancelled with it; neither it nor this call does store I/O on the event loop,
+    and it may be called before the app's services finished loading."""
     from taskboard.ui.app import TaskboardApp  # the app imports the screens, which import this
 
     app = widget.app
     assert isinstance(app, TaskboardApp)
 
-    # A watcher started before read what was on screen: its count tells whether anything
-    # changed meanwhile. Without one, whatever changed before the new one listens is unknown.
-    feed = app.services.changes
-    before = feed.revision if feed.started else None
-
     def watch() -> None:
         worker = get_current_worker()
+        feed = app.services.changes  # waits here, not on the loop, while services load
         seen = feed.start()
-        if before is None or seen != before:
-            widget.post_message(StoreChanged(seen))
+        # What changed between the widget's read and the feed listening is not known:
+        # one re-read to be sure, off the loop like every other.
+        widget.post_message(StoreChanged(seen))
         while not worker.is_cancelled and not feed.closed:
             revision = feed.wait(seen, WAIT_S)
             if revision != seen and not worker.is_cancelled:

@@ -172,7 +172,8 @@ class GoalsScreen(LiveScreen):
         cycle, shown = self.cycle_name, self.current_key()
 
         def show(page: GoalsPage) -> None:
-            if page.cycle_name == self.cycle_name:  # not when another cycle was picked since
+            # Not when another cycle was picked since, nor when nothing shown changed.
+            if page.cycle_name == self.cycle_name and page != self.page:
                 self.show_page(page)
 
         self.reread(lambda: read_page(services, cycle, today, shown), show)
@@ -388,7 +389,11 @@ class GoalsScreen(LiveScreen):
             if index >= len(order):
                 finish(False)
                 return
-            kr = self.krs[order[index]]
+            kr = self.krs.get(order[index])
+            if kr is None:  # deleted elsewhere while the round ran: nothing to ask
+                skipped.append(order[index])
+                step(index + 1)
+                return
 
             def answered(text: str | None) -> None:
                 if text is None:

@@ -109,8 +109,8 @@ class StatsScreen(LiveScreen):
         since = until - timedelta(days=days_back)
 
         def show(flow: ProjectFlow) -> None:
-            # Not when another project or range was picked since.
-            if (project, days_back) == (self.project_key, self.days_back):
+            # Not when another project or range was picked since, nor when nothing changed.
+            if (project, days_back) == (self.project_key, self.days_back) and flow != self.flow:
                 self.show_flow(flow)
 
         self.reread(lambda: stats.flow(project, since, until)[0], show)
