@@ -140,3 +140,31 @@ def test_without_a_listen_connection_the_feed_polls(
         assert feed.reconnects == 0
     finally:
         other.close()
+
+
+def test_a_watcher_that_fails_is_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = open_store(str(tmp_path / "store.db"))
+    other = open_store(str(tmp_path / "store.db"))
+    feed = store.feed
+    watch = feed._watch_sqlite
+    failures = [RuntimeError("a driver's surprise")]
+
+    def failing_once(path: Path) -> None:
+        if failures:
+            raise failures.pop()
+        watch(path)
+
+    monkeypatch.setattr(feed, "_watch_sqlite", failing_once)
+    monkeypatch.setattr("taskboard.store.feed.RECONNECT_S", (0.01,))
+    try:
+        since = feed.start()
+        assert feed.wait(since, DEADLINE_S) != since  # what it may have missed counts
+        since = feed.revision
+        Services.open(other, "ben").projects.create("DEL", "Deliveries")
+        assert feed.wait(since, DEADLINE_S) != since
+        assert "the watcher failed" in caplog.text
+    finally:
+        other.close()
+        store.close()

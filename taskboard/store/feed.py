@@ -89,7 +89,7 @@ class ChangeFeed:
                     target = self._watch_postgres
                 if target is not None:  # an in-memory store has no other connection to hear
                     self._thread = threading.Thread(
-                        target=target, name="taskboard-change-feed", daemon=True
+                        target=self._run, args=(target,), name="taskboard-change-feed", daemon=True
                     )
                     self._thread.start()
         if self._thread is not None:
@@ -126,6 +126,18 @@ class ChangeFeed:
         with self._cond:
             self._revision += 1
             self._cond.notify_all()
+
+    def _run(self, watch: Callable[[], None]) -> None:
+        """Run the watcher until the feed closes; one that fails (a bug, a driver's surprise)
+        is started again, and what it may have missed counts as a change."""
+        while not self._closed:
+            try:
+                watch()
+            except Exception:
+                log.exception("change feed: the watcher failed; starting it again")
+                self._ready.set()
+                time.sleep(RECONNECT_S[-1])
+                self._bump()
 
     # ---- SQLite ----------------------------------------------------------------------------
 
