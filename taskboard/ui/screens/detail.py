@@ -183,12 +183,12 @@ class TaskDetailScreen(LiveScreen):
         tasks, key = self.tb.services.tasks, self.key
 
         def show(detail: TaskDetail) -> None:
-            # Not after leaving, nor a read older than what a change made here showed since.
-            if (
-                not self._leaving
-                and self.detail
-                and detail.task.version >= self.detail.task.version
-            ):
+            # Not after leaving, nor when nothing changed (a repaint would only move what is
+            # on screen), nor a read older than what a change made here showed since.
+            current = self.detail
+            if self._leaving or current is None or detail == current:
+                return
+            if detail.task.version >= current.task.version:
                 self.show_fresh(detail)
 
         def failed(error: Exception) -> None:
