@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from taskboard.services.transfer import TransferService
     from taskboard.services.undo import UndoService
     from taskboard.store import Store
+    from taskboard.store.feed import ChangeFeed
 
 
 class Services:
@@ -45,6 +46,11 @@ class Services:
         from taskboard.services.context import ServiceContext
 
         return cls(ServiceContext(store=store, actor=actor))
+
+    @property
+    def changes(self) -> ChangeFeed:
+        """The store's change feed: what live screens wait on (`taskboard.store.feed`)."""
+        return self.ctx.store.feed
 
     @cached_property
     def tasks(self) -> TaskService:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
@@ -13,6 +14,7 @@ from sqlmodel import Session
 from taskboard.files import protect_store
 from taskboard.store.engine import WRITE_OPTION, make_engine, use_wal
 from taskboard.store.errors import StoreError, one_line, store_fault
+from taskboard.store.feed import CHANNEL, ChangeFeed
 from taskboard.store.migrate import migrate
 from taskboard.store.target import mask, resolve_url, sqlite_path
 
@@ -34,6 +36,8 @@ class Store:
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
         self.backup_made: str | None = None
         self.name = store_name(engine.url)
+        # Every write below tells it; screens wait on it (`taskboard.store.feed`).
+        self.feed = ChangeFeed(engine, self.data_version)
 
     @property
     def url(self) -> URL:
@@ -49,15 +53,23 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: commits when the block ends, rolls back on any error."""
+        """One write transaction: commits when the block ends, rolls back on any error.
+
+        Every write of the program comes through here (use cases, imports, restore), so
+        this is where the change feed hears of it: on PostgreSQL a NOTIFY inside the
+        transaction, delivered by the server when — and only if — it commits; then the
+        feed of this process is told at once."""
         try:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
+                if self.backend == "postgresql":
+                    session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
         except DBAPIError as exc:
             fault = self.fault(exc)
             if fault is None:
                 raise
             raise fault from exc
+        self.feed.committed()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -86,6 +98,7 @@ class Store:
         return int(value or 0)
 
     def close(self) -> None:
+        self.feed.close()
         self.engine.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import Callable, Iterator
@@ -60,7 +61,7 @@ def messages(app: TaskboardApp) -> list[str]:
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 4) -> None:
-    """Let the screen's one-second poll run until `condition()` holds."""
+    """Let the screen's live refresh run until `condition()` holds."""
     for _ in range(int(seconds * 10)):
         if condition():
             return
@@ -218,10 +219,12 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
         await open_detail(app, pilot, "DEL-1")
         await pilot.press("end", "ctrl+u", *"My half-typed title")
         # A change to another task leaves the edit alone, without a word.
-        other.tasks.edit("DEL-2", TaskChanges(title="Another task changed"))
         screen = app.screen
         assert isinstance(screen, TaskDetailScreen)
-        await wait_for(pilot, lambda: screen.revision == demo_services.tasks.revision())
+        since = demo_services.changes.revision
+        other.tasks.edit("DEL-2", TaskChanges(title="Another task changed"))
+        seen = await asyncio.to_thread(demo_services.changes.wait, since, 5)
+        await wait_for(pilot, lambda: screen.shown_revision >= seen > since)
         assert field(app, "title").value == "My half-typed title"
         assert not messages(app)
         # A change to another field of this task shows, and leaves the edit alone too.

@@ -12,7 +12,8 @@ from ui_text import pressing, settle
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.board import BoardScreen
-from taskboard.ui.screens.goals import GoalsScreen, RoundStepModal, progress_bar
+from taskboard.ui.screens.goals import GoalsScreen, RoundStepModal
+from taskboard.ui.screens.goals_text import progress_bar
 
 TODAY = date(2026, 11, 23)  # the frozen date of tests/ui/conftest.py
 

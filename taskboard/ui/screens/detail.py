@@ -20,7 +20,7 @@ from taskboard.domain.text import clean, clean_multiline
 from taskboard.domain.views import TaskDetail, TaskRow, history_lines
 from taskboard.services.errors import ConflictError, ServiceError
 from taskboard.ui.dialogs import TokenSuggester
-from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.live import LiveScreen
 
 # The one-line fields, by the name `TaskService.edit` takes; each is the Input `#f-NAME`.
 INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
@@ -50,8 +50,9 @@ def _names(fields: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-class TaskDetailScreen(TaskboardScreen):
-    """One task, all of it; a field is saved when you press enter in it or leave it."""
+class TaskDetailScreen(LiveScreen):
+    """One task, all of it; a field is saved when you press enter in it or leave it. Live: a
+    change made elsewhere shows at once, and an unsaved edit it overlaps gives way, named."""
 
     CSS_PATH = "../styles/detail.tcss"
     BINDINGS = [
@@ -82,7 +83,6 @@ class TaskDetailScreen(TaskboardScreen):
         super().__init__()
         self.key = key
         self.detail: TaskDetail | None = None
-        self.revision = -1
         # What each field was last filled with: a field whose value differs holds an edit of
         # the user's. Comparing with the stored value instead would count the control
         # characters `shown_values` removed as an edit, and write them away unasked.
@@ -97,7 +97,6 @@ class TaskDetailScreen(TaskboardScreen):
         # Read before the widgets exist, so each starts with the task's own value: a Select
         # without one picks its first option and announces it as a change, which was saved
         # as the priority "urgent" of every task merely opened.
-        self.revision = services.tasks.revision()
         self.detail = services.tasks.detail(self.key)
         self.shown = shown = shown_values(self.detail)
         handles = [clean(h) for h in services.people.handles()]
@@ -169,7 +168,7 @@ class TaskDetailScreen(TaskboardScreen):
             # saved, by the first key typed into it by mistake.
             self.query_one(f"#f-{name}", Input).select_on_focus = False
         self.query_one("#f-title", Input).focus()
-        self.set_interval(1.0, self.poll_changes, name="detail-refresh")
+        self.watch_changes(self.store_changed)
 
     # ---- loading --------------------------------------------------------------------------
 
@@ -177,10 +176,32 @@ class TaskDetailScreen(TaskboardScreen):
         """Read the task again and show it. Unsaved edits stay, except in the `saved` fields,
         and unless the task was changed elsewhere: then the fresh values replace them, with a
         notification. `own_version` is the version a change made here left the task at."""
+        self.show_fresh(self.tb.services.tasks.detail(self.key), saved, own_version)
+
+    def store_changed(self) -> None:
+        """The store changed: read the task again in a thread, then show what is new."""
+        tasks, key = self.tb.services.tasks, self.key
+
+        def show(detail: TaskDetail) -> None:
+            # Not after leaving, nor when nothing changed (a repaint would only move what is
+            # on screen), nor a read older than what a change made here showed since.
+            current = self.detail
+            if self._leaving or current is None or detail == current:
+                return
+            if detail.task.version >= current.task.version:
+                self.show_fresh(detail)
+
+        def failed(error: Exception) -> None:
+            if not isinstance(error, ServiceError):  # gone meanwhile: nothing fresh to show
+                self.notify(clean(str(error)), severity="error", markup=False)
+
+        self.reread(lambda: tasks.detail(key), show, failed)
+
+    def show_fresh(
+        self, detail: TaskDetail, saved: Collection[str] = (), own_version: int | None = None
+    ) -> None:
+        """Show `detail`, read just now; the rest as `load` says."""
         assert self.detail is not None
-        services = self.tb.services
-        self.revision = services.tasks.revision()
-        detail = services.tasks.detail(self.key)
         replace: set[str] = set(saved)
         expected = self.detail.task.version if own_version is None else own_version
         if detail.task.version != expected:
@@ -259,14 +280,6 @@ class TaskDetailScreen(TaskboardScreen):
             for a, line in reversed(history_lines(detail.history))
         ]
         self.query_one("#history", Static).update(Content("\n".join(history)))
-
-    def poll_changes(self) -> None:
-        if self.detail is None or self.tb.services.tasks.revision() == self.revision:
-            return
-        try:
-            self.load()
-        except ServiceError:
-            return  # gone meanwhile (moved to another project): nothing fresh to show
 
     def _values(self) -> dict[str, str]:
         """What each field holds now."""

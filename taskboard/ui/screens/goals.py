@@ -1,8 +1,10 @@
-"""The goals screen: the cycle's objective tree with pace, a KR's history, check-ins and rounds."""
+"""The goals screen: the cycle's objective tree with pace, a KR's history, check-ins and rounds.
+
+It is live: a check-in, a status or a linked task changed anywhere (another process, the
+CLI) shows within the change feed's delay, read in a thread, the cursor kept."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -10,222 +12,74 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
 
-from taskboard.domain import okr
-from taskboard.domain.capture import CaptureError, parse_meeting_line
-from taskboard.domain.okr import KrKind, Status
-from taskboard.domain.okr_views import KeyResultView, ObjectiveView
+from taskboard.domain.okr import Status
+from taskboard.domain.okr_views import CheckInView, CycleView, KeyResultView, ObjectiveView
 from taskboard.domain.text import clean
+from taskboard.domain.views import TaskRow
+from taskboard.services import Services
 from taskboard.services.errors import ServiceError
-from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.live import LiveScreen
+from taskboard.ui.screens.goals_check_in import RoundStepModal, check_in_preview, parse_check_in
+from taskboard.ui.screens.goals_text import (
+    kr_prompt,
+    kr_values,
+    number,
+    objective_prompt,
+    plural,
+    progress_bar,
+)
 
-BAR_WIDTH = 16
-STATUS_STYLE = {"on_track": "$success", "at_risk": "$warning", "off_track": "$error"}
-_BARE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
-
-
-# ---- text of the tree ----------------------------------------------------------------------
-
-
-def progress_bar(progress: float, expected: float, style: str, width: int = BAR_WIDTH) -> Content:
-    """`███████│░░░`: the filled share is the progress, `│` sits where the pace says it should."""
-    filled = round(min(max(progress, 0.0), 1.0) * width)
-    marker = min(width - 1, round(min(max(expected, 0.0), 1.0) * width))
-    cells = ["█"] * filled + ["░"] * (width - filled)
-    cells[marker] = "│"
-    bar = Content("".join(cells))
-    if filled:
-        bar = bar.stylize(style, 0, filled)
-    return bar.stylize("$text-muted", filled, width).stylize("bold $accent", marker, marker + 1)
+__all__ = ["GoalsPage", "GoalsScreen", "RoundStepModal", "progress_bar", "read_page"]
 
 
-def number(value: float) -> str:
-    return f"{value:,g}" if abs(value) < 1e15 else f"{value:.3g}"
+@dataclass(frozen=True)
+class KrSide:
+    """What the side panel shows of one key result besides its facts."""
+
+    key: str
+    history: tuple[CheckInView, ...]
+    linked: tuple[TaskRow, ...]
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+@dataclass(frozen=True)
+class GoalsPage:
+    """Everything the screen shows, read in one go (in a thread when the store changed)."""
+
+    cycle_name: str
+    cycle_names: tuple[str, ...]
+    cycle: CycleView | None  # None: a cycle with that name does not exist (yet)
+    roots: tuple[ObjectiveView, ...]
+    side: KrSide | None  # the highlighted KR's panel, when it was one
 
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(clean(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def read_side(services: Services, key: str) -> KrSide:
+    okr = services.okr
+    return KrSide(key, tuple(okr.history(key)), tuple(okr.linked_tasks(key)))
 
 
-def _facts(
-    indent: str,
-    progress: float,
-    expected: float,
-    status: str,
-    conf: float | None,
-    owner: str | None,
-    overridden: bool = False,
-) -> Content:
-    style = STATUS_STYLE.get(status, "$text")
-    label = Status(status).label if status in STATUS_STYLE else status
-    confidence = f"conf {conf:.2f}" if conf is not None else "conf –   "
-    who = f"@{clean(owner)}" if owner else "nobody"
-    return Content.assemble(
-        indent + "  ",
-        progress_bar(progress, expected, style),
-        f" {progress:4.0%}  ",
-        (f"{label + ('*' if overridden else ''):<10}", style),
-        f" {confidence}  ",
-        (who, "$text-muted"),
-    )
-
-
-def objective_prompt(o: ObjectiveView, depth: int, width: int) -> Content:
-    """Two lines: key and title, then bar with pace marker, percent, status, confidence, owner."""
-    indent = "  " * depth
-    head = Content.assemble(
-        indent,
-        (f"{o.key:<4}", "bold $accent"),
-        " ",
-        (_short(o.title, width - len(indent) - 5), "bold"),
-    )
-    facts = _facts(
-        indent, o.progress, o.expected, o.status, o.confidence, o.owner, o.status_overridden
-    )
-    return Content("\n").join([head, facts])
-
-
-def kr_values(kr: KeyResultView) -> str:
-    if kr.kind == KrKind.TASKS:
-        return f"{kr.tasks_done}/{kr.tasks_total} tasks"
-    unit = f" {clean(kr.unit)}" if kr.unit else ""
-    return f"{number(kr.start)} → {number(kr.current)} → {number(kr.target)}{unit}"
-
-
-def kr_prompt(kr: KeyResultView, depth: int, width: int) -> Content:
-    indent = "  " * depth + "  "
-    title = _short(kr.title, width - len(indent) - 9)
-    head = Content.assemble(indent, (f"{kr.key:<8}", "$accent"), " ", title)
-    facts = _facts(indent, kr.progress, kr.expected, kr.status, kr.confidence, kr.owner)
-    return Content("\n").join([head, facts])
-
-
-# ---- what a check-in line means --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CheckInLine:
-    value: float
-    confidence: float | None
-    note: str
-
-
-def parse_check_in(text: str, kr: KeyResultView, today: date) -> CheckInLine:
-    """`420`, `420 0.7`, `420 conf 0.7`, each with an optional note after; ValueError if bad."""
-    words = text.split()
-    if not words:
-        raise ValueError("type a value")
-    if kr.kind == KrKind.TASKS:
-        raise ValueError(f"{kr.key} counts its linked tasks: link tasks with ~{kr.key}")
-    words[0] = words[0].removesuffix("%")
-    if len(words) >= 2 and _BARE_NUMBER.fullmatch(words[1]):
-        words.insert(1, "conf")
-    try:
-        line = parse_meeting_line(f"kr {kr.key} = {' '.join(words)}", today)
-    except CaptureError as exc:
-        raise ValueError(exc.message) from None
-    assert line.value is not None
-    if kr.kind == KrKind.BOOLEAN and line.value not in (kr.start, kr.target):
-        raise ValueError(f"{kr.key} is yes/no: type {kr.start:g} or {kr.target:g}")
-    return CheckInLine(line.value, line.confidence, line.note or "")
-
-
-def check_in_preview(text: str, kr: KeyResultView, today: date) -> tuple[str, bool]:
-    """What the typed line will store, or what is wrong with it."""
-    if not text.strip():
-        return f"value [conf 0.7] [note]   now {kr_values(kr)}", False
-    try:
-        line = parse_check_in(text, kr, today)
-    except ValueError as exc:
-        return f"✗ {exc}", True
-    after = okr.kr_progress(kr.kind, kr.start, kr.target, line.value, kr.tasks_done, kr.tasks_total)
-    parts = [f"✓ {number(kr.current)} → {number(line.value)}", f"{kr.progress:.0%} → {after:.0%}"]
-    if line.confidence is not None:
-        parts.append(f"conf {line.confidence:g}")
-    if line.note:
-        parts.append(f"“{line.note}”")
-    return "   ".join(parts), False
-
-
-class RoundStepModal(ModalScreen[str | None]):
-    """One KR of a check-in round: a value stores, `s` or an empty line skips, escape ends."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "end_round", "End round", id="round.end")
-    ]
-
-    def __init__(self, kr: KeyResultView, position: int, total: int, today: date) -> None:
-        super().__init__()
-        self.kr = kr
-        self.position = position
-        self.total = total
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        kr = self.kr
-        note = clean(kr.last_note) if kr.last_note else "no note yet"
-        with Vertical(classes="dialog round"):
-            yield Label(
-                Content(f"Check-in round {self.position}/{self.total}   {kr.key}"),
-                classes="dialog-title",
-            )
-            yield Static(Content(clean(kr.title)), id="round-title")
-            yield Static(Content(f"current {kr_values(kr)}   ({kr.progress:.0%})"), id="round-now")
-            yield Static(Content(f"last note: {note}"), id="round-note")
-            yield Input(placeholder="value [conf 0.7] [note]", id="round-input")
-            yield Static("", id="prompt-preview", markup=False)
-            yield Static(
-                Content("enter stores and goes on · s or empty enter skips · esc ends the round"),
-                classes="dialog-hint",
-            )
-
-    def on_mount(self) -> None:
-        self._preview("")
-
-    def _preview(self, text: str) -> bool:
-        line, error = check_in_preview(text, self.kr, self.today)
-        widget = self.query_one("#prompt-preview", Static)
-        widget.update(Content(clean(line)))
-        widget.set_class(error, "error")
-        return error
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        # A value line never starts with a letter, so `s` alone is the skip key.
-        if event.value.strip().lower() == "s":
-            self.dismiss("")
-        else:
-            self._preview(event.value)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.dismiss("")
-        elif self._preview(event.value):
-            self.app.bell()  # the preview says what is wrong; keep the line for fixing
-        else:
-            self.dismiss(event.value)
-
-    def action_end_round(self) -> None:
-        """End the round here."""
-        self.dismiss(None)
+def read_page(services: Services, cycle_name: str, today: date, shown: str | None) -> GoalsPage:
+    """The cycle `cycle_name` as the screen shows it, with the side panel of `shown`."""
+    okr = services.okr
+    names = [c.name for c in okr.cycles()]
+    known = cycle_name in names
+    roots = okr.tree(cycle_name, today) if known else []
+    cycle = okr.cycle(cycle_name, today) if known else None
+    krs = {kr.key for root in roots for _, o in root.walk() for kr in o.key_results}
+    side = read_side(services, shown) if shown in krs else None
+    listed = names if known else sorted([*names, cycle_name])
+    return GoalsPage(cycle_name, tuple(listed), cycle, tuple(roots), side)
 
 
 # ---- the screen -------------------------------------------------------------------------------
 
 
-class GoalsScreen(TaskboardScreen):
+class GoalsScreen(LiveScreen):
     """Objectives and key results of one cycle, with pace, history and check-ins."""
 
     CSS_PATH = "../styles/goals.tcss"
@@ -276,10 +130,12 @@ class GoalsScreen(TaskboardScreen):
         super().__init__()
         self.project = project
         self.cycle_name = ""
+        self.page: GoalsPage | None = None
         self.roots: list[ObjectiveView] = []
         self.objectives: dict[str, ObjectiveView] = {}
         self.krs: dict[str, KeyResultView] = {}
         self.shown_key: str | None = None
+        self.side: KrSide | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="goals-title", markup=False)
@@ -298,21 +154,38 @@ class GoalsScreen(TaskboardScreen):
         self.cycle_name = self.tb.services.okr.cycle(None, self.tb.today()).name
         self.reload()
         self.query_one("#goals-tree", OptionList).focus()
+        self.watch_changes(self.store_changed)
 
     # ---- data -------------------------------------------------------------------------
 
     def cycle_names(self) -> list[str]:
-        names = [c.name for c in self.tb.services.okr.cycles()]
-        return names if self.cycle_name in names else sorted([*names, self.cycle_name])
+        return list(self.page.cycle_names) if self.page else [self.cycle_name]
 
     def reload(self, keep: str | None = None) -> None:
         """Read the cycle's tree again and keep the cursor on `keep` (or where it was)."""
+        shown = keep or self.current_key()
+        self.show_page(read_page(self.tb.services, self.cycle_name, self.tb.today(), shown), keep)
+
+    def store_changed(self) -> None:
+        """Someone changed the store: read the cycle again in a thread, then show it."""
         services, today = self.tb.services, self.tb.today()
+        cycle, shown = self.cycle_name, self.current_key()
+
+        def show(page: GoalsPage) -> None:
+            # Not when another cycle was picked since, nor when nothing shown changed.
+            if page.cycle_name == self.cycle_name and page != self.page:
+                self.show_page(page)
+
+        self.reread(lambda: read_page(services, cycle, today, shown), show)
+
+    def show_page(self, page: GoalsPage, keep: str | None = None) -> None:
+        """Show `page`, the cursor on `keep` or where it was, the tree scrolled as it was."""
+        self.page = page
         tree = self.query_one("#goals-tree", OptionList)
-        if keep is None and tree.highlighted is not None and tree.option_count:
-            keep = tree.get_option_at_index(tree.highlighted).id
-        known = {c.name for c in services.okr.cycles()}
-        self.roots = services.okr.tree(self.cycle_name, today) if self.cycle_name in known else []
+        if keep is None:
+            keep = self.current_key()
+        scrolled = tree.scroll_y
+        self.roots = list(page.roots)
         self.objectives, self.krs = {}, {}
         # Titles are cut to the tree's width so that each goal takes exactly two lines.
         width = tree.scrollable_content_region.width - 2 if tree.size.width else 64
@@ -324,21 +197,27 @@ class GoalsScreen(TaskboardScreen):
                 for kr in objective.key_results:
                     self.krs[kr.key] = kr
                     options.append(Option(kr_prompt(kr, depth, width), id=kr.key))
-        tree.clear_options()
-        tree.add_options(options)
-        cycle = services.okr.cycle(self.cycle_name, today) if self.cycle_name in known else None
+        self.side = page.side
+        with tree.prevent(OptionList.OptionHighlighted):
+            tree.clear_options()
+            tree.add_options(options)
+            ids = [o.id for o in options]
+            if options:
+                tree.highlighted = ids.index(keep) if keep in ids else 0
+        tree.scroll_to(y=scrolled, animate=False, immediate=True)
+        if tree.highlighted is not None:
+            tree.scroll_to_highlight()
+        cycle = page.cycle
         span = f"  {cycle.start:%d %b} – {cycle.end:%d %b %Y}" if cycle else ""
         count = f"   {len(self.objectives)} objectives, {len(self.krs)} key results"
         self.query_one("#goals-title", Static).update(
-            Content(f"Goals  {clean(self.cycle_name)}{span}{count}   [ ] cycle · C pick")
+            Content(f"Goals  {clean(page.cycle_name)}{span}{count}   [ ] cycle · C pick")
         )
-        ids = [o.id for o in options]
-        if options:
-            tree.highlighted = ids.index(keep) if keep in ids else 0
         self.show_side(None if tree.highlighted is None else ids[tree.highlighted])
 
     def on_resize(self) -> None:
-        self.reload()
+        if self.page is not None:
+            self.show_page(self.page)  # the titles are cut to the new width
 
     def current_key(self) -> str | None:
         tree = self.query_one("#goals-tree", OptionList)
@@ -373,7 +252,9 @@ class GoalsScreen(TaskboardScreen):
             return
         title.update(Content(f"{kr.key}  {clean(kr.title)}"))
         facts.update(Content(self._kr_facts(kr)))
-        history = self.tb.services.okr.history(kr.key)
+        if self.side is None or self.side.key != kr.key:
+            self.side = read_side(self.tb.services, kr.key)
+        history = self.side.history
         self._draw_chart(chart, kr, [(c.created.date(), c.value) for c in history])
         lines: list[str] = []
         for c in reversed(history):
@@ -384,10 +265,9 @@ class GoalsScreen(TaskboardScreen):
             if c.note:
                 lines.append(f"  {clean(c.note)}")
         checkins.update(Content("Check-ins\n" + ("\n".join(lines) if lines else "none yet")))
-        linked = self.tb.services.okr.linked_tasks(kr.key)
         rows = [
             f"{'✓' if t.done else '·'} {t.key:<8} {clean(t.title)}  ({clean(t.column)})"
-            for t in linked
+            for t in self.side.linked
         ]
         tasks.update(Content("Linked tasks\n" + ("\n".join(rows) if rows else "none")))
 
@@ -423,7 +303,10 @@ class GoalsScreen(TaskboardScreen):
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
-        cycle = self.tb.services.okr.cycle(self.cycle_name, self.tb.today())
+        cycle = self.page.cycle if self.page else None
+        if cycle is None:
+            chart.refresh()
+            return
         length = max((cycle.end - cycle.start).days, 1)
         days = [0, *((day - cycle.start).days for day, _ in points)]
         values = [kr.start, *(value for _, value in points)]
@@ -506,7 +389,11 @@ class GoalsScreen(TaskboardScreen):
             if index >= len(order):
                 finish(False)
                 return
-            kr = self.krs[order[index]]
+            kr = self.krs.get(order[index])
+            if kr is None:  # deleted elsewhere while the round ran: nothing to ask
+                skipped.append(order[index])
+                step(index + 1)
+                return
 
             def answered(text: str | None) -> None:
                 if text is None:

@@ -19,7 +19,7 @@ from taskboard.exchange.handover_note import handover_note
 from taskboard.services.errors import ServiceError
 from taskboard.ui.card_prompts import due_preview
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
-from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.live import LiveScreen
 
 
 def agenda_line(row: TaskRow, today: date) -> str:
@@ -29,8 +29,9 @@ def agenda_line(row: TaskRow, today: date) -> str:
     return clean(f"{row.key:9} {due:9} {row.title}  ·  {row.project} / {row.column}{prio}")
 
 
-class PeopleScreen(TaskboardScreen):
-    """One person's open tasks in every project, grouped overdue / today / this week / later."""
+class PeopleScreen(LiveScreen):
+    """One person's open tasks in every project, grouped overdue / today / this week / later;
+    live: a task assigned, done or moved anywhere shows here."""
 
     CSS_PATH = "../styles/people.tcss"
     AUTO_FOCUS = None
@@ -68,21 +69,47 @@ class PeopleScreen(TaskboardScreen):
         self.query_one("#handover-note").display = False
         self.handle = self.tb.services.ctx.actor
         self.load()
+        self.watch_changes(self.store_changed)
 
     def load(self) -> None:
         assert self.handle is not None
+        try:
+            agenda = self.tb.services.people_views.agenda(self.handle, self.tb.today())
+        except ServiceError as exc:
+            self.show_refusal(exc)
+            return
+        self.show_agenda(agenda)
+
+    def store_changed(self) -> None:
+        """The store changed: read the agenda again in a thread, then show it."""
+        views, handle, today = self.tb.services.people_views, self.handle, self.tb.today()
+        assert handle is not None
+
+        def show(agenda: Agenda) -> None:
+            if agenda.handle == self.handle:  # not when another person was picked since
+                self.show_agenda(agenda)
+
+        def failed(error: Exception) -> None:
+            if handle != self.handle:
+                return
+            if isinstance(error, ServiceError):  # the person is gone meanwhile
+                self.show_refusal(error)
+            else:
+                self.notify(clean(str(error)), severity="error", markup=False)
+
+        self.reread(lambda: views.agenda(handle, today), show, failed)
+
+    def show_refusal(self, exc: Exception) -> None:
+        self.agenda = None
+        self.query_one("#people-title", Static).update(Content(clean(str(exc))))
+        for i, _ in enumerate(GROUPS):
+            self.query_one(f"#group-head-{i}", Static).update("")
+            self.query_one(f"#group-{i}", Static).update("")
+
+    def show_agenda(self, agenda: Agenda) -> None:
+        self.agenda = agenda
         title = self.query_one("#people-title", Static)
         today = self.tb.today()
-        try:
-            self.agenda = self.tb.services.people_views.agenda(self.handle, today)
-        except ServiceError as exc:
-            self.agenda = None
-            title.update(Content(clean(str(exc))))
-            for i, _ in enumerate(GROUPS):
-                self.query_one(f"#group-head-{i}", Static).update("")
-                self.query_one(f"#group-{i}", Static).update("")
-            return
-        agenda = self.agenda
         mine = agenda.handle == self.tb.services.ctx.actor
         total = sum(len(rows) for _, rows in agenda.groups)
         who = f"@{agenda.handle} ({agenda.name})"

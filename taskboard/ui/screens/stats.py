@@ -16,7 +16,7 @@ from taskboard.domain.flow import DEFAULT_DAYS, ProjectFlow, Summary
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.ui.dialogs import ChoiceModal
-from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.live import LiveScreen
 
 BAR = 36
 RANGES = (30, 90, 180, 365)
@@ -52,8 +52,9 @@ def bottleneck(columns: tuple[tuple[str, Summary], ...]) -> str:
     return clean(f"Waits longest in: {name} (median {days(median)})")
 
 
-class StatsScreen(TaskboardScreen):
-    """Flow metrics for the current project over the last days (90 by default)."""
+class StatsScreen(LiveScreen):
+    """Flow metrics for the current project over the last days (90 by default); live: a task
+    moved or done anywhere counts at once."""
 
     CSS_PATH = "../styles/stats.tcss"
     AUTO_FOCUS = None
@@ -89,16 +90,33 @@ class StatsScreen(TaskboardScreen):
     def on_mount(self) -> None:
         self.project_key = self.project_key or self.tb.start_project(self.tb.services)
         self.load()
+        self.watch_changes(self.store_changed)
 
     def load(self) -> None:
         until = self.tb.today()
         since = until - timedelta(days=self.days_back)
         try:
-            self.flow = self.tb.services.stats.flow(self.project_key, since, until)[0]
+            flow = self.tb.services.stats.flow(self.project_key, since, until)[0]
         except ServiceError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
             return
-        flow = self.flow
+        self.show_flow(flow)
+
+    def store_changed(self) -> None:
+        """The store changed: measure again in a thread, then show it."""
+        stats, project, days_back = self.tb.services.stats, self.project_key, self.days_back
+        until = self.tb.today()
+        since = until - timedelta(days=days_back)
+
+        def show(flow: ProjectFlow) -> None:
+            # Not when another project or range was picked since, nor when nothing changed.
+            if (project, days_back) == (self.project_key, self.days_back) and flow != self.flow:
+                self.show_flow(flow)
+
+        self.reread(lambda: stats.flow(project, since, until)[0], show)
+
+    def show_flow(self, flow: ProjectFlow) -> None:
+        self.flow = flow
         self.query_one("#stats-title", Static).update(
             Content(clean(f"Flow  ·  {flow.project}  {flow.name}  ·  {flow.since} … {flow.until}"))
         )

@@ -21,7 +21,7 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.ui.card_prompts import due_preview
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
-from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.live import LiveScreen
 
 
 def preview_text(template: TemplateView, anchor: date) -> str:
@@ -49,8 +49,9 @@ def preview_text(template: TemplateView, anchor: date) -> str:
     return "\n".join(clean(line) for line in lines)
 
 
-class TemplatesScreen(TaskboardScreen):
-    """Every template; the highlighted one previewed; `enter` applies it."""
+class TemplatesScreen(LiveScreen):
+    """Every template; the highlighted one previewed; `enter` applies it. Live: a template saved
+    or changed anywhere shows at once."""
 
     CSS_PATH = "../styles/templates.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,10 +90,22 @@ class TemplatesScreen(TaskboardScreen):
         self.anchor_date = self.tb.today()
         self.load()
         self.query_one("#template-list", OptionList).focus()
+        self.watch_changes(self.store_changed)
 
     def load(self, keep: str | None = None) -> None:
-        self.templates = self.tb.services.templates.all()
+        self.show_templates(self.tb.services.templates.all(), keep)
+
+    def store_changed(self) -> None:
+        """The store changed: read the templates again in a thread, then show them."""
+        self.reread(self.tb.services.templates.all, self.show_templates)
+
+    def show_templates(self, templates: list[TemplateView], keep: str | None = None) -> None:
+        """Show `templates`, the cursor on `keep` or on the one it was on, scroll kept."""
+        if keep is None and (current := self.current()) is not None:
+            keep = current.name
+        self.templates = templates
         options = self.query_one("#template-list", OptionList)
+        scrolled = options.scroll_y
         options.clear_options()
         options.add_options(
             Option(Content(f"{clean(t.name)}  ({len(t.steps)} steps)"), id=str(t.id))
@@ -101,6 +114,9 @@ class TemplatesScreen(TaskboardScreen):
         if self.templates:
             names = [t.name for t in self.templates]
             options.highlighted = names.index(keep) if keep in names else 0
+        options.scroll_to(y=scrolled, animate=False, immediate=True)
+        if options.highlighted is not None:
+            options.scroll_to_highlight()
         self.show_preview()
 
     def current(self) -> TemplateView | None:

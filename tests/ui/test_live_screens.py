@@ -1,0 +1,134 @@
+"""Live screens: a change made through another connection (as another process, or the CLI,
+makes it) shows on the open screen, on SQLite and PostgreSQL, the cursor where it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from taskboard.domain.templates import StepSpec
+from taskboard.services import Services
+from taskboard.store import open_store
+from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.goals import GoalsScreen
+from taskboard.ui.screens.people import PeopleScreen
+from taskboard.ui.screens.stats import StatsScreen
+from taskboard.ui.screens.templates import TemplatesScreen
+
+TODAY = date(2026, 11, 23)  # the frozen date of tests/ui/conftest.py
+
+
+@pytest.fixture
+def other(demo_services: Services) -> Iterator[Services]:
+    """Someone else, on the same store through a connection of their own."""
+    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
+    services = Services.open(open_store(url), "mia")
+    yield services
+    services.ctx.store.close()
+
+
+def shown(app: TaskboardApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def until(pilot: Any, condition: Callable[[], bool], what: str, seconds: float = 5) -> None:
+    """Let the app run until `condition()` holds (the feed is much faster than this)."""
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), f"{what} did not show"
+
+
+async def open_screen(app: TaskboardApp, pilot: Any, name: str) -> None:
+    await pilot.pause()
+    app.open_screen(name, "DEL")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def tree_text(screen: GoalsScreen) -> str:
+    tree = screen.query_one("#goals-tree", OptionList)
+    return "\n".join(tree.render_line(y).text for y in range(tree.size.height))
+
+
+async def test_a_check_in_elsewhere_shows_on_the_open_goals_screen(
+    app: TaskboardApp, demo_services: Services, other: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GoalsScreen)
+        while screen.current_key() != "O1-KR1":
+            await pilot.press("j")
+        kr = demo_services.okr.key_result("O1-KR1")
+        assert "From the CLI" not in shown(app, "#kr-checkins")
+        other.okr.check_in("O1-KR1", kr.target, 0.9, "From the CLI")
+        await until(pilot, lambda: "From the CLI" in shown(app, "#kr-checkins"), "the check-in")
+        assert screen.current_key() == "O1-KR1"  # the cursor stayed
+        assert "@mia" in shown(app, "#kr-checkins")
+        assert "100%" in shown(app, "#side-facts")
+        assert " 100%" in tree_text(screen)
+        # A status set elsewhere shows in the tree too.
+        other.okr.set_status("O1", "off_track")
+        await until(pilot, lambda: "off track*" in tree_text(screen), "the status")
+        assert screen.current_key() == "O1-KR1"
+
+
+async def test_a_task_assigned_elsewhere_shows_among_my_tasks(
+    app: TaskboardApp, demo_services: Services, other: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "people")
+        assert isinstance(app.screen, PeopleScreen)
+        assert "Handed to me elsewhere" not in str(app.screen.query_one("#agenda").render())
+        other.tasks.capture("Handed to me elsewhere @tester +DEL ^today")
+
+        def listed() -> bool:
+            return any(
+                "Handed to me elsewhere" in str(group.render())
+                for group in app.screen.query(".group").results(Static)
+            )
+
+        await until(pilot, listed, "the new task")
+
+
+async def test_a_task_done_elsewhere_counts_in_the_open_stats(
+    app: TaskboardApp, demo_services: Services, other: Services
+) -> None:
+    open_keys = [r.key for r in demo_services.tasks.rows(project="DEL", top_level_only=True)]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "stats")
+        assert isinstance(app.screen, StatsScreen)
+        before = shown(app, "#lead-time")
+        other.tasks.complete(open_keys[0])
+        await until(pilot, lambda: shown(app, "#lead-time") != before, "the done task")
+
+
+async def test_a_template_saved_elsewhere_is_listed_and_the_cursor_stays(
+    app: TaskboardApp, demo_services: Services, other: Services
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, "templates")
+        screen = app.screen
+        assert isinstance(screen, TemplatesScreen)
+        await pilot.press("down")
+        chosen = screen.current()
+        assert chosen is not None
+        other.templates.create("Aaa first of all", [StepSpec(title="Only step")])
+        options = screen.query_one("#template-list", OptionList)
+
+        def listed() -> bool:
+            return any(
+                "Aaa first of all" in str(options.get_option_at_index(i).prompt)
+                for i in range(options.option_count)
+            )
+
+        await until(pilot, listed, "the new template")
+        assert screen.current() is not None and screen.current().name == chosen.name  # type: ignore[union-attr]
