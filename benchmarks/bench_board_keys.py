@@ -122,6 +122,8 @@ async def one_key(
     started = time.perf_counter()
     await app.run_action(action, screen)  # what the key's binding runs
     while not effect():
+        if time.perf_counter() - started > 30:
+            raise SystemExit(f"{action}: its effect never showed")
         await asyncio.sleep(0.001)
     painted: list[float] = []
     app.call_after_refresh(lambda: painted.append(time.perf_counter()))
