@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from benchmarks.bench_postgres import scratch_database
@@ -99,17 +100,20 @@ async def key_times(target: str, presses: int) -> dict[str, tuple[list[float], l
             shown = screen.model.shown[screen.model.col]
             return row.column, [r.key for r in shown].index(key), row.done
 
-        steps: list[tuple[str, str, Callable[[], bool]]] = [
-            ("L (move)", "move_card(1)", lambda: card()[0] == "Done"),
-            ("u (undo)", "undo", lambda: card()[0] == "Review"),
-            ("J (reorder)", "reorder(1)", lambda: card()[1] == 1),
-            ("K (reorder)", "reorder(-1)", lambda: card()[1] == 0),
-            ("space (done)", "toggle_done", lambda: card()[2]),
-            ("space (open)", "toggle_done", lambda: not card()[2] and card()[0] == "Review"),
+        # Each effect is judged against the card as it was before the key.
+        Effect = Callable[[tuple[str, int, bool]], bool]
+        steps: list[tuple[str, str, Effect]] = [
+            ("space (done)", "toggle_done", lambda was: card()[2]),
+            ("space (open)", "toggle_done", lambda was: not card()[2] and card()[0] == "Review"),
+            ("L (move)", "move_card(1)", lambda was: card()[0] == "Done"),
+            ("u (undo)", "undo", lambda was: card()[0] == "Review"),
+            ("K (reorder)", "reorder(-1)", lambda was: card()[1] == was[1] - 1),
+            ("J (reorder)", "reorder(1)", lambda was: card()[1] == was[1] + 1),
         ]
         for _ in range(presses):
             for name, action, effect in steps:
-                shown, stored = await one_key(app, screen, action, effect)
+                was = card()
+                shown, stored = await one_key(app, screen, action, partial(effect, was))
                 times.setdefault(name, ([], []))[0].append(shown)
                 times[name][1].append(stored)
     services.ctx.store.close()
@@ -122,6 +126,8 @@ async def one_key(
     started = time.perf_counter()
     await app.run_action(action, screen)  # what the key's binding runs
     while not effect():
+        if time.perf_counter() - started > 30:
+            raise SystemExit(f"{action}: its effect never showed")
         await asyncio.sleep(0.001)
     painted: list[float] = []
     app.call_after_refresh(lambda: painted.append(time.perf_counter()))
