@@ -485,6 +485,10 @@ class MeetingScreen(TaskboardScreen):
         )
 
     def _change_attendees(self, text: str | None) -> None:
+        if text:  # after the lines still being saved, so their answer cannot paint over it
+            self._in_turn(lambda: self._store_attendees(text))
+
+    def _store_attendees(self, text: str) -> None:
         meetings = self.tb.services.meetings
         for word in (text or "").split():
             remove = word.startswith("-")
@@ -552,7 +556,8 @@ class MeetingScreen(TaskboardScreen):
         except ServiceError as exc:
             self.app.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.app.switch_screen, MinutesScreen(meeting_id))
+        # The screen is built on the event loop's thread, like every widget.
+        self.app.call_from_thread(lambda: self.app.switch_screen(MinutesScreen(meeting_id)))
 
 
 class MinutesScreen(TaskboardScreen):
