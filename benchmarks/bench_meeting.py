@@ -86,6 +86,9 @@ async def screen_times(services: Services, meeting_id: int, lines: int) -> list[
             painted: list[float] = []
             begin = time.perf_counter()
             screen.capture(Input.Submitted(field, line))
+            # The line is stored in a thread worker; its answer repaints the minutes.
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             app.call_after_refresh(lambda done=painted: done.append(time.perf_counter()))
             await pilot.pause()
             times.append((painted[0] if painted else time.perf_counter()) - begin)

@@ -63,7 +63,7 @@ def test_a_whole_meeting(board: Services) -> None:
         meeting.id,
         "Papers to agent @carl ^2026-12-01 #papers !high >doing ~O1-KR1 every:weekly",
     )
-    other = meetings.capture(meeting.id, "Order wall box +INBOX @lena")
+    other = meetings.capture(meeting.id, "Order wall box +INBOX @lena", new_people=True)
     decision = meetings.capture(meeting.id, "d: We ship on Fridays")
     note = meetings.capture(meeting.id, "n: Carl is away in week 50")
     question = meetings.capture(meeting.id, "? Who books the truck")

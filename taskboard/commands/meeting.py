@@ -111,14 +111,39 @@ def start(
 @handles_errors
 def add(
     meeting_id: MeetingId,
-    line: Annotated[
-        str, typer.Argument(help="d: decision, n: note, ? question, a: topic, kr KEY = 4, a task")
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="LINE...",
+            help="d: decision, n: note, ? question, a: topic, kr KEY = 4, a task; several "
+            "words are one line, as typed in the meeting screen",
+        ),
     ],
     db: DbOption = None,
+    new_person: Annotated[
+        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record a check-in that looks like a typo.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Capture one meeting line, as if typed in the meeting screen."""
-    captured = open_services(db).meetings.capture(meeting_id, line)
+    """Capture one meeting line, as if typed in the meeting screen.
+
+    An unknown @handle is refused (naming the closest ones) unless --new-person; a check-in
+    far outside its key result's range, or a long way back from its target, unless --force.
+    """
+    from taskboard.services.errors import ImplausibleValueError, UnknownPersonError
+
+    line = " ".join(words)
+    try:
+        captured = open_services(db).meetings.capture(
+            meeting_id, line, new_people=new_person, force=force
+        )
+    except UnknownPersonError as exc:
+        fail(f"{exc}; --new-person adds @{exc.handle}")
+    except ImplausibleValueError as exc:
+        fail(f"{exc}; --force records it anyway")
     item = captured.item
     if as_json:
         emit_json(

@@ -11,6 +11,7 @@ from taskboard.commands.common import (
     JsonOption,
     OutputOption,
     emit_json,
+    fail,
     finite,
     handles_errors,
     open_services,
@@ -18,6 +19,7 @@ from taskboard.commands.common import (
     table,
     write_output,
 )
+from taskboard.domain.errors import ImplausibleValueError
 
 okr_app = typer.Typer(help="Goals: objectives, key results and check-ins.", no_args_is_help=True)
 objective_app = typer.Typer(help="Objectives.", no_args_is_help=True)
@@ -99,11 +101,21 @@ def checkin(
         float | None, typer.Option("--confidence", callback=finite, help="0..1")
     ] = None,
     note: Annotated[str, typer.Option("--note", "-n")] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Record a value that looks like a typo.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a key result's new value (and confidence, and a note)."""
+    """Record a key result's new value (and confidence, and a note).
+
+    A value far outside the range, or a long way back from the target, is refused as a
+    likely typo unless --force.
+    """
     services = open_services(db)
-    check = services.okr.check_in(key_result, value, confidence, note)
+    try:
+        check = services.okr.check_in(key_result, value, confidence, note, force=force)
+    except ImplausibleValueError as exc:
+        fail(f"{exc}; --force records it anyway")
     kr = services.okr.key_result(check.key_result)
     if as_json:
         emit_json(check.as_json() | {"progress": round(kr.progress, 4), "status": kr.status})

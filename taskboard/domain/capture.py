@@ -123,6 +123,8 @@ def _classify(word: str, today: date) -> tuple[TokenKind | None, str]:
     """Return (kind, value) for one word, or (None, message) when it is a bad token."""
     first = word[0]
     rest = word[1:]
+    if not rest:
+        return "word", word  # a lone `#`, `@`, `+`, `>`…: "Fix # of seats", "1 + 1"
     if first == "@":
         if _HANDLE.fullmatch(rest):
             return "assignee", rest.lower()

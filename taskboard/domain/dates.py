@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -87,7 +87,7 @@ def parse_when(text: str, today: date) -> date:
     Accepts (any case) `today`/`tod`, `tomorrow`/`tom`, `yesterday`; weekday names in English
     and German (the next such day strictly after today); `+3d`, `2w`, `1m`, `1y`, `-2d`;
     `eow` (this week's Friday, next week's if today is a weekend day), `eom`, `eoy`;
-    ISO `2026-12-01`; German `1.12.` (the next such date, today included), `01.12.2026`
+    ISO `2026-12-01`; German `1.12.` (the nearest such date, past or future), `01.12.2026`
     and `1.12.26`. Raises DateParseError for anything else.
     """
     try:
@@ -143,15 +143,18 @@ def _german(text: str, today: date, match: re.Match[str]) -> date:
     if year_text is not None:
         year = int(year_text)
         return _make_date(text, year + 2000 if len(year_text) == 2 else year, month, day)
-    # No year: the next time this day comes round. Look a few years ahead so 29.02. works.
-    for year in range(today.year, today.year + 9):
+    # No year: the nearest such date, before or after today (on 2 December `1.12.` is
+    # yesterday, not next year); a tie goes to the future. Several years either side, so
+    # `29.02.` finds a leap year.
+    candidates = []
+    for year in range(max(MINYEAR, today.year - 8), min(MAXYEAR, today.year + 8) + 1):
         try:
-            candidate = date(year, month, day)
+            candidates.append(date(year, month, day))
         except ValueError:
             continue
-        if candidate >= today:
-            return candidate
-    raise DateParseError(f"no such date '{excerpt(text)}'")
+    if not candidates:
+        raise DateParseError(f"no such date '{excerpt(text)}'")
+    return min(candidates, key=lambda c: (abs((c - today).days), c < today))
 
 
 def _make_date(text: str, year: int, month: int, day: int) -> date:

@@ -30,6 +30,15 @@ class NotFoundError(ServiceError):
     """Nothing has that key, name or handle."""
 
 
+class UnknownPersonError(NotFoundError):
+    """A handle nobody has, where a new person was not asked for; `hint` says whom the typo
+    may mean (` — did you mean @jonas?`)."""
+
+    def __init__(self, handle: str, hint: str = "") -> None:
+        super().__init__(f"unknown person '@{handle}'{hint}")
+        self.handle = handle
+
+
 class AmbiguousError(ServiceError):
     """What was typed is the start of more than one name."""
 
@@ -40,6 +49,14 @@ class InvalidFieldError(ServiceError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ImplausibleValueError(InvalidFieldError):
+    """A value that is allowed but looks like a typo (a check-in a zero short); the caller
+    may insist (`force`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("value", message)
 
 
 class DuplicateError(ServiceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -27,6 +28,19 @@ class AgendaItemView:
 
 
 @dataclass(frozen=True, slots=True)
+class MinutesCheckIn:
+    """One check-in as the minutes (file and screen) show it."""
+
+    key_result: str
+    title: str
+    old: float
+    new: float
+    confidence: float | None
+    unit: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingItemView:
     """One minutes item; `agenda_item_id` is the topic it was said under (for `agenda` items:
     the topic it added)."""
@@ -38,6 +52,35 @@ class MeetingItemView:
     task_key: str | None = None
     key_result: str | None = None
     agenda_item_id: int | None = None
+    check_in: MinutesCheckIn | None = None
+
+
+def number(value: float) -> str:
+    """A check-in's number as typed: `130`, `0.7`, `86500`."""
+    return f"{value:g}"
+
+
+def check_in_line(c: MinutesCheckIn, text: Callable[[str], str] = str) -> str:
+    """`O1-KR1 Service points open: 81 → 130 points, confidence 0.7 (note)`: one wording
+    for the minutes on screen and in the file; `text` escapes user text for a format."""
+    return (
+        f"{c.key_result} {text(c.title)}: {number(c.old)} → {number(c.new)}"
+        + (f" {text(c.unit)}" if c.unit else "")
+        + (f", confidence {number(c.confidence)}" if c.confidence is not None else "")
+        + (f" ({text(c.note)})" if c.note else "")
+    )
+
+
+def item_line(item: MeetingItemView) -> str:
+    """An item as the minutes list shows it: a check-in as the minutes file words it."""
+    return check_in_line(item.check_in) if item.check_in is not None else item.text
+
+
+def minutes_file_name(project: str | None, started: datetime) -> str:
+    """`minutes-DEL-2026-12-02-0930.md`: the project and local start time, so a second
+    meeting that day (or another project's) gets a file of its own."""
+    when = started.astimezone().strftime("%Y-%m-%d-%H%M")
+    return f"minutes-{project}-{when}.md" if project else f"minutes-{when}.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +135,6 @@ class MinutesTask:
     owner: str | None
     due: date | None
     done: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MinutesCheckIn:
-    key_result: str
-    title: str
-    old: float
-    new: float
-    confidence: float | None
-    unit: str
-    note: str
 
 
 @dataclass(frozen=True, slots=True)

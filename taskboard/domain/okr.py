@@ -139,6 +139,36 @@ def kr_progress(
     return linear
 
 
+def figure(value: float) -> str:
+    """A key result's number as people read it: `62,000`, `0.75`, `-3`."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
+
+
+def implausible_check_in(
+    key: str, start: float, target: float, last: float, value: float
+) -> str | None:
+    """Why a check-in looks like a typo (`8690` for `86,900`), or None when it is plausible.
+
+    Implausible: outside the key result's range widened by the range's own size on either
+    side, or a move away from the target by more than a quarter of the range since the last
+    check-in (for key results where lower is better, up is away). The message names start,
+    last and target, so the person can see which number they meant.
+    """
+    span = abs(target - start)
+    if span == 0 or not all(map(math.isfinite, (start, target, last, value))):
+        return None
+    low, high = min(start, target) - span, max(start, target) + span
+    towards = 1.0 if target > start else -1.0
+    facts = f"start {figure(start)}, last {figure(last)}, target {figure(target)}"
+    if not low <= value <= high:
+        return f"{figure(value)} is far outside {key}'s range ({facts})"
+    if (last - value) * towards > span / 4:
+        return f"{figure(value)} moves {key} a long way back from its target ({facts})"
+    return None
+
+
 def weighted_mean(items: Iterable[tuple[float, float]]) -> float:
     """Mean of (value, weight) pairs; 0 when the weights add up to nothing."""
     total = value_sum = 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
-from taskboard.domain.meeting_views import MeetingItemView, MinutesData, TaskChange
+from taskboard.domain.meeting_views import MeetingItemView, MinutesData, TaskChange, check_in_line
 from taskboard.exchange.escape import cell, heading, one_line
 
 __all__ = ["render_minutes"]
@@ -19,10 +19,6 @@ def _duration(length: timedelta) -> str:
     minutes = int(length.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def _section(title: str, lines: Iterable[str]) -> list[str]:
@@ -74,13 +70,7 @@ def render_minutes(data: MinutesData, tz: tzinfo | None = None) -> str:
     out += _section("New tasks", table if data.tasks else [])
     out += _section(
         "Check-ins",
-        (
-            f"- {c.key_result} {one_line(c.title)}: {_number(c.old)} → {_number(c.new)}"
-            + (f" {one_line(c.unit)}" if c.unit else "")
-            + (f", confidence {_number(c.confidence)}" if c.confidence is not None else "")
-            + (f" ({one_line(c.note)})" if c.note else "")
-            for c in data.check_ins
-        ),
+        (f"- {check_in_line(c, one_line)}" for c in data.check_ins),
     )
     out += _section("Notes", _items(data.notes))
     out += _section("Open questions", _items(data.questions))

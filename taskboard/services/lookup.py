@@ -17,8 +17,8 @@ from taskboard.domain.models import (
     Tag,
     Task,
 )
-from taskboard.services.errors import AmbiguousError, NotFoundError
-from taskboard.services.names import match_name
+from taskboard.services.errors import AmbiguousError, NotFoundError, UnknownPersonError
+from taskboard.services.names import did_you_mean, match_name
 
 
 def project_by_key(session: Session, key: str) -> Project:
@@ -72,7 +72,8 @@ def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[P
             f"ambiguous person '@{typed}': {', '.join('@' + p.handle for p in hits)}"
         )
     if not create:
-        raise NotFoundError(f"unknown person '@{typed}'")
+        handles = list(session.scalars(select(col(Person.handle))))
+        raise UnknownPersonError(handle, did_you_mean(handle, handles))
     person = Person(handle=handle, name=handle.replace(".", " ").title())
     session.add(person)
     session.flush()

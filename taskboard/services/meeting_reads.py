@@ -39,6 +39,23 @@ from taskboard.services.errors import NotFoundError, StateError
 from taskboard.services.queries import task_rows
 
 
+def _check_in(c: CheckIn, kr: KeyResult) -> MinutesCheckIn:
+    """A check-in as the minutes show it."""
+    return MinutesCheckIn(
+        kr.key, kr.title, c.previous_value, c.value, c.confidence, kr.unit, c.note
+    )
+
+
+def _not_empty() -> Any:
+    """A meeting with something in it: a minutes item, or a topic it got to."""
+    return (
+        select(MeetingItem.id).where(MeetingItem.meeting_id == Meeting.id).exists()
+        | select(AgendaItem.id)
+        .where(AgendaItem.meeting_id == Meeting.id, col(AgendaItem.started).is_not(None))
+        .exists()
+    )
+
+
 class MeetingReads:
     """The read side of the meeting use cases, and the views the write side returns."""
 
@@ -69,9 +86,14 @@ class MeetingReads:
             ]
 
     def last(self, project: str | None = None) -> MeetingView:
-        """The most recently started meeting (of `project` when given)."""
+        """The most recently started meeting (of `project` when given) that is not empty: one
+        started and ended with nothing said never becomes "last"."""
         with self.ctx.store.read() as s:
-            stmt = select(Meeting).order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            stmt = (
+                select(Meeting)
+                .where(_not_empty())
+                .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            )
             if project is not None:
                 stmt = stmt.where(Meeting.project_id == lookup.project_by_key(s, project).id)
             meeting = s.scalars(stmt.limit(1)).first()
@@ -108,9 +130,7 @@ class MeetingReads:
                 )
             )
             check_ins = tuple(
-                MinutesCheckIn(
-                    kr.key, kr.title, c.previous_value, c.value, c.confidence, kr.unit, c.note
-                )
+                _check_in(c, kr)
                 for c, kr in s.execute(
                     select(CheckIn, KeyResult)
                     .join(KeyResult, col(KeyResult.id) == CheckIn.key_result_id)
@@ -266,10 +286,17 @@ class MeetingReads:
     def _item_views(s: Session, condition: Any) -> tuple[MeetingItemView, ...]:
         return tuple(
             MeetingItemView(
-                i.id or 0, i.kind, i.text, i.created, task_key, kr_key, i.agenda_item_id
+                i.id or 0,
+                i.kind,
+                i.text,
+                i.created,
+                task_key,
+                kr.key if kr is not None else None,
+                i.agenda_item_id,
+                _check_in(c, kr) if c is not None and kr is not None else None,
             )
-            for i, task_key, kr_key in s.execute(
-                select(MeetingItem, Task.key, KeyResult.key)
+            for i, task_key, c, kr in s.execute(
+                select(MeetingItem, Task.key, CheckIn, KeyResult)
                 .outerjoin(Task, col(Task.id) == MeetingItem.task_id)
                 .outerjoin(CheckIn, col(CheckIn.id) == MeetingItem.check_in_id)
                 .outerjoin(KeyResult, col(KeyResult.id) == CheckIn.key_result_id)

@@ -147,8 +147,15 @@ class MeetingService(MeetingReads):
 
     # ---- capture -------------------------------------------------------
 
-    def capture(self, meeting_id: int, line: str) -> Captured:
-        """One meeting line becomes one minutes item (and its task or check-in), in one commit."""
+    def capture(
+        self, meeting_id: int, line: str, *, new_people: bool = False, force: bool = False
+    ) -> Captured:
+        """One meeting line becomes one minutes item (and its task or check-in), in one commit.
+
+        An unknown `@handle` is refused (UnknownPersonError, naming the closest handles)
+        unless `new_people`; a check-in that looks like a typo is refused
+        (ImplausibleValueError) unless `force`.
+        """
         try:
             parsed = parse_meeting_line(line, self.ctx.today())
         except CaptureError as exc:
@@ -167,18 +174,24 @@ class MeetingService(MeetingReads):
                 agenda_item_id=self._current_topic_id(s, meeting_id),
             )
             task: Inserted | None = None
-            new_people: tuple[str, ...] = ()
+            made_people: tuple[str, ...] = ()
             kr_key = None
             if parsed.capture is not None:
                 draft = draft_from_capture(parsed.capture, self._project_key(s, meeting))
-                task, new_people = create_task(s, log, draft)
+                task, made_people = create_task(s, log, draft, create_people=new_people)
                 item.task_id = task.id
                 if AGENDA_TAG in draft.tags:
                     self._add_topic(s, meeting_id, task.row.title, task.id)
             elif parsed.kind == "checkin":
                 assert parsed.kr_key is not None and parsed.value is not None
                 check_in, kr, _ = record_check_in(
-                    s, log, parsed.kr_key, parsed.value, parsed.confidence, parsed.note or ""
+                    s,
+                    log,
+                    parsed.kr_key,
+                    parsed.value,
+                    parsed.confidence,
+                    parsed.note or "",
+                    force=force,
                 )
                 kr_key = kr.key
                 item.check_in_id = check_in.id
@@ -197,7 +210,7 @@ class MeetingService(MeetingReads):
                 key_result=kr_key,
                 agenda_item_id=item.agenda_item_id,
             )
-        return Captured(item=view, task=row, new_people=new_people)
+        return Captured(item=view, task=row, new_people=made_people)
 
     def undo_last(self, meeting_id: int) -> MeetingItemView:
         """Remove the newest item with what it created: its task, check-in or agenda topic."""

@@ -290,10 +290,13 @@ class OkrService:
         confidence: float | None = None,
         note: str = "",
         at: datetime | None = None,
+        *,
+        force: bool = False,
     ) -> CheckInView:
         """Record a new current value (and confidence) with a note; the history keeps them all.
 
-        `at` backdates the check-in (imports, the demo); it must be timezone-aware.
+        `at` backdates the check-in (imports, the demo); it must be timezone-aware. A value
+        that looks like a typo is refused unless `force`.
         """
         number = _number(value, "value")
         if confidence is not None:
@@ -304,7 +307,14 @@ class OkrService:
             raise InvalidFieldError("at", "a check-in time needs a timezone")
         with self.ctx.change() as (s, log):
             check, kr, author = record_check_in(
-                s, log, kr_key, number, confidence, text, at.astimezone(UTC) if at else None
+                s,
+                log,
+                kr_key,
+                number,
+                confidence,
+                text,
+                at.astimezone(UTC) if at else None,
+                force=force,
             )
             s.flush()
             return _check_in_view(check, kr.key, author.handle)

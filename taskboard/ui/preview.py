@@ -18,9 +18,10 @@ from taskboard.domain.capture import (
     parse_meeting_line,
     scan_tokens,
 )
+from taskboard.domain.okr import implausible_check_in
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.services.names import match_name
+from taskboard.services.names import did_you_mean, match_name
 
 if TYPE_CHECKING:
     from taskboard.domain.okr_views import KeyResultView, ObjectiveView
@@ -33,6 +34,19 @@ MEETING_HINT = (
 TASK_HINT = "a title and any of: @who ^when #tag !prio +KEY >column ~KR every:week"
 KIND_LABEL = {"checkin": "check-in", "agenda": "topic"}
 ERROR = "$error bold underline"
+WARNING = "$warning bold"
+AGAIN = "enter again to go ahead"
+
+
+@dataclass(frozen=True)
+class LinePreview:
+    """What a typed line will do: the preview line, whether it is refused (`error`), and
+    what needs a second Enter first (`warning`: a new person, a check-in that looks like a
+    typo), or None."""
+
+    content: Content
+    error: bool = False
+    warning: str | None = None
 
 
 def _number(value: float) -> str:
@@ -89,11 +103,32 @@ def resolve_handle(typed: str, handles: tuple[str, ...]) -> tuple[str, str | Non
         return f"@{hits[0]}", None
     if hits:
         return "", f"ambiguous person '@{typed}': {', '.join('@' + h for h in hits)}"
-    return f"@{typed} (new person)", None
+    return new_person(typed, handles), None
+
+
+def new_person(typed: str, handles: tuple[str, ...]) -> str:
+    """`new person @jonsa — did you mean @jonas?`: a typo must not pass for a new person."""
+    return f"new person @{typed}{did_you_mean(typed, handles)}"
+
+
+def _warned(parts: list[str], warning: str) -> LinePreview:
+    return LinePreview(
+        Content.assemble(
+            ("⚠ ", WARNING), clean("   ".join(parts)), "   ", (clean(warning), WARNING)
+        ),
+        warning=warning,
+    )
 
 
 def task_preview(line: str, cap: Capture, known: Known) -> tuple[Content, bool]:
     """What the parsed task line `cap` will create, or the line with its bad names marked."""
+    checked = task_check(line, cap, known, again=False)
+    return checked.content, checked.error
+
+
+def task_check(line: str, cap: Capture, known: Known, *, again: bool = True) -> LinePreview:
+    """What the parsed task line `cap` will create, its bad names marked, or what needs a
+    second Enter (a new person; `again`: say so)."""
     tokens = {t.kind: t for t in cap.tokens}
     project = cap.project or known.project or "INBOX"
     problems: list[tuple[tuple[int, int], str]] = []
@@ -115,12 +150,15 @@ def task_preview(line: str, cap: Capture, known: Known) -> tuple[Content, bool]:
         kr = tokens["key_result"]
         problems.append(((kr.start, kr.end), f"unknown key result '{kr.text}'"))
     who = ""
+    warning = None
     if cap.assignee is not None:
         who, problem = resolve_handle(cap.assignee, known.handles)
         if problem:
             problems.append(((tokens["assignee"].start, tokens["assignee"].end), problem))
+        elif who.startswith("new person"):
+            warning, who = who + (f": {AGAIN}" if again else ""), f"@{cap.assignee} (new)"
     if problems:
-        return _marked(line, [span for span, _ in problems], problems[0][1]), True
+        return LinePreview(_marked(line, [span for span, _ in problems], problems[0][1]), True)
     parts = [f"task “{cap.title}”", f"{project} › {column}"]
     if who:
         parts.append(who)
@@ -133,10 +171,12 @@ def task_preview(line: str, cap: Capture, known: Known) -> tuple[Content, bool]:
         parts.append(f"~{cap.key_result} {known.key_results[cap.key_result].title}")
     if cap.recurrence is not None:
         parts.append(f"repeats {cap.recurrence}")
-    return Content("✓ " + clean("   ".join(parts))), False
+    if warning is not None:
+        return _warned(parts, warning)
+    return LinePreview(Content("✓ " + clean("   ".join(parts))))
 
 
-def _checkin_preview(line: str, parsed: MeetingLine, known: Known) -> tuple[Content, bool]:
+def _checkin_check(line: str, parsed: MeetingLine, known: Known) -> LinePreview:
     assert parsed.kr_key is not None and parsed.value is not None
     kr = known.key_results.get(parsed.kr_key)
     problem = None
@@ -146,31 +186,44 @@ def _checkin_preview(line: str, parsed: MeetingLine, known: Known) -> tuple[Cont
         problem = f"{kr.key} counts its linked tasks: link tasks with ~{kr.key} instead"
     if kr is None or problem is not None:
         start = line.casefold().find(parsed.kr_key.casefold())
-        return _marked(line, [(start, start + len(parsed.kr_key))], problem or ""), True
+        return LinePreview(
+            _marked(line, [(start, start + len(parsed.kr_key))], problem or ""), True
+        )
     text = f"check-in {kr.key} {kr.title}: {_number(kr.current)} → {_number(parsed.value)}"
     text += f" {kr.unit}" if kr.unit else ""
     if parsed.confidence is not None:
         text += f", confidence {_number(parsed.confidence)}"
     if parsed.note:
         text += f"   “{parsed.note}”"
-    return Content("✓ " + clean(text)), False
+    doubt = None
+    if kr.kind != "boolean":
+        doubt = implausible_check_in(kr.key, kr.start, kr.target, kr.current, parsed.value)
+    if doubt is not None:
+        return _warned([text], f"{doubt}: {AGAIN}")
+    return LinePreview(Content("✓ " + clean(text)))
 
 
 def meeting_preview(line: str, today: date, known: Known) -> tuple[Content, bool]:
     """What a capture line will create, or the line with its bad tokens marked."""
+    checked = meeting_check(line, today, known)
+    return checked.content, checked.error
+
+
+def meeting_check(line: str, today: date, known: Known) -> LinePreview:
+    """What a meeting line will create, its bad tokens marked, or what needs a second Enter."""
     if not line.strip():
-        return Content(MEETING_HINT), False
+        return LinePreview(Content(MEETING_HINT))
     try:
         parsed = parse_meeting_line(line, today)
     except CaptureError as exc:
-        return _refused(line, today, exc, every_token=parsed_as_task(line)), True
+        return LinePreview(_refused(line, today, exc, every_token=parsed_as_task(line)), True)
     if parsed.capture is not None:
-        return task_preview(line, parsed.capture, known)
+        return task_check(line, parsed.capture, known)
     if parsed.kind == "checkin":
-        return _checkin_preview(line, parsed, known)
-    return Content(
-        "✓ " + clean(f"{KIND_LABEL.get(parsed.kind, parsed.kind)}: {parsed.text}")
-    ), False
+        return _checkin_check(line, parsed, known)
+    return LinePreview(
+        Content("✓ " + clean(f"{KIND_LABEL.get(parsed.kind, parsed.kind)}: {parsed.text}"))
+    )
 
 
 def parsed_as_task(line: str) -> bool:

@@ -106,8 +106,14 @@ def test_fixed_days_are_what_the_tests_say() -> None:
         ("1.12.26", FRIDAY, date(2026, 12, 1)),
         ("1.12.27", FRIDAY, date(2027, 12, 1)),
         ("27.11.", FRIDAY, FRIDAY),  # today is not "already before today"
-        ("26.11.", FRIDAY, date(2027, 11, 26)),
+        # No year: the nearest such date; yesterday is not next year.
+        ("26.11.", FRIDAY, date(2026, 11, 26)),
+        ("1.12.", date(2026, 12, 2), date(2026, 12, 1)),
+        ("1.6.", FRIDAY, date(2026, 6, 1)),
+        ("1.6.", date(2026, 6, 2), date(2026, 6, 1)),
         ("1.1.", FRIDAY, date(2027, 1, 1)),
+        ("30.11.", date(2026, 1, 2), date(2025, 11, 30)),
+        ("1.1.", date.max, date(9999, 1, 1)),  # no next one: the nearest is behind
         ("29.02.", FRIDAY, date(2028, 2, 29)),
         ("31.12.", FRIDAY, date(2026, 12, 31)),
     ],
@@ -162,7 +168,6 @@ def test_parse_when_error_is_a_value_error_with_a_short_message() -> None:
         ("fri", date.max),
         ("yesterday", date.min),
         ("-1w", date.min),
-        ("1.1.", date.max),
     ],
 )
 def test_out_of_range_at_the_ends_of_the_calendar(text: str, today: date) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Markdown, OptionList, Static
-from ui_text import notices, settle
+from ui_text import notices, pressing, settle
 
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services
@@ -48,7 +48,15 @@ async def type_line(pilot: Any, text: str, enter: bool = True) -> None:
     await pilot.press(*keys(text))
     if enter:
         await pilot.press("enter")
+    await settled(pilot)
+
+
+async def settled(pilot: Any) -> None:
+    """Until the store calls the keys started (the store queue, the meeting's own thread
+    workers) are done and their answers shown."""
     await settle(pilot)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def test_a_whole_meeting_typed_is_stored(
@@ -84,7 +92,7 @@ async def test_a_whole_meeting_typed_is_stored(
             assert part in shown
         assert not preview(app).has_class("error")
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert capture_line(app).value == ""
 
         await type_line(pilot, "d: Saturdays too")
@@ -107,7 +115,7 @@ async def test_a_whole_meeting_typed_is_stored(
         ]
         assert marked == ["^notadate", "bad date '^notadate'"]
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert capture_line(app).value == "Fix ^notadate"
         await pilot.press("ctrl+u")
         await type_line(pilot, "Ask +NOPE", enter=False)
@@ -172,18 +180,20 @@ async def test_a_whole_meeting_typed_is_stored(
         assert rows[0].startswith("task") and task_key in rows[0]
         assert rows[2].startswith("note") and note_task in rows[2]
         assert rows[4].startswith("check-in  O2-KR1")
+        assert "O2-KR1 Cars delivered: 86500 → 87000 cars, confidence 0.7 (ok)" in rows[4]
         assert rows[5].startswith("topic")
 
         # End: stored, the minutes shown, exported to the default file, escape to the board.
         await pilot.press("ctrl+e")
-        await settle(pilot)
+        await settled(pilot)
         assert demo_services.meetings.get(meeting_id).ended is not None
         expected = render_minutes(demo_services.meetings.minutes_data(meeting_id))
         export = app.screen.query_one("#prompt-input", Input)
-        assert export.value == "minutes-2026-11-23.md"
+        name = f"minutes-DEL-{stored.started.astimezone():%Y-%m-%d-%H%M}.md"
+        assert export.value == name
         await pilot.press("enter")
-        await settle(pilot)
-        assert (tmp_path / "minutes-2026-11-23.md").read_text(encoding="utf-8") == expected
+        await pilot.pause()
+        assert (tmp_path / name).read_text(encoding="utf-8") == expected
         assert isinstance(app.screen, MinutesScreen)
         shown_md = app.screen.query_one("#minutes-markdown", Markdown).source
         assert shown_md == expected and "| " + task_key + " | Call agent | @jonas" in shown_md
@@ -225,8 +235,8 @@ async def test_escape_leaves_the_meeting_running(
         meeting_id = meeting_screen(app).meeting_id
         assert meeting_id is not None
         await type_line(pilot, "n: left early")
-        await pilot.press("escape", "y")
-        await settle(pilot)
+        await pilot.press("escape")  # nothing unsaved: straight to the board
+        await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         meeting = demo_services.meetings.get(meeting_id)
         assert meeting.ended is None and [i.text for i in meeting.items] == ["left early"]
@@ -237,8 +247,8 @@ async def test_escape_leaves_the_meeting_running(
         assert minutes_text(app) and "left early" in minutes_text(app)[0]
         assert any("back in Vehicle handovers meeting" in n for n in notices(app))
         await type_line(pilot, "d: back again")
-        await pilot.press("ctrl+e", "y")
-        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settled(pilot)
         await pilot.press("escape", "escape")  # skip the export, leave the minutes
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
@@ -287,7 +297,7 @@ def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
 
     store = open_store(db)
     meetings = Services.open(store, "tester").meetings
-    stored = meetings.last("DEL")
+    stored = meetings.get(meetings.all()[0].id)
     store.close()
     assert (stored.title, stored.attendees, stored.ended) == ("Weekly", ("anna", "carl"), None)
     assert [o.start_screen for o in opened] == [
@@ -307,4 +317,4 @@ def test_snapshot_mid_meeting(app: TaskboardApp, snap_compare: Any) -> None:
         "tab",
         *keys("Order plates @lena ^+2d >regis"),
     ]
-    assert snap_compare(app, terminal_size=(120, 40), press=press, run_before=settle)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=pressing(*press))

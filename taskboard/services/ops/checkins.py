@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from taskboard.domain.models import CheckIn, KeyResult, Objective, Person, utcnow
-from taskboard.domain.okr import KrKind
+from taskboard.domain.okr import KrKind, implausible_check_in
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
-from taskboard.services.errors import InvalidFieldError, StateError
+from taskboard.services.errors import ImplausibleValueError, InvalidFieldError, StateError
 
 
 def record_check_in(
@@ -21,10 +21,13 @@ def record_check_in(
     confidence: float | None,
     note: str,
     created: datetime | None = None,
+    *,
+    force: bool = False,
 ) -> tuple[CheckIn, KeyResult, Person]:
     """Check in on a key result inside the caller's transaction: the rules, the row, the activity.
 
-    Values come checked and cleaned; the check-in is written as the log's actor.
+    Values come checked and cleaned; the check-in is written as the log's actor. A value that
+    looks like a typo (`okr.implausible_check_in`) is refused unless `force`.
     """
     kr = lookup.key_result_by_key(s, kr_key)
     objective = s.get_one(Objective, kr.objective_id)
@@ -36,6 +39,12 @@ def record_check_in(
         raise InvalidFieldError(
             "value", f"{kr.key} is yes/no: check in {kr.start_value:g} or {kr.target_value:g}"
         )
+    if not force and kr.kind != KrKind.BOOLEAN:
+        doubt = implausible_check_in(
+            kr.key, kr.start_value, kr.target_value, kr.current_value, value
+        )
+        if doubt is not None:
+            raise ImplausibleValueError(doubt)
     author, _ = lookup.resolve_person(s, log.actor)
     check = CheckIn(
         key_result_id=kr.id or 0,

@@ -182,8 +182,9 @@ def _values(row: NewTask, number: int, rank: str, ids: list[int], now: datetime)
 class Placer:
     """Turns drafts (names as people type them) into rows, looking each name up once."""
 
-    def __init__(self, s: Session) -> None:
+    def __init__(self, s: Session, *, create_people: bool = True) -> None:
         self.s = s
+        self.create_people = create_people
         self.new_people: list[str] = []
         self._projects: dict[str, Project] = {}
         self._columns: dict[int, list[BoardColumn]] = {}
@@ -210,9 +211,10 @@ class Placer:
         return self._columns[pid]
 
     def person(self, typed: str) -> int:
-        """The id of the person a handle (or its unique prefix) names; new ones are made."""
+        """The id of the person a handle (or its unique prefix) names; new ones are made
+        unless the placer was told not to (then an unknown handle is refused)."""
         if typed not in self._people:
-            person, made = lookup.resolve_person(self.s, typed)
+            person, made = lookup.resolve_person(self.s, typed, create=self.create_people)
             if made:
                 self.new_people.append(person.handle)
             self._people[typed] = person.id or 0
@@ -287,9 +289,12 @@ class Placer:
         }
 
 
-def create_task(s: Session, log: ChangeLog, draft: TaskDraft) -> tuple[Inserted, tuple[str, ...]]:
-    """One new task from a draft; also the handles of the people its draft made."""
-    placer = Placer(s)
+def create_task(
+    s: Session, log: ChangeLog, draft: TaskDraft, *, create_people: bool = True
+) -> tuple[Inserted, tuple[str, ...]]:
+    """One new task from a draft; also the handles of the people its draft made (with
+    `create_people` False an unknown handle is refused instead)."""
+    placer = Placer(s, create_people=create_people)
     made = insert_tasks(s, log, [placer.row(draft)])
     return made[0], tuple(placer.new_people)
 

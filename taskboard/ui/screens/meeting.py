@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from taskboard.domain.meeting_views import MeetingItemView, MeetingView
+from taskboard.domain.meeting_views import (
+    Captured,
+    MeetingItemView,
+    MeetingView,
+    item_line,
+    minutes_file_name,
+)
 from taskboard.domain.text import clean
 from taskboard.exchange.minutes import render_minutes
 from taskboard.files import FileWriteError, write_text
-from taskboard.services.errors import ServiceError
+from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
 from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
-from taskboard.ui.preview import KIND_LABEL, Known, known_names, meeting_preview, resolve_handle
+from taskboard.ui.preview import (
+    AGAIN,
+    KIND_LABEL,
+    Known,
+    known_names,
+    meeting_check,
+    resolve_handle,
+)
 from taskboard.ui.screens.base import TaskboardScreen
+
+# What the capture line checks names against, and the tags it completes.
+Names = tuple[Known, list[str]]
 
 
 def clock(length: timedelta) -> str:
@@ -50,6 +69,23 @@ class CaptureLine(Input, inherit_bindings=False):
 
 class MeetingScreen(TaskboardScreen):
     """A running meeting: header, agenda, minutes, and the capture line."""
+
+    @dataclass
+    class LineSaved(Message):
+        """A capture line is stored: what it made, and the meeting as stored now."""
+
+        line: str
+        captured: Captured
+        meeting: MeetingView
+        names: Names | None  # read again when the line made a person or a check-in
+
+    @dataclass
+    class LineRefused(Message):
+        """The store refused a capture line; `doubt`: it only wants a second Enter."""
+
+        line: str
+        message: str
+        doubt: bool
 
     CSS_PATH = "../styles/meeting.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -109,6 +145,13 @@ class MeetingScreen(TaskboardScreen):
         self.known = Known(project, {}, ())
         self.history: list[str] = []
         self.recalled = 0
+        # The line whose warning (a new person, a check-in like a typo) was shown: Enter on
+        # it once more goes ahead.
+        self.doubted: str | None = None
+        # Lines on their way to the store, saved one after the other in a worker; an action
+        # keyed meanwhile (tab, ctrl+z, …) waits its turn here, so it acts on what came first.
+        self._unsaved: deque[tuple[str, bool] | Callable[[], object]] = deque()
+        self._saving = False
         # What the minutes list shows: (id, kind, key, key result, text) per item.
         self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
 
@@ -157,10 +200,18 @@ class MeetingScreen(TaskboardScreen):
 
     # ---- state down ---------------------------------------------------------------------
 
-    def _load_known(self) -> None:
+    def _read_names(self) -> Names:
+        """The names the capture line checks and completes (reads the store)."""
         services = self.tb.services
-        self.known = known = known_names(services, self.project_key, self.tb.today())
-        tags = sorted(set(services.tasks.tag_names(self.project_key)) | {"agenda"})
+        known = known_names(services, self.project_key, self.tb.today())
+        return known, sorted(set(services.tasks.tag_names(self.project_key)) | {"agenda"})
+
+    def _load_known(self) -> None:
+        self._set_known(self._read_names())
+
+    def _set_known(self, names: Names) -> None:
+        self.known = known = names[0]
+        tags = names[1]
         columns = [c.replace(" ", "_") for c in known.columns.get(self.project_key or "INBOX", ())]
         self.query_one("#capture", Input).suggester = TokenSuggester(
             {
@@ -179,7 +230,7 @@ class MeetingScreen(TaskboardScreen):
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
         painted = self._painted_items
-        items = [(i.id, i.kind, i.task_key, i.key_result, i.text) for i in meeting.items]
+        items = [(i.id, i.kind, i.task_key, i.key_result, item_line(i)) for i in meeting.items]
         if items[: len(painted)] == painted and minutes.option_count == len(painted):
             # The usual case while capturing: items were only added, so only add those.
             minutes.add_options(self._item_option(i) for i in meeting.items[len(painted) :])
@@ -196,7 +247,7 @@ class MeetingScreen(TaskboardScreen):
     def _item_option(item: MeetingItemView) -> Option:
         kind = KIND_LABEL.get(item.kind, item.kind)
         made = item.task_key or item.key_result or ""
-        return Option(Content(clean(f"{kind:9} {made:8} {item.text}")), id=str(item.id))
+        return Option(Content(clean(f"{kind:9} {made:8} {item_line(item)}")), id=str(item.id))
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
@@ -238,32 +289,93 @@ class MeetingScreen(TaskboardScreen):
         self._update_preview(event.value)
 
     def _update_preview(self, line: str) -> None:
-        content, error = meeting_preview(line, self.tb.today(), self.known)
+        checked = meeting_check(line, self.tb.today(), self.known)
         preview = self.query_one("#capture-preview", Static)
-        preview.update(content)
-        preview.set_class(error, "error")
-        self.query_one("#capture", Input).set_class(error, "error")
+        preview.update(checked.content)
+        preview.set_class(checked.error, "error")
+        preview.set_class(checked.warning is not None, "warning")
+        self.query_one("#capture", Input).set_class(checked.error, "error")
 
     @on(Input.Submitted, "#capture")
     def capture(self, event: Input.Submitted) -> None:
+        """Store the line; a line the preview warns about needs a second Enter first."""
         line = event.value
         if not line.strip() or self.meeting_id is None:
             return
+        checked = meeting_check(line, self.tb.today(), self.known)
+        sure = line == self.doubted
+        if checked.warning is not None and not sure:
+            self.doubted = line
+            self.app.bell()
+            self.notify(clean(checked.warning), severity="warning", markup=False)
+            return
+        self.doubted = None
         self.history.append(line)
         self.recalled = 0
+        if not checked.error:
+            # Cleared at once, so the next line can be typed while this one is stored; a
+            # line the store refuses comes back.
+            event.input.value = ""
+        self._unsaved.append((line, sure))
+        self._save_next()
+
+    def _save_next(self) -> None:
+        while not self._saving and self._unsaved and self.meeting_id is not None:
+            job = self._unsaved.popleft()
+            if callable(job):
+                job()
+                continue
+            self._saving = True
+            line, sure = job
+            self._save_line(self.meeting_id, line, sure)
+
+    def _in_turn(self, action: Callable[[], object]) -> None:
+        """Run `action` now, or after the lines still being saved."""
+        self._unsaved.append(action)
+        self._save_next()
+
+    @work(thread=True, group="meeting-store", exit_on_error=False)
+    def _save_line(self, meeting_id: int, line: str, sure: bool) -> None:
+        """Store one line off the event loop; the answer comes back as a message."""
+        services = self.tb.services
         try:
-            captured = self.tb.services.meetings.capture(self.meeting_id, line)
+            captured = services.meetings.capture(meeting_id, line, new_people=sure, force=sure)
+            meeting = services.meetings.get(meeting_id)
+            names = None
+            if captured.new_people or captured.item.kind == "checkin":
+                names = self._read_names()
+        except (UnknownPersonError, ImplausibleValueError) as exc:
+            self.post_message(self.LineRefused(line, str(exc), doubt=True))
         except ServiceError as exc:
-            # The line stays for fixing; the preview and a notice say what is wrong.
-            self.notify(clean(str(exc)), severity="error", markup=False)
-            self.app.bell()
-            return
-        event.input.value = ""
-        for handle in captured.new_people:
+            self.post_message(self.LineRefused(line, str(exc), doubt=False))
+        else:
+            self.post_message(self.LineSaved(line, captured, meeting, names))
+
+    @on(LineSaved)
+    def _line_saved(self, event: LineSaved) -> None:
+        self._saving = False
+        for handle in event.captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
-        if captured.new_people or captured.item.kind == "checkin":
-            self._load_known()
-        self.refresh_meeting()
+        if event.names is not None:
+            self._set_known(event.names)
+        self.show(event.meeting)
+        self._save_next()
+
+    @on(LineRefused)
+    def _line_refused(self, event: LineRefused) -> None:
+        self._saving = False
+        capture = self.query_one("#capture", Input)
+        if not capture.value or capture.value == event.line:
+            # The line stays for fixing (or for a second Enter); the preview says what is wrong.
+            capture.value = event.line
+            capture.cursor_position = len(event.line)
+        if event.doubt:
+            self.doubted = event.line
+            self.notify(clean(f"{event.message}: {AGAIN}"), severity="warning", markup=False)
+        else:
+            self.notify(clean(event.message), severity="error", markup=False)
+        self.app.bell()
+        self._save_next()
 
     def refresh_meeting(self, highlight: int | None = None) -> None:
         assert self.meeting_id is not None
@@ -280,10 +392,16 @@ class MeetingScreen(TaskboardScreen):
 
     def action_next_topic(self) -> None:
         """Mark the current topic discussed and start the next one."""
+        self._in_turn(self._next_topic)
+
+    def _next_topic(self) -> None:
         self._call(lambda mid: self.tb.services.meetings.next_topic(mid))
 
     def action_undo_item(self) -> None:
         """Remove the last minutes item and the task, check-in or topic it made."""
+        self._in_turn(self._undo_item)
+
+    def _undo_item(self) -> None:
         removed = self._call(lambda mid: self.tb.services.meetings.undo_last(mid))
         if isinstance(removed, MeetingItemView):
             made = f" and {removed.task_key}" if removed.task_key else ""
@@ -304,6 +422,9 @@ class MeetingScreen(TaskboardScreen):
 
     def action_item_to_task(self) -> None:
         """Turn the highlighted note, decision or question into a task."""
+        self._in_turn(self._item_to_task)
+
+    def _item_to_task(self) -> None:
         minutes = self.query_one("#minutes", OptionList)
         index = minutes.highlighted
         if index is None or self.meeting is None or not self.meeting.items:
@@ -364,6 +485,10 @@ class MeetingScreen(TaskboardScreen):
         )
 
     def _change_attendees(self, text: str | None) -> None:
+        if text:  # after the lines still being saved, so their answer cannot paint over it
+            self._in_turn(lambda: self._store_attendees(text))
+
+    def _store_attendees(self, text: str) -> None:
         meetings = self.tb.services.meetings
         for word in (text or "").split():
             remove = word.startswith("-")
@@ -379,39 +504,66 @@ class MeetingScreen(TaskboardScreen):
     # ---- leaving and ending ----------------------------------------------------------------
 
     def action_leave(self) -> None:
-        """Back to the board; the meeting stays stored and running."""
+        """Back to the board; the meeting stays stored and running (`m` comes back to it)."""
 
         def leave(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            self.notify("the meeting keeps running: m comes back to it, ctrl+e ends it")
+            if len(self.app.screen_stack) > 2:
                 self.dismiss()
+            else:  # nothing below to go back to: the board takes this screen's place
+                from taskboard.ui.screens.board import BoardScreen
 
-        self.app.push_screen(
-            ConfirmModal("Back to the board? The meeting keeps running (ctrl+e ends it)."), leave
-        )
+                if self.project_key:
+                    self.app.switch_screen(BoardScreen(self.project_key))
+                else:
+                    self.tb.store.submit(
+                        self.tb.start_project,
+                        lambda key: self.app.switch_screen(BoardScreen(key)),
+                    )
+
+        if self.query_one("#capture", Input).value.strip() or self._unsaved:
+            self.app.push_screen(
+                ConfirmModal("Back to the board? The capture line is not saved yet."), leave
+            )
+        else:  # a line being saved is saved all the same
+            leave(True)
 
     def action_end_meeting(self) -> None:
         """End the meeting, show the minutes and offer to export them."""
-        if self.meeting_id is None:
+        if self.meeting_id is None or self.meeting is None:
             return
         meeting_id = self.meeting_id
-        pending = self.query_one("#capture", Input).value.strip()
 
         def end(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.tb.services.meetings.end(meeting_id)
-            except ServiceError as exc:
-                self.notify(clean(str(exc)), severity="error", markup=False)
-                return
-            self.app.switch_screen(MinutesScreen(meeting_id))
+            if yes:  # after the lines still being saved
+                self._in_turn(lambda: self._end(meeting_id))
 
-        if pending:
+        if self.query_one("#capture", Input).value.strip():
             self.app.push_screen(
                 ConfirmModal("End the meeting? The capture line is not saved yet."), end
             )
+        elif not self.meeting.items and not any(a.started for a in self.meeting.agenda):
+            self.app.push_screen(
+                ConfirmModal(
+                    "End this meeting with nothing in its minutes? An empty meeting never"
+                    " counts as the last one."
+                ),
+                end,
+            )
         else:
             end(True)
+
+    @work(thread=True, group="meeting-store", exit_on_error=False)
+    def _end(self, meeting_id: int) -> None:
+        try:
+            self.tb.services.meetings.end(meeting_id)
+        except ServiceError as exc:
+            self.app.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
+            return
+        # The screen is built on the event loop's thread, like every widget.
+        self.app.call_from_thread(lambda: self.app.switch_screen(MinutesScreen(meeting_id)))
 
 
 class MinutesScreen(TaskboardScreen):
@@ -433,7 +585,7 @@ class MinutesScreen(TaskboardScreen):
         super().__init__()
         self.meeting_id = meeting_id
         self.text = ""
-        self.started: date | None = None
+        self.file_name = ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="minutes-doc"):
@@ -442,7 +594,7 @@ class MinutesScreen(TaskboardScreen):
 
     def on_mount(self) -> None:
         data = self.tb.services.meetings.minutes_data(self.meeting_id)
-        self.started = data.started.astimezone().date()
+        self.file_name = minutes_file_name(data.project, data.started)
         self.text = render_minutes(data)
         self.query_one("#minutes-markdown", Markdown).update(self.text)
         self.query_one("#minutes-doc").focus()
@@ -454,11 +606,10 @@ class MinutesScreen(TaskboardScreen):
 
     def action_export(self) -> None:
         """Write the minutes to a Markdown file (asks for the path)."""
-        default = f"minutes-{self.started or self.tb.today():%Y-%m-%d}.md"
         self.app.push_screen(
             PromptModal(
                 "Export the minutes to",
-                default,
+                self.file_name,
                 placeholder="path/to/minutes.md",
                 hint="enter writes the file, escape skips",
             ),
