@@ -194,6 +194,7 @@ VALUES: dict[str, str] = {
     "line": "Papers to the agent @carl #papers +DEL",
     "handle": "carl",
     "key": "DEL-1",
+    "keys": "DEL-1",
     "text": "Courier booked",
     "tokens": "!high #papers",
     "fmt": "csv",
