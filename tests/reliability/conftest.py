@@ -195,6 +195,7 @@ VALUES: dict[str, str] = {
     "handle": "carl",
     "key": "DEL-1",
     "keys": "DEL-1",
+    "words": "courier",
     "text": "Courier booked",
     "tokens": "!high #papers",
     "fmt": "csv",
