@@ -160,7 +160,9 @@ async def test_round_visits_every_kr_and_stores_what_was_typed(
             if kinds[kr.key] == "tasks":
                 await pilot.press("s")
             else:
-                value = kr.target if kinds[kr.key] == "boolean" else kr.current + len(visited)
+                # A step towards the target: a plausible check-in, stored at the first enter.
+                step = (kr.target - kr.current) / 10
+                value = kr.target if kinds[kr.key] == "boolean" else kr.current + step
                 typed[kr.key] = value
                 line = f"{value:g} 0.5 round {kr.key}"
                 if len(visited) == 1:

@@ -18,6 +18,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
 
+from taskboard.domain.errors import ImplausibleValueError
 from taskboard.domain.okr import Status
 from taskboard.domain.okr_views import CheckInView, CycleView, KeyResultView, ObjectiveView
 from taskboard.domain.text import clean
@@ -130,6 +131,7 @@ class GoalsScreen(LiveScreen):
         super().__init__()
         self.project = project
         self.cycle_name = ""
+        self._refused: tuple[str, str] | None = None  # a check-in that looked like a typo
         self.page: GoalsPage | None = None
         self.roots: list[ObjectiveView] = []
         self.objectives: dict[str, ObjectiveView] = {}
@@ -334,9 +336,19 @@ class GoalsScreen(LiveScreen):
 
     def _store(self, kr: KeyResultView, text: str) -> bool:
         """One check-in from a typed line; False (and a message) when nothing was stored."""
+        # A value that looks like a typo is refused once; the same line again stores it.
+        insist = self._refused == (kr.key, text)
+        self._refused = None
         try:
             line = parse_check_in(text, kr, self.tb.today())
-            self.tb.services.okr.check_in(kr.key, line.value, line.confidence, line.note)
+            self.tb.services.okr.check_in(
+                kr.key, line.value, line.confidence, line.note, force=insist
+            )
+        except ImplausibleValueError as exc:
+            self._refused = (kr.key, text)
+            message = f"{exc} — enter the same again to store it anyway"
+            self.notify(clean(message), severity="warning", markup=False)
+            return False
         except (ValueError, ServiceError) as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
             return False
