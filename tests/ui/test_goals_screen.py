@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
-from ui_text import pressing, settle
+from ui_text import notices, pressing, settle
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
@@ -116,6 +116,22 @@ async def test_check_in_by_keys_is_stored(app: TaskboardApp, demo_services: Serv
         assert demo_services.okr.key_result("O1-KR1").current == 96
         assert screen.current_key() == "O1-KR1"
         assert "96" in str(screen.query_one("#kr-checkins", Static).render())
+
+
+async def test_a_check_in_like_a_typo_is_stored_only_when_typed_again(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    before = len(demo_services.okr.history("O1-KR1"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_goals(pilot)
+        await move_to(pilot, screen, "O1-KR1")
+        await pilot.press("c", "9", "enter")  # 81 → 9: a zero short of 90
+        await settle(pilot)
+        assert len(demo_services.okr.history("O1-KR1")) == before
+        assert "enter the same again" in notices(app)[-1]
+        await pilot.press("c", "9", "enter")
+        await settle(pilot)
+        assert demo_services.okr.history("O1-KR1")[-1].value == 9
 
 
 async def test_bad_check_in_writes_nothing(app: TaskboardApp, demo_services: Services) -> None:
