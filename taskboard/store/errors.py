@@ -87,7 +87,8 @@ def store_fault(exc: BaseException, store: str, secret: str | None = None) -> St
 def _sqlite_fault(code: int, reason: str, store: str) -> StoreError | None:
     if code == _SQLITE_NOTADB:
         return StoreDamagedError(f"cannot open {store}: not a taskboard store ({reason})")
-    if code == _SQLITE_CORRUPT:
+    # A damaged search index (FTS5) says so as a plain SQLITE_ERROR.
+    if code == _SQLITE_CORRUPT or reason.startswith("invalid fts5 file format"):
         return StoreDamagedError(f"{store} is damaged ({reason}): {DAMAGE_ADVICE}")
     if code == _SQLITE_FULL:
         return StoreFullError(f"the disk holding {store} is full; nothing was written")
