@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from taskboard.domain.dates import DateParseError, parse_when
 from taskboard.domain.enums import Priority
 from taskboard.domain.errors import InvalidFieldError
 from taskboard.domain.fields import TaskChanges
+from taskboard.domain.text import clean
 from taskboard.domain.views import TaskRow
+from taskboard.services.errors import ServiceError
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
 
 DUE_PLACEHOLDER = "fri, +3d, 2w, eow, 1.12., 2026-12-01"
@@ -34,6 +37,21 @@ class CardPrompt:
     def changes(self, answer: str | None) -> TaskChanges | None:
         """The change an answer asks for; None when cancelled or nothing changes."""
         return None if answer is None else self.read(answer)
+
+    def ask(self, screen: Screen[Any], store: Callable[[TaskChanges], object]) -> None:
+        """Show the dialog on `screen`'s app; `store` the change its answer asks for. A
+        refused answer (a date that is no date) is one warning, and nothing is stored."""
+
+        def answered(answer: str | None) -> None:
+            try:
+                changes = self.changes(answer)
+            except ServiceError as exc:
+                screen.notify(clean(str(exc)), severity="warning", markup=False)
+                return
+            if changes:
+                store(changes)
+
+        screen.app.push_screen(self.modal, answered)
 
 
 def due_preview(text: str, today: date) -> tuple[str, bool]:

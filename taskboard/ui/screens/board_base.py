@@ -281,13 +281,4 @@ class BoardBase(TaskboardScreen):
         self.tb.store.submit(lambda s: known_names(s, project, today), got)
 
     def _ask(self, prompt: card_prompts.CardPrompt, stored: Any = None) -> None:
-        def answered(answer: str | None) -> None:
-            try:
-                changes = prompt.changes(answer)
-            except ServiceError as exc:
-                self.notify(clean(str(exc)), severity="warning", markup=False)
-                return
-            if changes:
-                self._edit(prompt.card, changes, stored)
-
-        self.app.push_screen(prompt.modal, answered)
+        prompt.ask(self, lambda changes: self._edit(prompt.card, changes, stored))

@@ -177,17 +177,9 @@ class TriageScreen(TaskboardScreen):
     def _ask(self, prompt: CardPrompt) -> None:
         """One of the card prompts; its answer is stored and the queue goes on."""
         tasks = self.tb.services.tasks
-
-        def answered(answer: str | None) -> None:
-            try:
-                changes = prompt.changes(answer)
-            except ServiceError as exc:
-                self.notify(clean(str(exc)), severity="warning", markup=False)
-                return
-            if changes:
-                self._store(lambda r: tasks.edit(r.key, changes, r.version))
-
-        self.app.push_screen(prompt.modal, answered)
+        prompt.ask(
+            self, lambda changes: self._store(lambda r: tasks.edit(r.key, changes, r.version))
+        )
 
     def action_assign(self) -> None:
         """Assign the task to a person (a handle or its prefix) and go on."""
