@@ -15,35 +15,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
+from taskboard.tools.scratch import scratch_database
 
 DEFAULT_URL = "postgresql+psycopg://taskboard:taskboard@127.0.0.1:5432/taskboard_test"
 FIRST_PAINT = Path(__file__).resolve().parents[2] / "shared" / "tools" / "first-paint"
 COLUMNS = ("Backlog", "Ready", "Doing", "Review", "Done")
 TASKBOARD = str(Path(sys.executable).with_name("taskboard"))
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    name = f"taskboard_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed(target: str, tasks: int) -> float:
@@ -129,7 +110,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=10_000)
     args = parser.parse_args()
     server = os.environ.get("TASKBOARD_TEST_POSTGRES_URL", DEFAULT_URL)
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(server) as pg:
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(server, "taskboard_bench") as pg:
         env = dict(os.environ)
         for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
             env[var] = str(Path(tmp) / var.lower())

@@ -7,10 +7,10 @@ test a freshly migrated schema.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,11 +20,12 @@ from typing import Protocol
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from taskboard import cli as cli_module
 from taskboard.domain.models import Cycle, KeyResult, Objective
 from taskboard.services import Services
 from taskboard.store import Store, open_store
+from taskboard.tools.scratch import scratch_database
 
 PG_URL = os.environ.get("TASKBOARD_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -109,16 +110,8 @@ def isolated_home(
 def pg_database() -> Iterator[str]:
     """A database of this test run's own on the configured PostgreSQL server."""
     assert PG_URL is not None
-    name = f"taskboard_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(PG_URL, "taskboard_t") as url:
+        yield url
 
 
 def fresh_pg(url: str) -> None:
@@ -178,7 +171,30 @@ class Cli(Protocol):
 
 
 @pytest.fixture
-def cli(store_target: str, isolated_home: Path) -> Cli:
+def cli(store_target: str, isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Run `taskboard ARGS --db STORE` as the entry point does, in this process: the same
+    `taskboard.cli.run` over byte streams standing in for the terminal's (a subprocess per
+    line would cost a second of start-up each; `cli_process` is the real thing)."""
+
+    def run(*args: str, db: str | None = store_target, stdin: str | None = None) -> CliResult:
+        full = [*args, *(["--db", db] if db is not None else [])]
+        out, err = io.BytesIO(), io.BytesIO()
+        streams = [io.TextIOWrapper(b, encoding="utf-8", write_through=True) for b in (out, err)]
+        with monkeypatch.context() as m:
+            m.setattr(sys, "stdout", streams[0])
+            m.setattr(sys, "stderr", streams[1])
+            m.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode())))
+            m.setattr(sys, "argv", ["taskboard", *full])
+            code = cli_module.run(full)
+            for stream in streams:
+                stream.flush()
+        return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+
+    return run
+
+
+@pytest.fixture
+def cli_process(store_target: str, isolated_home: Path) -> Cli:
     """Run `taskboard ARGS --db STORE` as a real subprocess."""
 
     def run(*args: str, db: str | None = store_target, stdin: str | None = None) -> CliResult:

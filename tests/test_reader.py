@@ -13,15 +13,12 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from taskboard import cli as cli_module
 from taskboard.commands import reads, render
@@ -31,6 +28,7 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import read_snapshot
 from taskboard.store import open_store, plain_reads
 from taskboard.store.connect import NotReadable, ReadConnection, reading
+from taskboard.tools.scratch import scratch_database
 
 TODAY = date(2026, 11, 23)
 PG_URL = os.environ.get("TASKBOARD_TEST_POSTGRES_URL")
@@ -48,16 +46,8 @@ def seeded(
         yield from _seeded(target)
         return
     assert PG_URL is not None
-    name = f"taskboard_reader_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield from _seeded(make_url(PG_URL).set(database=name).render_as_string(False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(PG_URL, "taskboard_reader") as url:
+        yield from _seeded(url)
 
 
 def _seeded(target: str) -> Iterator[tuple[str, Services]]:

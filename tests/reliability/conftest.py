@@ -323,3 +323,19 @@ def rows_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 def store_rows() -> Callable[[Path], dict[str, list[tuple[Any, ...]]]]:
     """`rows_of`: every row of a store, to show it unchanged."""
     return rows_of
+
+
+@pytest.fixture
+def tiny_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """A tmpfs of the test module's `TINY_DISK` size (2 MB unless it says), root only: CI and
+    the dev machines run as root; elsewhere the fsync and page-limit faults cover a full disk."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    size = getattr(request.module, "TINY_DISK", "2m")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)

@@ -8,8 +8,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -159,17 +158,8 @@ def test_backups_replace_backups_and_nothing_else(
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root; the fsync fault covers the full disk")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
+# A disk this small fills up with one output file (see `tiny_disk` in conftest.py).
+TINY_DISK = "600k"
 
 
 def test_outputs_onto_a_full_tmpfs_keep_the_previous_file(

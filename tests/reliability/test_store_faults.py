@@ -226,20 +226,6 @@ def test_every_command_on_a_full_disk_by_page_limit(
     assert check_sqlite_file(store).healthy
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MB tmpfs (root only: CI and the dev machines run as root)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root; the page-limit test covers the full disk")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
-
-
 def _fill(directory: Path) -> Path:
     """Take every free block of the file system holding `directory`."""
     filler = directory / "filler"

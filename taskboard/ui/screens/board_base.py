@@ -120,7 +120,11 @@ class BoardBase(TaskboardScreen):
         """Paint the title and `columns` from the model (fixed-height lines: no re-layout)."""
         if not self.is_attached or self.model.project is None:
             return
-        title = self.query_one("#board-title", Static)
+        # A read that comes back while the app closes finds the screen's widgets gone.
+        titles = self.query("#board-title").results(Static)
+        title = next(titles, None)
+        if title is None:
+            return
         title.update(Content(clean(self.model.title())), layout=False)
         today = self.tb.today()
         for i in columns:
