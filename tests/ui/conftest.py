@@ -106,3 +106,21 @@ def saved() -> dict[str, str | None]:
 def app(demo_services: Services, saved: dict[str, str | None]) -> TaskboardApp:
     options = UiOptions(project="DEL", remember=saved.__setitem__, today=lambda: TODAY)
     return RecordingApp(demo_services, options)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Screens reach the store only through the services, whose suites run on both backends:
+    a screen test runs on SQLite alone unless it is marked `both_backends` (live screens over
+    PostgreSQL's LISTEN/NOTIFY, two apps on one store)."""
+    here = Path(__file__).parent
+    kept, dropped = [], []
+    for item in items:
+        on_pg = "[postgresql" in item.nodeid or "-postgresql" in item.nodeid
+        screen_test = here in Path(str(item.path)).parents
+        if on_pg and screen_test and item.get_closest_marker("both_backends") is None:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

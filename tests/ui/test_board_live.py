@@ -17,6 +17,9 @@ from taskboard.ui.app import TaskboardApp, UiOptions, make_app
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.detail import TaskDetailScreen
 
+# Live screens follow the change feed: PostgreSQL LISTEN/NOTIFY as well as SQLite.
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 23)
 
 HOSTILE = [

@@ -19,6 +19,9 @@ from taskboard.ui.screens.people import PeopleScreen
 from taskboard.ui.screens.stats import StatsScreen
 from taskboard.ui.screens.templates import TemplatesScreen
 
+# Live screens follow the change feed: PostgreSQL LISTEN/NOTIFY as well as SQLite.
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 23)  # the frozen date of tests/ui/conftest.py
 
 
