@@ -14,6 +14,7 @@ from sqlalchemy import insert as core_insert
 from sqlmodel import Session, col
 
 from taskboard.domain import rules
+from taskboard.domain.graphs import node_on_a_cycle
 from taskboard.domain.models import (
     BoardColumn,
     Comment,
@@ -378,26 +379,9 @@ class Importer:
 def _check_acyclic(
     edges: set[tuple[int, int]], index: dict[int, int], fresh: list[ImportDraft]
 ) -> None:
-    graph: dict[int, list[int]] = defaultdict(list)
-    for a, b in edges:
-        graph[a].append(b)
-    state: dict[int, int] = {}
-    for start in list(graph):
-        if start in state:
-            continue
-        stack = [(start, iter(graph[start]))]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            nxt = next(children, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(nxt) == 1:
-                raise ServiceError(f"{fresh[index[nxt]].where}: its dependencies form a cycle")
-            elif nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(graph[nxt])))
+    looped = node_on_a_cycle(edges)
+    if looped is not None:
+        raise ServiceError(f"{fresh[index[looped]].where}: its dependencies form a cycle")
 
 
 def _done_name(name: str) -> bool:

@@ -8,14 +8,11 @@ loop. Each of these refuses the whole restore with a line naming the first row a
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
-
 from sqlalchemy import String, cast, exists, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from taskboard.domain.graphs import node_on_a_cycle
 from taskboard.domain.models import BoardColumn, Dependency, Objective, Project, Task
 from taskboard.domain.rules import INBOX
 from taskboard.services.errors import ServiceError
@@ -23,31 +20,6 @@ from taskboard.services.errors import ServiceError
 
 def _refuse(place: str, problem: str) -> ServiceError:
     return ServiceError(f"{place}the dump breaks the store's rules: {problem}; nothing restored")
-
-
-def _loop(edges: Iterable[Any]) -> int | None:
-    """A node on a cycle of the directed graph `edges` (pairs), or None."""
-    graph: dict[int, list[int]] = defaultdict(list)
-    for a, b in edges:
-        graph[a].append(b)
-    state: dict[int, int] = {}  # 1: on the current path, 2: finished
-    for start in list(graph):
-        if start in state:
-            continue
-        stack = [(start, iter(graph[start]))]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            nxt = next(children, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(nxt) == 1:
-                return nxt
-            elif nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(graph[nxt])))
-    return None
 
 
 def _task_key(s: Session, task_id: int) -> str:
@@ -97,12 +69,12 @@ def check_restored(s: Session, place: str = "") -> None:
     ).first()
     if stray is not None:
         raise _refuse(place, f"subtask {stray} has its parent in another project")
-    looped = _loop(
+    looped = node_on_a_cycle(
         s.execute(select(col(Task.id), col(Task.parent_id)).where(col(Task.parent_id).is_not(None)))
     )
     if looped is not None:
         raise _refuse(place, f"task {_task_key(s, looped)} is its own parent's ancestor")
-    looped = _loop(
+    looped = node_on_a_cycle(
         s.execute(
             select(col(Objective.id), col(Objective.parent_id)).where(
                 col(Objective.parent_id).is_not(None)
@@ -112,6 +84,8 @@ def check_restored(s: Session, place: str = "") -> None:
     if looped is not None:
         key = s.scalar(select(col(Objective.key)).where(col(Objective.id) == looped))
         raise _refuse(place, f"objective {key} is aligned under itself")
-    looped = _loop(s.execute(select(col(Dependency.task_id), col(Dependency.blocked_by_id))))
+    looped = node_on_a_cycle(
+        s.execute(select(col(Dependency.task_id), col(Dependency.blocked_by_id)))
+    )
     if looped is not None:
         raise _refuse(place, f"task {_task_key(s, looped)} is blocked by itself")
