@@ -99,7 +99,8 @@ def _show(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:
     from taskboard.commands.render import show_text
     from taskboard.store import plain_reads
 
-    return show_text(plain_reads.detail(conn, line.words[0]), "json" in line.flags)
+    key = line.words[0]
+    return show_text(plain_reads.detail(conn, key), "json" in line.flags, asked=key)
 
 
 def _agenda(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:

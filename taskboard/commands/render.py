@@ -123,14 +123,17 @@ def list_text(rows: list[TaskRow], as_json: bool = False) -> str:
     return table_text(task_line(r, title) for r, title in nested(rows))
 
 
-def show_text(detail: TaskDetail, as_json: bool = False) -> str:
-    """`taskboard show KEY`: one task with its notes, subtasks, links, comments, history."""
+def show_text(detail: TaskDetail, as_json: bool = False, asked: str | None = None) -> str:
+    """`taskboard show KEY`: one task with its notes, subtasks, links, comments, history.
+    `asked`: the key typed, which says so when it is one the task had before a move."""
     from taskboard.domain.views import history_lines
 
     if as_json:
         return json_text(detail.as_json())
     t = detail.task
     out = [clean(f"{t.key}  {t.title}") + "\n"]
+    if asked is not None and asked.strip().upper() != t.key:
+        out.insert(0, clean(f"{asked.strip().upper()} moved to {t.key}") + "\n")
     fields = [
         ("project", t.project),
         ("column", t.column + (" (done)" if t.done else "")),

@@ -70,7 +70,7 @@ def list_tasks(
 def show(key: KeyArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one task with its notes, subtasks, links, comments and history."""
     detail = open_services(db).tasks.detail(key)
-    sys.stdout.write(show_text(detail, as_json))
+    sys.stdout.write(show_text(detail, as_json, asked=key))
 
 
 @handles_errors

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from taskboard.domain import rules
 from taskboard.domain.models import (
+    Activity,
     BoardColumn,
     Dependency,
     KeyResult,
@@ -81,10 +82,33 @@ def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[P
 
 
 def task_by_key(session: Session, key: str) -> Task:
-    task = session.scalars(select(Task).where(col(Task.key) == key.strip().upper())).first()
+    """The task `key` names: its key now, or a key it had before it moved to another project."""
+    wanted = key.strip().upper()
+    task = session.scalars(select(Task).where(col(Task.key) == wanted)).first()
+    if task is None:
+        task = moved_tasks(session, [wanted]).get(wanted)
     if task is None:
         raise NotFoundError(f"unknown task '{key}'")
     return task
+
+
+def moved_tasks(session: Session, keys: Collection[str]) -> dict[str, Task]:
+    """The tasks that had these keys (upper case) before a move to another project.
+
+    A move records each task's old and new key in the activity log (`move_project`); keys
+    are never reused and such a move is never undone, so an old key names one task for good,
+    whatever its key is now. Asked only for keys no task has: the log is not indexed by key.
+    """
+    if not keys:
+        return {}
+    moves = select(col(Activity.old), col(Activity.task_id)).where(
+        col(Activity.action) == "move_project",
+        col(Activity.field) == "key",
+        col(Activity.old).in_(list(keys)),
+    )
+    ids = {old: task_id for old, task_id in session.execute(moves) if task_id is not None}
+    found = {t.id: t for t in session.scalars(select(Task).where(col(Task.id).in_(ids.values())))}
+    return {old: found[task_id] for old, task_id in ids.items() if task_id in found}
 
 
 def key_result_by_key(session: Session, key: str) -> KeyResult:

@@ -85,8 +85,16 @@ def rows(
 
 
 def detail(conn: ReadConnection, key: str) -> TaskDetail:
-    """What `taskboard show KEY` prints."""
+    """What `taskboard show KEY` prints; KEY may be a key the task had before a move to
+    another project, as `lookup.task_by_key` reads it from the activity log."""
     found = reader.task_detail(conn, key)
+    if found is None:
+        moved = conn.one(
+            "SELECT t.key FROM activity a JOIN task t ON t.id = a.task_id"
+            " WHERE a.action = ? AND a.field = ? AND a.old = ?",
+            ("move_project", "key", key.strip().upper()),
+        )
+        found = reader.task_detail(conn, moved[0]) if moved else None
     if found is None:
         raise _unanswered(f"no task {key}")
     return found

@@ -18,6 +18,8 @@ from taskboard.domain.text import clean
 
 # text → (preview line, is it an error?); a str is user text, Content is styled already
 Preview = Callable[[str], tuple[str | Content, bool]]
+# (line, the open dialog) → None: store the line, then `dialog.stored()` or `.refused(why)`
+Submit = Callable[[str, "PromptModal"], None]
 
 
 class TokenSuggester(Suggester):
@@ -46,7 +48,12 @@ class TokenSuggester(Suggester):
 
 
 class PromptModal(ModalScreen[str | None]):
-    """Ask for one line; `enter` returns it, `escape` returns None."""
+    """Ask for one line; `enter` returns it, `escape` returns None.
+
+    With `submit`, `enter` hands the line to it and the dialog stays open, the line in it,
+    until the caller says `stored()` (it closes, returning the line) or `refused(why)` (it
+    says why and keeps the line for fixing): what was typed is never lost to a refusal.
+    With `empty`, `enter` on an empty line says that message instead of closing."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
@@ -60,6 +67,8 @@ class PromptModal(ModalScreen[str | None]):
         preview: Preview | None = None,
         hint: str = "",
         select: bool = True,
+        submit: Submit | None = None,
+        empty: str = "",
     ) -> None:
         """`select`: the value starts selected, so typing replaces it (an assignee, a date);
         False puts the cursor after it, for values one changes rather than retypes (a title)."""
@@ -71,6 +80,9 @@ class PromptModal(ModalScreen[str | None]):
         self.suggest = suggest
         self.preview = preview
         self.hint = hint
+        self.submit = submit
+        self.empty = empty
+        self.storing = False  # a line handed to `submit` has no answer yet
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -103,10 +115,43 @@ class PromptModal(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        if self.storing:
+            return  # one line at a time: the first is still being stored
+        if not event.value.strip() and self.empty:
+            self._say(self.empty)
+            return
         if self.preview is not None and self.preview(event.value)[1] and event.value.strip():
             self.app.bell()  # the preview shows what is wrong; keep the line for fixing
             return
-        self.dismiss(event.value)
+        if self.submit is None:
+            self.dismiss(event.value)
+            return
+        self.storing = True
+        self._say("storing…", error=False)
+        self.submit(event.value, self)
+
+    def _say(self, message: str, error: bool = True) -> None:
+        """A line under the field in place of the preview (until the text changes)."""
+        widget = self.query_one("#prompt-preview", Static)
+        widget.update(Content(("✗ " if error else "") + clean(message)))
+        widget.set_class(error, "error")
+        if error:
+            self.app.bell()
+
+    def stored(self) -> None:
+        """`submit` stored the line: close, returning it."""
+        self.storing = False
+        if self.is_attached:
+            self.dismiss(self.query_one("#prompt-input", Input).value)
+
+    def refused(self, why: str) -> None:
+        """`submit` could not store the line: say why here, the line stays to be fixed (or
+        in a notification, when the dialog was closed meanwhile)."""
+        self.storing = False
+        if self.is_attached:
+            self._say(f"not stored: {why}")
+        else:
+            self.app.notify(f"not stored: {clean(why)}", severity="error", markup=False)
 
     def action_cancel(self) -> None:
         """Close without changing anything."""

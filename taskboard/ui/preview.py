@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from taskboard.domain import rules
 from taskboard.domain.capture import (
     Capture,
     CaptureError,
@@ -18,6 +19,7 @@ from taskboard.domain.capture import (
     parse_meeting_line,
     scan_tokens,
 )
+from taskboard.domain.errors import InvalidFieldError
 from taskboard.domain.okr import implausible_check_in
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
@@ -132,6 +134,16 @@ def task_check(line: str, cap: Capture, known: Known, *, again: bool = True) -> 
     tokens = {t.kind: t for t in cap.tokens}
     project = cap.project or known.project or "INBOX"
     problems: list[tuple[tuple[int, int], str]] = []
+    # The store's own rules for what the line's words become: a ✓ here is stored there.
+    for kind, check in (
+        ("word", lambda: rules.title(cap.title)),
+        ("tag", lambda: rules.tag_names(cap.tags)),
+    ):
+        try:
+            check()
+        except InvalidFieldError as exc:
+            spans = [(t.start, t.end) for t in cap.tokens if t.kind == kind]
+            problems += [(span, str(exc)) for span in spans or [(0, 0)]]
     columns = known.columns.get(project)
     if columns is None:
         where = tokens.get("project")

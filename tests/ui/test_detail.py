@@ -22,7 +22,7 @@ from taskboard.services import Services
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.board import BoardScreen
-from taskboard.ui.screens.detail import TaskDetailScreen
+from taskboard.ui.screens.detail import HINTS, TaskDetailScreen
 
 # The board's cursor keys to a task's card, then enter. Not DEL-3: its priority, urgent, is the
 # Select's first option, which hid the bug that saved that option for every task opened.
@@ -434,3 +434,30 @@ async def test_a_link_added_just_after_a_change_elsewhere_still_shows_that_chang
         assert any("not your unsaved due date" in m for m in messages(app))
     row = demo_services.tasks.row("DEL-1")
     assert (row.due, row.blocked_by) == (date(2026, 12, 9), ("DEL-2",))
+
+
+@pytest.mark.parametrize("demo_services", ["sqlite"], indirect=True)
+async def test_an_empty_field_shows_a_dash_and_its_hint_only_while_edited(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    """On a projector a hint must not read as data: an empty field shows "—", and its hint
+    ("e.g. …", italic) only while the cursor is in it (issue 19, item 10)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(app, pilot, "DEL-1")  # no start date, no repeat rule
+        assert "2026-12-01" not in screen_text(app) and "FREQ" not in screen_text(app)
+        assert field(app, "start").placeholder == field(app, "recurrence").placeholder == "—"
+        field(app, "start").focus()
+        await pilot.pause()
+        await pilot.pause()
+        hint = field(app, "start").placeholder
+        assert hint.startswith("e.g. ") and hint in HINTS["start"]
+        shot = app.export_screenshot()
+        shown = re.escape(hint[1:].replace(" ", "&#160;"))  # the cursor is on the "e"
+        run = re.search(r'<text class="([^"]+)"[^>]*>' + shown + "(&#160;)*<", shot)
+        assert run is not None, "the hint is not on screen, or not all of it"
+        style = re.search(r"\." + run[1] + r" \{([^}]*)\}", shot)
+        assert style is not None and "italic" in style[1]
+        field(app, "title").focus()
+        await pilot.pause()
+        assert field(app, "start").placeholder == "—" and "e.g." not in screen_text(app)
+    assert demo_services.tasks.detail("DEL-1").start is None  # looking stored nothing

@@ -163,12 +163,24 @@ class BoardScreen(BoardBase):
         column = columns[self.model.col].name if columns else ""
         today = self.tb.today()
 
-        def create(line: str | None) -> None:
-            if not line or not line.strip():
-                return
-            has_column = any(t.kind == "column" for t in scan_tokens(line, today)[0])
+        def create(line: str, dialog: PromptModal) -> None:
+            # The dialog stays open with the line until the store took it, or says why not.
+            # The column the cursor is in, unless the line names one or another project (whose
+            # first column it then takes, as the preview says).
+            tokens = scan_tokens(line, today)[0]
+            elsewhere = any(t.kind == "project" and t.value != self.project_key for t in tokens)
+            has_column = elsewhere or any(t.kind == "column" for t in tokens)
             full = line if has_column else f"{line} >{column.replace(' ', '_')}"
-            self.tb.store.submit(lambda s: s.tasks.capture(full, self.project_key).task, created)
+
+            def stored(row: TaskRow) -> None:
+                dialog.stored()
+                created(row)
+
+            self.tb.store.submit(
+                lambda s: s.tasks.capture(full, self.project_key).task,
+                stored,
+                lambda error: dialog.refused(str(error)),
+            )
 
         def created(row: TaskRow) -> None:
             if row.project != self.project_key:
@@ -190,8 +202,9 @@ class BoardScreen(BoardBase):
                     placeholder="Papers to agent @jonas ^fri #papers !high",
                     suggest=suggest,
                     preview=lambda text: capture_preview(text, today, known),
+                    submit=create,
+                    empty="a new card needs a title: type one, or escape to close",
                 ),
-                create,
             )
 
         self._with_names(ask)

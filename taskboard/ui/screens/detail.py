@@ -26,6 +26,19 @@ from taskboard.ui.live import LiveScreen
 INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
 # Every field edited here (the column is the board's), with the words a notification uses.
 FIELDS = {f.name: f.label for f in EDITABLE if f.name != "column"}
+# What an empty field shows while it is edited: a hint, said as one ("e.g."), and drawn
+# dimmer and italic; left, it shows EMPTY. A projector must never show a hint as a value.
+# The longest that fits the field is shown (a field is narrow at 80 columns).
+HINTS = {
+    "title": ("the task in a few words",),
+    "assignee": ("e.g. @jonas", "e.g. @mia"),
+    "start": ("e.g. mon, 1.12., 2026-12-01", "e.g. mon, 1.12.", "e.g. 1.12."),
+    "due": ("e.g. fri, +3d, 1.12., 2026-12-01", "e.g. fri, +3d", "e.g. +3d"),
+    "tags": ("e.g. #papers #hub", "e.g. #papers"),
+    "key_result": ("e.g. O1-KR2",),
+    "recurrence": ("e.g. weekly, 2w, weekdays, FREQ=WEEKLY", "e.g. weekly, 2w", "e.g. 2w"),
+}
+EMPTY = "—"
 
 
 def shown_values(detail: TaskDetail) -> dict[str, str]:
@@ -102,22 +115,22 @@ class TaskDetailScreen(LiveScreen):
         handles = [clean(h) for h in services.people.handles()]
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-key", markup=False)
-            yield Input(shown["title"], id="f-title", placeholder="title")
+            yield Input(shown["title"], id="f-title", placeholder=EMPTY)
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label("Assignee")
                     yield Input(
                         shown["assignee"],
                         id="f-assignee",
-                        placeholder="@handle",
+                        placeholder=EMPTY,
                         suggester=TokenSuggester({"": handles}),
                     )
                 with Vertical():
                     yield Label("Start")
-                    yield Input(shown["start"], id="f-start", placeholder="mon, 1.12., 2026-12-01")
+                    yield Input(shown["start"], id="f-start", placeholder=EMPTY)
                 with Vertical():
                     yield Label("Due")
-                    yield Input(shown["due"], id="f-due", placeholder="fri, +3d, 1.12., 2026-12-01")
+                    yield Input(shown["due"], id="f-due", placeholder=EMPTY)
                 with Vertical():
                     yield Label("Priority")
                     # A value none of the four (a hand-edited store) is shown, not a crash.
@@ -133,16 +146,16 @@ class TaskDetailScreen(LiveScreen):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label("Tags")
-                    yield Input(shown["tags"], id="f-tags", placeholder="#tag #other")
+                    yield Input(shown["tags"], id="f-tags", placeholder=EMPTY)
                 with Vertical():
                     yield Label("Key result")
-                    yield Input(shown["key_result"], id="f-key_result", placeholder="O1-KR2")
+                    yield Input(shown["key_result"], id="f-key_result", placeholder=EMPTY)
                 with Vertical():
-                    yield Label("Repeats (RRULE)")
+                    yield Label("Repeats")
                     yield Input(
                         shown["recurrence"],
                         id="f-recurrence",
-                        placeholder="FREQ=WEEKLY",
+                        placeholder=EMPTY,
                     )
             yield Static("", id="detail-state", markup=False)
             yield Label("Notes (Markdown; ctrl+s saves, leaving saves too)")
@@ -348,7 +361,17 @@ class TaskDetailScreen(LiveScreen):
     def save_field_left(self, event: Input.Blurred) -> None:
         self._save_left((event.input.id or "").removeprefix("f-"))
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        name = (event.widget.id or "").removeprefix("f-")
+        if isinstance(event.widget, Input) and name in HINTS:
+            room = event.widget.content_size.width - 1  # the cursor takes a cell
+            fits = [h for h in HINTS[name] if len(h) <= room]
+            event.widget.placeholder = fits[0] if fits else HINTS[name][-1]
+
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        name = (event.widget.id or "").removeprefix("f-")
+        if isinstance(event.widget, Input) and name in HINTS:
+            event.widget.placeholder = EMPTY
         if event.widget.id == "f-notes":
             self._save_left("notes")
 
