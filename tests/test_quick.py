@@ -39,9 +39,10 @@ def _timeless(text: str) -> str:
 
 
 LINES = [
-    ["add", "Call the agent @carl #calls !high", "-p", "DEL"],
+    ["add", "Call the agent @carl #calls !high", "-p", "DEL", "--new-person"],
     ["add", "In the inbox", "--json"],
-    ["add", "--project=DEL", "New person @zoe"],
+    ["add", "--project=DEL", "New person @zoe", "--new-person"],
+    ["add", "--project=DEL", "Mistyped @anan"],  # refused: did you mean @anna?
     ["done", "DEL-1"],
     ["move", "del-2", "doing"],
     ["edit", "DEL-3", "@anna ^2026-12-01 !low #x"],

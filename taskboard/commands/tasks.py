@@ -41,9 +41,14 @@ def add(
         str | None, typer.Option("--project", "-p", help="Project when the line has no +KEY.")
     ] = None,
     as_json: JsonOption = False,
+    new_person: Annotated[
+        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
+    ] = False,
 ) -> None:
-    """Create a task from a quick-capture line and print its key."""
-    out, err = quick.add(open_services(db), line, project, as_json)
+    """Create a task from a quick-capture line and print its key.
+
+    An unknown @handle is refused (naming the closest ones) unless --new-person."""
+    out, err = quick.add(open_services(db), line, project, as_json, new_person)
     typer.echo(out, nl=False)
     if err:
         typer.echo(err, nl=False, err=True)

@@ -1,0 +1,63 @@
+"""Issue 19's paper cuts on the command line (in process), both backends: `add` refuses a
+mistyped handle, several words are one line, a forgotten column is named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from taskboard import cli as cli_module
+from taskboard.domain.models import Person, Task
+from taskboard.services import Services, TaskDraft
+from tests.conftest import CliResult
+
+Run = Callable[..., CliResult]
+
+
+@pytest.fixture
+def board(services: Services) -> Services:
+    services.projects.create("DEL", "Deliveries")
+    services.people.add("jonas", "Jonas")
+    services.people.add("mia", "Mia")
+    services.tasks.create(TaskDraft(title="Plain task", project="DEL"))
+    return services
+
+
+@pytest.fixture
+def tb(
+    board: Services, store_target: str, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> Run:
+    """`taskboard ARGS --db STORE` in this process."""
+
+    def run(*args: str) -> CliResult:
+        code = cli_module.run([*args, "--db", store_target])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+def count(services: Services, table: type) -> int:
+    with services.ctx.store.read() as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+# --- 1. a mistyped handle -----------------------------------------------------------------
+
+
+def test_add_refuses_an_unknown_handle_naming_the_closest_unless_new_person(
+    board: Services, tb: Run
+) -> None:
+    people, tasks = count(board, Person), count(board, Task)
+    err = tb("add", "Check the tyre stock @jonsa ^mon", "-p", "DEL").failed()
+    assert err == (
+        "error: unknown person '@jonsa' — did you mean @jonas?; --new-person adds @jonsa\n"
+    )
+    assert (count(board, Person), count(board, Task)) == (people, tasks)
+    made = tb("add", "Check the tyre stock @jonsa", "-p", "DEL", "--new-person")
+    assert "DEL-2" in made.ok() and "new person @jonsa" in made.err
+    # A known handle or its unique prefix needs nothing.
+    assert "@mia" in tb("add", "Tyres @mi", "-p", "DEL").ok()
