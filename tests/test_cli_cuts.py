@@ -61,3 +61,29 @@ def test_add_refuses_an_unknown_handle_naming_the_closest_unless_new_person(
     assert "DEL-2" in made.ok() and "new person @jonsa" in made.err
     # A known handle or its unique prefix needs nothing.
     assert "@mia" in tb("add", "Tyres @mi", "-p", "DEL").ok()
+
+
+# --- 8. several words are one line --------------------------------------------------------
+
+
+def test_add_edit_and_comment_read_several_words_as_one_line(board: Services, tb: Run) -> None:
+    out = tb("add", "Buy", "winter", "tyres", "@mia", "+DEL", "!high").ok()
+    assert out.split()[:5] == ["DEL-2", "Backlog", "Buy", "winter", "tyres"]
+    # The keys come first, the rest is one line of tokens and words.
+    tb("edit", "DEL-1", "del-2", "Winter", "tyres", "for", "the", "fleet", "@jonas").ok()
+    rows = {r.key: r for r in board.tasks.rows(project="DEL")}
+    assert rows["DEL-1"].title == rows["DEL-2"].title == "Winter tyres for the fleet"
+    assert rows["DEL-1"].assignee == rows["DEL-2"].assignee == "jonas"
+    tb("comment", "DEL-2", "Courier", "booked", "for", "Friday").ok()
+    assert [c.body for c in board.tasks.detail("DEL-2").comments] == ["Courier booked for Friday"]
+    # The quoted forms mean what they meant; a word shaped like a key after the line is text.
+    tb("edit", "DEL-1", "DEL-2 is its twin").ok()
+    assert board.tasks.detail("DEL-1").task.title == "DEL-2 is its twin"
+
+
+def test_a_move_without_its_column_says_the_column_is_missing(board: Services, tb: Run) -> None:
+    assert tb("move", "DEL-1").failed() == (
+        "error: the column is missing: taskboard move KEY… COLUMN\n"
+    )
+    assert "a task key is missing" in tb("move").failed()
+    assert "→ Doing" in tb("move", "DEL-1", "doing").ok()

@@ -49,6 +49,8 @@ LINES = [
     ["done", "DEL-9"],  # unknown: one line, exit 1
     ["move", "DEL-2", "nowhere"],
     ["edit", "DEL-3", ""],
+    ["add", "Buy", "winter", "tyres", "@anna", "-p", "DEL"],  # several words, one line
+    ["edit", "DEL-3", "del-2", "New", "title", "!low"],
 ]
 
 

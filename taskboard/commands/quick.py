@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from taskboard.commands.errors import new_person_hint
-from taskboard.commands.plainline import JSON_FLAG, PlainLine, Syntax, parse
+from taskboard.commands.plainline import JSON_FLAG, MANY, PlainLine, Syntax, parse, split_keys
 from taskboard.commands.render import json_text, table_text, task_line
 from taskboard.domain.text import clean
 
@@ -26,11 +26,11 @@ WRITES = {
     "add": Syntax(
         {"--project": "project", "-p": "project"},
         JSON_FLAG | {"--new-person": "new_person"},
-        (1, 1),
+        (1, MANY),
     ),
     "done": Syntax(words=(1, 1)),
     "move": Syntax(words=(2, 2)),
-    "edit": Syntax(words=(2, 2)),
+    "edit": Syntax(words=(2, MANY)),
 }
 
 
@@ -92,7 +92,11 @@ def edit(services: Services, keys: Sequence[str], tokens: str) -> str:
 def _add(services: Services, line: PlainLine) -> tuple[str, str]:
     flags = line.flags
     return add(
-        services, line.words[0], line.values.get("project"), "json" in flags, "new_person" in flags
+        services,
+        " ".join(line.words),
+        line.values.get("project"),
+        "json" in flags,
+        "new_person" in flags,
     )
 
 
@@ -100,7 +104,7 @@ _RUN: dict[str, Callable[[Services, PlainLine], tuple[str, str]]] = {
     "add": _add,
     "done": lambda services, line: (done(services, line.words), ""),
     "move": lambda services, line: (move(services, line.words[:1], line.words[1]), ""),
-    "edit": lambda services, line: (edit(services, line.words[:1], line.words[1]), ""),
+    "edit": lambda services, line: (edit(services, *split_keys(line.words)), ""),
 }
 
 
