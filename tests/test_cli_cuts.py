@@ -87,3 +87,29 @@ def test_a_move_without_its_column_says_the_column_is_missing(board: Services, t
     )
     assert "a task key is missing" in tb("move").failed()
     assert "→ Doing" in tb("move", "DEL-1", "doing").ok()
+
+
+# --- 7. reaching the demo -----------------------------------------------------------------
+
+
+def test_the_global_db_reaches_the_demo_and_its_exit_line_says_how(
+    services: Services, store_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli_module.run(["--db", store_target, "demo", "--no-tui"])
+    err = capsys.readouterr().err
+    assert code == 0 and "loaded into" in err
+    assert f"taskboard --db {store_target} list --project DEL" in err.replace("'", "")
+    assert len(services.tasks.rows(project="DEL")) > 10
+
+
+def test_demo_is_reached_with_the_demo_option(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_module.run(["demo", "--no-tui"]) == 0
+    assert "the demo from the shell: taskboard --demo list --project DEL" in capsys.readouterr().err
+    assert cli_module.run(["--demo", "list", "--project", "DEL"]) == 0  # the plain read path
+    assert capsys.readouterr().out.startswith("DEL-1 ")
+    assert cli_module.run(["stats", "--demo", "--project", "DEL"]) == 0  # through Typer
+    assert "DEL" in capsys.readouterr().out
+    assert cli_module.run(["--demo", "list", "--db", "other.db"]) == 1
+    assert capsys.readouterr().err == "error: give --db or --demo, not both\n"
