@@ -113,3 +113,30 @@ def test_demo_is_reached_with_the_demo_option(
     assert "DEL" in capsys.readouterr().out
     assert cli_module.run(["--demo", "list", "--db", "other.db"]) == 1
     assert capsys.readouterr().err == "error: give --db or --demo, not both\n"
+
+
+# --- 17. a handover shown before it is done ---------------------------------------------------
+
+
+def activity_count(services: Services) -> int:
+    from taskboard.domain.models import Activity
+
+    return count(services, Activity)
+
+
+def test_handover_dry_run_shows_what_it_would_do_and_changes_nothing(
+    board: Services, tb: Run
+) -> None:
+    tb("add", "Tyres @jonas ^2026-12-21", "-p", "DEL").ok()
+    tb("add", "Papers @jonas", "-p", "DEL").ok()
+    before = activity_count(board)
+    note = tb("handover", "jonas", "mia", "--dry-run").ok()
+    assert note.startswith("# Handover from @jonas to @mia (dry run: nothing changed)")
+    assert "2 tasks would be handed over on" in note
+    assert "DEL-2" in note and "DEL-3" in note
+    assert activity_count(board) == before
+    assert {r.assignee for r in board.tasks.rows(project="DEL") if r.key != "DEL-1"} == {"jonas"}
+    # Done for real, it says what the dry run said it would.
+    done = tb("handover", "jonas", "mia").ok()
+    assert "2 tasks handed over on" in done and "DEL-2" in done
+    assert {r.assignee for r in board.tasks.rows(project="DEL") if r.key != "DEL-1"} == {"mia"}
