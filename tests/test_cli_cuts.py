@@ -100,6 +100,14 @@ def test_the_global_db_reaches_the_demo_and_its_exit_line_says_how(
     assert code == 0 and "loaded into" in err
     assert f"taskboard --db {store_target} list --project DEL" in err.replace("'", "")
     assert len(services.tasks.rows(project="DEL")) > 10
+    # 16: the demo's cards carry a month of dated history, not all "0.0d old".
+    flow = services.stats.flow("DEL")[0]
+    ages = {a.key: a.age_days for a in flow.wip}
+    assert sum(age < 1 for age in ages.values()) == 1  # DEL-1 arrived this morning
+    assert ages["DEL-3"] >= 4 and ages["DEL-9"] >= 10
+    assert flow.lead_time.median_days is not None and flow.lead_time.median_days >= 10
+    times = dict(flow.columns)
+    assert times["Arrived"].count >= 10 and (times["Arrived"].median_days or 0) >= 2
 
 
 def test_demo_is_reached_with_the_demo_option(
