@@ -36,7 +36,13 @@ def bench_add(workdir: Path, runs: int) -> None:
     open_store(str(store)).close()  # migrated up front: the figure is the steady state
     script = shutil.which("taskboard", path=str(Path(sys.executable).parent))
     add = [script] if script else [sys.executable, "-m", "taskboard"]
-    add += ["add", "Papers to the registration agent @jonas #papers !high ^fri", "--db", str(store)]
+    add += [
+        "add",
+        "Papers to the registration agent @jonas #papers !high ^fri",
+        "--new-person",
+        "--db",
+        str(store),
+    ]
     baseline = [sys.executable, "-c", "import sqlmodel"]
     _timed(add, env)  # warm the page cache and the bytecode
     _timed(baseline, env)

@@ -50,7 +50,12 @@ def seed(target: str, tasks: int) -> float:
 
 
 def timed_add(target: str, env: dict[str, str]) -> float:
-    cmd = [TASKBOARD, "add", "Papers to the registration agent @jonas #papers !high +ADD"]
+    cmd = [
+        TASKBOARD,
+        "add",
+        "Papers to the registration agent @jonas #papers !high +ADD",
+        "--new-person",
+    ]
     started = time.perf_counter()
     subprocess.run(
         [*cmd, "--db", target],

@@ -56,6 +56,7 @@ def run(args: Sequence[str]) -> int:
     line = None
     try:
         check_arguments(args)
+        args = demo_store_option(args)
         line = CommandLine.parse(list(args))
         if line.opens_board:
             # The product's most frequent line starts without Typer: its parse builds a
@@ -123,6 +124,18 @@ def check_arguments(args: Sequence[str]) -> None:
         if any("\udc80" <= ch <= "\udcff" for ch in arg):
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             raise CliError(f"argument {number} is not valid UTF-8 text: {_cut(shown)}")
+
+
+def demo_store_option(args: Sequence[str]) -> list[str]:
+    """`--demo` anywhere on the line means `--db` of the demo's own store (`taskboard demo`
+    loads it), so `taskboard --demo list --project DEL` reads the demo."""
+    if "--demo" not in args:
+        return list(args)
+    if any(a == "--db" or a.startswith("--db=") for a in args):
+        raise CliError("give --db or --demo, not both")
+    from taskboard.config import demo_store
+
+    return [f"--db={demo_store()}" if a == "--demo" else a for a in args]
 
 
 def _cut(text: str, limit: int = 80) -> str:

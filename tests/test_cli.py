@@ -65,7 +65,7 @@ def test_task_commands(cli: Any, store_target: str) -> None:
     assert re.match(
         r"DEL-1\s+Papers\s+Papers to agent\s+@anna\s+2026-12-01\s+!high\s+#papers$", out.strip()
     )
-    result = cli("add", "Call the customer @zed")
+    result = cli("add", "Call the customer @zed", "--new-person")
     assert result.ok().startswith("INBOX-1 ")
     assert "new person @zed" in result.err
     created = json.loads(cli("add", "Third +DEL", "--json").ok())

@@ -104,7 +104,9 @@ def test_the_state_fields_are_told_in_words_never_as_raw_values() -> None:
         "completed",
         "archived",
         "blocked_by",
+        "next_occurrence",
     }
+    assert BY_NAME["next_occurrence"].said("OPS-2") == "OPS-2"
     assert BY_NAME["completed"].said("2026-11-23T10:00:00+00:00") == "done on 2026-11-23"
     assert BY_NAME["archived"].said("true") == "archived"
     assert BY_NAME["assignee"].said(None) == "nobody"

@@ -39,15 +39,18 @@ def _timeless(text: str) -> str:
 
 
 LINES = [
-    ["add", "Call the agent @carl #calls !high", "-p", "DEL"],
+    ["add", "Call the agent @carl #calls !high", "-p", "DEL", "--new-person"],
     ["add", "In the inbox", "--json"],
-    ["add", "--project=DEL", "New person @zoe"],
+    ["add", "--project=DEL", "New person @zoe", "--new-person"],
+    ["add", "--project=DEL", "Mistyped @anan"],  # refused: did you mean @anna?
     ["done", "DEL-1"],
     ["move", "del-2", "doing"],
     ["edit", "DEL-3", "@anna ^2026-12-01 !low #x"],
     ["done", "DEL-9"],  # unknown: one line, exit 1
     ["move", "DEL-2", "nowhere"],
     ["edit", "DEL-3", ""],
+    ["add", "Buy", "winter", "tyres", "@anna", "-p", "DEL"],  # several words, one line
+    ["edit", "DEL-3", "del-2", "New", "title", "!low"],
 ]
 
 

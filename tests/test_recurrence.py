@@ -74,3 +74,22 @@ def test_recurring_task_without_due_counts_from_today(services: Services) -> Non
     services.tasks.complete(key)
     (nxt,) = [r for r in services.tasks.rows() if r.title == "Water the plants"]
     assert nxt.due is not None and 1 <= (nxt.due - services.ctx.today()).days <= 7
+
+
+def test_completing_a_repeating_task_is_undone_and_redone_whole(services: Services) -> None:
+    services.projects.create("OPS", "Operations", ["Backlog", "Doing", "Done"])
+    key = services.tasks.capture("Weekly report every:weekly ^2026-12-07 +OPS >doing").task.key
+    services.tasks.complete(key)
+    nxt = next(r.key for r in services.tasks.rows(project="OPS"))
+    undone = services.undo.undo()
+    assert undone.message == f"undid move, completion, creation of {key}, {nxt}"
+    rows = services.tasks.rows(project="OPS")
+    assert [(r.key, r.column, r.done) for r in rows] == [(key, "Doing", False)]
+    assert services.undo.redo().message.startswith("redid move, completion, creation")
+    assert [r.key for r in services.tasks.rows(project="OPS")] == [nxt]
+    # Undone again and completed again: a next occurrence again, not the archived one.
+    services.undo.undo()
+    services.tasks.complete(key)
+    again = [r for r in services.tasks.rows(project="OPS")]
+    assert len(again) == 1 and again[0].key not in (key, nxt)
+    assert again[0].due == date(2026, 12, 14)

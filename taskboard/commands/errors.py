@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from taskboard.domain.errors import UnknownPersonError
 
 # sysexits.h: an internal software error.
 EXIT_INTERNAL = 70
@@ -28,6 +31,11 @@ class CliError(Exception):
 
 def fail(message: str) -> NoReturn:
     raise CliError(message)
+
+
+def new_person_hint(exc: UnknownPersonError) -> CliError:
+    """An unknown @handle on a command with `--new-person`: the refusal says how to add it."""
+    return CliError(f"{exc}; --new-person adds @{exc.handle}")
 
 
 def _expected_types() -> tuple[type[BaseException], ...]:

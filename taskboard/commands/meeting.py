@@ -21,6 +21,7 @@ from taskboard.commands.common import (
     table,
     write_output,
 )
+from taskboard.commands.errors import new_person_hint
 
 meeting_app = typer.Typer(help="Meetings: start, capture, end, list.", no_args_is_help=False)
 
@@ -141,7 +142,7 @@ def add(
             meeting_id, line, new_people=new_person, force=force
         )
     except UnknownPersonError as exc:
-        fail(f"{exc}; --new-person adds @{exc.handle}")
+        raise new_person_hint(exc) from None
     except ImplausibleValueError as exc:
         fail(f"{exc}; --force records it anyway")
     item = captured.item

@@ -48,9 +48,13 @@ def handover(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also write the note to this file.")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what it would hand over; change nothing.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Reassign FROM's open tasks (all, or those due in the window) to TO and print the note."""
+    """Reassign FROM's open tasks (all, or those due in the window) to TO and print the note
+    (with --dry-run: the note of what it would do, and nothing changes)."""
     from taskboard.exchange.handover_note import handover_note
     from taskboard.files import FileWriteError, check_destination
 
@@ -60,7 +64,7 @@ def handover(
     today = services.ctx.today()
     first = parse_date(since, today) if since else None
     last = parse_date(until, today) if until else None
-    result = services.people_views.handover(from_handle, to_handle, first, last)
+    result = services.people_views.handover(from_handle, to_handle, first, last, dry_run=dry_run)
     note = handover_note(result)
     # The note escapes and cleans every piece of user text itself.
     typer.echo(note.rstrip("\n"))
@@ -68,7 +72,8 @@ def handover(
         try:
             write_output(output, note)
         except FileWriteError as exc:
-            fail(f"the work was handed over and the note printed above, but {exc}")
+            done = "nothing was handed over" if dry_run else "the work was handed over"
+            fail(f"{done} and the note printed above, but {exc}")
 
 
 @handles_errors

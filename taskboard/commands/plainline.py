@@ -9,12 +9,31 @@ whose messages and rules stay the only ones a person meets. Stdlib only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from taskboard.commands.errors import is_control
 
 JSON_FLAG = {"--json": "json"}
+# A command's free text may be many words (`taskboard add Buy winter tyres @mia +DEL`).
+MANY = 10_000
+# A task key as typed: a project key, a dash, a number (`del-12` too).
+_TASK_KEY = re.compile(r"[a-z]{2,6}-\d+", re.ASCII | re.IGNORECASE)
+
+
+def looks_like_key(word: str) -> bool:
+    return _TASK_KEY.fullmatch(word.strip()) is not None
+
+
+def split_keys(words: Sequence[str]) -> tuple[list[str], str]:
+    """`edit`'s words as its keys and its line, as taskwarrior reads them: the first argument
+    and any further ones shaped like task keys are the keys, the rest (at least one
+    argument) is one line."""
+    count = 1
+    while count < len(words) - 1 and looks_like_key(words[count]):
+        count += 1
+    return list(words[:count]), " ".join(words[count:])
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from taskboard.commands.plainline import JSON_FLAG, PlainLine, Syntax, parse
+from taskboard.commands.errors import new_person_hint
+from taskboard.commands.plainline import JSON_FLAG, MANY, PlainLine, Syntax, parse, split_keys
 from taskboard.commands.render import json_text, table_text, task_line
 from taskboard.domain.text import clean
 
@@ -22,16 +23,28 @@ if TYPE_CHECKING:
     from taskboard.services import Services
 
 WRITES = {
-    "add": Syntax({"--project": "project", "-p": "project"}, JSON_FLAG, (1, 1)),
+    "add": Syntax(
+        {"--project": "project", "-p": "project"},
+        JSON_FLAG | {"--new-person": "new_person"},
+        (1, MANY),
+    ),
     "done": Syntax(words=(1, 1)),
     "move": Syntax(words=(2, 2)),
-    "edit": Syntax(words=(2, 2)),
+    "edit": Syntax(words=(2, MANY)),
 }
 
 
-def add(services: Services, text: str, project: str | None, as_json: bool) -> tuple[str, str]:
-    """Create a task from a capture line: (stdout, stderr) to print."""
-    created = services.tasks.capture(text, project)
+def add(
+    services: Services, text: str, project: str | None, as_json: bool, new_person: bool = False
+) -> tuple[str, str]:
+    """Create a task from a capture line: (stdout, stderr) to print. An unknown @handle is
+    refused, naming the closest ones, unless `new_person`."""
+    from taskboard.domain.errors import UnknownPersonError
+
+    try:
+        created = services.tasks.capture(text, project, new_people=new_person)
+    except UnknownPersonError as exc:
+        raise new_person_hint(exc) from None
     row = created.task
     if as_json:
         return json_text(row.as_json() | {"new_people": list(created.new_people)}), ""
@@ -77,14 +90,21 @@ def edit(services: Services, keys: Sequence[str], tokens: str) -> str:
 
 
 def _add(services: Services, line: PlainLine) -> tuple[str, str]:
-    return add(services, line.words[0], line.values.get("project"), "json" in line.flags)
+    flags = line.flags
+    return add(
+        services,
+        " ".join(line.words),
+        line.values.get("project"),
+        "json" in flags,
+        "new_person" in flags,
+    )
 
 
 _RUN: dict[str, Callable[[Services, PlainLine], tuple[str, str]]] = {
     "add": _add,
     "done": lambda services, line: (done(services, line.words), ""),
     "move": lambda services, line: (move(services, line.words[:1], line.words[1]), ""),
-    "edit": lambda services, line: (edit(services, line.words[:1], line.words[1]), ""),
+    "edit": lambda services, line: (edit(services, *split_keys(line.words)), ""),
 }
 
 

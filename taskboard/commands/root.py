@@ -9,6 +9,7 @@ character in a key, handle or project argument is refused, never stripped.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
@@ -53,11 +54,24 @@ def _version(value: bool) -> None:
 def main_callback(
     ctx: typer.Context,
     db: DbOption = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Use the demo's store (see `taskboard demo`); --db of its file."
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
     """Open the board of the last used project, or run one of the commands below."""
+    if demo:  # `taskboard.cli.run` reads it first; this is for a line Typer reads alone
+        from taskboard.config import demo_store
+
+        if db is not None:
+            raise typer.BadParameter("give --db or --demo, not both")
+        db = str(demo_store())
+        ctx.params["db"] = db
     if db is not None:
         # `taskboard --db X COMMAND` means the same as `taskboard COMMAND --db X`.
         import os
@@ -81,6 +95,7 @@ def board(
 
 @handles_errors
 def demo(
+    ctx: typer.Context,
     db: DbOption = None,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only load the data.")] = False,
 ) -> None:
@@ -89,16 +104,18 @@ def demo(
     from taskboard.config import demo_store
     from taskboard.services.demo import load_demo
 
+    # `taskboard --db X demo` means `taskboard demo --db X`, as for every other command.
+    db = db or (ctx.parent.params.get("db") if ctx.parent is not None else None)
     target = db or str(demo_store())
     services = open_services(None, target)
     loaded = load_demo(services)
-    typer.echo(
-        f"demo workspace {'loaded into' if loaded else 'already in'} "
-        f"{services.ctx.store.display_url}",
-        err=True,
-    )
+    where = services.ctx.store.display_url
+    typer.echo(f"demo workspace {'loaded into' if loaded else 'already in'} {where}", err=True)
     if not no_tui:
         run_board(db, "DEL", target, demo=True)
+    # Where the demo is, from the shell: its own store, never the user's.
+    reach = "--demo" if target == str(demo_store()) else f"--db {shlex.quote(target)}"
+    typer.echo(f"the demo from the shell: taskboard {reach} list --project DEL", err=True)
 
 
 def build_app() -> typer.Typer:

@@ -14,10 +14,12 @@ from taskboard.commands import quick
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
+    fail,
     handles_errors,
     open_services,
     printable,
 )
+from taskboard.commands.plainline import looks_like_key, split_keys
 from taskboard.commands.render import list_text, show_text
 
 KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g. DEL-12.")]
@@ -26,24 +28,31 @@ KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="A task key, e.g
 KeysArgument = Annotated[
     list[str], typer.Argument(metavar="KEY", help="One or more task keys, e.g. DEL-12 DEL-14.")
 ]
-ColumnArgument = Annotated[
-    str, typer.Argument(metavar="COLUMN", help="A column name or its unique prefix.")
-]
 
 
 @handles_errors
 def add(
     line: Annotated[
-        str, typer.Argument(help="A capture line: title @who ^when #tag !prio +KEY >column ~KR")
+        list[str],
+        typer.Argument(
+            metavar="LINE",
+            help="A capture line: title @who ^when #tag !prio +KEY >column ~KR; several "
+            "words are one line",
+        ),
     ],
     db: DbOption = None,
     project: Annotated[
         str | None, typer.Option("--project", "-p", help="Project when the line has no +KEY.")
     ] = None,
     as_json: JsonOption = False,
+    new_person: Annotated[
+        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
+    ] = False,
 ) -> None:
-    """Create a task from a quick-capture line and print its key."""
-    out, err = quick.add(open_services(db), line, project, as_json)
+    """Create a task from a quick-capture line and print its key.
+
+    An unknown @handle is refused (naming the closest ones) unless --new-person."""
+    out, err = quick.add(open_services(db), " ".join(line), project, as_json, new_person)
     typer.echo(out, nl=False)
     if err:
         typer.echo(err, nl=False, err=True)
@@ -74,9 +83,24 @@ def show(key: KeyArgument, db: DbOption = None, as_json: JsonOption = False) -> 
 
 
 @handles_errors
-def move(keys: KeysArgument, column: ColumnArgument, db: DbOption = None) -> None:
+def move(
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="KEY", help="One or more task keys, e.g. DEL-12 DEL-14."),
+    ] = None,
+    column: Annotated[
+        str | None, typer.Argument(metavar="COLUMN", help="A column name or its unique prefix.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
     """Move tasks to a column (name or unique prefix): all of them, or none if one is refused."""
-    typer.echo(quick.move(open_services(db), keys, column), nl=False)
+    # Both are optional to Click, so that a forgotten column is named as what is missing
+    # (Click would give the lone word to COLUMN and miss the KEY).
+    words = [*(keys or []), *([column] if column is not None else [])]
+    if len(words) < 2:
+        missing = "the column" if words and looks_like_key(words[0]) else "a task key"
+        fail(f"{missing} is missing: taskboard move KEY… COLUMN")
+    typer.echo(quick.move(open_services(db), words[:-1], words[-1]), nl=False)
 
 
 @handles_errors
@@ -95,19 +119,32 @@ def reopen(keys: KeysArgument, db: DbOption = None) -> None:
 def edit(
     keys: KeysArgument,
     tokens: Annotated[
-        str, typer.Argument(help="Capture tokens to apply; plain words replace the title.")
+        str,
+        typer.Argument(
+            metavar="TOKENS...",
+            help="Capture tokens to apply; plain words replace the title. Several words are "
+            "one line: the arguments after the keys.",
+        ),
     ],
     db: DbOption = None,
 ) -> None:
-    """Change tasks with capture tokens, e.g. `taskboard edit DEL-3 DEL-4 "@anna ^fri !high"`;
+    """Change tasks with capture tokens, e.g. `taskboard edit DEL-3 DEL-4 @anna ^fri !high`;
     all of them, or none if one is refused."""
-    typer.echo(quick.edit(open_services(db), keys, tokens), nl=False)
+    # Click gives the last word to TOKENS and the others to KEY: read them as one line.
+    keys, line = split_keys([*keys, tokens])
+    typer.echo(quick.edit(open_services(db), keys, line), nl=False)
 
 
 @handles_errors
-def comment(key: KeyArgument, text: str, db: DbOption = None) -> None:
+def comment(
+    key: KeyArgument,
+    text: Annotated[
+        list[str], typer.Argument(metavar="TEXT", help="The comment; several words are one.")
+    ],
+    db: DbOption = None,
+) -> None:
     """Add a comment to a task (the author is the configured user)."""
-    c = open_services(db).tasks.comment(key, text)
+    c = open_services(db).tasks.comment(key, " ".join(text))
     typer.echo(printable(f"{key.upper()}  comment by @{c.author}"))
 
 

@@ -43,7 +43,8 @@ class Agenda:
 
 @dataclass(frozen=True, slots=True)
 class Handover:
-    """What a handover moved from one person to another, as the note lists it."""
+    """What a handover moved from one person to another, as the note lists it; with
+    `dry_run`, what it would move (the tasks as they are, nothing changed)."""
 
     from_handle: str
     to_handle: str
@@ -51,6 +52,7 @@ class Handover:
     until: date | None
     day: date
     tasks: tuple[TaskRow, ...]
+    dry_run: bool = False
 
 
 def agenda_group(due: date | None, today: date) -> str:

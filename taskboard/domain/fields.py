@@ -21,7 +21,9 @@ from taskboard.domain.errors import InvalidFieldError
 
 # How a field is stored: a plain column, a reference shown by its key or handle, the tags,
 # the column (an edit of it is a move), or a link (only undo and the history know those).
-Kind = Literal["plain", "person", "key_result", "tags", "column", "links"]
+# A "record" is stored nowhere: it notes what another row of the same change did (the next
+# occurrence a completion made, whose own creation undo and redo take back and restore).
+Kind = Literal["plain", "person", "key_result", "tags", "column", "links", "record"]
 
 
 class Unset(Enum):
@@ -203,6 +205,7 @@ FIELDS: Final[tuple[TaskField, ...]] = (
     TaskField("completed", "done state", "plain", _datetime, _said_done),
     TaskField("archived", "archived state", "plain", _flag, _said_archived),
     TaskField("blocked_by", "blockers", "links", _text, _said_not),
+    TaskField("next_occurrence", "next occurrence", "record", _text, _or_none),
 )  # fmt: skip
 
 BY_NAME: Final[dict[str, TaskField]] = {f.name: f for f in FIELDS}

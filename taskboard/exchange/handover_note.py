@@ -15,7 +15,8 @@ def _status(done: bool, column: str, overdue: bool) -> str:
 def handover_note(result: Handover) -> str:
     """The note a person leaves (or is sent) for a holiday handover, as Markdown text."""
     src, dst = inline(result.from_handle), inline(result.to_handle)
-    lines = [f"# Handover from @{src} to @{dst}", ""]
+    plan = " (dry run: nothing changed)" if result.dry_run else ""
+    lines = [f"# Handover from @{src} to @{dst}{plan}", ""]
     window = absence_text(result.since, result.until)
     lines.append(
         f"Absence: {inline(window)}" if window else "All open tasks, no absence window given."
@@ -23,7 +24,8 @@ def handover_note(result: Handover) -> str:
     count = len(result.tasks)
     lines += [
         "",
-        f"{count} task{'s' if count != 1 else ''} handed over on {result.day.isoformat()}.",
+        f"{count} task{'s' if count != 1 else ''} {'would be ' if result.dry_run else ''}"
+        f"handed over on {result.day.isoformat()}.",
         "",
     ]
     if not result.tasks:

@@ -9,12 +9,14 @@ is due, overdue and later.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from taskboard.domain.drafts import TaskDraft
 from taskboard.services.demo_goals import load_demo_goals
-from taskboard.services.demo_templates import load_demo_templates
+from taskboard.services.demo_templates import at_day, load_demo_templates
 
 if TYPE_CHECKING:
     from taskboard.services import Services
@@ -204,6 +206,20 @@ def as_person(services: Services, handle: str) -> Services:
     return Services(dataclasses.replace(services.ctx, actor=handle))
 
 
+def _card_with_history(
+    services: Services, draft: TaskDraft, later: Sequence[str], arrived: date, every: int
+) -> None:
+    """Create the card on the day it arrived in its first column, then move it through the
+    `later` columns, `every` days apart, each step dated: the history of a real month."""
+    key = at_day(services, arrived, partial(services.tasks.create, draft)).task.key
+    for step, column in enumerate(later, start=1):
+        at_day(
+            services,
+            arrived + timedelta(days=step * every),
+            partial(services.tasks.move, key, column),
+        )
+
+
 def load_demo(services: Services, today: date | None = None) -> bool:
     """Fill the store with the demo workspace; False when it is already there."""
     today = today or services.ctx.today()
@@ -231,34 +247,44 @@ def load_demo(services: Services, today: date | None = None) -> bool:
     services.projects.create(
         "ONB", "Onboarding", ONBOARDING_COLUMNS, description="New colleagues, one standard process."
     )
-    for key, rows in (("DEL", HANDOVER_TASKS), ("SRV", SERVICE_TASKS), ("ONB", ONBOARDING_TASKS)):
-        for title, column, who, days, prio, tags in rows:
-            services.tasks.create(
-                TaskDraft(
-                    title=title,
-                    project=key,
-                    column=column,
-                    assignee=who,
-                    due=today + timedelta(days=days),
-                    priority=prio,
-                    tags=tags,
-                )
+    boards = (
+        ("DEL", HANDOVER_TASKS, HANDOVER_COLUMNS, 3),
+        ("SRV", SERVICE_TASKS, SERVICE_COLUMNS, 5),
+        ("ONB", ONBOARDING_TASKS, ONBOARDING_COLUMNS, 2),
+    )
+    for key, rows, columns, days_per_column in boards:
+        for n, (title, column, who, days, prio, tags) in enumerate(rows):
+            draft = TaskDraft(
+                title=title,
+                project=key,
+                column=columns[0],
+                assignee=who,
+                due=today + timedelta(days=days),
+                priority=prio,
+                tags=tags,
             )
+            # A card arrived a few days per column before it reached its column today.
+            reached = columns.index(column)
+            arrived = today - timedelta(days=reached * days_per_column + n % 3)
+            _card_with_history(services, draft, columns[1 : reached + 1], arrived, days_per_column)
     tasks = services.tasks
     # The seeds' checklist: payment must be confirmed before registration is triggered.
     tasks.add_dependency("DEL-5", "DEL-4")
+    yesterday = today - timedelta(days=1)
     for title in (
         "Check the papers are complete",
         "Send papers by courier",
         "Agent confirms receipt",
     ):
-        tasks.add_subtask("DEL-3", title)
-    tasks.complete("DEL-12")
+        at_day(services, yesterday, partial(tasks.add_subtask, "DEL-3", title))
+    at_day(services, yesterday, partial(tasks.complete, "DEL-12"))
     tasks.comment("DEL-3", "Courier booked for tomorrow morning, tracking number in the e-mail.")
     tasks.comment("DEL-7", "Fleet manager needs the registration papers in the company's name.")
     tasks.comment("SRV-2", "HV safety kit is back-ordered; asked the supplier for a date.")
-    for line in INBOX_LINES:
-        tasks.capture(line)
+    for ago, line in enumerate(INBOX_LINES):
+        at_day(
+            services, today - timedelta(days=len(INBOX_LINES) - ago), partial(tasks.capture, line)
+        )
     tasks.apply_tokens("DEL-6", "#agenda")
     tasks.apply_tokens("SRV-1", "#agenda")
     load_demo_goals(services, today)

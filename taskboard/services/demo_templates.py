@@ -71,7 +71,7 @@ def load_demo_templates(services: Services, today: date) -> None:
     templates.create(ONBOARDING, ONBOARDING_STEPS, "A new colleague's first weeks.")
     for car, ago, steps in PAST_CARS:
         arrived = today - timedelta(days=ago)
-        made = _at(
+        made = at_day(
             services,
             arrived,
             partial(templates.apply, VEHICLE_HANDOVER, arrived, f"Handover {car}", project="DEL"),
@@ -85,15 +85,16 @@ def load_demo_templates(services: Services, today: date) -> None:
             for sub_key, step in zip(made.task_keys[1:], HANDOVER_STEPS, strict=True):
                 due_passed = step.offset_days is not None and step.offset_days <= after
                 if (finished or due_passed) and not services.tasks.row(sub_key).done:
-                    _at(services, when, partial(services.tasks.complete, sub_key))
-            _at(services, when, partial(services.tasks.move, key, column))
+                    at_day(services, when, partial(services.tasks.complete, sub_key))
+            at_day(services, when, partial(services.tasks.move, key, column))
 
 
-def _at(services: Services, day: date, action: Callable[[], T]) -> T:
+def at_day(services: Services, day: date, action: Callable[[], T]) -> T:
     """Run `action`, then date its activity rows (and what it created or finished) to `day`."""
     before = services.ctx.store.data_version()
     result = action()
-    moment = datetime.combine(day, time(9, 30), tzinfo=UTC)
+    # Half past nine that day; today before half past nine, now (never a future moment).
+    moment = min(datetime.combine(day, time(9, 30), tzinfo=UTC), datetime.now(UTC))
     with services.ctx.store.write() as s:
         s.execute(update(Activity).where(col(Activity.id) > before).values(at=moment))
         touched = select(col(Activity.task_id)).where(col(Activity.id) > before)

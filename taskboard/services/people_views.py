@@ -6,9 +6,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import Session
 
 from taskboard.domain.agenda import Agenda, Handover, absence_text
-from taskboard.domain.models import Task, utcnow
+from taskboard.domain.models import Person, Task, utcnow
+from taskboard.domain.views import TaskRow
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import InvalidFieldError, NotFoundError
@@ -49,46 +51,68 @@ class PeopleViewService:
         to_handle: str,
         since: date | None = None,
         until: date | None = None,
+        *,
+        dry_run: bool = False,
     ) -> Handover:
         """Reassign FROM's open tasks (all, or those due in the window) to TO in one transaction,
-        with a comment on each task; returns the tasks as they are afterwards."""
+        with a comment on each task; returns the tasks as they are afterwards. With `dry_run`
+        nothing changes: the tasks it would hand over, as they are now."""
         if since is not None and until is not None and since > until:
             raise InvalidFieldError(
                 "since", f"the absence ends ({until}) before it starts ({since})"
             )
-        with self.ctx.change() as (s, log):
-            source, _ = lookup.resolve_person(s, from_handle, create=False)
-            target, _ = lookup.resolve_person(s, to_handle, create=False)
-            if source.id == target.id:
-                raise InvalidFieldError("to", f"@{source.handle} cannot hand over to themselves")
-            author, _ = lookup.resolve_person(s, self.ctx.actor)
-            conds = self._open_of(source.id or 0)
-            if since is not None or until is not None:
-                conds.append(Task.due.is_not(None))  # type: ignore[union-attr]
-            if since is not None:
-                conds.append(Task.due >= since)  # type: ignore[operator]
-            if until is not None:
-                conds.append(Task.due <= until)  # type: ignore[operator]
-            tasks = list(s.scalars(select(Task).where(*conds).order_by(Task.due, Task.key)))  # type: ignore[arg-type]
-            window = absence_text(since, until)
-            body = f"Handed over from @{source.handle} to @{target.handle}" + (
-                f" for the absence {window}" if window else ""
-            )
-            now = utcnow()
-            for task in tasks:
-                log.task("update", task, "assignee", old=source.handle, new=target.handle)
-                task.assignee_id = target.id
-                task.updated = now
-                add_comment(s, log, task, author, body, now)
-            s.flush()
-            ids = [t.id for t in tasks]
-            rows = task_rows(s, Task.id.in_(ids)) if ids else []  # type: ignore[union-attr]
-            rows.sort(key=lambda r: (r.due or date.max, r.project, r.key))
-            return Handover(
-                from_handle=source.handle,
-                to_handle=target.handle,
-                since=since,
-                until=until,
-                day=self.ctx.today(),
-                tasks=tuple(rows),
-            )
+        if dry_run:
+            with self.ctx.store.read() as s:
+                source, target, tasks = self._handed(s, from_handle, to_handle, since, until)
+                rows = self._rows(s, tasks)
+        else:
+            with self.ctx.change() as (s, log):
+                source, target, tasks = self._handed(s, from_handle, to_handle, since, until)
+                author, _ = lookup.resolve_person(s, self.ctx.actor)
+                window = absence_text(since, until)
+                body = f"Handed over from @{source.handle} to @{target.handle}" + (
+                    f" for the absence {window}" if window else ""
+                )
+                now = utcnow()
+                for task in tasks:
+                    log.task("update", task, "assignee", old=source.handle, new=target.handle)
+                    task.assignee_id = target.id
+                    task.updated = now
+                    add_comment(s, log, task, author, body, now)
+                s.flush()
+                rows = self._rows(s, tasks)
+        return Handover(
+            from_handle=source.handle,
+            to_handle=target.handle,
+            since=since,
+            until=until,
+            day=self.ctx.today(),
+            tasks=tuple(rows),
+            dry_run=dry_run,
+        )
+
+    def _handed(
+        self, s: Session, from_handle: str, to_handle: str, since: date | None, until: date | None
+    ) -> tuple[Person, Person, list[Task]]:
+        """Who hands over to whom, and the tasks: FROM's open ones, those due in the window."""
+        source, _ = lookup.resolve_person(s, from_handle, create=False)
+        target, _ = lookup.resolve_person(s, to_handle, create=False)
+        if source.id == target.id:
+            raise InvalidFieldError("to", f"@{source.handle} cannot hand over to themselves")
+        conds = self._open_of(source.id or 0)
+        if since is not None or until is not None:
+            conds.append(Task.due.is_not(None))  # type: ignore[union-attr]
+        if since is not None:
+            conds.append(Task.due >= since)  # type: ignore[operator]
+        if until is not None:
+            conds.append(Task.due <= until)  # type: ignore[operator]
+        tasks = list(s.scalars(select(Task).where(*conds).order_by(Task.due, Task.key)))  # type: ignore[arg-type]
+        return source, target, tasks
+
+    @staticmethod
+    def _rows(s: Session, tasks: list[Task]) -> list[TaskRow]:
+        """The tasks as rows, by due date, project and key (the note's order)."""
+        ids = [t.id for t in tasks]
+        rows = task_rows(s, Task.id.in_(ids)) if ids else []  # type: ignore[union-attr]
+        rows.sort(key=lambda r: (r.due or date.max, r.project, r.key))
+        return rows

@@ -44,15 +44,16 @@ Step = Callable[[Session, ChangeLog, Task], None]
 class TaskService(TaskReads):
     # ---- creating ------------------------------------------------------
 
-    def capture(self, line: str, project: str | None = None) -> Created:
-        """Parse a quick-capture line and create the task it describes."""
-        return self.create(draft_from_line(line, self.ctx.today(), project))
+    def capture(self, line: str, project: str | None = None, *, new_people: bool = True) -> Created:
+        """Parse a quick-capture line and create the task it describes (with `new_people`
+        False an unknown @handle is refused, naming the closest ones)."""
+        return self.create(draft_from_line(line, self.ctx.today(), project), new_people=new_people)
 
-    def create(self, draft: TaskDraft) -> Created:
+    def create(self, draft: TaskDraft, *, new_people: bool = True) -> Created:
         with self.ctx.change() as (s, log):
-            made, new_people = create_task(s, log, draft)
+            made, made_people = create_task(s, log, draft, create_people=new_people)
             row = task_rows(s, col(Task.id) == made.id)[0]
-        return Created(task=row, new_people=new_people)
+        return Created(task=row, new_people=made_people)
 
     def add_subtask(self, parent_key: str, title: str) -> Created:
         return self.create(TaskDraft(title=title, parent=parent_key))

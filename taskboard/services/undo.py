@@ -45,6 +45,7 @@ UNDOABLE = {
     "unarchive",
     "link",
     "unlink",
+    "recur",  # completing a repeating task made its next occurrence
 }
 
 
@@ -68,6 +69,12 @@ def _of(keys: list[str], shown: int = 5) -> str:
     if len(keys) <= shown:
         return f" of {', '.join(keys)}"
     return f" of {len(keys)} tasks: {', '.join(keys[: shown - 2])} and {len(keys) - shown + 2} more"
+
+
+def _records(row: Activity) -> bool:
+    """A row that only notes what another row of its change did: undo and redo pass it by."""
+    known = fields.BY_NAME.get(row.field or "")
+    return known is not None and known.kind == "record"
 
 
 def _new_id(prefix: str) -> str:
@@ -219,6 +226,8 @@ class UndoService:
                 keys[task.key] = None
             if r.action == "rank" and moved:
                 continue  # the place in the new column is part of the move
+            if _records(r):
+                continue  # the occurrence's creation says it
             word = ACTION_WORDS.get(r.action) or (fields.label(r.field) if r.field else r.action)
             what[word] = None
         return Reverted(f"{verb} {', '.join(what) or 'a change'}{_of(list(keys))}", tuple(keys))
@@ -234,7 +243,7 @@ class UndoService:
         seen: set[tuple[int, str]] = set()
         conflicts: list[tuple[Activity, Task, str, str | None]] = []
         for row in steps:
-            if row.task_id is None:
+            if row.task_id is None or _records(row):
                 continue
             task = s.get(Task, row.task_id)
             if task is None:
@@ -313,7 +322,7 @@ class UndoService:
     # ---- applying ----------------------------------------------------------------
 
     def _apply(self, s: Session, row: Activity, forward: bool, log: ChangeLog) -> None:
-        if row.task_id is None:
+        if row.task_id is None or _records(row):
             return
         task = s.get(Task, row.task_id)
         if task is None:

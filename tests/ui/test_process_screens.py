@@ -15,6 +15,7 @@ from taskboard.domain.fields import TaskChanges
 from taskboard.services import ServiceError, Services
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp
+from taskboard.ui.dialogs import ConfirmModal
 from taskboard.ui.screens.people import PeopleScreen
 from taskboard.ui.screens.stats import StatsScreen
 from taskboard.ui.screens.templates import TemplatesScreen
@@ -362,6 +363,19 @@ async def test_people_handover_moves_tasks_and_shows_the_note(
         await answer(app, pilot, "lena")
         await answer(app, pilot, "")
         await answer(app, pilot, "")
+        # It asks first, saying what it would do; "n" changes nothing.
+        assert isinstance(app.screen, ConfirmModal)
+        assert app.screen.question == f"Hand over {len(before)} tasks of @jonas to @lena?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert all(demo_services.tasks.row(k).assignee == "jonas" for k in before)
+        await pilot.press("h")
+        await settle(pilot)
+        await answer(app, pilot, "lena")
+        await answer(app, pilot, "")
+        await answer(app, pilot, "")
+        await pilot.press("y")
+        await settle(pilot)
         note = app.screen.query_one("#handover-note", TextArea).text
         assert note.startswith("# Handover from @jonas to @lena")
         assert all(key in note for key in before)
@@ -394,6 +408,10 @@ async def test_people_handover_within_an_absence_window(
         await answer(app, pilot, "mia")
         await answer(app, pilot, "today")
         await answer(app, pilot, "2026-11-30")
+        assert isinstance(app.screen, ConfirmModal)
+        assert app.screen.question.endswith("to @mia for the absence 2026-11-23..2026-11-30?")
+        await pilot.press("y")
+        await settle(pilot)
         note = app.screen.query_one("#handover-note", TextArea).text
         assert "Absence: 2026-11-23..2026-11-30" in note
     assert all(demo_services.tasks.row(k).assignee == "mia" for k in window)

@@ -50,6 +50,8 @@ def create_next_occurrence(s: Session, log: ChangeLog, task: Task, today: date) 
                 col(Task.recurrence) == task.recurrence,
                 col(Task.due) == due,
                 col(Task.completed).is_(None),
+                # An occurrence archived by undoing the completion that made it is no twin.
+                col(Task.archived).is_(False),
             )
         )
         if twin is not None:

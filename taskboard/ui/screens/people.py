@@ -11,14 +11,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static, TextArea
 
-from taskboard.domain.agenda import GROUPS, Agenda
+from taskboard.domain.agenda import GROUPS, Agenda, Handover, absence_text
 from taskboard.domain.dates import format_relative, parse_when
 from taskboard.domain.text import clean
 from taskboard.domain.views import TaskRow
 from taskboard.exchange.handover_note import handover_note
 from taskboard.services.errors import ServiceError
 from taskboard.ui.card_prompts import due_preview
-from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.dialogs import ChoiceModal, ConfirmModal, PromptModal
 from taskboard.ui.live import LiveScreen
 
 
@@ -177,7 +177,7 @@ class PeopleScreen(LiveScreen):
                 return
             start = chosen["since"]
             assert start is None or isinstance(start, date)
-            self._hand_over(source, str(chosen["to"]), start, when(value))
+            self._ask_handover(source, str(chosen["to"]), start, when(value))
 
         self.app.push_screen(
             PromptModal(
@@ -188,12 +188,34 @@ class PeopleScreen(LiveScreen):
             target,
         )
 
-    def _hand_over(self, source: str, to: str, since: date | None, until: date | None) -> None:
-        try:
-            result = self.tb.services.people_views.handover(source, to, since, until)
-        except ServiceError as exc:
-            self.notify(clean(str(exc)), severity="error", markup=False)
-            return
+    def _ask_handover(self, source: str, to: str, since: date | None, until: date | None) -> None:
+        """Read what the handover would do (off the event loop), then ask before doing it."""
+
+        def ask(plan: Handover) -> None:
+            count = len(plan.tasks)
+            if not count:
+                self.notify(f"@{plan.from_handle} has nothing to hand over", markup=False)
+                return
+            window = absence_text(plan.since, plan.until)
+            question = (
+                f"Hand over {count} task{'s' if count != 1 else ''} of @{plan.from_handle} "
+                f"to @{plan.to_handle}{f' for the absence {window}' if window else ''}?"
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.tb.store.submit(
+                        lambda s: s.people_views.handover(source, to, since, until),
+                        self._handed_over,
+                    )
+
+            self.app.push_screen(ConfirmModal(clean(question)), answered)
+
+        self.tb.store.submit(
+            lambda s: s.people_views.handover(source, to, since, until, dry_run=True), ask
+        )
+
+    def _handed_over(self, result: Handover) -> None:
         count = len(result.tasks)
         self.notify(
             f"{count} task{'s' if count != 1 else ''} handed over to @{result.to_handle}",

@@ -1,0 +1,150 @@
+"""Issue 19's paper cuts on the command line (in process), both backends: `add` refuses a
+mistyped handle, several words are one line, a forgotten column is named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from taskboard import cli as cli_module
+from taskboard.domain.models import Person, Task
+from taskboard.services import Services, TaskDraft
+from tests.conftest import CliResult
+
+Run = Callable[..., CliResult]
+
+
+@pytest.fixture
+def board(services: Services) -> Services:
+    services.projects.create("DEL", "Deliveries")
+    services.people.add("jonas", "Jonas")
+    services.people.add("mia", "Mia")
+    services.tasks.create(TaskDraft(title="Plain task", project="DEL"))
+    return services
+
+
+@pytest.fixture
+def tb(
+    board: Services, store_target: str, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> Run:
+    """`taskboard ARGS --db STORE` in this process."""
+
+    def run(*args: str) -> CliResult:
+        code = cli_module.run([*args, "--db", store_target])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+def count(services: Services, table: type) -> int:
+    with services.ctx.store.read() as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+# --- 1. a mistyped handle -----------------------------------------------------------------
+
+
+def test_add_refuses_an_unknown_handle_naming_the_closest_unless_new_person(
+    board: Services, tb: Run
+) -> None:
+    people, tasks = count(board, Person), count(board, Task)
+    err = tb("add", "Check the tyre stock @jonsa ^mon", "-p", "DEL").failed()
+    assert err == (
+        "error: unknown person '@jonsa' — did you mean @jonas?; --new-person adds @jonsa\n"
+    )
+    assert (count(board, Person), count(board, Task)) == (people, tasks)
+    made = tb("add", "Check the tyre stock @jonsa", "-p", "DEL", "--new-person")
+    assert "DEL-2" in made.ok() and "new person @jonsa" in made.err
+    # A known handle or its unique prefix needs nothing.
+    assert "@mia" in tb("add", "Tyres @mi", "-p", "DEL").ok()
+
+
+# --- 8. several words are one line --------------------------------------------------------
+
+
+def test_add_edit_and_comment_read_several_words_as_one_line(board: Services, tb: Run) -> None:
+    out = tb("add", "Buy", "winter", "tyres", "@mia", "+DEL", "!high").ok()
+    assert out.split()[:5] == ["DEL-2", "Backlog", "Buy", "winter", "tyres"]
+    # The keys come first, the rest is one line of tokens and words.
+    tb("edit", "DEL-1", "del-2", "Winter", "tyres", "for", "the", "fleet", "@jonas").ok()
+    rows = {r.key: r for r in board.tasks.rows(project="DEL")}
+    assert rows["DEL-1"].title == rows["DEL-2"].title == "Winter tyres for the fleet"
+    assert rows["DEL-1"].assignee == rows["DEL-2"].assignee == "jonas"
+    tb("comment", "DEL-2", "Courier", "booked", "for", "Friday").ok()
+    assert [c.body for c in board.tasks.detail("DEL-2").comments] == ["Courier booked for Friday"]
+    # The quoted forms mean what they meant; a word shaped like a key after the line is text.
+    tb("edit", "DEL-1", "DEL-2 is its twin").ok()
+    assert board.tasks.detail("DEL-1").task.title == "DEL-2 is its twin"
+
+
+def test_a_move_without_its_column_says_the_column_is_missing(board: Services, tb: Run) -> None:
+    assert tb("move", "DEL-1").failed() == (
+        "error: the column is missing: taskboard move KEY… COLUMN\n"
+    )
+    assert "a task key is missing" in tb("move").failed()
+    assert "→ Doing" in tb("move", "DEL-1", "doing").ok()
+
+
+# --- 7. reaching the demo -----------------------------------------------------------------
+
+
+def test_the_global_db_reaches_the_demo_and_its_exit_line_says_how(
+    services: Services, store_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli_module.run(["--db", store_target, "demo", "--no-tui"])
+    err = capsys.readouterr().err
+    assert code == 0 and "loaded into" in err
+    assert f"taskboard --db {store_target} list --project DEL" in err.replace("'", "")
+    assert len(services.tasks.rows(project="DEL")) > 10
+    # 16: the demo's cards carry a month of dated history, not all "0.0d old".
+    flow = services.stats.flow("DEL")[0]
+    ages = {a.key: a.age_days for a in flow.wip}
+    assert sum(age < 1 for age in ages.values()) == 1  # DEL-1 arrived this morning
+    assert ages["DEL-3"] >= 4 and ages["DEL-9"] >= 10
+    assert flow.lead_time.median_days is not None and flow.lead_time.median_days >= 10
+    times = dict(flow.columns)
+    assert times["Arrived"].count >= 10 and (times["Arrived"].median_days or 0) >= 2
+
+
+def test_demo_is_reached_with_the_demo_option(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_module.run(["demo", "--no-tui"]) == 0
+    assert "the demo from the shell: taskboard --demo list --project DEL" in capsys.readouterr().err
+    assert cli_module.run(["--demo", "list", "--project", "DEL"]) == 0  # the plain read path
+    assert capsys.readouterr().out.startswith("DEL-1 ")
+    assert cli_module.run(["stats", "--demo", "--project", "DEL"]) == 0  # through Typer
+    assert "DEL" in capsys.readouterr().out
+    assert cli_module.run(["--demo", "list", "--db", "other.db"]) == 1
+    assert capsys.readouterr().err == "error: give --db or --demo, not both\n"
+
+
+# --- 17. a handover shown before it is done ---------------------------------------------------
+
+
+def activity_count(services: Services) -> int:
+    from taskboard.domain.models import Activity
+
+    return count(services, Activity)
+
+
+def test_handover_dry_run_shows_what_it_would_do_and_changes_nothing(
+    board: Services, tb: Run
+) -> None:
+    tb("add", "Tyres @jonas ^2026-12-21", "-p", "DEL").ok()
+    tb("add", "Papers @jonas", "-p", "DEL").ok()
+    before = activity_count(board)
+    note = tb("handover", "jonas", "mia", "--dry-run").ok()
+    assert note.startswith("# Handover from @jonas to @mia (dry run: nothing changed)")
+    assert "2 tasks would be handed over on" in note
+    assert "DEL-2" in note and "DEL-3" in note
+    assert activity_count(board) == before
+    assert {r.assignee for r in board.tasks.rows(project="DEL") if r.key != "DEL-1"} == {"jonas"}
+    # Done for real, it says what the dry run said it would.
+    done = tb("handover", "jonas", "mia").ok()
+    assert "2 tasks handed over on" in done and "DEL-2" in done
+    assert {r.assignee for r in board.tasks.rows(project="DEL") if r.key != "DEL-1"} == {"mia"}
