@@ -55,7 +55,8 @@ def test_template_commands(cli: Any, tmp_path: Path) -> None:
 
 
 def test_handover_agenda_and_stats_commands(cli: Any, tmp_path: Path) -> None:
-    # The commands run as subprocesses on the real clock: dates relative to today.
+    # The commands run on the real clock: dates relative to today.
+    assert cli("person", "add", "anna", "Anna Adler").code == 0
     today = date.today()
     soon, much_later = today + timedelta(days=30), today + timedelta(days=120)
     for line in (f"Call the agent @anna ^{soon}", f"Later thing @anna ^{much_later}"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -446,16 +445,13 @@ def test_valid_tokens_anywhere_give_the_same_fields(words: list[str], tokens: li
         "many-tags",
     ],
 )
+@pytest.mark.timeout(60)  # a hang guard: parsing is linear, ~3 s a megabyte (benchmarks time it)
 def test_one_megabyte_line(line: str) -> None:
-    started = time.perf_counter()
     _check_only_capture_error(line)
-    assert time.perf_counter() - started < 10
 
 
-def test_parse_rate_is_reasonable() -> None:
-    # A loose floor (the benchmark shows the real figure) so a pathological slowdown fails.
+@pytest.mark.timeout(60)  # a hang guard; `benchmarks/` measures the rate
+def test_many_lines_parse_alike() -> None:
     line = "Papers to registration agent @carl ^fri #delivery !high"
-    started = time.perf_counter()
-    for _ in range(5000):
-        parse_capture(line, FRIDAY)
-    assert 5000 / (time.perf_counter() - started) > 10_000
+    first = parse_capture(line, FRIDAY)
+    assert all(parse_capture(line, FRIDAY) == first for _ in range(5000))

@@ -230,6 +230,8 @@ EXTRA: dict[tuple[str, ...], tuple[str, ...]] = {
     ("demo",): ("--no-tui",),
     ("meeting", "start"): ("--no-tui",),
     ("okr", "kr", "add"): ("--target", "10000"),
+    # Both optional to Click, so that a forgotten column is named as what is missing.
+    ("move",): ("DEL-1", "Doing"),
 }
 
 
