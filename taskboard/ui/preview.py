@@ -38,6 +38,7 @@ KIND_LABEL = {"checkin": "check-in", "agenda": "topic"}
 ERROR = "$error bold underline"
 WARNING = "$warning bold"
 AGAIN = "enter again to go ahead"
+LONG_LINE = 160  # characters: a preview of a longer line says what is wrong first
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,18 @@ def known_names(
 
 
 def _marked(line: str, spans: Iterable[tuple[int, int]], message: str) -> Content:
-    """The line with the bad spans in the error colour, then the message."""
-    parts: list[str | tuple[str, str]] = ["✗ "]
+    """The line with the bad spans in the error colour, then the message; the message first
+    for a long line, which would push it out of a small dialog."""
+    parts: list[str | tuple[str, str]] = []
     at = 0
     for start, end in sorted(spans):
         parts += [clean(line[at:start]), (clean(line[start:end]) or "␣", ERROR)]
         at = end
-    parts += [clean(line[at:]), "   ", (clean(message), "$error")]
-    return Content.assemble(*parts)
+    parts.append(clean(line[at:]))
+    said = (clean(message), "$error")
+    if len(line) > LONG_LINE:
+        return Content.assemble("✗ ", said, "\n", *parts)
+    return Content.assemble("✗ ", *parts, "   ", said)
 
 
 def resolve_handle(typed: str, handles: tuple[str, ...]) -> tuple[str, str | None]:

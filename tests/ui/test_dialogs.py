@@ -36,10 +36,11 @@ async def test_the_new_card_dialog_keeps_the_text_and_says_why(
         assert isinstance(app.screen, PromptModal)
         assert "a new card needs a title" in preview(app)
 
-        long = "Tyres " * 100  # 600 characters: the preview says what the store would
+        long = "Tyres " * 99 + "Tyres!"  # 600 characters: the preview says what the store would
         field.value = long
         await settle(pilot)
-        assert f"at most {MAX_TITLE}" in preview(app) and "✓" not in preview(app)
+        said = preview(app)  # what is wrong comes first: a long line would hide it
+        assert said.startswith(f"✗ the title is 600 characters long; at most {MAX_TITLE}\n")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptModal) and field.value == long

@@ -154,6 +154,10 @@ async def test_triage_takes_in_changes_made_elsewhere_and_keeps_its_task(
             await until("the assignee", lambda: "@mia" in text(app, "#triage-fields"))
             assert "INBOX-1" in text(app, "#triage-key")
             assert "@mia  · changed elsewhere" in text(app, "#triage-fields")
+            other.tasks.complete("INBOX-1")  # done elsewhere: it says so, and stays
+            await until("done", lambda: "  ·  done" in text(app, "#triage-key"))
+            other.tasks.reopen("INBOX-1")
+            await until("reopened", lambda: "  ·  done" not in text(app, "#triage-key"))
             # One sorted elsewhere leaves the queue; the count says so.
             other.tasks.edit("DEL-13", TaskChanges(assignee="mia", due=TODAY))
             await until("the sorted task", lambda: "7 of 7" in text(app, "#triage-count"))

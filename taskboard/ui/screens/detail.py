@@ -21,14 +21,14 @@ from taskboard.domain.views import TaskDetail, TaskRow, history_lines
 from taskboard.services.errors import ConflictError, ServiceError
 from taskboard.ui.dialogs import TokenSuggester
 from taskboard.ui.live import LiveScreen
+from taskboard.ui.widgets.hinted import HintedInput
 
 # The one-line fields, by the name `TaskService.edit` takes; each is the Input `#f-NAME`.
 INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
 # Every field edited here (the column is the board's), with the words a notification uses.
 FIELDS = {f.name: f.label for f in EDITABLE if f.name != "column"}
-# What an empty field shows while it is edited: a hint, said as one ("e.g."), and drawn
-# dimmer and italic; left, it shows EMPTY. A projector must never show a hint as a value.
-# The longest that fits the field is shown (a field is narrow at 80 columns).
+# The hints of the one-line fields (see HintedInput), the longest first: a field is narrow
+# at 80 columns.
 HINTS = {
     "title": ("the task in a few words",),
     "assignee": ("e.g. @jonas", "e.g. @mia"),
@@ -38,7 +38,6 @@ HINTS = {
     "key_result": ("e.g. O1-KR2",),
     "recurrence": ("e.g. weekly, 2w, weekdays, FREQ=WEEKLY", "e.g. weekly, 2w", "e.g. 2w"),
 }
-EMPTY = "—"
 
 
 def shown_values(detail: TaskDetail) -> dict[str, str]:
@@ -56,6 +55,14 @@ def shown_values(detail: TaskDetail) -> dict[str, str]:
         "recurrence": clean(detail.recurrence or ""),
         "notes": clean_multiline(detail.notes),
     }
+
+
+def labelled(
+    label: str, shown: dict[str, str], name: str, suggester: TokenSuggester | None = None
+) -> Vertical:
+    """A one-line field `#f-NAME` under its label."""
+    field = HintedInput(shown[name], HINTS[name], id=f"f-{name}", suggester=suggester)
+    return Vertical(Label(label), field)
 
 
 def _names(fields: Iterable[str]) -> str:
@@ -115,22 +122,11 @@ class TaskDetailScreen(LiveScreen):
         handles = [clean(h) for h in services.people.handles()]
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-key", markup=False)
-            yield Input(shown["title"], id="f-title", placeholder=EMPTY)
+            yield HintedInput(shown["title"], HINTS["title"], id="f-title")
             with Horizontal(classes="fields"):
-                with Vertical():
-                    yield Label("Assignee")
-                    yield Input(
-                        shown["assignee"],
-                        id="f-assignee",
-                        placeholder=EMPTY,
-                        suggester=TokenSuggester({"": handles}),
-                    )
-                with Vertical():
-                    yield Label("Start")
-                    yield Input(shown["start"], id="f-start", placeholder=EMPTY)
-                with Vertical():
-                    yield Label("Due")
-                    yield Input(shown["due"], id="f-due", placeholder=EMPTY)
+                yield labelled("Assignee", shown, "assignee", TokenSuggester({"": handles}))
+                yield labelled("Start", shown, "start")
+                yield labelled("Due", shown, "due")
                 with Vertical():
                     yield Label("Priority")
                     # A value none of the four (a hand-edited store) is shown, not a crash.
@@ -144,19 +140,9 @@ class TaskDetailScreen(LiveScreen):
                         value=shown["priority"],
                     )
             with Horizontal(classes="fields"):
-                with Vertical():
-                    yield Label("Tags")
-                    yield Input(shown["tags"], id="f-tags", placeholder=EMPTY)
-                with Vertical():
-                    yield Label("Key result")
-                    yield Input(shown["key_result"], id="f-key_result", placeholder=EMPTY)
-                with Vertical():
-                    yield Label("Repeats")
-                    yield Input(
-                        shown["recurrence"],
-                        id="f-recurrence",
-                        placeholder=EMPTY,
-                    )
+                yield labelled("Tags", shown, "tags")
+                yield labelled("Key result", shown, "key_result")
+                yield labelled("Repeats", shown, "recurrence")
             yield Static("", id="detail-state", markup=False)
             yield Label("Notes (Markdown; ctrl+s saves, leaving saves too)")
             yield TextArea(shown["notes"], language="markdown", id="f-notes", soft_wrap=True)
@@ -361,17 +347,7 @@ class TaskDetailScreen(LiveScreen):
     def save_field_left(self, event: Input.Blurred) -> None:
         self._save_left((event.input.id or "").removeprefix("f-"))
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        name = (event.widget.id or "").removeprefix("f-")
-        if isinstance(event.widget, Input) and name in HINTS:
-            room = event.widget.content_size.width - 1  # the cursor takes a cell
-            fits = [h for h in HINTS[name] if len(h) <= room]
-            event.widget.placeholder = fits[0] if fits else HINTS[name][-1]
-
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        name = (event.widget.id or "").removeprefix("f-")
-        if isinstance(event.widget, Input) and name in HINTS:
-            event.widget.placeholder = EMPTY
         if event.widget.id == "f-notes":
             self._save_left("notes")
 

@@ -64,7 +64,8 @@ def field_lines(row: TaskRow, today: date) -> dict[str, str]:
     due = f"{row.due:%a %d %b %Y} ({format_relative(row.due, today)})" if row.due else "—"
     return {
         "place": f"{row.key}  ·  {row.project}  ·  {row.column}"
-        + (f"  ·  subtask of {row.parent}" if row.parent else ""),
+        + (f"  ·  subtask of {row.parent}" if row.parent else "")
+        + ("  ·  archived" if row.archived else "  ·  done" if row.done else ""),
         "assignee": f"Assignee   {'@' + row.assignee if row.assignee else '— nobody'}",
         "due": f"Due        {due}",
         "priority": f"Priority   {row.priority}",
