@@ -18,7 +18,7 @@ from taskboard.domain.capture import (
     parse_meeting_line,
     scan_tokens,
 )
-from taskboard.domain.okr import implausible_check_in
+from taskboard.domain.okr import confidence_text, implausible_check_in
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.names import did_you_mean, match_name
@@ -192,7 +192,7 @@ def _checkin_check(line: str, parsed: MeetingLine, known: Known) -> LinePreview:
     text = f"check-in {kr.key} {kr.title}: {_number(kr.current)} → {_number(parsed.value)}"
     text += f" {kr.unit}" if kr.unit else ""
     if parsed.confidence is not None:
-        text += f", confidence {_number(parsed.confidence)}"
+        text += f", confidence {confidence_text(parsed.confidence)}"
     if parsed.note:
         text += f"   “{parsed.note}”"
     doubt = None
