@@ -186,3 +186,43 @@ def test_a_percent_and_a_confidence_read_the_same_everywhere(
         assert "0.75" in shown and "0.8 " not in shown and "0.8" + "\n" not in shown
     minutes = MinutesCheckIn(key_result, "Cars delivered", 3000, 4952, 0.75, "", "")
     assert check_in_line(minutes).endswith("3000 → 4952, confidence 0.75")
+
+
+# --- 6. templates -------------------------------------------------------------------------
+
+
+def test_template_steps_land_in_their_columns_and_find_their_project(
+    board: Services, tb: Run
+) -> None:
+    from taskboard.domain.templates import StepSpec
+
+    board.projects.create("SRV", "Service points", ["Planned", "Setup", "Open"])
+    board.templates.create(
+        "Vehicle handover",
+        [
+            StepSpec("Papers at the agent", 2, "jonas", "Backlog"),
+            StepSpec("Payment confirmed", 4, "mia", "Doing"),
+            StepSpec("Car handed over", 14, "mia", "Doing"),
+        ],
+    )
+    # No --project: the one project with every column the steps name.
+    made = tb("template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "Handover 4720")
+    assert "DEL-2" in made.ok()
+    subs = board.tasks.detail("DEL-2").subtasks
+    assert [(s.title, s.column) for s in subs] == [
+        ("Papers at the agent", "Backlog"),
+        ("Payment confirmed", "Doing"),
+        ("Car handed over", "Doing"),
+    ]
+    # A project without those columns: the steps stay in their task's column.
+    tb(
+        "template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "X", "--project", "SRV"
+    ).ok()
+    assert {s.column for s in board.tasks.detail("SRV-1").subtasks} == {"Planned"}
+    # Two projects with those columns: refused, saying why.
+    board.projects.create("DLV", "Deliveries too")
+    err = tb("template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "Y").failed()
+    assert err == (
+        "error: the steps of 'Vehicle handover' name columns of DEL and DLV: "
+        "say which with --project\n"
+    )
