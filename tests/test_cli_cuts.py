@@ -214,6 +214,15 @@ def test_template_steps_land_in_their_columns_and_find_their_project(
         ("Payment confirmed", "Doing"),
         ("Car handed over", "Doing"),
     ]
+    # The people view (and the agenda) name a step's parent: the step alone says little.
+    from taskboard.ui.screens.people import agenda_line
+
+    agenda = board.people_views.agenda("mia")
+    step = next(r for _, rows in agenda.groups for r in rows if r.title == "Car handed over")
+    assert "Car handed over — Handover 4720  ·  DEL / Doing" in agenda_line(
+        step, agenda.today, agenda.title_of(step)
+    )
+    assert "Car handed over — Handover 4720 (in DEL-2)" in tb("agenda", "mia").ok()
     # A project without those columns: the steps stay in their task's column.
     tb(
         "template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "X", "--project", "SRV"
