@@ -148,3 +148,90 @@ def test_handover_dry_run_shows_what_it_would_do_and_changes_nothing(
     done = tb("handover", "jonas", "mia").ok()
     assert "2 tasks handed over on" in done and "DEL-2" in done
     assert {r.assignee for r in board.tasks.rows(project="DEL") if r.key != "DEL-1"} == {"mia"}
+
+
+# --- 5. one number for one thing ----------------------------------------------------------
+
+
+def test_a_percent_and_a_confidence_read_the_same_everywhere(
+    board: Services, key_result: str, tb: Run
+) -> None:
+    import json
+
+    from taskboard.domain.meeting_views import MinutesCheckIn, check_in_line
+    from taskboard.domain.okr import confidence_text, percent
+    from taskboard.ui.screens.goals_text import kr_prompt, objective_prompt
+
+    # 49.52 % of the way, confidence 0.75: "50%" on one screen and "0.8" in the report before.
+    board.okr.check_in(key_result, 4952, 0.75, force=True)
+    assert (percent(0.4952), percent(0.999), percent(1.0)) == ("49%", "99%", "100%")
+    assert (confidence_text(0.75), confidence_text(0.7), confidence_text(None)) == (
+        "0.75",
+        "0.7",
+        "—",
+    )
+    listed = tb("okr", "list", "--cycle", "2026-Q4").ok()
+    report = tb("okr", "report", "--cycle", "2026-Q4").ok()
+    data = json.loads(tb("okr", "list", "--cycle", "2026-Q4", "--json").ok())
+    kr = data["objectives"][0]["key_results"][0]
+    assert (kr["percent"], kr["confidence"]) == (49, 0.75)
+    assert data["objectives"][0]["percent"] == 49
+    objective = board.okr.tree("2026-Q4")[0]
+    screen = (
+        objective_prompt(objective, 0, 100).plain
+        + kr_prompt(objective.key_results[0], 1, 100).plain
+    )
+    for shown in (listed, report, screen):
+        assert "49%" in shown and "50%" not in shown
+        assert "0.75" in shown and "0.8 " not in shown and "0.8" + "\n" not in shown
+    minutes = MinutesCheckIn(key_result, "Cars delivered", 3000, 4952, 0.75, "", "")
+    assert check_in_line(minutes).endswith("3000 → 4952, confidence 0.75")
+
+
+# --- 6. templates -------------------------------------------------------------------------
+
+
+def test_template_steps_land_in_their_columns_and_find_their_project(
+    board: Services, tb: Run
+) -> None:
+    from taskboard.domain.templates import StepSpec
+
+    board.projects.create("SRV", "Service points", ["Planned", "Setup", "Open"])
+    board.templates.create(
+        "Vehicle handover",
+        [
+            StepSpec("Papers at the agent", 2, "jonas", "Backlog"),
+            StepSpec("Payment confirmed", 4, "mia", "Doing"),
+            StepSpec("Car handed over", 14, "mia", "Doing"),
+        ],
+    )
+    # No --project: the one project with every column the steps name.
+    made = tb("template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "Handover 4720")
+    assert "DEL-2" in made.ok()
+    subs = board.tasks.detail("DEL-2").subtasks
+    assert [(s.title, s.column) for s in subs] == [
+        ("Papers at the agent", "Backlog"),
+        ("Payment confirmed", "Doing"),
+        ("Car handed over", "Doing"),
+    ]
+    # The people view (and the agenda) name a step's parent: the step alone says little.
+    from taskboard.ui.screens.people import agenda_line
+
+    agenda = board.people_views.agenda("mia")
+    step = next(r for _, rows in agenda.groups for r in rows if r.title == "Car handed over")
+    assert "Car handed over — Handover 4720  ·  DEL / Doing" in agenda_line(
+        step, agenda.today, agenda.title_of(step)
+    )
+    assert "Car handed over — Handover 4720 (in DEL-2)" in tb("agenda", "mia").ok()
+    # A project without those columns: the steps stay in their task's column.
+    tb(
+        "template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "X", "--project", "SRV"
+    ).ok()
+    assert {s.column for s in board.tasks.detail("SRV-1").subtasks} == {"Planned"}
+    # Two projects with those columns: refused, saying why.
+    board.projects.create("DLV", "Deliveries too")
+    err = tb("template", "apply", "Vehicle", "--anchor", "2026-12-01", "--name", "Y").failed()
+    assert err == (
+        "error: the steps of 'Vehicle handover' name columns of DEL and DLV: "
+        "say which with --project\n"
+    )

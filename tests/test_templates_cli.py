@@ -60,7 +60,7 @@ def test_handover_agenda_and_stats_commands(cli: Any, tmp_path: Path) -> None:
     today = date.today()
     soon, much_later = today + timedelta(days=30), today + timedelta(days=120)
     for line in (f"Call the agent @anna ^{soon}", f"Later thing @anna ^{much_later}"):
-        assert cli("add", line).code == 0
+        assert cli("add", line, "--new-person").code == 0
     agenda = json.loads(cli("agenda", "anna", "--json").out)
     assert [t["key"] for t in agenda["groups"]["later"]] == ["INBOX-1", "INBOX-2"]
 

@@ -20,6 +20,7 @@ from taskboard.commands.common import (
     write_output,
 )
 from taskboard.domain.errors import ImplausibleValueError
+from taskboard.domain.okr import confidence_text, percent
 
 okr_app = typer.Typer(help="Goals: objectives, key results and check-ins.", no_args_is_help=True)
 objective_app = typer.Typer(help="Objectives.", no_args_is_help=True)
@@ -31,14 +32,6 @@ CycleOption = Annotated[
     str | None,
     typer.Option("--cycle", "-c", help="2026-Q4, 2026-H1, 2026 or a name (default: this quarter)."),
 ]
-
-
-def _percent(value: float) -> str:
-    return f"{int(value * 100 + 1e-9)}%"
-
-
-def _confidence(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
 
 
 @objective_app.command("add")
@@ -122,7 +115,7 @@ def checkin(
         return
     typer.echo(
         printable(
-            f"{kr.key}  {check.previous_value:g} → {check.value:g}  {_percent(kr.progress)}"
+            f"{kr.key}  {check.previous_value:g} → {check.value:g}  {percent(kr.progress)}"
             f"  {kr.status.replace('_', ' ')}"
         )
     )
@@ -134,10 +127,10 @@ def _rows(objective: Any, depth: int) -> list[list[str]]:
         [
             indent + objective.key,
             objective.title,
-            _percent(objective.progress),
-            _percent(objective.expected),
+            percent(objective.progress),
+            percent(objective.expected),
             objective.status + ("*" if objective.status_overridden else ""),
-            _confidence(objective.confidence),
+            confidence_text(objective.confidence),
             f"{objective.score:.1f}",
             objective.outcome or "",
         ]
@@ -147,10 +140,10 @@ def _rows(objective: Any, depth: int) -> list[list[str]]:
             [
                 f"{indent}  {kr.key}",
                 kr.title,
-                _percent(kr.progress),
-                _percent(kr.expected),
+                percent(kr.progress),
+                percent(kr.expected),
                 kr.status,
-                _confidence(kr.confidence),
+                confidence_text(kr.confidence),
                 f"{kr.score:.1f}",
                 "",
             ]
@@ -207,7 +200,7 @@ def health(db: DbOption = None, cycle: CycleOption = None, as_json: JsonOption =
     typer.echo(
         f"Key results of {view.cycle} with no open linked work ({len(view.idle_key_results)}):"
     )
-    table([["  " + k.key, k.title, _percent(k.progress)] for k in view.idle_key_results])
+    table([["  " + k.key, k.title, percent(k.progress)] for k in view.idle_key_results])
 
 
 @okr_app.command("status")

@@ -191,7 +191,7 @@ def agenda_text(view: Agenda, mine: bool, as_json: bool = False) -> str:
                 (
                     f"  {r.key}",
                     r.due.isoformat() if r.due else "",
-                    r.title + (f" (in {r.parent})" if r.parent else ""),
+                    view.title_of(r) + (f" (in {r.parent})" if r.parent else ""),
                     r.project,
                     r.column,
                     f"!{r.priority}" if r.priority != "normal" else "",

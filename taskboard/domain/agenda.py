@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,14 +20,30 @@ class Agenda:
     name: str
     today: date
     groups: tuple[tuple[str, tuple[TaskRow, ...]], ...]
+    # The title of each subtask's parent, by the parent's key: a step such as "Car handed
+    # over" says nothing without "Handover 4720".
+    parents: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, handle: str, name: str, today: date, rows: Iterable[TaskRow]) -> Agenda:
+    def of(
+        cls,
+        handle: str,
+        name: str,
+        today: date,
+        rows: Iterable[TaskRow],
+        parents: Mapping[str, str] | None = None,
+    ) -> Agenda:
         """`rows` grouped by due date, each group by due date, project and key."""
         grouped: dict[str, list[TaskRow]] = {g: [] for g in GROUPS}
         for row in sorted(rows, key=lambda r: (r.due or date.max, r.project, r.key)):
             grouped[agenda_group(row.due, today)].append(row)
-        return cls(handle, name, today, tuple((g, tuple(grouped[g])) for g in GROUPS))
+        groups = tuple((g, tuple(grouped[g])) for g in GROUPS)
+        return cls(handle, name, today, groups, tuple(sorted((parents or {}).items())))
+
+    def title_of(self, row: TaskRow) -> str:
+        """`Car handed over — Handover 4720`: a subtask's title with its parent's."""
+        parent = dict(self.parents).get(row.parent or "")
+        return f"{row.title} — {parent}" if parent else row.title
 
     def group(self, name: str) -> tuple[TaskRow, ...]:
         return dict(self.groups)[name]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from taskboard.domain.okr import confidence_text
 from taskboard.domain.views import TaskRow
 
 AGENDA_TAG = "agenda"
@@ -66,7 +67,7 @@ def check_in_line(c: MinutesCheckIn, text: Callable[[str], str] = str) -> str:
     return (
         f"{c.key_result} {text(c.title)}: {number(c.old)} → {number(c.new)}"
         + (f" {text(c.unit)}" if c.unit else "")
-        + (f", confidence {number(c.confidence)}" if c.confidence is not None else "")
+        + (f", confidence {confidence_text(c.confidence)}" if c.confidence is not None else "")
         + (f" ({text(c.note)})" if c.note else "")
     )
 

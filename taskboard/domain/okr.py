@@ -22,15 +22,44 @@ __all__ = [
     "check_confidence",
     "check_key_result",
     "check_weight",
+    "confidence_text",
+    "confidence_value",
     "current_cycle_name",
     "expected_progress",
     "kr_progress",
     "objective_progress",
     "parse_cycle",
+    "percent",
+    "percent_of",
     "score",
     "suggest_status",
     "weighted_mean",
 ]
+
+
+# ---- how the numbers read: one formatting for screens, lists, reports, minutes, JSON ----------
+
+
+def percent_of(share: float) -> int:
+    """A share of the way (0.4952) as the whole percent people read everywhere: rounded
+    down, so 100 only when the target is reached and never 50 before it is half done."""
+    return math.floor(share * 100 + 1e-9)
+
+
+def percent(share: float) -> str:
+    """`49%`: `percent_of` as text."""
+    return f"{percent_of(share)}%"
+
+
+def confidence_value(value: float) -> float:
+    """A confidence as shown and as JSON carries it: at most two decimals (0.75 stays 0.75)."""
+    return round(value, 2)
+
+
+def confidence_text(value: float | None, empty: str = "—") -> str:
+    """`0.75`, `0.7`, `1`; `empty` when there is none."""
+    return empty if value is None else f"{confidence_value(value):g}"
+
 
 ON_TRACK_GAP = 0.15
 AT_RISK_GAP = 0.30

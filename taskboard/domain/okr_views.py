@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from taskboard.domain.okr import confidence_value, percent_of
 from taskboard.domain.views import TaskRow
+
+
+def _confidence(value: float | None) -> float | None:
+    return None if value is None else confidence_value(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +46,7 @@ class CheckInView:
             "key_result": self.key_result,
             "value": self.value,
             "previous_value": self.previous_value,
-            "confidence": self.confidence,
+            "confidence": _confidence(self.confidence),
             "note": self.note,
             "author": self.author,
             "created": self.created.isoformat(),
@@ -83,8 +88,9 @@ class KeyResultView:
             "current": self.current,
             "unit": self.unit,
             "weight": self.weight,
-            "confidence": self.confidence,
+            "confidence": _confidence(self.confidence),
             "progress": round(self.progress, 4),
+            "percent": percent_of(self.progress),
             "expected": round(self.expected, 4),
             "status": self.status,
             "score": self.score,
@@ -134,11 +140,12 @@ class ObjectiveView:
             "outcome": self.outcome,
             "outcome_comment": self.outcome_comment,
             "progress": round(self.progress, 4),
+            "percent": percent_of(self.progress),
             "expected": round(self.expected, 4),
             "status": self.status,
             "suggested_status": self.suggested_status,
             "status_overridden": self.status_overridden,
-            "confidence": self.confidence,
+            "confidence": _confidence(self.confidence),
             "score": self.score,
             "key_results": [kr.as_json() for kr in self.key_results],
             "children": [c.key for c in self.children],
@@ -158,7 +165,12 @@ class HealthView:
             "cycle": self.cycle,
             "unlinked_tasks": [{"key": t.key, "title": t.title} for t in self.unlinked_tasks],
             "idle_key_results": [
-                {"key": k.key, "title": k.title, "progress": round(k.progress, 4)}
+                {
+                    "key": k.key,
+                    "title": k.title,
+                    "progress": round(k.progress, 4),
+                    "percent": percent_of(k.progress),
+                }
                 for k in self.idle_key_results
             ],
         }

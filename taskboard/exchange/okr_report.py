@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from taskboard.domain.okr import confidence_text, percent
 from taskboard.domain.okr_views import CycleView, KeyResultView, ObjectiveView
 from taskboard.exchange.escape import heading, inline, paragraph
 
@@ -14,7 +15,7 @@ def progress_bar(progress: float, cells: int = BAR_CELLS) -> str:
     """`[███████░░░] 70%`: filled cells rounded half up, the percentage rounded down."""
     share = min(1.0, max(0.0, progress))
     filled = int(share * cells + 0.5)
-    return f"[{'█' * filled}{'░' * (cells - filled)}] {int(share * 100 + 1e-9)}%"
+    return f"[{'█' * filled}{'░' * (cells - filled)}] {percent(share)}"
 
 
 def _number(value: float) -> str:
@@ -26,7 +27,7 @@ def _status(status: str) -> str:
 
 
 def _confidence(confidence: float | None) -> str:
-    return "confidence —" if confidence is None else f"confidence {confidence:.1f}"
+    return f"confidence {confidence_text(confidence)}"
 
 
 def _key_result_line(kr: KeyResultView) -> list[str]:
@@ -53,7 +54,7 @@ def _objective_section(objective: ObjectiveView) -> list[str]:
         f"`{progress_bar(objective.progress)}`",
         _status(objective.status) + (" (set by the owner)" if objective.status_overridden else ""),
         _confidence(objective.confidence),
-        f"expected {int(objective.expected * 100 + 1e-9)}%",
+        f"expected {percent(objective.expected)}",
         f"score {objective.score:.1f}",
     ]
     if objective.owner:
@@ -94,7 +95,7 @@ def render_okr_report(cycle: CycleView, objectives: Sequence[ObjectiveView]) -> 
     for depth, objective in walked:
         lines.append(
             f"{'  ' * depth}- **{objective.key}** {inline(objective.title)}"
-            f" · {int(objective.progress * 100 + 1e-9)}% · {_status(objective.status)}"
+            f" · {percent(objective.progress)} · {_status(objective.status)}"
         )
     lines.append("")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from taskboard.domain.agenda import Agenda, Handover, absence_text
 from taskboard.domain.models import Person, Task, utcnow
@@ -35,7 +35,10 @@ class PeopleViewService:
                 # not an error.
                 return Agenda.of(self.ctx.actor, self.ctx.actor, today, ())
             rows = task_rows(s, *self._open_of(person.id or 0))
-        return Agenda.of(person.handle, person.name, today, rows)
+            keys = {r.parent for r in rows if r.parent}
+            found = select(col(Task.key), col(Task.title)).where(col(Task.key).in_(keys))
+            parents = {k: t for k, t in s.execute(found)} if keys else {}
+        return Agenda.of(person.handle, person.name, today, rows, parents)
 
     @staticmethod
     def _open_of(person_id: int) -> list[Any]:

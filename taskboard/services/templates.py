@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -25,6 +26,7 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import (
+    AmbiguousError,
     DuplicateError,
     InvalidFieldError,
     ServiceError,
@@ -221,8 +223,12 @@ class TemplateService:
         assignee: str | None = None,
         project: str | None = None,
     ) -> AppliedTemplate:
-        """One instance: a task with a subtask per step in `project` (default INBOX), or a new
-        project (key `project`, else derived from the name) with a task per step.
+        """One instance: a task with a subtask per step in `project`, or a new project (key
+        `project`, else derived from the name) with a task per step.
+
+        A step lands in the column it names when the project has it (else in its task's
+        column). Without `project`, the one project that has every column the steps name
+        (INBOX when none does; refused, naming them, when several do).
 
         `assignee` owns the instance and takes every step that has no default assignee.
         """
@@ -253,8 +259,41 @@ class TemplateService:
         with self.ctx.change() as (s, log):
             template = self._view(s, self._find(s, name))
             if as_ == "task":
-                return self._as_tasks(s, log, template, instances, project or rules.INBOX)
+                home = project or self._home(s, template)
+                return self._as_tasks(s, log, template, instances, home)
             return [self._as_project(s, log, template, i, project) for i in instances]
+
+    @staticmethod
+    def _home(s: Session, template: TemplateView) -> str:
+        """The project a template applies to as a task when none is given: the only one
+        whose board has every column its steps name (the inbox is where it goes when none
+        has them, not a board that competes for it)."""
+        named = {st.column.casefold() for st in template.steps if st.column}
+        if not named:
+            return rules.INBOX
+        boards: dict[str, set[str]] = {}
+        for key, column in s.execute(
+            select(col(Project.key), col(BoardColumn.name))
+            .join(BoardColumn, col(BoardColumn.project_id) == col(Project.id))
+            .where(col(Project.archived).is_(False), col(Project.key) != rules.INBOX)
+        ):
+            boards.setdefault(key, set()).add(column.casefold())
+        homes = sorted(key for key, columns in boards.items() if named <= columns)
+        if len(homes) > 1:
+            raise AmbiguousError(
+                f"the steps of '{template.name}' name columns of {' and '.join(homes)}: "
+                "say which with --project"
+            )
+        return homes[0] if homes else rules.INBOX
+
+    @staticmethod
+    def _in_named_column(row: NewTask, draft: TaskDraft, columns: Sequence[BoardColumn]) -> NewTask:
+        """A step's subtask in the column the step names, when its project has that column."""
+        wanted = (draft.column or "").casefold()
+        found = next((c for c in columns if c.name.casefold() == wanted), None)
+        if found is None:
+            return row
+        return dataclasses.replace(row, column_id=found.id or 0, done=found.is_done)
 
     @staticmethod
     def _drafts(template: TemplateView, instance: Instance, with_columns: bool) -> list[TaskDraft]:
@@ -285,7 +324,7 @@ class TemplateService:
         parents: list[NewTask] = []
         steps: list[list[TaskDraft]] = []
         for inst in instances:
-            drafts = self._drafts(template, inst, with_columns=False)
+            drafts = self._drafts(template, inst, with_columns=True)
             dues = [d.due for d in drafts if d.due is not None]
             parent = TaskDraft(
                 title=inst.name,
@@ -301,9 +340,17 @@ class TemplateService:
                 raise _at(inst.line, exc) from None
             steps.append(drafts)
         rows = list(parents)
+        boards: dict[int, list[BoardColumn]] = {}
         for index, (inst, drafts) in enumerate(zip(instances, steps, strict=True)):
+            pid = parents[index].project_id
+            if pid not in boards:
+                boards[pid] = lookup.columns_of(s, pid)
+            columns = boards[pid]
             try:
-                rows += [placer.subtask(d, parents[index], index) for d in drafts]
+                rows += [
+                    self._in_named_column(placer.subtask(d, parents[index], index), d, columns)
+                    for d in drafts
+                ]
             except ServiceError as exc:
                 raise _at(inst.line, exc) from None
         made = insert_tasks(s, log, rows)

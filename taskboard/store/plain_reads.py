@@ -112,4 +112,11 @@ def agenda(conn: ReadConnection, actor: str, handle: str | None, today: date) ->
     open_rows = reader.task_rows(
         conn, "t.assignee_id = ? AND t.completed IS NULL AND t.archived = ?", (pid, False)
     )
-    return Agenda.of(found, name, today, open_rows)
+    keys = sorted({r.parent for r in open_rows if r.parent})
+    marks = ", ".join("?" * len(keys))
+    parents = (
+        {k: t for k, t in conn.rows(f"SELECT key, title FROM task WHERE key IN ({marks})", keys)}
+        if keys
+        else {}
+    )
+    return Agenda.of(found, name, today, open_rows, parents)

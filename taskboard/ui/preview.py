@@ -20,7 +20,7 @@ from taskboard.domain.capture import (
     scan_tokens,
 )
 from taskboard.domain.errors import InvalidFieldError
-from taskboard.domain.okr import implausible_check_in
+from taskboard.domain.okr import confidence_text, implausible_check_in
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.names import did_you_mean, match_name
@@ -209,7 +209,7 @@ def _checkin_check(line: str, parsed: MeetingLine, known: Known) -> LinePreview:
     text = f"check-in {kr.key} {kr.title}: {_number(kr.current)} → {_number(parsed.value)}"
     text += f" {kr.unit}" if kr.unit else ""
     if parsed.confidence is not None:
-        text += f", confidence {_number(parsed.confidence)}"
+        text += f", confidence {confidence_text(parsed.confidence)}"
     if parsed.note:
         text += f"   “{parsed.note}”"
     doubt = None

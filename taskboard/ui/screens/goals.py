@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
 
 from taskboard.domain.errors import ImplausibleValueError
-from taskboard.domain.okr import Status
+from taskboard.domain.okr import Status, confidence_text, percent
 from taskboard.domain.okr_views import CheckInView, CycleView, KeyResultView, ObjectiveView
 from taskboard.domain.text import clean
 from taskboard.domain.views import TaskRow
@@ -260,7 +260,7 @@ class GoalsScreen(LiveScreen):
         self._draw_chart(chart, kr, [(c.created.date(), c.value) for c in history])
         lines: list[str] = []
         for c in reversed(history):
-            conf = f"conf {c.confidence:.2f}" if c.confidence is not None else ""
+            conf = f"conf {confidence_text(c.confidence)}" if c.confidence is not None else ""
             lines.append(
                 f"{c.created:%Y-%m-%d}  {number(c.value):>8}  {conf:<9}  @{clean(c.author or '?')}"
             )
@@ -282,7 +282,7 @@ class GoalsScreen(LiveScreen):
         )
         lines = [
             f"owner @{clean(o.owner)}" if o.owner else "no owner",
-            f"progress {o.progress:.0%}, expected {o.expected:.0%} by today",
+            f"progress {percent(o.progress)}, expected {percent(o.expected)} by today",
             f"status {status} ({how})",
             f"score {o.score:.1f}   state {o.state}",
         ]
@@ -295,7 +295,7 @@ class GoalsScreen(LiveScreen):
     def _kr_facts(self, kr: KeyResultView) -> str:
         return (
             f"{kr_values(kr)}   {kr.kind}, weight {kr.weight:g}\n"
-            f"progress {kr.progress:.0%}, expected {kr.expected:.0%} · "
+            f"progress {percent(kr.progress)}, expected {percent(kr.expected)} · "
             f"{Status(kr.status).label} · score {kr.score:.1f}"
         )
 

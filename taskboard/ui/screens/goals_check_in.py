@@ -61,9 +61,12 @@ def check_in_preview(text: str, kr: KeyResultView, today: date) -> tuple[str, bo
     except ValueError as exc:
         return f"✗ {exc}", True
     after = okr.kr_progress(kr.kind, kr.start, kr.target, line.value, kr.tasks_done, kr.tasks_total)
-    parts = [f"✓ {number(kr.current)} → {number(line.value)}", f"{kr.progress:.0%} → {after:.0%}"]
+    parts = [
+        f"✓ {number(kr.current)} → {number(line.value)}",
+        f"{okr.percent(kr.progress)} → {okr.percent(after)}",
+    ]
     if line.confidence is not None:
-        parts.append(f"conf {line.confidence:g}")
+        parts.append(f"conf {okr.confidence_text(line.confidence)}")
     if line.note:
         parts.append(f"“{line.note}”")
     return "   ".join(parts), False
@@ -92,7 +95,9 @@ class RoundStepModal(ModalScreen[str | None]):
                 classes="dialog-title",
             )
             yield Static(Content(clean(kr.title)), id="round-title")
-            yield Static(Content(f"current {kr_values(kr)}   ({kr.progress:.0%})"), id="round-now")
+            yield Static(
+                Content(f"current {kr_values(kr)}   ({okr.percent(kr.progress)})"), id="round-now"
+            )
             yield Static(Content(f"last note: {note}"), id="round-note")
             yield Input(placeholder="value [conf 0.7] [note]", id="round-input")
             yield Static("", id="prompt-preview", markup=False)

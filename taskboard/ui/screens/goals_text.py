@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from taskboard.domain.okr import KrKind, Status
+from taskboard.domain.okr import KrKind, Status, confidence_text, percent
 from taskboard.domain.okr_views import KeyResultView, ObjectiveView
 from taskboard.domain.text import clean
 
@@ -48,12 +48,12 @@ def _facts(
 ) -> Content:
     style = STATUS_STYLE.get(status, "$text")
     label = Status(status).label if status in STATUS_STYLE else status
-    confidence = f"conf {conf:.2f}" if conf is not None else "conf –   "
+    confidence = f"conf {confidence_text(conf):<4}"
     who = f"@{clean(owner)}" if owner else "nobody"
     return Content.assemble(
         indent + "  ",
         progress_bar(progress, expected, style),
-        f" {progress:4.0%}  ",
+        f" {percent(progress):>4}  ",
         (f"{label + ('*' if overridden else ''):<10}", style),
         f" {confidence}  ",
         (who, "$text-muted"),

@@ -22,11 +22,13 @@ from taskboard.ui.dialogs import ChoiceModal, ConfirmModal, PromptModal
 from taskboard.ui.live import LiveScreen
 
 
-def agenda_line(row: TaskRow, today: date) -> str:
-    """One task of an agenda: key, title, where it is, when it is due."""
+def agenda_line(row: TaskRow, today: date, title: str | None = None) -> str:
+    """One task of an agenda: key, title (a subtask's with its parent's), where it is, when
+    it is due."""
     due = format_relative(row.due, today) if row.due else ""
     prio = f"  !{row.priority}" if row.priority in ("urgent", "high") else ""
-    return clean(f"{row.key:9} {due:9} {row.title}  ·  {row.project} / {row.column}{prio}")
+    shown = title or row.title
+    return clean(f"{row.key:9} {due:9} {shown}  ·  {row.project} / {row.column}{prio}")
 
 
 class PeopleScreen(LiveScreen):
@@ -121,7 +123,9 @@ class PeopleScreen(LiveScreen):
             head.update(Content(f"{name.capitalize()}  {len(rows)}"))
             head.set_class(name == "overdue" and bool(rows), "overdue")
             body = self.query_one(f"#group-{i}", Static)
-            body.update(Content("\n".join(agenda_line(r, today) for r in rows) or "—"))
+            body.update(
+                Content("\n".join(agenda_line(r, today, agenda.title_of(r)) for r in rows) or "—")
+            )
             body.set_class(not rows, "empty")
 
     def action_person(self) -> None:
