@@ -61,7 +61,9 @@ class BoardScreen(BoardBase):
         board_binding("space", "toggle_done", "Done", "done", tooltip="Toggle done"),
         board_binding("x", "archive", "Archive", "archive", show=False),
         board_binding("/", "filter", "Filter", "filter"),
-        board_binding("escape", "clear_filter", "Clear filter", "clear_filter", show=False),
+        board_binding("v", "mark", "Mark", "mark", tooltip="Mark or unmark the card"),
+        board_binding("V", "mark_shown", "Mark all", "mark_shown", show=False),
+        board_binding("escape", "escape", "Clear", "escape", show=False),
         board_binding("u", "undo", "Undo", "undo"),
         board_binding("ctrl+r", "redo", "Redo", "redo", show=False),
         board_binding("P", "switch_project", "Projects", "projects"),
@@ -112,12 +114,21 @@ class BoardScreen(BoardBase):
             self.notify("no card here", severity="warning")
         return card
 
+    def _marked(self) -> list[TaskRow] | None:
+        """The marked cards (None when none is marked: keys act on the card at the cursor)."""
+        return self.model.marked() if self.model.marks else None
+
     def action_move_card(self, delta: int) -> None:
-        """Move the card to the previous/next column (H / L)."""
+        """Move the card (or every marked card) to the previous/next column (H / L)."""
+        marked = self._marked()
+        if marked is not None:
+            expected = [self.model.stepped(c, delta) for c in marked]
+            self._write_many(marked, expected, lambda s, keys, v: s.tasks.step_many(keys, delta, v))
+            return
         card = self._with_card()
         if card is not None:
-            expected = self.model.stepped(card, delta)
-            self._write(card, expected, lambda s, v: s.tasks.step(card.key, delta, v))
+            expected_row = self.model.stepped(card, delta)
+            self._write(card, expected_row, lambda s, v: s.tasks.step(card.key, delta, v))
 
     def action_reorder(self, delta: int) -> None:
         """Move the card up/down within its column (K / J)."""
@@ -127,14 +138,30 @@ class BoardScreen(BoardBase):
             self._write(card, expected, lambda s, v: s.tasks.reorder(card.key, delta, v))
 
     def action_toggle_done(self) -> None:
-        """Mark the card done, or open again."""
+        """Mark the card done, or open again; marked cards: all done, or all open again."""
+        marked = self._marked()
+        if marked is not None:
+            # As the store does it: when all are done they open again, else the open ones close.
+            cards = marked if all(c.done for c in marked) else [c for c in marked if not c.done]
+            expected = [self.model.done_toggled(c) for c in cards]
+            self._write_many(cards, expected, lambda s, keys, v: s.tasks.toggle_done_many(keys, v))
+            return
         card = self._with_card()
         if card is not None:
-            expected = self.model.done_toggled(card)
-            self._write(card, expected, lambda s, v: s.tasks.toggle_done(card.key, v))
+            expected_row = self.model.done_toggled(card)
+            self._write(card, expected_row, lambda s, v: s.tasks.toggle_done(card.key, v))
 
     def action_archive(self) -> None:
-        """Archive the card (u brings it back)."""
+        """Archive the card, or every marked card (u brings them back)."""
+        marked = self._marked()
+        if marked is not None:
+            self._write_many(
+                marked,
+                [replace(c, archived=True) for c in marked],
+                lambda s, keys, v: s.tasks.archive_many(keys, True, v),
+                lambda rows: self.notify(f"{len(rows)} cards archived — u to undo"),
+            )
+            return
         card = self._with_card()
         if card is not None:
             self._write(
@@ -143,6 +170,28 @@ class BoardScreen(BoardBase):
                 lambda s, v: s.tasks.archive(card.key, True, v),
                 lambda row: self.notify(f"{row.key} archived — u to undo", markup=False),
             )
+
+    # ---- marks ------------------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        """Mark the card, or unmark it: H L a d p t space x then act on every marked card."""
+        card = self._with_card()
+        if card is not None:
+            self.model.toggle_mark(card.key)
+            self._paint([self.model.col])
+
+    def action_mark_shown(self) -> None:
+        """Mark every card shown (the filter applies)."""
+        self.model.mark_shown()
+        self._paint(list(range(len(self.views))))
+
+    def action_escape(self) -> None:
+        """Clear the marks, else the filter."""
+        if self.model.marks:
+            self.model.clear_marks()
+            self._paint(list(range(len(self.views))))
+        else:
+            self.action_clear_filter()
 
     def action_undo(self) -> None:
         """Undo your last board change (also after a restart)."""
@@ -202,9 +251,14 @@ class BoardScreen(BoardBase):
         if card is not None:
             self._ask(card_prompts.title_prompt(card))
 
+    def _prompted(self) -> TaskRow | None:
+        """The card a prompt asks about: every marked card as one, else the current card."""
+        marked = self._marked()
+        return card_prompts.as_one(marked) if marked else self._with_card()
+
     def action_assign(self) -> None:
-        """Assign the card (@handle; empty clears)."""
-        card = self._with_card()
+        """Assign the card or the marked cards (@handle; empty clears)."""
+        card = self._prompted()
         if card is None:
             return
 
@@ -222,19 +276,24 @@ class BoardScreen(BoardBase):
         self._with_names(ask)
 
     def action_due(self) -> None:
-        """Set the due date: fri, +3d, 2w, eow, 1.12., 2026-12-01; empty clears."""
-        card = self._with_card()
+        """Set the due date of the card or the marked cards: fri, +3d, eow, 1.12.; empty clears."""
+        card = self._prompted()
         if card is not None:
             self._ask(card_prompts.due_prompt(card, self.tb.today(), may_clear=True))
 
     def action_priority(self) -> None:
-        """Set the priority (1 urgent … 4 low)."""
-        card = self._with_card()
+        """Set the priority of the card or the marked cards (urgent, high, normal, low)."""
+        card = self._prompted()
         if card is not None:
             self._ask(card_prompts.priority_prompt(card))
 
     def action_tags(self) -> None:
-        """Edit the card's tags (space separated)."""
+        """Edit the card's tags; marked cards: tags to add to each."""
+        marked = self._marked()
+        if marked is not None:
+            prompt = card_prompts.tags_added_prompt(marked, self.model.tags())
+            prompt.ask(self, lambda changes: self._add_tags(marked, changes))
+            return
         card = self._with_card()
         if card is not None:
             self._ask(card_prompts.tags_prompt(card, self.model.tags()))
@@ -301,7 +360,7 @@ class BoardScreen(BoardBase):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing a filter, letters belong to the filter, not to the board.
         if self.query("#filter-input") and self.query_one("#filter-input", Input).has_focus:
-            return action in ("clear_filter", "help")
+            return action in ("escape", "help")
         return True
 
     # ---- other screens ----------------------------------------------------------------

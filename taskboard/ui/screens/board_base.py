@@ -7,7 +7,7 @@ is expected to turn out, and the store's answer (or refusal) follows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -123,11 +123,12 @@ class BoardBase(TaskboardScreen):
         title = self.query_one("#board-title", Static)
         title.update(Content(clean(self.model.title())), layout=False)
         today = self.tb.today()
+        marks = frozenset(self.model.marks)
         for i in columns:
             heading = self.model.heading(i)
             self.views[i].set_heading(heading.text, heading.over_limit)
             cursor = self.model.cursor(i)
-            self.views[i].show(self.model.shown[i], cursor, i == self.model.col, today)
+            self.views[i].show(self.model.shown[i], cursor, i == self.model.col, today, marks)
         self._focus_current(scroll=True)
 
     def _focus_current(self, scroll: bool = False) -> None:
@@ -231,6 +232,67 @@ class BoardBase(TaskboardScreen):
 
         self.tb.store.submit(run, done, refused)
 
+    def _write_many(
+        self,
+        cards: list[TaskRow],
+        expected: list[TaskRow | None],
+        call: Callable[[Services, list[str], dict[str, int]], list[TaskRow]],
+        stored: Callable[[list[TaskRow]], None] | None = None,
+    ) -> None:
+        """Store one change of several (marked) cards as ONE call: all of them or none, and
+        one undo takes it back. `expected` shows at once unless one of them is unknown (the
+        store may refuse the batch: then nothing moves before it says so)."""
+        writes = self.writes
+        keys = [c.key for c in cards]
+        seen = {c.key: c.version for c in cards}
+        shown = None not in expected
+        touched: set[int] = set()
+        befores = {c.key: self.model.find(c.key) or c for c in cards}
+        for card, row in zip(cards, expected, strict=True):
+            writes.begin(befores[card.key], row if shown else None)
+            if row is not None and shown:
+                touched.update(self.model.patch(row, follow=self._follows(row.key)))
+        self._paint(sorted(touched))
+
+        def run(services: Services) -> tuple[dict[str, int], list[TaskRow], int | None]:
+            used = {k: writes.version(k, seen[k]) for k in keys}
+            before = services.tasks.revision()
+            rows = call(services, keys, used)
+            after = services.tasks.revision()
+            return used, rows, after if before == self.model.revision else None
+
+        def done(result: tuple[dict[str, int], list[TaskRow], int | None]) -> None:
+            used, rows, revision = result
+            if revision is not None:
+                self.model.revision = revision
+            by_key = {r.key: r for r in rows}
+            reread = False
+            for key in keys:
+                row = by_key.get(key)
+                if row is None:  # left as it was (space opens or closes only some)
+                    back = writes.refused(key)
+                    if back is not None:
+                        self._paint(self.model.patch(back, follow=self._follows(key)))
+                    continue
+                if not writes.stored(used[key], row):
+                    continue
+                if row.project != self.project_key or befores[key].done != row.done:
+                    reread = True  # done and open again can unblock other cards
+                self._paint(self.model.patch(row, follow=self._follows(key)))
+            if reread:
+                self.reload()
+            if stored is not None:
+                stored(rows)
+
+        def refused(error: ServiceError) -> None:
+            self.notify(clean(str(error)), severity="error", markup=False)
+            for key in keys:
+                back = writes.refused(key)
+                if back is not None:
+                    self._paint(self.model.patch(back, follow=self._follows(key)))
+
+        self.tb.store.submit(run, done, refused)
+
     def _follows(self, key: str) -> bool:
         """The cursor stays with a card that comes back where it still is the current one."""
         current = self.model.current_card()
@@ -281,4 +343,29 @@ class BoardBase(TaskboardScreen):
         self.tb.store.submit(lambda s: known_names(s, project, today), got)
 
     def _ask(self, prompt: card_prompts.CardPrompt, stored: Any = None) -> None:
-        prompt.ask(self, lambda changes: self._edit(prompt.card, changes, stored))
+        """Ask `prompt`; its answer changes its card, or every marked card in one change."""
+        marked = self.model.marked() if self.model.marks else None
+        if marked is None:
+            prompt.ask(self, lambda changes: self._edit(prompt.card, changes, stored))
+            return
+
+        def store(changes: TaskChanges) -> None:
+            handles = self.known.handles if self.known else ()
+            self._write_many(
+                marked,
+                [card_prompts.changed_row(c, changes, handles) for c in marked],
+                lambda s, keys, versions: s.tasks.edit_many(keys, changes, versions),
+                lambda rows: stored(rows[0]) if stored is not None and rows else None,
+            )
+
+        prompt.ask(self, store)
+
+    def _add_tags(self, cards: list[TaskRow], changes: TaskChanges) -> None:
+        """Add the tags of `changes` to every one of `cards`, in one change."""
+        tags = list(changes.tags) if isinstance(changes.tags, Sequence) else []
+        line = " ".join(f"#{t}" for t in tags)
+        self._write_many(
+            cards,
+            [card_prompts.tags_added(c, tags) for c in cards],
+            lambda s, keys, versions: s.tasks.apply_tokens_many(keys, line, versions),
+        )

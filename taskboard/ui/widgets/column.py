@@ -74,6 +74,7 @@ class CardPalette:
     high: Style
     blocked: Style
     done: Style
+    marked: Style
 
     @classmethod
     def from_styles(cls, style_of: Callable[[str], Style]) -> CardPalette:
@@ -119,6 +120,7 @@ class ColumnView(ScrollView, can_focus=False):
         self.index = index
         self.palette = palette
         self.cards: list[TaskRow] = []
+        self.marks: frozenset[str] = frozenset()
         self.cursor: int | None = None
         self.active = False
         self.today = date.today()
@@ -132,8 +134,17 @@ class ColumnView(ScrollView, can_focus=False):
             self.border_title = Content(clean(heading))  # user text: never markup
         self.set_class(over_limit, "over-limit")
 
-    def show(self, cards: list[TaskRow], cursor: int | None, active: bool, today: date) -> None:
+    def show(
+        self,
+        cards: list[TaskRow],
+        cursor: int | None,
+        active: bool,
+        today: date,
+        marks: frozenset[str] = frozenset(),
+    ) -> None:
+        """Draw `cards`; those whose keys are in `marks` carry the mark in their left edge."""
         self.cards = cards
+        self.marks = marks
         self.cursor = cursor
         self.active = active
         self.set_class(active, "active")
@@ -199,7 +210,8 @@ class ColumnView(ScrollView, can_focus=False):
             back = styles.selected if self.active else styles.cursor
         else:
             back = styles.base
-        segments = [Segment(" "), *self._card_line(card, part, width - 2, styles.palette)]
+        edge = Segment("▌", styles.palette.marked) if card.key in self.marks else Segment(" ")
+        segments = [edge, *self._card_line(card, part, width - 2, styles.palette)]
         used = sum(cell_len(seg.text) for seg in segments)
         if used < width:
             segments.append(Segment(" " * (width - used)))
