@@ -106,3 +106,22 @@ def saved() -> dict[str, str | None]:
 def app(demo_services: Services, saved: dict[str, str | None]) -> TaskboardApp:
     options = UiOptions(project="DEL", remember=saved.__setitem__, today=lambda: TODAY)
     return RecordingApp(demo_services, options)
+
+
+@pytest.fixture
+def lite_services(
+    tmp_path: Path, demo_template: Path, frozen: time_machine.Coordinates
+) -> Iterator[Services]:
+    """The demo workspace on SQLite only, for UI tests about keys and the screen (the store
+    logic underneath is covered on both backends by the service and CLI tests)."""
+    target = tmp_path / "ui.db"
+    shutil.copyfile(demo_template, target)
+    store = open_store(str(target))
+    yield Services.open(store, "tester")
+    store.close()
+
+
+@pytest.fixture
+def lite_app(lite_services: Services, saved: dict[str, str | None]) -> TaskboardApp:
+    options = UiOptions(project="DEL", remember=saved.__setitem__, today=lambda: TODAY)
+    return RecordingApp(lite_services, options)

@@ -13,6 +13,7 @@ from taskboard.domain.capture import scan_tokens
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.views import TaskRow
 from taskboard.ui import card_prompts
+from taskboard.ui.board_view import SORT_WORDS
 from taskboard.ui.dialogs import PromptModal
 from taskboard.ui.preview import Known, capture_preview
 from taskboard.ui.screens.board_base import BoardBase, BoardRead, read_board
@@ -61,6 +62,9 @@ class BoardScreen(BoardBase):
         board_binding("space", "toggle_done", "Done", "done", tooltip="Toggle done"),
         board_binding("x", "archive", "Archive", "archive", show=False),
         board_binding("/", "filter", "Filter", "filter"),
+        board_binding("s", "sort", "Sort", "sort", show=False),
+        board_binding("w", "lanes", "Lanes", "lanes", show=False),
+        board_binding("z", "compact", "Compact", "compact", show=False),
         board_binding("v", "mark", "Mark", "mark", tooltip="Mark or unmark the card"),
         board_binding("V", "mark_shown", "Mark all", "mark_shown", show=False),
         board_binding("escape", "escape", "Clear", "escape", show=False),
@@ -132,6 +136,15 @@ class BoardScreen(BoardBase):
 
     def action_reorder(self, delta: int) -> None:
         """Move the card up/down within its column (K / J)."""
+        view = self.model.view
+        if view.sort != "manual" or view.lanes != "none":
+            why = SORT_WORDS[view.sort] if view.sort != "manual" else "in lanes"
+            self.notify(
+                f"J/K reorder only in manual order without lanes; the board is sorted {why}"
+                " (s cycles the order, w the lanes)",
+                severity="warning",
+            )
+            return
         card = self._with_card()
         if card is not None:
             expected = self.model.reordered(card, delta)
@@ -170,6 +183,20 @@ class BoardScreen(BoardBase):
                 lambda s, v: s.tasks.archive(card.key, True, v),
                 lambda row: self.notify(f"{row.key} archived — u to undo", markup=False),
             )
+
+    # ---- how the board is looked at --------------------------------------------------------
+
+    def action_sort(self) -> None:
+        """Cycle the columns' order: manual, due, priority, last change (remembered)."""
+        self._set_view(self.model.view.next_sort())
+
+    def action_lanes(self) -> None:
+        """Cycle swimlanes: none, assignee, priority, key result (remembered)."""
+        self._set_view(self.model.view.next_lanes())
+
+    def action_compact(self) -> None:
+        """Compact cards, one line each: key, title, assignee, due (remembered)."""
+        self._set_view(self.model.view.toggle_compact())
 
     # ---- marks ------------------------------------------------------------------------------
 

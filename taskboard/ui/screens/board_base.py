@@ -23,9 +23,10 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
 from taskboard.ui import card_prompts
 from taskboard.ui.board_model import BoardModel, PendingWrites
+from taskboard.ui.board_view import BoardView, format_views, parse_views
 from taskboard.ui.preview import Known, known_names
 from taskboard.ui.screens.base import TaskboardScreen
-from taskboard.ui.widgets.column import CardPalette, ColumnView
+from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
 
 if TYPE_CHECKING:
     from taskboard.domain.views import Reverted
@@ -85,6 +86,8 @@ class BoardBase(TaskboardScreen):
 
     def on_mount(self) -> None:
         self.model.today = self.tb.today
+        views = parse_views(self.tb.options.board_views)
+        self.model.view = views.get(self.project_key, BoardView())
         snapshot, self.snapshot = self.snapshot, None
         if snapshot is None:
             self.reload()
@@ -124,11 +127,24 @@ class BoardBase(TaskboardScreen):
         title.update(Content(clean(self.model.title())), layout=False)
         today = self.tb.today()
         marks = frozenset(self.model.marks)
+        lanes = self.model.lanes()
+        if lanes:  # a card in one column can change every column's lane heights
+            columns = list(range(len(self.views)))
+        compact = self.model.view.compact
         for i in columns:
             heading = self.model.heading(i)
             self.views[i].set_heading(heading.text, heading.over_limit)
             cursor = self.model.cursor(i)
-            self.views[i].show(self.model.shown[i], cursor, i == self.model.col, today, marks)
+            bands = [Band(lane.label, lane.counts[i], lane.total, lane.slots) for lane in lanes]
+            self.views[i].show(
+                self.model.shown[i],
+                cursor,
+                i == self.model.col,
+                today,
+                marks,
+                compact=compact,
+                bands=bands,
+            )
         self._focus_current(scroll=True)
 
     def _focus_current(self, scroll: bool = False) -> None:
@@ -141,6 +157,28 @@ class BoardBase(TaskboardScreen):
             self.query_one("#columns", HorizontalScroll).scroll_to_widget(
                 target, animate=False, immediate=True
             )
+        if self.model.view.lanes != "none":
+            self._align_lanes()
+            self.call_after_refresh(self._align_lanes)
+
+    def _align_lanes(self) -> None:
+        """Swimlanes run across the board: every column scrolls with the active one."""
+        if self.model.col >= len(self.views):
+            return
+        y = self.views[self.model.col].scroll_offset.y
+        for view in self.views:
+            if view.scroll_offset.y != y:
+                view.scroll_to(y=y, animate=False, immediate=True)
+
+    def _set_view(self, view: BoardView) -> None:
+        """Another order, lanes or card size for this board, remembered for the next time."""
+        self.model.set_view(view)
+        options = self.tb.options
+        views = parse_views(options.board_views)
+        views[self.project_key] = view
+        options.board_views = format_views(views)
+        options.remember("board_views", options.board_views or None)
+        self._paint(list(range(len(self.views))))
 
     # ---- reading -----------------------------------------------------------------------
 

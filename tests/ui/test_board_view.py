@@ -1,0 +1,98 @@
+"""How the board is looked at: `s` orders the columns, `w` draws swimlanes, `z` compacts the
+cards; each board remembers its view in the user's settings."""
+
+from __future__ import annotations
+
+from ui_text import (
+    RecordingApp,
+    board_of,
+    heading,
+    notices,
+    settle,
+)
+
+from taskboard.services import Services
+from taskboard.ui.app import TaskboardApp, UiOptions
+from taskboard.ui.screens.board import BoardScreen
+
+
+def column_lines(app: TaskboardApp, index: int) -> list[str]:
+    view = board_of(app).views[index]
+    return [view.render_line(y).text.rstrip() for y in range(view.size.height)]
+
+
+def keys(app: TaskboardApp, index: int) -> list[str]:
+    return [r.key for r in board_of(app).model.shown[index]]
+
+
+async def test_s_cycles_the_order_shown_in_the_heading_and_J_says_why_it_does_nothing(
+    lite_app: TaskboardApp, lite_services: Services, saved: dict[str, str | None]
+) -> None:
+    async with lite_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "l")  # Registration: DEL-6 (in 3d), DEL-7 (yesterday), DEL-51
+        await settle(pilot)
+        assert keys(lite_app, 2) == ["DEL-6", "DEL-7", "DEL-51"]
+        await pilot.press("s")
+        await settle(pilot)
+        assert keys(lite_app, 2) == ["DEL-7", "DEL-6", "DEL-51"]
+        assert "↓due" in heading(lite_app, 2)
+        assert saved["board_views"] == "DEL:due:none:cards"
+        before = [r.key for r in lite_services.tasks.rows(project="DEL", column="Registration")]
+        await pilot.press("J")
+        await settle(pilot)
+        assert any("only in manual order" in n for n in notices(lite_app))
+        after = [r.key for r in lite_services.tasks.rows(project="DEL", column="Registration")]
+        assert after == before
+        await pilot.press("s", "s", "s")  # priority, last change, manual again
+        await settle(pilot)
+        assert keys(lite_app, 2) == ["DEL-6", "DEL-7", "DEL-51"]
+        assert "↓" not in heading(lite_app, 2)
+        assert saved["board_views"] is None  # the plain view: nothing left to remember
+
+
+async def test_w_draws_lanes_with_headings_and_H_L_still_move_between_columns(
+    lite_app: TaskboardApp, lite_services: Services
+) -> None:
+    async with lite_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")  # by assignee
+        await settle(pilot)
+        lines = column_lines(lite_app, 0)
+        assert lines[0].strip() == "@jonas  1/5"
+        assert lines[1].strip().startswith("DEL-1")
+        mia = lines.index(next(line for line in lines if line.strip().startswith("@mia")))
+        # Every column gives a lane the same height: the lanes line up across the board.
+        assert column_lines(lite_app, 2)[mia].strip() == "@mia  0/4"
+        assert "lanes by assignee" in str(lite_app.screen.query_one("#board-title").render())
+        await pilot.press("L")
+        await settle(pilot)
+        assert lite_services.tasks.row("DEL-1").column == "Papers & payment"
+        assert board_of(lite_app).model.col == 1
+        await pilot.press("w", "w")  # key result lanes
+        await settle(pilot)
+        assert column_lines(lite_app, 1)[0].strip().startswith("◎O2-KR3")
+
+
+async def test_z_compacts_the_cards_to_one_line_each(lite_app: TaskboardApp) -> None:
+    async with lite_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        lines = column_lines(lite_app, 4)  # Handed over: 7 cards
+        assert [line.split()[0] for line in lines[:7]] == keys(lite_app, 4)
+        assert lines[0].endswith("@jonas ^6d ago")
+
+
+async def test_each_board_opens_in_the_view_it_was_left_in(lite_services: Services) -> None:
+    options = UiOptions(
+        project="DEL", board_views="DEL:priority:priority:compact OPS:due:none:cards"
+    )
+    app = RecordingApp(lite_services, options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = board_of(app)
+        assert isinstance(screen, BoardScreen)
+        view = screen.model.view
+        assert (view.sort, view.lanes, view.compact) == ("priority", "priority", True)
+        assert column_lines(app, 1)[0].strip() == "urgent  1/1"
