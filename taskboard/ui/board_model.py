@@ -180,7 +180,7 @@ class BoardModel:
         if column.is_done:
             text += "  ✓"
         if self.view.sort != "manual":
-            text += f"  {SORT_MARKS[self.view.sort]}"
+            text += f" {SORT_MARKS[self.view.sort]}"
         return Heading(text, over)
 
     def lanes(self) -> list[Lane]:

@@ -19,7 +19,7 @@ SORTS = ("manual", "due", "priority", "changed")
 LANES = ("none", "assignee", "priority", "kr")
 # How the heading and the title say them.
 SORT_WORDS = {"manual": "", "due": "by due", "priority": "by priority", "changed": "by last change"}
-SORT_MARKS = {"manual": "", "due": "↓due", "priority": "↓prio", "changed": "↓changed"}
+SORT_MARKS = {"manual": "", "due": "↓due", "priority": "↓prio", "changed": "↓recent"}
 LANE_WORDS = {"none": "", "assignee": "assignee", "priority": "priority", "kr": "key result"}
 PRIORITIES = [p.value for p in Priority]
 
@@ -142,3 +142,42 @@ def lanes_of(lanes: str, shown: Sequence[Sequence[TaskRow]]) -> list[Lane]:
 
 def _sortable(lane: tuple[object, ...]) -> tuple[str, ...]:
     return tuple(str(part) for part in lane)
+
+
+# Columns share the terminal's width, each this wide at least and at most (27: five
+# columns fit 140 cells).
+MIN_COLUMN, MAX_COLUMN, GAP = 27, 60, 1
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which columns are on screen (`first` and the `count` after it) and how wide each is."""
+
+    first: int
+    count: int
+    widths: tuple[int, ...]
+
+    def shows(self, index: int) -> bool:
+        return self.first <= index < self.first + self.count
+
+    def hidden_left(self) -> int:
+        return self.first
+
+    def hidden_right(self, total: int) -> int:
+        return total - self.first - self.count
+
+
+def column_window(width: int, total: int, focused: int, first: int = 0) -> Window:
+    """The columns that fit `width` cells: all of them when each can be MIN_COLUMN wide,
+    sharing the width (MAX_COLUMN at most); else as many as fit, the focused one among them,
+    moving as little as it can from `first`."""
+    if total <= 0:
+        return Window(0, 0, ())
+    count = total
+    if total * MIN_COLUMN + (total - 1) * GAP > width:
+        count = max(1, (width + GAP) // (MIN_COLUMN + GAP))
+    first = min(max(first, focused - count + 1, 0), focused, total - count)
+    room = max(width - (count - 1) * GAP, count)
+    base, extra = divmod(room, count)
+    widths = tuple(min(MAX_COLUMN, base + (1 if i < extra else 0)) for i in range(count))
+    return Window(first, count, widths)

@@ -198,7 +198,7 @@ async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Serv
 
 
 async def test_quick_edits(app: TaskboardApp, demo_services: Services) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)

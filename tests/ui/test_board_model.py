@@ -200,7 +200,7 @@ def test_sort_orders_each_column_and_the_cursor_stays_on_its_card() -> None:
         "manual": ["DEL-1", "DEL-2", "DEL-3"],
     }
     model.set_view(model.view.next_sort())
-    assert model.heading(0).text == "Todo  3  ↓due"
+    assert model.heading(0).text == "Todo  3 ↓due"
     assert "by due" in model.title()
 
 
@@ -233,3 +233,21 @@ def test_views_are_remembered_per_board_in_one_line() -> None:
     assert text == "DEL:due:kr:compact X:changed:none:cards"  # the plain view is the default
     assert parse_views(text) == {"DEL": views["DEL"], "X": views["X"]}
     assert parse_views("DEL:due:kr:compact junk OPS:sideways:none:cards") == {"DEL": views["DEL"]}
+
+
+def test_columns_share_the_width_and_the_focused_one_is_always_whole() -> None:
+    from taskboard.ui.board_view import column_window
+
+    wide = column_window(200, 5, 0)
+    assert (wide.first, wide.count) == (0, 5)
+    assert sum(wide.widths) + 4 == 200  # the whole width, a gap between columns
+    assert column_window(400, 2, 0).widths == (60, 60)  # never wider than 60
+    narrow = column_window(80, 5, 0)
+    assert (narrow.first, narrow.count, narrow.widths) == (0, 2, (40, 39))
+    assert narrow.hidden_right(5) == 3
+    right = column_window(80, 5, 3, narrow.first)  # the window follows the focus
+    assert (right.first, right.count) == (2, 2)
+    assert (right.hidden_left(), right.hidden_right(5)) == (2, 1)
+    back = column_window(80, 5, 2, right.first)  # still in sight: nothing moves
+    assert back.first == 2
+    assert column_window(20, 3, 1).count == 1  # a tiny terminal: one column, whole

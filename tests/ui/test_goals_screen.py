@@ -268,3 +268,11 @@ async def test_switch_cycle_and_back_to_board(app: TaskboardApp, demo_services: 
 
 def test_goals_snapshot(app: TaskboardApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=pressing("g", "j"))
+
+
+async def test_the_goals_list_is_not_squeezed_at_80_wide(lite_app: TaskboardApp) -> None:
+    async with lite_app.run_test(size=(80, 24)) as pilot:
+        screen = await open_goals(pilot)
+        tree = screen.query_one("#goals-tree", OptionList)
+        assert tree.region.width >= 44  # was 28: titles cut to a stub
+        assert screen.query_one("#goals-side").region.width == 32

@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import HorizontalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
@@ -23,7 +24,14 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
 from taskboard.ui import card_prompts
 from taskboard.ui.board_model import BoardModel, PendingWrites
-from taskboard.ui.board_view import BoardView, format_views, parse_views
+from taskboard.ui.board_view import (
+    GAP,
+    BoardView,
+    Window,
+    column_window,
+    format_views,
+    parse_views,
+)
 from taskboard.ui.preview import Known, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
@@ -67,6 +75,7 @@ class BoardBase(TaskboardScreen):
         self.built_for: list[int] | None = None
         self.known: Known | None = None  # the store's names, for the capture prompt
         self.polling = False
+        self.window = Window(0, 0, ())  # the columns on screen, and how wide
 
     # ---- layout ---------------------------------------------------------------------
 
@@ -81,7 +90,7 @@ class BoardBase(TaskboardScreen):
         if self.snapshot is not None:
             # Compose the columns right away: one layout pass less before the first paint.
             boxes = self._make_columns([c.id for c in self.snapshot.project.columns])
-        yield HorizontalScroll(*boxes, id="columns", can_focus=False)
+        yield Horizontal(*boxes, id="columns")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,6 +121,7 @@ class BoardBase(TaskboardScreen):
 
     def _make_columns(self, ids: list[int]) -> list[ColumnView]:
         self.built_for = ids
+        self.window = Window(0, 0, ())
         self.views = [ColumnView(i, self.card_palette, id=f"column-{i}") for i in range(len(ids))]
         return self.views
 
@@ -152,14 +162,36 @@ class BoardBase(TaskboardScreen):
             return
         for i, view in enumerate(self.views):
             view.set_cursor(self.model.cursor(i), i == self.model.col)
-        target = self.views[self.model.col] if self.model.col < len(self.views) else None
-        if scroll and target is not None and target.is_mounted:
-            self.query_one("#columns", HorizontalScroll).scroll_to_widget(
-                target, animate=False, immediate=True
-            )
+        self._fit_columns()
         if self.model.view.lanes != "none":
             self._align_lanes()
             self.call_after_refresh(self._align_lanes)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns share the screen's width; when not all fit, the focused one is whole and
+        the bottom borders say how many more lie left and right."""
+        total = len(self.views)
+        window = column_window(self.size.width, total, self.model.col, self.window.first)
+        if window == self.window or not self.size.width:
+            return
+        self.window = window
+        for i, view in enumerate(self.views):
+            view.display = window.shows(i)
+            if not view.display:
+                continue
+            at = i - window.first
+            view.styles.width = window.widths[at]
+            view.styles.margin = (0, GAP if at < window.count - 1 else 0, 0, 0)
+            left = window.hidden_left() if at == 0 else 0
+            right = window.hidden_right(total) if at == window.count - 1 else 0
+            said = [f"◂ {left} more" if left else "", f"{right} more ▸" if right else ""]
+            view.border_subtitle = "  ".join(part for part in said if part)
+            view.styles.border_subtitle_align = (
+                "center" if left and right else "right" if right else "left"
+            )
 
     def _align_lanes(self) -> None:
         """Swimlanes run across the board: every column scrolls with the active one."""
@@ -194,7 +226,7 @@ class BoardBase(TaskboardScreen):
         rows = self.writes.over(read.rows)  # cards still being changed: as they will be
         self.model.load(read.project, rows, read.revision, keep=keep)
         if self.built_for != self.model.column_ids:
-            holder = self.query_one("#columns", HorizontalScroll)
+            holder = self.query_one("#columns", Horizontal)
             holder.remove_children()
             holder.mount_all(self._make_columns(self.model.column_ids))
         self._paint(list(range(len(self.views))))

@@ -287,17 +287,20 @@ class ColumnView(ScrollView, can_focus=False):
         return Strip(Segment.apply_style(segments, back), width)
 
     def _compact_line(self, card: TaskRow, width: int, st: CardPalette) -> list[Segment]:
-        """Key, title, and at the right the assignee and due date."""
-        meta = [s for s in self._meta(card, st)[:2] if s.text.startswith(("@", "^"))]
-        meta_text = "".join(s.text for s in meta).rstrip()
+        """Key, title, and at the right the assignee and due date; a narrow column drops the
+        assignee, then the due date, before the title gets shorter than eight cells."""
         key = Segment(card.key + " ", st.done if card.done else st.key)
-        room = width - cell_len(key.text) - cell_len(meta_text) - 1
-        if room < 8:  # a narrow column: the title before the meta
+        meta = [s for s in self._meta(card, st)[:2] if s.text.startswith(("@", "^"))]
+        while True:
+            tail = [Segment(s.text.rstrip(), s.style) if s is meta[-1] else s for s in meta]
+            room = width - cell_len(key.text) - sum(cell_len(s.text) for s in tail) - 1
+            if room >= 8 or not meta:
+                break
+            meta = meta[1:]
+        if not meta:
             return _fit_segments([key, Segment(clean(card.title))], width)
         title = fit(clean(card.title), room)
-        gap = " " * (room - cell_len(title) + 1)
-        tail = [Segment(s.text.rstrip(), s.style) if s is meta[-1] else s for s in meta]
-        return [key, Segment(title + gap), *tail]
+        return [key, Segment(title + " " * (room - cell_len(title) + 1)), *tail]
 
     def _card_line(self, card: TaskRow, part: int, width: int, st: CardPalette) -> list[Segment]:
         if part == 0:
