@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 from textual import on
-from textual.binding import Binding
 from textual.widgets import Input
 
 from taskboard.domain.capture import scan_tokens
@@ -17,78 +16,16 @@ from taskboard.ui.board_view import SORT_WORDS
 from taskboard.ui.dialogs import PromptModal
 from taskboard.ui.preview import Known, capture_preview
 from taskboard.ui.screens.board_base import BoardBase, BoardRead, read_board
+from taskboard.ui.screens.board_keys import board_bindings
 from taskboard.ui.widgets.column import ColumnView
 
 __all__ = ["BoardRead", "BoardScreen", "read_board"]
 
 
-def board_binding(key: str, action: str, description: str, name: str, **extra: Any) -> Binding:
-    return Binding(key, action, description, id=f"board.{name}", **extra)
-
-
 class BoardScreen(BoardBase):
     """One project's board."""
 
-    BINDINGS = [
-        board_binding("h,left", "focus_column(-1)", "Left", "left", show=False),
-        board_binding("l,right", "focus_column(1)", "Right", "right", show=False),
-        board_binding("j,down", "focus_card(1)", "Down", "down", show=False),
-        board_binding("k,up", "focus_card(-1)", "Up", "up", show=False),
-        board_binding("home", "focus_card(-100000)", "Top", "top", show=False),
-        board_binding("end", "focus_card(100000)", "Bottom", "bottom", show=False),
-        board_binding(
-            "H,shift+left",
-            "move_card(-1)",
-            "Move ←",
-            "move_left",
-            tooltip="Move the card to the previous column",
-        ),
-        board_binding(
-            "L,shift+right",
-            "move_card(1)",
-            "Move →",
-            "move_right",
-            tooltip="Move the card to the next column",
-        ),
-        board_binding("K,shift+up", "reorder(-1)", "Up", "reorder_up", show=False),
-        board_binding("J,shift+down", "reorder(1)", "Down", "reorder_down", show=False),
-        board_binding("n", "new_card", "New", "new", tooltip="New card from a capture line"),
-        board_binding("enter", "open_card", "Open", "open", tooltip="Open the task detail"),
-        board_binding("e", "edit_title", "Title", "edit_title", show=False),
-        board_binding("a", "assign", "Assign", "assign", show=False),
-        board_binding("d", "due", "Due", "due", show=False),
-        board_binding("p", "priority", "Prio", "priority", show=False),
-        board_binding("t", "tags", "Tags", "tags", show=False),
-        board_binding("space", "toggle_done", "Done", "done", tooltip="Toggle done"),
-        board_binding("x", "archive", "Archive", "archive", show=False),
-        board_binding("/", "filter", "Filter", "filter"),
-        board_binding("s", "sort", "Sort", "sort", show=False),
-        board_binding("w", "lanes", "Lanes", "lanes", show=False),
-        board_binding("z", "compact", "Compact", "compact", show=False),
-        board_binding("v", "mark", "Mark", "mark", tooltip="Mark or unmark the card"),
-        board_binding("V", "mark_shown", "Mark all", "mark_shown", show=False),
-        board_binding("escape", "escape", "Clear", "escape", show=False),
-        board_binding("u", "undo", "Undo", "undo"),
-        board_binding("ctrl+r", "redo", "Redo", "redo", show=False),
-        board_binding("P", "switch_project", "Projects", "projects"),
-        board_binding(
-            "m",
-            "open('meeting')",
-            "Meeting",
-            "meeting",
-            tooltip="Start a meeting for this project, or go back to its running one",
-        ),
-        board_binding("g", "open('goals')", "Goals", "goals", tooltip="Objectives and key results"),
-        board_binding(
-            "i",
-            "open('triage')",
-            "Inbox",
-            "triage",
-            tooltip="Work through the inbox one task at a time",
-        ),
-        board_binding("f", "open('search')", "Find", "search", show=False, tooltip="Search"),
-        board_binding("question_mark", "help", "Help", "help"),
-    ]
+    BINDINGS = board_bindings()
 
     # ---- moving around --------------------------------------------------------------------
 
