@@ -32,6 +32,7 @@ from taskboard.ui.board_view import (
     format_views,
     parse_views,
 )
+from taskboard.ui.live import StoreChanged, watch_store_changes
 from taskboard.ui.preview import Known, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
@@ -74,7 +75,8 @@ class BoardBase(TaskboardScreen):
         self.views: list[ColumnView] = []
         self.built_for: list[int] | None = None
         self.known: Known | None = None  # the store's names, for the capture prompt
-        self.polling = False
+        self.polling = False  # a re-read after a change of the store is on its way
+        self.poll_again = False
         self.window = Window(0, 0, ())  # the columns on screen, and how wide
 
     # ---- layout ---------------------------------------------------------------------
@@ -109,7 +111,9 @@ class BoardBase(TaskboardScreen):
             self._paint(list(range(len(self.views))))
             if counts is not None:
                 self.reload()  # the whole board, once the services are in
-        self.set_interval(1.0, self.poll_changes, name="live-refresh")
+        # Live: the change feed says when the store changed (a colleague's command, another
+        # board); watched once the services are in, which the first paint does not wait for.
+        self.tb.store.after(lambda: watch_store_changes(self) if self.is_attached else None)
 
     @property
     def rows(self) -> list[TaskRow]:
@@ -231,29 +235,40 @@ class BoardBase(TaskboardScreen):
             holder.mount_all(self._make_columns(self.model.column_ids))
         self._paint(list(range(len(self.views))))
 
-    def poll_changes(self) -> None:
-        """Live refresh: another process changed the store; show it, keep focus and scroll.
-        The read runs in a worker, and only when no other store call is waiting."""
-        store = self.tb.store
-        if self.polling or not store.idle or self.model.project is None:
+    def on_store_changed(self, message: StoreChanged) -> None:
+        message.stop()
+        self.store_changed()
+
+    def store_changed(self) -> None:
+        """The store changed: when its revision is not the one shown, read the board again
+        in a worker and show it, keeping the cursor and scroll. One read at a time; changes
+        meanwhile ask for one more read after it."""
+        if self.model.project is None:  # the first read is still to come: it will be current
+            return
+        if self.polling:
+            self.poll_again = True
             return
         self.polling = True
-        seen, key = self.model.revision, self.project_key
+        key = self.project_key
 
         def poll(services: Services) -> BoardRead | None:
             try:
-                if services.tasks.revision() == seen:
+                # Our own changes already set the revision shown: no read for them.
+                if services.tasks.revision() == self.model.revision:
                     return None
                 return read_board(services, key)
-            except Exception:  # a store that went away for a moment: try again next tick
+            except Exception:  # a store that went away for a moment: the next change retries
                 return None
 
         def done(read: BoardRead | None) -> None:
             self.polling = False
             if read is not None and self.is_attached:
                 self._show_read(read)
+            if self.poll_again and self.is_attached:
+                self.poll_again = False
+                self.store_changed()
 
-        store.submit(poll, done, lambda _: done(None))
+        self.tb.store.submit(poll, done, lambda _: done(None), quiet=True)
 
     # ---- changing ---------------------------------------------------------------------------
 
@@ -277,7 +292,7 @@ class BoardBase(TaskboardScreen):
             before = services.tasks.revision()
             row = call(services, used)
             after = services.tasks.revision()
-            # Only our change in between: the board is current; else the poll reads it.
+            # Only our change in between: the board is current; else the feed's re-read shows it.
             return used, row, after if before == self.model.revision else None
 
         def done(result: tuple[int, TaskRow, int | None]) -> None:
