@@ -147,7 +147,8 @@ class BoardBase(TaskboardScreen):
         compact = self.model.view.compact
         for i in columns:
             heading = self.model.heading(i)
-            self.views[i].set_heading(heading.text, heading.over_limit)
+            name = len(self.model.columns[i].name)
+            self.views[i].set_heading(heading.text, heading.over_limit, name)
             cursor = self.model.cursor(i)
             bands = [Band(lane.label, lane.counts[i], lane.total, lane.slots) for lane in lanes]
             self.views[i].show(

@@ -59,6 +59,10 @@ def wrap_two(text: str, width: int) -> tuple[str, str]:
     return first, fit(rest, width)
 
 
+# The parts that are a background: the cursor's, and the lanes' headings.
+BACKGROUNDS = {"selected", "cursor", "lane"}
+
+
 @dataclass(frozen=True)
 class CardPalette:
     """How the parts of a card look. The board screen reads it from its component classes
@@ -81,8 +85,19 @@ class CardPalette:
 
     @classmethod
     def from_styles(cls, style_of: Callable[[str], Style]) -> CardPalette:
-        """Each part's style from the component class `card--PART`."""
-        return cls(**{f.name: style_of(f"card--{f.name}") for f in fields(cls)})
+        """Each part's style from the component class `card--PART`. The text parts keep no
+        background of their own: they are drawn on the card's (the cursor's shows through)."""
+        styles = {f.name: style_of(f"card--{f.name}") for f in fields(cls)}
+        for name, style in styles.items():
+            if name not in BACKGROUNDS:
+                styles[name] = Style(
+                    color=style.color,
+                    bold=style.bold,
+                    dim=style.dim,
+                    italic=style.italic,
+                    underline=style.underline,
+                )
+        return cls(**styles)
 
 
 @dataclass(frozen=True)
@@ -179,15 +194,26 @@ class ColumnView(ScrollView, can_focus=False):
         self.active = False
         self.today = date.today()
         self.heading = ""
+        self.name_length = 0
         self.places = Layout(0, CARD_HEIGHT)
         self._styles: CardStyles | None = None
 
-    def set_heading(self, heading: str, over_limit: bool) -> None:
-        """The column's name and counts, shown in its top border; red when over the WIP limit."""
+    def set_heading(self, heading: str, over_limit: bool, name: int = 0) -> None:
+        """The column's name and counts, shown in its top border; red when over the WIP limit.
+        Its first `name` characters are the name: cut short before the counts are."""
+        self.name_length = name
         if heading != self.heading:
             self.heading = heading
-            self.border_title = Content(clean(heading))  # user text: never markup
+            self._fit_heading()
         self.set_class(over_limit, "over-limit")
+
+    def _fit_heading(self) -> None:
+        text = clean(self.heading)
+        room = self.outer_size.width - 6  # the corners, the rules and spaces around it
+        name, tail = text[: self.name_length], text[self.name_length :]
+        if self.outer_size.width and cell_len(text) > room and name:
+            text = fit(name, max(room - cell_len(tail), 4)) + tail
+        self.border_title = Content(text)  # user text: never markup
 
     def show(
         self,
@@ -251,6 +277,7 @@ class ColumnView(ScrollView, can_focus=False):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self.places.lines)
+        self._fit_heading()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
