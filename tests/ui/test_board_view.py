@@ -3,6 +3,8 @@ cards; each board remembers its view in the user's settings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ui_text import (
     RecordingApp,
     board_of,
@@ -136,3 +138,17 @@ async def test_compact_cards_fit_a_long_column_at_80_by_24(
         await pilot.press("end")
         await settle(pilot)
         assert column_lines(lite_app, 0)[-1].split()[0] == keys(lite_app, 0)[-1]
+
+
+def test_board_views_are_kept_in_the_config_file_beside_the_other_settings(
+    isolated_home: Path,
+) -> None:
+    from taskboard.config import load_settings, save_setting
+
+    save_setting("last_project", "DEL")
+    save_setting("board_views", "DEL:due:assignee:compact")
+    settings = load_settings()
+    assert settings.board_views == "DEL:due:assignee:compact"
+    assert settings.last_project == "DEL"  # kept
+    save_setting("board_views", None)  # every board back to the plain view
+    assert load_settings().board_views is None
