@@ -152,3 +152,15 @@ def test_board_views_are_kept_in_the_config_file_beside_the_other_settings(
     assert settings.last_project == "DEL"  # kept
     save_setting("board_views", None)  # every board back to the plain view
     assert load_settings().board_views is None
+
+
+async def test_lanes_stay_in_line_when_one_column_is_scrolled(lite_app: TaskboardApp) -> None:
+    async with lite_app.run_test(size=(140, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        views = board_of(lite_app).views
+        views[2].scroll_to(y=6, animate=False)  # as the wheel or the scrollbar does
+        await settle(pilot)
+        await pilot.pause()
+        assert [view.scroll_offset.y for view in views] == [6] * len(views)

@@ -198,11 +198,16 @@ class BoardBase(TaskboardScreen):
                 "center" if left and right else "right" if right else "left"
             )
 
-    def _align_lanes(self) -> None:
-        """Swimlanes run across the board: every column scrolls with the active one."""
-        if self.model.col >= len(self.views):
+    def on_column_view_scrolled(self, event: ColumnView.Scrolled) -> None:
+        if self.model.view.lanes != "none":
+            self._align_lanes(event.column)
+
+    def _align_lanes(self, source: ColumnView | None = None) -> None:
+        """Swimlanes run across the board: every column scrolls with the active one (or the
+        one the wheel or the scrollbar moved)."""
+        if source is None and self.model.col >= len(self.views):
             return
-        y = self.views[self.model.col].scroll_offset.y
+        y = (source or self.views[self.model.col]).scroll_offset.y
         for view in self.views:
             if view.scroll_offset.y != y:
                 view.scroll_to(y=y, animate=False, immediate=True)

@@ -181,6 +181,17 @@ class ColumnView(ScrollView, can_focus=False):
         def control(self) -> ColumnView:
             return self.column
 
+    class Scrolled(Message):
+        """The column scrolled (a key, the wheel, the scrollbar): lanes keep in line."""
+
+        def __init__(self, column: ColumnView) -> None:
+            super().__init__()
+            self.column = column
+
+        @property
+        def control(self) -> ColumnView:
+            return self.column
+
     def __init__(
         self, index: int, palette: Callable[[], CardPalette], *, id: str | None = None
     ) -> None:
@@ -274,6 +285,11 @@ class ColumnView(ScrollView, can_focus=False):
                 palette=palette,
             )
         return self._styles
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value) and self.places.bands:
+            self.post_message(self.Scrolled(self))
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self.places.lines)
