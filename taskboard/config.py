@@ -58,6 +58,7 @@ FIELDS: dict[str, Any] = {
     "user": _login_name,  # your handle: who changes things
     "theme": "textual-dark",
     "last_project": None,
+    "board_views": None,  # each board's order, swimlanes and card size, as the board left them
     "db_password": None,  # injected into a PostgreSQL URL that has none; never printed
 }
 
@@ -70,6 +71,7 @@ class Settings:
     user: str = field(default_factory=_login_name)
     theme: str = "textual-dark"
     last_project: str | None = None
+    board_views: str | None = None
     db_password: str | None = field(default=None, repr=False)
 
     def store_target(self) -> str:
@@ -133,7 +135,8 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def save_setting(key: str, value: str | None) -> None:
-    """Remember one setting (theme, last project) in the config file, keeping the others."""
+    """Remember one setting (theme, last project, board views) in the config file, keeping
+    the others."""
     import tomli_w
 
     path = config_path()

@@ -83,7 +83,9 @@ def board_app(
             raise InternalError(f"internal error: {exc!r} (details in {where})") from exc
 
     wanted = project or conf.last_project
-    options = UiOptions(theme=conf.theme, project=wanted, remember=remember)
+    options = UiOptions(
+        theme=conf.theme, project=wanted, remember=remember, board_views=conf.board_views or ""
+    )
     snapshot = board_snapshot(store_target or conf.store_target(), wanted)
     if snapshot is not None and (project is None or snapshot.project.key == project.upper()):
         # Paint first: the board comes from a stdlib read; SQLModel loads behind it (quietly,

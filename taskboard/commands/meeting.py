@@ -70,6 +70,7 @@ def run_meeting_screen(
         theme=conf.theme,
         project=meeting.project or conf.last_project,
         remember=save_setting,
+        board_views=conf.board_views or "",
         start_screen=("meeting", {"project": meeting.project, "meeting_id": meeting.id}),
     )
     make_app(services, options).run()

@@ -26,6 +26,9 @@ NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 SHOTS: dict[str, tuple[list[str], tuple[int, int]]] = {
     "board": ([], (140, 42)),
     "board-narrow": (["l"], (80, 24)),
+    "board-wide": ([], (200, 50)),
+    "board-lanes": (["w", "v", "j", "v", "s"], (140, 42)),
+    "board-compact": (["z", "l"], (80, 24)),
     "detail": (["l", "enter"], (120, 50)),
     "filter": (["slash", *"@jonas", "tab"], (140, 42)),
     "help": (["question_mark"], (120, 50)),

@@ -65,6 +65,8 @@ class UiOptions:
     theme: str = "textual-dark"
     project: str | None = None
     remember: Callable[[str, str | None], None] = field(default=_no_save)
+    # Each board's order, swimlanes and card size (`taskboard.ui.board_view`), as remembered.
+    board_views: str = ""
     today: Callable[[], date] = field(default=date.today)
     # A screen of SCREENS to open over the board at start, with its constructor's arguments.
     start_screen: tuple[str, dict[str, Any]] | None = None

@@ -15,11 +15,17 @@ from datetime import date
 from taskboard.domain.filtering import TaskFilter
 from taskboard.domain.ordering import rank_between
 from taskboard.domain.views import ColumnInfo, ProjectView, TaskRow
+from taskboard.ui.board_view import (
+    SORT_MARKS,
+    BoardView,
+    Lane,
+    board_order,
+    lane_of,
+    lanes_of,
+    sort_key,
+)
 
-
-def board_order(row: TaskRow) -> tuple[str, int]:
-    """Cards of a column in board order: rank, then id (as the store sorts them)."""
-    return (row.rank, row.id)
+__all__ = ["BoardModel", "Heading", "PendingWrites", "board_order"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class BoardModel:
     task_filter: TaskFilter = field(default_factory=TaskFilter)
     col: int = 0
     marks: set[str] = field(default_factory=set)
+    view: BoardView = field(default_factory=BoardView)
     # Every card of each column (board order), and the ones the filter lets through.
     by_column: list[list[TaskRow]] = field(default_factory=list)
     shown: list[list[TaskRow]] = field(default_factory=list)
@@ -114,11 +121,15 @@ class BoardModel:
             self.shown = [[] for _ in self.by_column]
             indexes = list(range(len(self.by_column)))
         today = self.today()
+        view, order = self.view, sort_key(self.view.sort)
         for i in indexes:
             cards, wanted = self.by_column[i], self.task_filter
-            self.shown[i] = (
-                cards if wanted.empty else [r for r in cards if wanted.matches(r, today)]
-            )
+            shown = cards if wanted.empty else [r for r in cards if wanted.matches(r, today)]
+            if view.lanes != "none":  # lane by lane, each in the column's order
+                shown = sorted(shown, key=lambda r: (lane_of(view.lanes, r), order(r)))
+            elif view.sort != "manual":
+                shown = sorted(shown, key=order)
+            self.shown[i] = shown
         if keep is not None:
             self.go_to(keep, indexes)
         return indexes
@@ -168,7 +179,19 @@ class BoardModel:
             text = f"{column.name}  {total}"
         if column.is_done:
             text += "  ✓"
+        if self.view.sort != "manual":
+            text += f" {SORT_MARKS[self.view.sort]}"
         return Heading(text, over)
+
+    def lanes(self) -> list[Lane]:
+        """The swimlanes of the shown cards (none when the board has no lanes)."""
+        return lanes_of(self.view.lanes, self.shown)
+
+    def set_view(self, view: BoardView) -> None:
+        """Another order, lanes or card size: the columns show the same cards anew."""
+        current = self.current_card()
+        self.view = view
+        self.refilter(current.key if current else None)
 
     def title(self) -> str:
         """The line above the columns: the project, hints, and what the filter does."""
@@ -182,6 +205,8 @@ class BoardModel:
             title += f"   filter: {shown}/{len(self.rows)} cards"
         if self.task_filter.problems:  # ignored while typed: say so, or the filter seems broken
             title += f"   ✗ {self.task_filter.problems[0]}"
+        if self.view.words():
+            title += f"   {self.view.words()}"
         if self.marks:
             title += f"   {len(self.marks)} marked"
         return title

@@ -156,3 +156,43 @@ def changed_row(row: TaskRow, changes: TaskChanges, handles: Sequence[str]) -> T
         elif f.name in ("title", "due", "priority"):
             values[f.name] = value
     return replace(row, **values)  # type: ignore[arg-type]
+
+
+def as_one(cards: Sequence[TaskRow]) -> TaskRow:
+    """Several marked cards as one card to ask about: its key says how many ("3 cards"), a
+    field they all share keeps its value and any other is empty, so an answer that keeps
+    the shared value changes nothing."""
+
+    def shared(name: str, empty: object) -> Any:
+        values = {getattr(c, name) for c in cards}
+        return values.pop() if len(values) == 1 else empty
+
+    return replace(
+        cards[0],
+        key=f"{len(cards)} cards",
+        assignee=shared("assignee", None),
+        due=shared("due", None),
+        priority=shared("priority", "normal"),
+        tags=(),
+    )
+
+
+def tags_added_prompt(cards: Sequence[TaskRow], known: Sequence[str]) -> CardPrompt:
+    """Tags to add to every one of several cards (each keeps the tags it has)."""
+
+    def read(value: str) -> TaskChanges | None:
+        tags = tuple(w.lstrip("#") for w in value.split() if w.lstrip("#"))
+        return TaskChanges(tags=tags) if tags else None
+
+    modal = PromptModal(
+        f"Add tags to {len(cards)} cards",
+        "",
+        suggest={"#": list(known)},
+        hint="#tag #other: added to every marked card, which keeps its own",
+    )
+    return CardPrompt(as_one(cards), modal, read)
+
+
+def tags_added(row: TaskRow, tags: Sequence[str]) -> TaskRow:
+    """The card with `tags` added, as the board shows it until the store answers."""
+    return replace(row, tags=tuple(sorted({*row.tags, *(t.casefold() for t in tags)})))

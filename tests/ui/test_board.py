@@ -198,7 +198,7 @@ async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Serv
 
 
 async def test_quick_edits(app: TaskboardApp, demo_services: Services) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
@@ -430,14 +430,23 @@ async def test_theme_choice_is_remembered(app: TaskboardApp, saved: dict[str, st
         assert drawn_colours() == before
 
 
-async def test_help_lists_every_key(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
+async def test_help_lists_every_key_in_its_own_words(app: TaskboardApp) -> None:
+    async with app.run_test(size=(120, 60)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
         text = str(app.screen.query_one("#help-keys").render())
         for key in ("H shift+left", "n ", "enter", "space", "ctrl+r", "ctrl+p", "/"):
             assert key in text
+        lines = {line.split(maxsplit=1)[0]: line for line in text.splitlines() if line.strip()}
+        assert "column's first card" in lines["home"] and "column's last card" in lines["end"]
+        assert "meeting" in lines["m"] and "key results" in lines["g"] and "inbox" in lines["i"]
+        for key, words in [("v", "Mark"), ("V", "Mark every"), ("s", "Order"), ("w", "Swimlanes")]:
+            assert words in lines[key]
+        assert "Compact" in lines["z"]
+        # No two keys share one description ("Move the cursor up/down…" for four keys).
+        described = [line[24:] for line in text.splitlines() if line.strip()]
+        assert len(described) == len(set(described))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)

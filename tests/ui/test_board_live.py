@@ -270,3 +270,37 @@ async def test_an_empty_board_says_how_to_start(tmp_path: Path) -> None:
         title = str(app.screen.query_one("#board-title", Static).render())
         assert "n adds one" not in title
     assert [r.title for r in services.tasks.rows()] == ["First card"]
+
+
+async def test_the_board_reads_the_store_only_when_it_changed(tmp_path: Path) -> None:
+    """No poll: the change feed says when to look, and the look runs in a worker."""
+    import threading
+
+    target = str(tmp_path / "shared.db")
+    first = Services.open(open_store(target), "anna")
+    first.projects.create("DEL", "Deliveries")
+    first.tasks.capture("Existing card +DEL")
+    second = Services.open(open_store(target), "ben")
+    looks: list[bool] = []  # each time the board asked the store's revision: on the loop?
+    revision = second.tasks.revision
+
+    def counted() -> int:
+        looks.append(threading.current_thread() is threading.main_thread())
+        return revision()
+
+    second.tasks.revision = counted  # type: ignore[method-assign]
+    app = make_app(second, UiOptions(project="DEL"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.5)  # the feed's first word (a change may have come before it)
+        await settle(pilot)
+        before = len(looks)
+        await pilot.pause(2.5)  # the old poll asked every second
+        assert len(looks) == before  # nothing changed: the store was not asked
+        first.tasks.capture("Added elsewhere +DEL")
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if "Added elsewhere" in visible_text(app):
+                break
+        assert "Added elsewhere" in visible_text(app)
+        assert len(looks) > before and not any(looks)  # asked again, never on the event loop

@@ -178,3 +178,76 @@ def test_a_refused_change_shows_the_card_as_the_store_holds_it() -> None:
     writes.begin(stored, replace(stored, column="Doing"))
     assert writes.refused("DEL-1") == stored
     assert not writes.pending("DEL-1")
+
+
+def test_sort_orders_each_column_and_the_cursor_stays_on_its_card() -> None:
+    later = datetime(2026, 11, 22, tzinfo=UTC)
+    model = board(
+        card(1, due=date(2026, 11, 30), priority="low"),
+        card(2, priority="urgent", updated=later),
+        card(3, due=date(2026, 11, 24), priority="high"),
+    )
+    model.go_to("DEL-2")
+    orders = {}
+    for _ in range(4):
+        model.set_view(model.view.next_sort())
+        orders[model.view.sort] = keys(model)[0]
+        assert model.current_card().key == "DEL-2"  # type: ignore[union-attr]
+    assert orders == {
+        "due": ["DEL-3", "DEL-1", "DEL-2"],  # no due date: last
+        "priority": ["DEL-2", "DEL-3", "DEL-1"],
+        "changed": ["DEL-2", "DEL-1", "DEL-3"],  # newest first, then board order
+        "manual": ["DEL-1", "DEL-2", "DEL-3"],
+    }
+    model.set_view(model.view.next_sort())
+    assert model.heading(0).text == "Todo  3 ↓due"
+    assert "by due" in model.title()
+
+
+def test_lanes_group_the_cards_and_count_them_across_the_board() -> None:
+    model = board(
+        card(1, assignee="mia"),
+        card(2),
+        card(3, assignee="ben"),
+        card(4, 2, assignee="mia"),
+        card(5, 2, assignee="mia"),
+    )
+    model.set_view(model.view.next_lanes())  # by assignee
+    assert keys(model)[:2] == [["DEL-3", "DEL-1", "DEL-2"], ["DEL-4", "DEL-5"]]
+    lanes = model.lanes()
+    assert [(lane.label, lane.counts, lane.slots) for lane in lanes] == [
+        ("@ben", (1, 0, 0), 1),
+        ("@mia", (1, 2, 0), 2),
+        ("nobody", (1, 0, 0), 1),  # nobody's cards come last
+    ]
+    assert "lanes by assignee" in model.title()
+    model.set_view(model.view.next_lanes().next_lanes().next_lanes())
+    assert model.lanes() == []
+
+
+def test_views_are_remembered_per_board_in_one_line() -> None:
+    from taskboard.ui.board_view import BoardView, format_views, parse_views
+
+    views = {"DEL": BoardView("due", "kr", True), "OPS": BoardView(), "X": BoardView("changed")}
+    text = format_views(views)
+    assert text == "DEL:due:kr:compact X:changed:none:cards"  # the plain view is the default
+    assert parse_views(text) == {"DEL": views["DEL"], "X": views["X"]}
+    assert parse_views("DEL:due:kr:compact junk OPS:sideways:none:cards") == {"DEL": views["DEL"]}
+
+
+def test_columns_share_the_width_and_the_focused_one_is_always_whole() -> None:
+    from taskboard.ui.board_view import column_window
+
+    wide = column_window(200, 5, 0)
+    assert (wide.first, wide.count) == (0, 5)
+    assert sum(wide.widths) + 4 == 200  # the whole width, a gap between columns
+    assert column_window(400, 2, 0).widths == (60, 60)  # never wider than 60
+    narrow = column_window(80, 5, 0)
+    assert (narrow.first, narrow.count, narrow.widths) == (0, 2, (40, 39))
+    assert narrow.hidden_right(5) == 3
+    right = column_window(80, 5, 3, narrow.first)  # the window follows the focus
+    assert (right.first, right.count) == (2, 2)
+    assert (right.hidden_left(), right.hidden_right(5)) == (2, 1)
+    back = column_window(80, 5, 2, right.first)  # still in sight: nothing moves
+    assert back.first == 2
+    assert column_window(20, 3, 1).count == 1  # a tiny terminal: one column, whole

@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 from ui_text import notices, pressing, settle
 
+from taskboard.domain.okr import percent
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.board import BoardScreen
@@ -63,7 +64,7 @@ async def test_tree_shows_objectives_percentages_and_pace(
         for root in roots:
             assert root.key in text
             assert root.title[:30] in text
-            assert f"{root.progress:4.0%}" in text
+            assert f"{percent(root.progress):>4}" in text
         o1 = roots[0]
         assert o1.key_results[0].key in text
         assert "│" in text and "█" in text
@@ -268,3 +269,11 @@ async def test_switch_cycle_and_back_to_board(app: TaskboardApp, demo_services: 
 
 def test_goals_snapshot(app: TaskboardApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=pressing("g", "j"))
+
+
+async def test_the_goals_list_is_not_squeezed_at_80_wide(app: TaskboardApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_goals(pilot)
+        tree = screen.query_one("#goals-tree", OptionList)
+        assert tree.region.width >= 44  # was 28: titles cut to a stub
+        assert screen.query_one("#goals-side").region.width == 32

@@ -6,83 +6,26 @@ from dataclasses import replace
 from typing import Any
 
 from textual import on
-from textual.binding import Binding
 from textual.widgets import Input
 
 from taskboard.domain.capture import scan_tokens
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.views import TaskRow
 from taskboard.ui import card_prompts
+from taskboard.ui.board_view import SORT_WORDS
 from taskboard.ui.dialogs import PromptModal
 from taskboard.ui.preview import Known, capture_preview
 from taskboard.ui.screens.board_base import BoardBase, BoardRead, read_board
+from taskboard.ui.screens.board_keys import board_bindings
 from taskboard.ui.widgets.column import ColumnView
 
 __all__ = ["BoardRead", "BoardScreen", "read_board"]
 
 
-def board_binding(key: str, action: str, description: str, name: str, **extra: Any) -> Binding:
-    return Binding(key, action, description, id=f"board.{name}", **extra)
-
-
 class BoardScreen(BoardBase):
     """One project's board."""
 
-    BINDINGS = [
-        board_binding("h,left", "focus_column(-1)", "Left", "left", show=False),
-        board_binding("l,right", "focus_column(1)", "Right", "right", show=False),
-        board_binding("j,down", "focus_card(1)", "Down", "down", show=False),
-        board_binding("k,up", "focus_card(-1)", "Up", "up", show=False),
-        board_binding("home", "focus_card(-100000)", "Top", "top", show=False),
-        board_binding("end", "focus_card(100000)", "Bottom", "bottom", show=False),
-        board_binding(
-            "H,shift+left",
-            "move_card(-1)",
-            "Move ←",
-            "move_left",
-            tooltip="Move the card to the previous column",
-        ),
-        board_binding(
-            "L,shift+right",
-            "move_card(1)",
-            "Move →",
-            "move_right",
-            tooltip="Move the card to the next column",
-        ),
-        board_binding("K,shift+up", "reorder(-1)", "Up", "reorder_up", show=False),
-        board_binding("J,shift+down", "reorder(1)", "Down", "reorder_down", show=False),
-        board_binding("n", "new_card", "New", "new", tooltip="New card from a capture line"),
-        board_binding("enter", "open_card", "Open", "open", tooltip="Open the task detail"),
-        board_binding("e", "edit_title", "Title", "edit_title", show=False),
-        board_binding("a", "assign", "Assign", "assign", show=False),
-        board_binding("d", "due", "Due", "due", show=False),
-        board_binding("p", "priority", "Prio", "priority", show=False),
-        board_binding("t", "tags", "Tags", "tags", show=False),
-        board_binding("space", "toggle_done", "Done", "done", tooltip="Toggle done"),
-        board_binding("x", "archive", "Archive", "archive", show=False),
-        board_binding("/", "filter", "Filter", "filter"),
-        board_binding("escape", "clear_filter", "Clear filter", "clear_filter", show=False),
-        board_binding("u", "undo", "Undo", "undo"),
-        board_binding("ctrl+r", "redo", "Redo", "redo", show=False),
-        board_binding("P", "switch_project", "Projects", "projects"),
-        board_binding(
-            "m",
-            "open('meeting')",
-            "Meeting",
-            "meeting",
-            tooltip="Start a meeting for this project, or go back to its running one",
-        ),
-        board_binding("g", "open('goals')", "Goals", "goals", tooltip="Objectives and key results"),
-        board_binding(
-            "i",
-            "open('triage')",
-            "Inbox",
-            "triage",
-            tooltip="Work through the inbox one task at a time",
-        ),
-        board_binding("f", "open('search')", "Find", "search", show=False, tooltip="Search"),
-        board_binding("question_mark", "help", "Help", "help"),
-    ]
+    BINDINGS = board_bindings()
 
     # ---- moving around --------------------------------------------------------------------
 
@@ -112,29 +55,63 @@ class BoardScreen(BoardBase):
             self.notify("no card here", severity="warning")
         return card
 
+    def _marked(self) -> list[TaskRow] | None:
+        """The marked cards (None when none is marked: keys act on the card at the cursor)."""
+        return self.model.marked() if self.model.marks else None
+
     def action_move_card(self, delta: int) -> None:
-        """Move the card to the previous/next column (H / L)."""
+        """Move the card (or every marked card) to the previous/next column (H / L)."""
+        marked = self._marked()
+        if marked is not None:
+            expected = [self.model.stepped(c, delta) for c in marked]
+            self._write_many(marked, expected, lambda s, keys, v: s.tasks.step_many(keys, delta, v))
+            return
         card = self._with_card()
         if card is not None:
-            expected = self.model.stepped(card, delta)
-            self._write(card, expected, lambda s, v: s.tasks.step(card.key, delta, v))
+            expected_row = self.model.stepped(card, delta)
+            self._write(card, expected_row, lambda s, v: s.tasks.step(card.key, delta, v))
 
     def action_reorder(self, delta: int) -> None:
         """Move the card up/down within its column (K / J)."""
+        view = self.model.view
+        if view.sort != "manual" or view.lanes != "none":
+            why = SORT_WORDS[view.sort] if view.sort != "manual" else "in lanes"
+            self.notify(
+                f"J/K reorder only in manual order without lanes; the board is sorted {why}"
+                " (s cycles the order, w the lanes)",
+                severity="warning",
+            )
+            return
         card = self._with_card()
         if card is not None:
             expected = self.model.reordered(card, delta)
             self._write(card, expected, lambda s, v: s.tasks.reorder(card.key, delta, v))
 
     def action_toggle_done(self) -> None:
-        """Mark the card done, or open again."""
+        """Mark the card done, or open again; marked cards: all done, or all open again."""
+        marked = self._marked()
+        if marked is not None:
+            # As the store does it: when all are done they open again, else the open ones close.
+            cards = marked if all(c.done for c in marked) else [c for c in marked if not c.done]
+            expected = [self.model.done_toggled(c) for c in cards]
+            self._write_many(cards, expected, lambda s, keys, v: s.tasks.toggle_done_many(keys, v))
+            return
         card = self._with_card()
         if card is not None:
-            expected = self.model.done_toggled(card)
-            self._write(card, expected, lambda s, v: s.tasks.toggle_done(card.key, v))
+            expected_row = self.model.done_toggled(card)
+            self._write(card, expected_row, lambda s, v: s.tasks.toggle_done(card.key, v))
 
     def action_archive(self) -> None:
-        """Archive the card (u brings it back)."""
+        """Archive the card, or every marked card (u brings them back)."""
+        marked = self._marked()
+        if marked is not None:
+            self._write_many(
+                marked,
+                [replace(c, archived=True) for c in marked],
+                lambda s, keys, v: s.tasks.archive_many(keys, True, v),
+                lambda rows: self.notify(f"{len(rows)} cards archived — u to undo"),
+            )
+            return
         card = self._with_card()
         if card is not None:
             self._write(
@@ -143,6 +120,42 @@ class BoardScreen(BoardBase):
                 lambda s, v: s.tasks.archive(card.key, True, v),
                 lambda row: self.notify(f"{row.key} archived — u to undo", markup=False),
             )
+
+    # ---- how the board is looked at --------------------------------------------------------
+
+    def action_sort(self) -> None:
+        """Cycle the columns' order: manual, due, priority, last change (remembered)."""
+        self._set_view(self.model.view.next_sort())
+
+    def action_lanes(self) -> None:
+        """Cycle swimlanes: none, assignee, priority, key result (remembered)."""
+        self._set_view(self.model.view.next_lanes())
+
+    def action_compact(self) -> None:
+        """Compact cards, one line each: key, title, assignee, due (remembered)."""
+        self._set_view(self.model.view.toggle_compact())
+
+    # ---- marks ------------------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        """Mark the card, or unmark it: H L a d p t space x then act on every marked card."""
+        card = self._with_card()
+        if card is not None:
+            self.model.toggle_mark(card.key)
+            self._paint([self.model.col])
+
+    def action_mark_shown(self) -> None:
+        """Mark every card shown (the filter applies)."""
+        self.model.mark_shown()
+        self._paint(list(range(len(self.views))))
+
+    def action_escape(self) -> None:
+        """Clear the marks, else the filter."""
+        if self.model.marks:
+            self.model.clear_marks()
+            self._paint(list(range(len(self.views))))
+        else:
+            self.action_clear_filter()
 
     def action_undo(self) -> None:
         """Undo your last board change (also after a restart)."""
@@ -215,9 +228,14 @@ class BoardScreen(BoardBase):
         if card is not None:
             self._ask(card_prompts.title_prompt(card))
 
+    def _prompted(self) -> TaskRow | None:
+        """The card a prompt asks about: every marked card as one, else the current card."""
+        marked = self._marked()
+        return card_prompts.as_one(marked) if marked else self._with_card()
+
     def action_assign(self) -> None:
-        """Assign the card (@handle; empty clears)."""
-        card = self._with_card()
+        """Assign the card or the marked cards (@handle; empty clears)."""
+        card = self._prompted()
         if card is None:
             return
 
@@ -235,19 +253,24 @@ class BoardScreen(BoardBase):
         self._with_names(ask)
 
     def action_due(self) -> None:
-        """Set the due date: fri, +3d, 2w, eow, 1.12., 2026-12-01; empty clears."""
-        card = self._with_card()
+        """Set the due date of the card or the marked cards: fri, +3d, eow, 1.12.; empty clears."""
+        card = self._prompted()
         if card is not None:
             self._ask(card_prompts.due_prompt(card, self.tb.today(), may_clear=True))
 
     def action_priority(self) -> None:
-        """Set the priority (1 urgent … 4 low)."""
-        card = self._with_card()
+        """Set the priority of the card or the marked cards (urgent, high, normal, low)."""
+        card = self._prompted()
         if card is not None:
             self._ask(card_prompts.priority_prompt(card))
 
     def action_tags(self) -> None:
-        """Edit the card's tags (space separated)."""
+        """Edit the card's tags; marked cards: tags to add to each."""
+        marked = self._marked()
+        if marked is not None:
+            prompt = card_prompts.tags_added_prompt(marked, self.model.tags())
+            prompt.ask(self, lambda changes: self._add_tags(marked, changes))
+            return
         card = self._with_card()
         if card is not None:
             self._ask(card_prompts.tags_prompt(card, self.model.tags()))
@@ -314,7 +337,7 @@ class BoardScreen(BoardBase):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing a filter, letters belong to the filter, not to the board.
         if self.query("#filter-input") and self.query_one("#filter-input", Input).has_focus:
-            return action in ("clear_filter", "help")
+            return action in ("escape", "help")
         return True
 
     # ---- other screens ----------------------------------------------------------------

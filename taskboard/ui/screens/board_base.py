@@ -7,12 +7,13 @@ is expected to turn out, and the store's answer (or refusal) follows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import HorizontalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
@@ -23,9 +24,18 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
 from taskboard.ui import card_prompts
 from taskboard.ui.board_model import BoardModel, PendingWrites
+from taskboard.ui.board_view import (
+    GAP,
+    BoardView,
+    Window,
+    column_window,
+    format_views,
+    parse_views,
+)
+from taskboard.ui.live import StoreChanged, watch_store_changes
 from taskboard.ui.preview import Known, known_names
 from taskboard.ui.screens.base import TaskboardScreen
-from taskboard.ui.widgets.column import CardPalette, ColumnView
+from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
 
 if TYPE_CHECKING:
     from taskboard.domain.views import Reverted
@@ -65,7 +75,9 @@ class BoardBase(TaskboardScreen):
         self.views: list[ColumnView] = []
         self.built_for: list[int] | None = None
         self.known: Known | None = None  # the store's names, for the capture prompt
-        self.polling = False
+        self.polling = False  # a re-read after a change of the store is on its way
+        self.poll_again = False
+        self.window = Window(0, 0, ())  # the columns on screen, and how wide
 
     # ---- layout ---------------------------------------------------------------------
 
@@ -80,11 +92,13 @@ class BoardBase(TaskboardScreen):
         if self.snapshot is not None:
             # Compose the columns right away: one layout pass less before the first paint.
             boxes = self._make_columns([c.id for c in self.snapshot.project.columns])
-        yield HorizontalScroll(*boxes, id="columns", can_focus=False)
+        yield Horizontal(*boxes, id="columns")
         yield Footer()
 
     def on_mount(self) -> None:
         self.model.today = self.tb.today
+        views = parse_views(self.tb.options.board_views)
+        self.model.view = views.get(self.project_key, BoardView())
         snapshot, self.snapshot = self.snapshot, None
         if snapshot is None:
             self.reload()
@@ -97,7 +111,9 @@ class BoardBase(TaskboardScreen):
             self._paint(list(range(len(self.views))))
             if counts is not None:
                 self.reload()  # the whole board, once the services are in
-        self.set_interval(1.0, self.poll_changes, name="live-refresh")
+        # Live: the change feed says when the store changed (a colleague's command, another
+        # board); watched once the services are in, which the first paint does not wait for.
+        self.tb.store.after(lambda: watch_store_changes(self) if self.is_attached else None)
 
     @property
     def rows(self) -> list[TaskRow]:
@@ -109,6 +125,7 @@ class BoardBase(TaskboardScreen):
 
     def _make_columns(self, ids: list[int]) -> list[ColumnView]:
         self.built_for = ids
+        self.window = Window(0, 0, ())
         self.views = [ColumnView(i, self.card_palette, id=f"column-{i}") for i in range(len(ids))]
         return self.views
 
@@ -127,11 +144,26 @@ class BoardBase(TaskboardScreen):
             return
         title.update(Content(clean(self.model.title())), layout=False)
         today = self.tb.today()
+        marks = frozenset(self.model.marks)
+        lanes = self.model.lanes()
+        if lanes:  # a card in one column can change every column's lane heights
+            columns = list(range(len(self.views)))
+        compact = self.model.view.compact
         for i in columns:
             heading = self.model.heading(i)
-            self.views[i].set_heading(heading.text, heading.over_limit)
+            name = len(self.model.columns[i].name)
+            self.views[i].set_heading(heading.text, heading.over_limit, name)
             cursor = self.model.cursor(i)
-            self.views[i].show(self.model.shown[i], cursor, i == self.model.col, today)
+            bands = [Band(lane.label, lane.counts[i], lane.total, lane.slots) for lane in lanes]
+            self.views[i].show(
+                self.model.shown[i],
+                cursor,
+                i == self.model.col,
+                today,
+                marks,
+                compact=compact,
+                bands=bands,
+            )
         self._focus_current(scroll=True)
 
     def _focus_current(self, scroll: bool = False) -> None:
@@ -139,11 +171,60 @@ class BoardBase(TaskboardScreen):
             return
         for i, view in enumerate(self.views):
             view.set_cursor(self.model.cursor(i), i == self.model.col)
-        target = self.views[self.model.col] if self.model.col < len(self.views) else None
-        if scroll and target is not None and target.is_mounted:
-            self.query_one("#columns", HorizontalScroll).scroll_to_widget(
-                target, animate=False, immediate=True
+        self._fit_columns()
+        if self.model.view.lanes != "none":
+            self._align_lanes()
+            self.call_after_refresh(self._align_lanes)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns share the screen's width; when not all fit, the focused one is whole and
+        the bottom borders say how many more lie left and right."""
+        total = len(self.views)
+        window = column_window(self.size.width, total, self.model.col, self.window.first)
+        if window == self.window or not self.size.width:
+            return
+        self.window = window
+        for i, view in enumerate(self.views):
+            view.display = window.shows(i)
+            if not view.display:
+                continue
+            at = i - window.first
+            view.styles.width = window.widths[at]
+            view.styles.margin = (0, GAP if at < window.count - 1 else 0, 0, 0)
+            left = window.hidden_left() if at == 0 else 0
+            right = window.hidden_right(total) if at == window.count - 1 else 0
+            said = [f"◂ {left} more" if left else "", f"{right} more ▸" if right else ""]
+            view.border_subtitle = "  ".join(part for part in said if part)
+            view.styles.border_subtitle_align = (
+                "center" if left and right else "right" if right else "left"
             )
+
+    def on_column_view_scrolled(self, event: ColumnView.Scrolled) -> None:
+        if self.model.view.lanes != "none":
+            self._align_lanes(event.column)
+
+    def _align_lanes(self, source: ColumnView | None = None) -> None:
+        """Swimlanes run across the board: every column scrolls with the active one (or the
+        one the wheel or the scrollbar moved)."""
+        if source is None and self.model.col >= len(self.views):
+            return
+        y = (source or self.views[self.model.col]).scroll_offset.y
+        for view in self.views:
+            if view.scroll_offset.y != y:
+                view.scroll_to(y=y, animate=False, immediate=True)
+
+    def _set_view(self, view: BoardView) -> None:
+        """Another order, lanes or card size for this board, remembered for the next time."""
+        self.model.set_view(view)
+        options = self.tb.options
+        views = parse_views(options.board_views)
+        views[self.project_key] = view
+        options.board_views = format_views(views)
+        options.remember("board_views", options.board_views or None)
+        self._paint(list(range(len(self.views))))
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -159,34 +240,45 @@ class BoardBase(TaskboardScreen):
         rows = self.writes.over(read.rows)  # cards still being changed: as they will be
         self.model.load(read.project, rows, read.revision, keep=keep)
         if self.built_for != self.model.column_ids:
-            holder = self.query_one("#columns", HorizontalScroll)
+            holder = self.query_one("#columns", Horizontal)
             holder.remove_children()
             holder.mount_all(self._make_columns(self.model.column_ids))
         self._paint(list(range(len(self.views))))
 
-    def poll_changes(self) -> None:
-        """Live refresh: another process changed the store; show it, keep focus and scroll.
-        The read runs in a worker, and only when no other store call is waiting."""
-        store = self.tb.store
-        if self.polling or not store.idle or self.model.project is None:
+    def on_store_changed(self, message: StoreChanged) -> None:
+        message.stop()
+        self.store_changed()
+
+    def store_changed(self) -> None:
+        """The store changed: when its revision is not the one shown, read the board again
+        in a worker and show it, keeping the cursor and scroll. One read at a time; changes
+        meanwhile ask for one more read after it."""
+        if self.model.project is None:  # the first read is still to come: it will be current
+            return
+        if self.polling:
+            self.poll_again = True
             return
         self.polling = True
-        seen, key = self.model.revision, self.project_key
+        key = self.project_key
 
         def poll(services: Services) -> BoardRead | None:
             try:
-                if services.tasks.revision() == seen:
+                # Our own changes already set the revision shown: no read for them.
+                if services.tasks.revision() == self.model.revision:
                     return None
                 return read_board(services, key)
-            except Exception:  # a store that went away for a moment: try again next tick
+            except Exception:  # a store that went away for a moment: the next change retries
                 return None
 
         def done(read: BoardRead | None) -> None:
             self.polling = False
             if read is not None and self.is_attached:
                 self._show_read(read)
+            if self.poll_again and self.is_attached:
+                self.poll_again = False
+                self.store_changed()
 
-        store.submit(poll, done, lambda _: done(None))
+        self.tb.store.submit(poll, done, lambda _: done(None), quiet=True)
 
     # ---- changing ---------------------------------------------------------------------------
 
@@ -210,7 +302,7 @@ class BoardBase(TaskboardScreen):
             before = services.tasks.revision()
             row = call(services, used)
             after = services.tasks.revision()
-            # Only our change in between: the board is current; else the poll reads it.
+            # Only our change in between: the board is current; else the feed's re-read shows it.
             return used, row, after if before == self.model.revision else None
 
         def done(result: tuple[int, TaskRow, int | None]) -> None:
@@ -232,6 +324,67 @@ class BoardBase(TaskboardScreen):
             back = writes.refused(key)
             if back is not None:
                 self._paint(self.model.patch(back, follow=self._follows(key)))
+
+        self.tb.store.submit(run, done, refused)
+
+    def _write_many(
+        self,
+        cards: list[TaskRow],
+        expected: list[TaskRow | None],
+        call: Callable[[Services, list[str], dict[str, int]], list[TaskRow]],
+        stored: Callable[[list[TaskRow]], None] | None = None,
+    ) -> None:
+        """Store one change of several (marked) cards as ONE call: all of them or none, and
+        one undo takes it back. `expected` shows at once unless one of them is unknown (the
+        store may refuse the batch: then nothing moves before it says so)."""
+        writes = self.writes
+        keys = [c.key for c in cards]
+        seen = {c.key: c.version for c in cards}
+        shown = None not in expected
+        touched: set[int] = set()
+        befores = {c.key: self.model.find(c.key) or c for c in cards}
+        for card, row in zip(cards, expected, strict=True):
+            writes.begin(befores[card.key], row if shown else None)
+            if row is not None and shown:
+                touched.update(self.model.patch(row, follow=self._follows(row.key)))
+        self._paint(sorted(touched))
+
+        def run(services: Services) -> tuple[dict[str, int], list[TaskRow], int | None]:
+            used = {k: writes.version(k, seen[k]) for k in keys}
+            before = services.tasks.revision()
+            rows = call(services, keys, used)
+            after = services.tasks.revision()
+            return used, rows, after if before == self.model.revision else None
+
+        def done(result: tuple[dict[str, int], list[TaskRow], int | None]) -> None:
+            used, rows, revision = result
+            if revision is not None:
+                self.model.revision = revision
+            by_key = {r.key: r for r in rows}
+            reread = False
+            for key in keys:
+                row = by_key.get(key)
+                if row is None:  # left as it was (space opens or closes only some)
+                    back = writes.refused(key)
+                    if back is not None:
+                        self._paint(self.model.patch(back, follow=self._follows(key)))
+                    continue
+                if not writes.stored(used[key], row):
+                    continue
+                if row.project != self.project_key or befores[key].done != row.done:
+                    reread = True  # done and open again can unblock other cards
+                self._paint(self.model.patch(row, follow=self._follows(key)))
+            if reread:
+                self.reload()
+            if stored is not None:
+                stored(rows)
+
+        def refused(error: ServiceError) -> None:
+            self.notify(clean(str(error)), severity="error", markup=False)
+            for key in keys:
+                back = writes.refused(key)
+                if back is not None:
+                    self._paint(self.model.patch(back, follow=self._follows(key)))
 
         self.tb.store.submit(run, done, refused)
 
@@ -285,4 +438,29 @@ class BoardBase(TaskboardScreen):
         self.tb.store.submit(lambda s: known_names(s, project, today), got)
 
     def _ask(self, prompt: card_prompts.CardPrompt, stored: Any = None) -> None:
-        prompt.ask(self, lambda changes: self._edit(prompt.card, changes, stored))
+        """Ask `prompt`; its answer changes its card, or every marked card in one change."""
+        marked = self.model.marked() if self.model.marks else None
+        if marked is None:
+            prompt.ask(self, lambda changes: self._edit(prompt.card, changes, stored))
+            return
+
+        def store(changes: TaskChanges) -> None:
+            handles = self.known.handles if self.known else ()
+            self._write_many(
+                marked,
+                [card_prompts.changed_row(c, changes, handles) for c in marked],
+                lambda s, keys, versions: s.tasks.edit_many(keys, changes, versions),
+                lambda rows: stored(rows[0]) if stored is not None and rows else None,
+            )
+
+        prompt.ask(self, store)
+
+    def _add_tags(self, cards: list[TaskRow], changes: TaskChanges) -> None:
+        """Add the tags of `changes` to every one of `cards`, in one change."""
+        tags = list(changes.tags) if isinstance(changes.tags, Sequence) else []
+        line = " ".join(f"#{t}" for t in tags)
+        self._write_many(
+            cards,
+            [card_prompts.tags_added(c, tags) for c in cards],
+            lambda s, keys, versions: s.tasks.apply_tokens_many(keys, line, versions),
+        )

@@ -218,6 +218,8 @@ class GoalsScreen(LiveScreen):
         self.show_side(None if tree.highlighted is None else ids[tree.highlighted])
 
     def on_resize(self) -> None:
+        width = self.size.width  # the details: 52 cells, or 2/5 of a narrow screen (80: 32)
+        self.query_one("#goals-side").styles.width = 52 if width >= 120 else max(30, width * 2 // 5)
         if self.page is not None:
             self.show_page(self.page)  # the titles are cut to the new width
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -21,6 +22,7 @@ from taskboard.domain.text import clean
 from taskboard.domain.views import TaskRow
 
 CARD_HEIGHT = 5  # key line, two title lines, meta line, gap
+COMPACT_HEIGHT = 1  # key, title, assignee and due on one line
 PRIORITY_MARK = {"urgent": "‼", "high": "!", "normal": "", "low": "↓"}
 
 
@@ -57,6 +59,10 @@ def wrap_two(text: str, width: int) -> tuple[str, str]:
     return first, fit(rest, width)
 
 
+# The parts that are a background: the cursor's, and the lanes' headings.
+BACKGROUNDS = {"selected", "cursor", "lane"}
+
+
 @dataclass(frozen=True)
 class CardPalette:
     """How the parts of a card look. The board screen reads it from its component classes
@@ -74,11 +80,24 @@ class CardPalette:
     high: Style
     blocked: Style
     done: Style
+    marked: Style
+    lane: Style
 
     @classmethod
     def from_styles(cls, style_of: Callable[[str], Style]) -> CardPalette:
-        """Each part's style from the component class `card--PART`."""
-        return cls(**{f.name: style_of(f"card--{f.name}") for f in fields(cls)})
+        """Each part's style from the component class `card--PART`. The text parts keep no
+        background of their own: they are drawn on the card's (the cursor's shows through)."""
+        styles = {f.name: style_of(f"card--{f.name}") for f in fields(cls)}
+        for name, style in styles.items():
+            if name not in BACKGROUNDS:
+                styles[name] = Style(
+                    color=style.color,
+                    bold=style.bold,
+                    dim=style.dim,
+                    italic=style.italic,
+                    underline=style.underline,
+                )
+        return cls(**styles)
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,57 @@ class CardStyles:
     selected: Style
     cursor: Style
     palette: CardPalette
+
+
+@dataclass(frozen=True)
+class Band:
+    """A swimlane as one column draws it: a heading line, then `slots` card places, the
+    first `here` of them this column's cards of the lane."""
+
+    label: str
+    here: int
+    total: int
+    slots: int
+
+
+class Layout:
+    """Where a column's lines are: cards one after another, or lane by lane (the bands line
+    up across the board because every column gives a lane the same number of places)."""
+
+    def __init__(self, count: int, height: int, bands: Sequence[Band] = ()) -> None:
+        self.count, self.height, self.bands = count, height, tuple(bands)
+        self.starts: list[int] = []  # each band's first line
+        self.firsts: list[int] = []  # each band's first card
+        line = card = 0
+        for band in self.bands:
+            self.starts.append(line)
+            self.firsts.append(card)
+            line += 1 + band.slots * height
+            card += band.here
+        self.lines = line if self.bands else count * height
+
+    def locate(self, line: int) -> tuple[int | None, int, Band | None]:
+        """The card drawn on `line` and which of its lines, or the lane whose heading it is."""
+        if not self.bands:
+            index, part = divmod(line, self.height)
+            return (index if index < self.count else None), part, None
+        at = bisect.bisect_right(self.starts, line) - 1
+        if at < 0:
+            return None, 0, None
+        band, offset = self.bands[at], line - self.starts[at]
+        if offset == 0:
+            return None, 0, band
+        slot, part = divmod(offset - 1, self.height)
+        return (self.firsts[at] + slot if slot < band.here else None), part, None
+
+    def top(self, index: int) -> int:
+        """The first line of card `index`."""
+        if not self.bands:
+            return index * self.height
+        for start, first, band in zip(self.starts, self.firsts, self.bands, strict=True):
+            if index < first + band.here:
+                return start + 1 + (index - first) * self.height
+        return self.lines
 
 
 class ColumnView(ScrollView, can_focus=False):
@@ -111,6 +181,17 @@ class ColumnView(ScrollView, can_focus=False):
         def control(self) -> ColumnView:
             return self.column
 
+    class Scrolled(Message):
+        """The column scrolled (a key, the wheel, the scrollbar): lanes keep in line."""
+
+        def __init__(self, column: ColumnView) -> None:
+            super().__init__()
+            self.column = column
+
+        @property
+        def control(self) -> ColumnView:
+            return self.column
+
     def __init__(
         self, index: int, palette: Callable[[], CardPalette], *, id: str | None = None
     ) -> None:
@@ -119,26 +200,54 @@ class ColumnView(ScrollView, can_focus=False):
         self.index = index
         self.palette = palette
         self.cards: list[TaskRow] = []
+        self.marks: frozenset[str] = frozenset()
         self.cursor: int | None = None
         self.active = False
         self.today = date.today()
         self.heading = ""
+        self.name_length = 0
+        self.places = Layout(0, CARD_HEIGHT)
         self._styles: CardStyles | None = None
 
-    def set_heading(self, heading: str, over_limit: bool) -> None:
-        """The column's name and counts, shown in its top border; red when over the WIP limit."""
+    def set_heading(self, heading: str, over_limit: bool, name: int = 0) -> None:
+        """The column's name and counts, shown in its top border; red when over the WIP limit.
+        Its first `name` characters are the name: cut short before the counts are."""
+        self.name_length = name
         if heading != self.heading:
             self.heading = heading
-            self.border_title = Content(clean(heading))  # user text: never markup
+            self._fit_heading()
         self.set_class(over_limit, "over-limit")
 
-    def show(self, cards: list[TaskRow], cursor: int | None, active: bool, today: date) -> None:
+    def _fit_heading(self) -> None:
+        text = clean(self.heading)
+        room = self.outer_size.width - 6  # the corners, the rules and spaces around it
+        name, tail = text[: self.name_length], text[self.name_length :]
+        if self.outer_size.width and cell_len(text) > room and name:
+            text = fit(name, max(room - cell_len(tail), 4)) + tail
+        self.border_title = Content(text)  # user text: never markup
+
+    def show(
+        self,
+        cards: list[TaskRow],
+        cursor: int | None,
+        active: bool,
+        today: date,
+        marks: frozenset[str] = frozenset(),
+        *,
+        compact: bool = False,
+        bands: Sequence[Band] = (),
+    ) -> None:
+        """Draw `cards` (lane by lane when there are `bands`; one line each when `compact`);
+        those whose keys are in `marks` carry the mark in their left edge."""
         self.cards = cards
+        self.marks = marks
         self.cursor = cursor
         self.active = active
         self.set_class(active, "active")
+        self.set_class(compact, "compact")
         self.today = today
-        self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        self.places = Layout(len(cards), COMPACT_HEIGHT if compact else CARD_HEIGHT, bands)
+        self.virtual_size = Size(self.size.width, self.places.lines)
         self.refresh()
 
     def set_cursor(self, cursor: int | None, active: bool) -> None:
@@ -156,9 +265,10 @@ class ColumnView(ScrollView, can_focus=False):
 
     def _scroll_to_cursor(self) -> None:
         if self.cursor is not None and self.active:
-            self.scroll_to_region(
-                Region(0, self.cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
-            )
+            top, height = self.places.top(self.cursor), self.places.height
+            if self.places.bands and top > 0:  # the lane's heading too, when it is just above
+                top, height = top - 1, height + 1
+            self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -176,35 +286,64 @@ class ColumnView(ScrollView, can_focus=False):
             )
         return self._styles
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value) and self.places.bands:
+            self.post_message(self.Scrolled(self))
+
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.cards) * CARD_HEIGHT)
+        self.virtual_size = Size(event.size.width, self.places.lines)
+        self._fit_heading()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         index = None
         if offset is not None:  # not the border or the scrollbar
-            line = (offset.y + self.scroll_offset.y) // CARD_HEIGHT
-            index = line if line < len(self.cards) else None
+            index = self.places.locate(offset.y + self.scroll_offset.y)[0]
         self.post_message(self.Clicked(self, index))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        line = y + self.scroll_offset.y
-        index, part = divmod(line, CARD_HEIGHT)
+        index, part, band = self.places.locate(y + self.scroll_offset.y)
         styles = self._card_styles()
-        if index >= len(self.cards) or part == CARD_HEIGHT - 1:
+        if band is not None:
+            text = fit(f" {clean(band.label)}  {band.here}/{band.total}", width)
+            line = styles.base + styles.palette.lane
+            return Strip([Segment(text + " " * (width - cell_len(text)), line)], width)
+        if index is None or index >= len(self.cards) or part == CARD_HEIGHT - 1:
             return Strip.blank(width, styles.base)
         card = self.cards[index]
         if index == self.cursor:
             back = styles.selected if self.active else styles.cursor
         else:
             back = styles.base
-        segments = [Segment(" "), *self._card_line(card, part, width - 2, styles.palette)]
+        edge = Segment("▌", styles.palette.marked) if card.key in self.marks else Segment(" ")
+        if self.places.height == COMPACT_HEIGHT:
+            body = self._compact_line(card, width - 2, styles.palette)
+        else:
+            body = self._card_line(card, part, width - 2, styles.palette)
+        segments = [edge, *body]
         used = sum(cell_len(seg.text) for seg in segments)
         if used < width:
             segments.append(Segment(" " * (width - used)))
         # One strip per line, the background applied as it is made: a line is drawn often.
         return Strip(Segment.apply_style(segments, back), width)
+
+    def _compact_line(self, card: TaskRow, width: int, st: CardPalette) -> list[Segment]:
+        """Key, title, and at the right the assignee and due date; a narrow column drops the
+        assignee, then the due date, before the title gets shorter than eight cells."""
+        key = Segment(card.key + " ", st.done if card.done else st.key)
+        meta = [s for s in self._meta(card, st)[:2] if s.text.startswith(("@", "^"))]
+        while True:
+            tail = [Segment(s.text.rstrip(), s.style) if s is meta[-1] else s for s in meta]
+            room = width - cell_len(key.text) - sum(cell_len(s.text) for s in tail) - 1
+            if room >= 8 or not meta:
+                break
+            meta = meta[1:]
+        if not meta:
+            return _fit_segments([key, Segment(clean(card.title))], width)
+        title = fit(clean(card.title), room)
+        return [key, Segment(title + " " * (room - cell_len(title) + 1)), *tail]
 
     def _card_line(self, card: TaskRow, part: int, width: int, st: CardPalette) -> list[Segment]:
         if part == 0:
@@ -227,6 +366,10 @@ class ColumnView(ScrollView, can_focus=False):
             return [Segment(first)]
         if part == 2:
             return [Segment(second)]
+        return _fit_segments(self._meta(card, st), width)
+
+    def _meta(self, card: TaskRow, st: CardPalette) -> list[Segment]:
+        """The assignee, the due date and the tags, each with a space after it."""
         segs = []
         if card.assignee:
             segs.append(Segment(f"@{card.assignee} ", st.meta))
@@ -242,7 +385,7 @@ class ColumnView(ScrollView, can_focus=False):
             segs.append(Segment(f"^{format_relative(card.due, self.today)} ", due_style))
         for tag in card.tags:
             segs.append(Segment(f"#{clean(tag)} ", st.tag))
-        return _fit_segments(segs, width)
+        return segs
 
 
 def _fit_segments(segments: list[Segment], width: int) -> list[Segment]:
