@@ -69,6 +69,8 @@ def task_rows(
             col(_Parent.key),
             col(KeyResult.key),
             col(Task.notes),
+            col(Task.parent_id),
+            col(Task.source_id),
         )
         .join(Project, col(Project.id) == Task.project_id)
         .join(BoardColumn, col(BoardColumn.id) == Task.column_id)

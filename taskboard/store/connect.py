@@ -10,6 +10,7 @@ imported when a store of its kind is opened.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ class NotReadable(Exception):
     """The fast reader cannot answer this store or this question: take the ordinary path."""
 
 
+# Names of server-side cursors, unique in a process.
+_STREAMS = itertools.count(1)
 # The schema revision a store is at.
 _HEAD = "SELECT version_num FROM alembic_version"
 
@@ -60,6 +63,23 @@ class ReadConnection:
         if not version or version[0][0] != head:
             raise NotReadable("the store is not at this program's schema head")
         return found
+
+    def stream(
+        self, sql: str, params: Sequence[object] = (), size: int = 1000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of one statement, `size` at a time, never all held at once (a server-side
+        cursor on PostgreSQL). Other statements may run between the chunks."""
+        if self.backend == "postgresql":
+            cursor = self.raw.cursor(name=f"taskboard_stream_{next(_STREAMS)}")
+            cursor.execute(sql.replace("?", "%s"), tuple(params))
+        else:
+            cursor = self.raw.cursor()
+            cursor.execute(sql, tuple(params))
+        try:
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+        finally:
+            cursor.close()
 
     def _send(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Any]]:
         if self.backend != "postgresql":

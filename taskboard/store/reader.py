@@ -15,7 +15,7 @@ blockers are read for.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,8 @@ TASK_COLUMNS = (
     "par.key",
     "kr.key",
     "t.notes",
+    "t.parent_id",
+    "t.source_id",
 )
 TASK_FROM = """FROM task t
 JOIN project p ON p.id = t.project_id
@@ -141,6 +143,8 @@ def task_row(
         subtasks_total=done_total[1],
         blocked_by=blockers.get(r[0], ()),
         notes=r[17],
+        parent_id=r[18],
+        source_id=r[19],
     )
 
 
@@ -178,6 +182,20 @@ def rows_with_details(
     """The rows of `rows_statement` with the rows of `details_statement` as read models."""
     tags, subtasks, blockers = details(found)
     return [task_row(r, tags, subtasks, blockers) for r in raw]
+
+
+def streamed_rows(
+    conn: ReadConnection,
+    where: str = "",
+    params: Sequence[object] = (),
+    order: str = BOARD_ORDER,
+    chunk: int = _LISTED_IDS,
+) -> Iterator[TaskRow]:
+    """`task_rows`, streamed: `chunk` rows at a time with their details, so an export of
+    100,000 tasks holds a chunk, not the store."""
+    for raw in conn.stream(*rows_statement(where, params, order), size=chunk):
+        ids = f"IN ({', '.join('?' * len(raw))})"
+        yield from rows_with_details(raw, conn.rows(*details_statement(ids, [r[0] for r in raw])))
 
 
 def task_rows(
