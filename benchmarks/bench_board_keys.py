@@ -22,22 +22,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from benchmarks.bench_postgres import scratch_database
+from benchmarks.tools import latency_proxy, tool
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions, make_app
 from taskboard.ui.screens.board import BoardScreen
 
-# ../shared/tools beside the checkout (a worktree sits one level deeper).
-TOOLS = next(
-    (p / "shared" / "tools" for p in Path(__file__).resolve().parents if (p / "shared").is_dir()),
-    Path("shared/tools"),
-)
 DEFAULT_URL = "postgresql+psycopg://taskboard:taskboard@127.0.0.1:5432/taskboard"
 COLUMNS = ("Backlog", "Ready", "Doing", "Review", "Done")
 TASKBOARD = str(Path(sys.executable).with_name("taskboard"))
@@ -54,32 +49,10 @@ def seed(target: str, tasks: int) -> None:
     services.ctx.store.close()
 
 
-@contextmanager
-def latency_proxy(delay: float, port: int) -> Iterator[int]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(TOOLS / "latency-proxy"),
-            "--target",
-            str(port),
-            "--delay",
-            str(delay),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield int(proc.stdout.readline())
-    finally:
-        proc.terminate()
-        proc.wait()
-
-
 def first_paint(target: str, runs: int) -> None:
     command = [TASKBOARD, "--db", target, "board", "BIG"]
     args = ["--runs", str(runs), "--settle", "0", "--text", "Card number 0", "--", *command]
-    subprocess.run([sys.executable, str(TOOLS / "first-paint"), *args], check=True)
+    subprocess.run([sys.executable, str(tool("first-paint")), *args], check=True)
 
 
 async def key_times(target: str, presses: int) -> dict[str, tuple[list[float], list[float]]]:
@@ -168,7 +141,7 @@ def main() -> None:
             first_paint(target, args.runs)
         report("SQLite: keys", asyncio.run(key_times(target, args.presses)))
     server = os.environ.get("TASKBOARD_TEST_POSTGRES_URL", DEFAULT_URL)
-    with scratch_database(server) as url, latency_proxy(args.delay, 5432) as port:
+    with scratch_database(server) as url, latency_proxy(args.delay) as port:
         seed(url, args.tasks)
         slow = url.replace("127.0.0.1:5432", f"127.0.0.1:{port}")
         rtt = f"{args.delay * 2000:.0f} ms round trip"

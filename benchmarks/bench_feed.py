@@ -6,8 +6,8 @@ one by one, and a subscriber on a second store waits on its change feed; the fig
 time from the writer's call returning (committed) to the subscriber's wait returning.
 Then the same for a whole screen: a check-in of another connection until its line is on
 an open goals screen (the demo workspace), re-read and repainted.
-PostgreSQL runs directly and, with --proxy-delay > 0, behind
-/work/shared/tools/latency-proxy (that delay each way, for both connections). The server
+PostgreSQL runs directly and, with --proxy-delay > 0, behind the shared latency-proxy
+(`benchmarks/tools.py`; that delay each way, for both connections). The server
 comes from TASKBOARD_TEST_POSTGRES_URL (default: the local test cluster); a scratch
 database is created and dropped. It prints figures and asserts nothing.
 """
@@ -19,29 +19,16 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from benchmarks.bench_postgres import DEFAULT_URL, scratch_database
+from benchmarks.tools import find_tool, latency_proxy
 from taskboard.services import Services
 from taskboard.store import open_store
-
-# /work/shared/tools beside the checkout (/work/main) or its worktree (/work/wt/NAME).
-PROXY = next(
-    (
-        p / "shared" / "tools" / "latency-proxy"
-        for p in Path(__file__).resolve().parents
-        if (p / "shared" / "tools" / "latency-proxy").exists()
-    ),
-    Path("latency-proxy"),
-)
 
 
 def propagation(target: str, changes: int) -> list[float]:
@@ -134,21 +121,6 @@ def report(name: str, times: list[float]) -> None:
     )
 
 
-@contextmanager
-def latency_proxy(delay: float) -> Iterator[int]:
-    proc = subprocess.Popen(
-        [sys.executable, str(PROXY), "--target", "5432", "--delay", str(delay)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield int(proc.stdout.readline())
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--changes", type=int, default=40, help="changes timed per backend")
@@ -163,8 +135,8 @@ def main() -> None:
         report("sqlite, goals screen", asyncio.run(on_screen(goals_db, screens)))
         with scratch_database(server) as goals_pg:
             report("postgresql, goals screen", asyncio.run(on_screen(goals_pg, screens)))
-        if args.proxy_delay > 0 and not PROXY.exists():
-            print(f"no {PROXY}: no run behind the latency proxy")
+        if args.proxy_delay > 0 and find_tool("latency-proxy") is None:
+            print("no latency-proxy (set TASKBOARD_TOOLS): no run behind the latency proxy")
         elif args.proxy_delay > 0:
             with latency_proxy(args.proxy_delay) as port:
                 far = make_url(pg).set(host="127.0.0.1", port=port)

@@ -17,12 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.tools import find_tool, tool
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 from taskboard.tools.scratch import scratch_database
 
 DEFAULT_URL = "postgresql+psycopg://taskboard:taskboard@127.0.0.1:5432/taskboard_test"
-FIRST_PAINT = Path(__file__).resolve().parents[2] / "shared" / "tools" / "first-paint"
+FIRST_PAINT = find_tool("first-paint")
 COLUMNS = ("Backlog", "Ready", "Doing", "Review", "Done")
 TASKBOARD = str(Path(sys.executable).with_name("taskboard"))
 
@@ -87,7 +88,7 @@ def first_paint(target: str, runs: int, env: dict[str, str]) -> float | None:
     proc = subprocess.run(
         [
             sys.executable,
-            str(FIRST_PAINT),
+            str(tool("first-paint")),
             "--runs",
             str(runs),
             "--text",
@@ -125,8 +126,8 @@ def main() -> None:
             took = seed(target, args.tasks)
             print(f"{name:10}: created {args.tasks} tasks with create_many in {took:.2f} s")
         bench_add(targets, args.runs, env)
-        if not FIRST_PAINT.exists():
-            print(f"first-paint tool not found at {FIRST_PAINT}; skipping first paint")
+        if FIRST_PAINT is None:
+            print("first-paint tool not found (set TASKBOARD_TOOLS); skipping first paint")
             return
         paints: dict[str, float | None] = {}
         for name, target in targets.items():

@@ -273,8 +273,8 @@ def test_a_missing_or_older_store_goes_the_ordinary_way(
     assert cli_module.run(["list", "--db", str(missing)]) == 0  # the ordinary path does
     with reading(str(missing)) as conn:
         assert plain_reads.rows(conn) == []
-    with pytest.raises(NotReadable), reading(str(missing), head="9999"):
-        pass
+    with pytest.raises(NotReadable), reading(str(missing), head="9999") as conn:
+        plain_reads.rows(conn)
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"not a database at all" * 100)
     assert reads.answer(["show", "X-1", "--db", str(damaged)]) is None

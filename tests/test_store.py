@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -411,3 +412,29 @@ def test_postgresql_refusals_by_the_server_are_one_clear_error() -> None:
         # (The password is blanked wherever it appears: CI's equals the user and database.)
         assert str(caught.value).startswith("cannot connect to postgresql+psycopg://")
         assert ":***@127.0.0.1" in str(caught.value)
+
+
+def test_a_pooled_connection_dropped_while_idle_is_replaced(store_target: str) -> None:
+    """The pool checks a connection that sat idle (`ping_when_idle`): one the server dropped
+    meanwhile is replaced, and the next use case works as if nothing happened."""
+    if not store_target.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop a connection")
+    from sqlalchemy import text
+
+    from taskboard.services import Services
+    from taskboard.store.engine import PING_AFTER_IDLE_S
+
+    store = open_store(store_target)
+    other = open_store(store_target)
+    try:
+        services = Services.open(store, "tester")
+        services.projects.create("DEL", "Deliveries")
+        with store.engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with other.engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        time.sleep(PING_AFTER_IDLE_S + 0.1)
+        assert services.projects.get("DEL").name == "Deliveries"
+    finally:
+        other.close()
+        store.close()

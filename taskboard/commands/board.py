@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from taskboard.commands.errors import EXIT_INTERNAL, refusal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from taskboard.services import Services
     from taskboard.services.snapshot import BoardSnapshot
     from taskboard.ui.app import TaskboardApp
@@ -56,9 +58,13 @@ def board_app(
     from taskboard.commands.opening import open_services, settings, warn_exposed_config
     from taskboard.config import ConfigError, save_setting
     from taskboard.files import FileWriteError
-    from taskboard.ui.app import UiOptions, make_app
 
     conf = settings(db)
+    wanted = project or conf.last_project
+    # The first paint's read runs while Textual is imported: behind a distant PostgreSQL
+    # server it is mostly waiting, which costs nothing beside the import's work.
+    reading = _Background(lambda: board_snapshot(store_target or conf.store_target(), wanted))
+    from taskboard.ui.app import UiOptions, make_app
 
     def remember(key: str, value: str | None) -> None:
         # The demo lives in its own store: its projects are not the ones to reopen in yours.
@@ -82,11 +88,10 @@ def board_app(
                 internal.append(where)
             raise InternalError(f"internal error: {exc!r} (details in {where})") from exc
 
-    wanted = project or conf.last_project
     options = UiOptions(
         theme=conf.theme, project=wanted, remember=remember, board_views=conf.board_views or ""
     )
-    snapshot = board_snapshot(store_target or conf.store_target(), wanted)
+    snapshot = reading.result()
     if snapshot is not None and (project is None or snapshot.project.key == project.upper()):
         # Paint first: the board comes from a stdlib read; SQLModel loads behind it (quietly,
         # under the screen: what it would warn about is said here, before the screen).
@@ -101,6 +106,32 @@ def board_app(
     if project is not None and project.upper() != conf.last_project:
         remember("last_project", project.upper())  # `taskboard` reopens what you opened last
     return app
+
+
+class _Background:
+    """One call run on a thread of its own; `result` waits for it and returns or raises
+    what it did."""
+
+    def __init__(self, call: Callable[[], BoardSnapshot | None]) -> None:
+        import threading
+
+        self._call = call
+        self._outcome: list[BoardSnapshot | None] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, name="first paint read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome.append(self._call())
+        except BaseException as exc:  # handed to the caller of `result`
+            self._error.append(exc)
+
+    def result(self) -> BoardSnapshot | None:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._outcome[0]
 
 
 def board_snapshot(target: str, project: str | None) -> BoardSnapshot | None:

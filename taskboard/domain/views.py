@@ -71,6 +71,10 @@ class TaskRow:
     subtasks_total: int = 0
     blocked_by: tuple[str, ...] = ()
     notes: str = ""
+    # What the exporters need beside: the parent's id (to nest subtasks) and the id the
+    # task had where it was imported from (a vault's block id, a taskwarrior uuid).
+    parent_id: int | None = None
+    source_id: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {

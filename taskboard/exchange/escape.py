@@ -62,7 +62,10 @@ def _needs_escape(text: str, i: int, first_open: int, last_close: int) -> bool:
 
 def _escaped(text: str, forced: frozenset[int] = frozenset(), pipes: bool = False) -> str:
     # Only the characters that can be markup are looked at: most text passes untouched.
-    spots = sorted({m.start() for m in (_PIPE_SPECIAL if pipes else _SPECIAL).finditer(text)})
+    special = _PIPE_SPECIAL if pipes else _SPECIAL
+    if not forced and special.search(text) is None:
+        return text
+    spots = sorted({m.start() for m in special.finditer(text)})
     if forced:
         spots = sorted(set(spots) | forced)
     if not spots:

@@ -20,7 +20,7 @@ def write(services: Services, out: TextIO, project: str | None = None) -> int:
     count = 0
     keys = [project] if project else [b.key for b in services.transfer.boards()]
     for key in keys:
-        for card in services.transfer.cards(key):
+        for card in services.transfer.rows(key):
             if card.due is None or card.archived:
                 continue
             todo = Todo()

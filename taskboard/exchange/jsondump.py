@@ -36,19 +36,29 @@ _json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
-def _encode(row: dict[str, Any]) -> str:
-    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", _json(row))
+# Records written to `out` at a time: one write and one escape pass per chunk, not per row.
+_CHUNK = 2000
+
+
+def _escaped(text: str) -> str:
+    if text.isascii() and "\x7f" not in text:
+        return text  # nothing to escape: the usual case, found in one pass
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write(services: Services, out: TextIO) -> int:
     """Stream the dump to `out`; returns the number of records."""
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "records": [')
     count = 0
+    chunk: list[str] = []
     for table, row in services.transfer.dump():
-        out.write(("\n" if not count else ",\n") + '{"table": "' + table + '", "row": ')
-        out.write(_encode(row) + "}")
+        chunk.append(("\n" if not count else ",\n") + '{"table": "' + table + '", "row": ')
+        chunk.append(_json(row) + "}")
         count += 1
-    out.write("\n]}\n")
+        if len(chunk) >= _CHUNK:
+            out.write(_escaped("".join(chunk)))
+            chunk.clear()
+    out.write(_escaped("".join(chunk)) + "\n]}\n")
     return count
 
 

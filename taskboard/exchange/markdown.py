@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TextIO
 
+from taskboard.domain.views import TaskRow
 from taskboard.exchange.escape import cell, inline, paragraph
 from taskboard.services import Services
-from taskboard.services.board_reads import Card
 
 
-def card_line(card: Card, depth: int = 0) -> str:
+def card_line(card: TaskRow, depth: int = 0) -> str:
     """`- [ ] **KEY** title · @owner · due DATE · !priority · #tags`, indented per level."""
     parts = [f"{'  ' * depth}- [{'x' if card.done else ' '}] **{card.key}** {inline(card.title)}"]
     if card.assignee:
@@ -25,15 +25,15 @@ def card_line(card: Card, depth: int = 0) -> str:
     return " · ".join(parts)
 
 
-def _subtasks(services: Services, project: str) -> dict[int, list[Card]]:
-    children: dict[int, list[Card]] = defaultdict(list)
-    for card in services.transfer.cards(project, scope="sub"):
+def _subtasks(services: Services, project: str) -> dict[int, list[TaskRow]]:
+    children: dict[int, list[TaskRow]] = defaultdict(list)
+    for card in services.transfer.rows(project, scope="sub"):
         if not card.archived and card.parent_id is not None:
             children[card.parent_id].append(card)
     return children
 
 
-def _nested(card: Card, children: dict[int, list[Card]], depth: int) -> Iterator[str]:
+def _nested(card: TaskRow, children: dict[int, list[TaskRow]], depth: int) -> Iterator[str]:
     yield card_line(card, depth)
     for child in children.get(card.id, ()):
         yield from _nested(child, children, depth + 1)
@@ -49,7 +49,7 @@ def write_board(services: Services, out: TextIO, project: str | None = None) -> 
         if board.description:
             out.write(f"\n{paragraph(board.description)}\n")
         children = _subtasks(services, board.key)
-        cards = services.transfer.cards(board.key, scope="top")
+        cards = services.transfer.rows(board.key, scope="top")
         pending = next(cards, None)
         for lane in board.lanes:
             limit = f" · WIP {lane.wip_limit}" if lane.wip_limit else ""
@@ -75,7 +75,7 @@ def write_table(services: Services, out: TextIO, project: str | None = None) -> 
         out.write(f"# {inline(board.name)} ({board.key})\n\n")
         out.write("| " + " | ".join(_HEADERS) + " |\n")
         out.write("|" + "---|" * len(_HEADERS) + "\n")
-        for card in services.transfer.cards(board.key):
+        for card in services.transfer.rows(board.key):
             if card.archived:
                 continue
             cells = (

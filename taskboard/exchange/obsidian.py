@@ -21,11 +21,11 @@ from typing import Annotated, Any, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from taskboard.domain.text import clean, clean_multiline, excerpt
+from taskboard.domain.views import TaskRow
 from taskboard.exchange.escape import heading, unescape
 from taskboard.exchange.obsidian_card import CardError, Formats, read_card, write_card
 from taskboard.exchange.records import BadRecordError, label, load_json, validated
 from taskboard.services import Services
-from taskboard.services.board_reads import Card
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 
 SETTINGS = (
@@ -98,7 +98,7 @@ def _lane_heading(name: str, wip: int | None) -> str:
     return f"## {text}{f' ({wip})' if wip else ''}"
 
 
-def _notes_lines(card: Card) -> tuple[str | None, list[str]]:
+def _notes_lines(card: TaskRow) -> tuple[str | None, list[str]]:
     """(the due time, the notes as lines to indent) of a card."""
     lines = clean_multiline(card.notes).rstrip().split("\n") if card.notes.strip() else []
     time = None
@@ -108,19 +108,19 @@ def _notes_lines(card: Card) -> tuple[str | None, list[str]]:
 
 
 class _Writer:
-    def __init__(self, cards: list[Card]) -> None:
+    def __init__(self, cards: list[TaskRow]) -> None:
         self.by_id = {c.id: c for c in cards}
-        self.children: dict[int, list[Card]] = defaultdict(list)
+        self.children: dict[int, list[TaskRow]] = defaultdict(list)
         for c in cards:
             if self.nested(c):
                 self.children[c.parent_id or 0].append(c)
         self.used: set[str] = set()
 
-    def nested(self, card: Card) -> bool:
+    def nested(self, card: TaskRow) -> bool:
         parent = self.by_id.get(card.parent_id or 0)
         return parent is not None and parent.archived == card.archived
 
-    def block(self, card: Card) -> str:
+    def block(self, card: TaskRow) -> str:
         # A card that came from a board keeps that board's block id.
         source = card.source_id or ""
         own = source.removeprefix("obsidian:") if source.startswith("obsidian:") else ""
@@ -129,7 +129,7 @@ class _Writer:
         self.used.add(block)
         return block
 
-    def lines(self, card: Card, depth: int = 0) -> list[str]:
+    def lines(self, card: TaskRow, depth: int = 0) -> list[str]:
         indent = INDENT * depth
         time, notes = _notes_lines(card)
         head = write_card(
@@ -152,11 +152,11 @@ def write(services: Services, out: TextIO, project: str) -> int:
     """Write one project's board; returns the number of cards (archived ones and subtasks
     included)."""
     board = services.transfer.boards(project)[0]
-    cards = list(services.transfer.cards(board.key))
+    cards = list(services.transfer.rows(board.key))
     writer = _Writer(cards)
     out.write(f"---\n\nkanban-plugin: board\ntaskboard-project: {board.key}\n\n---\n\n")
-    roots: dict[str, list[Card]] = defaultdict(list)
-    archived: list[Card] = []
+    roots: dict[str, list[TaskRow]] = defaultdict(list)
+    archived: list[TaskRow] = []
     for card in cards:
         if not writer.nested(card):
             (archived if card.archived else roots[card.column]).append(card)

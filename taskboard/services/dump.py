@@ -73,6 +73,8 @@ from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.services.record_checks import describe
 from taskboard.services.restore_checks import check_restored
+from taskboard.store.connect import ReadConnection
+from taskboard.store.reader import moment
 
 # Parents before children: restoring in this order never breaks a foreign key.
 DUMP_TABLES: tuple[Table, ...] = tuple(
@@ -204,18 +206,48 @@ def _row_model(table: Table) -> type[BaseModel]:
 _MODELS = {t.name: _row_model(t) for t in DUMP_TABLES}
 
 
+def _iso_utc(value: Any) -> str:
+    """A stored UTC time as `datetime.isoformat` writes it aware: SQLite's usual text
+    (`2026-12-03 13:24:44.527983`) is rearranged, anything else is parsed."""
+    # (isoformat leaves out a zero fraction: such a time is parsed.)
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[-6:] != "000000":
+        return f"{value[:10]}T{value[11:]}+00:00"
+    made = moment(value)
+    assert made is not None
+    return made.isoformat()
+
+
+def _json_ready(column: Column[Any]) -> Callable[[Any], Any] | None:
+    """How a value of `column` as the DB-API driver gives it becomes its JSON-ready value
+    (the ORM's own: booleans, ISO dates, ISO UTC times with `+00:00`), or None as it is."""
+    if isinstance(column.type, UTCDateTime):
+        return _iso_utc
+    if isinstance(column.type, Date):
+        return lambda v: v if isinstance(v, str) else v.isoformat()
+    if isinstance(column.type, Boolean):
+        return bool
+    return None
+
+
 def dump_rows(s: Session) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every row of every table, by table then primary key, values as JSON-ready values."""
+    """Every row of every table, by table then primary key, values as JSON-ready values.
+
+    Read over the session's DB-API connection a chunk at a time (a server-side cursor on
+    PostgreSQL): the ORM's row and type processing cost more than the dump's own work."""
+    conn = ReadConnection(s.connection().connection.dbapi_connection, s.get_bind().dialect.name)
     for table in DUMP_TABLES:
         names = [c.name for c in table.columns]
-        dated = [i for i, c in enumerate(table.columns) if isinstance(c.type, UTCDateTime | Date)]
-        stmt = select(table).order_by(*table.primary_key.columns)
-        for row in s.execute(stmt.execution_options(yield_per=5000)):
-            values = list(row)
-            for i in dated:
-                if values[i] is not None:
-                    values[i] = values[i].isoformat()
-            yield table.name, dict(zip(names, values, strict=True))
+        ready = [(i, f) for i, c in enumerate(table.columns) if (f := _json_ready(c)) is not None]
+        listed = ", ".join(f'"{n}"' for n in names)
+        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+        sql = f'SELECT {listed} FROM "{table.name}" ORDER BY {order}'
+        for chunk in conn.stream(sql, size=5000):
+            for found in chunk:
+                values = list(found)
+                for i, make in ready:
+                    if values[i] is not None:
+                        values[i] = make(values[i])
+                yield table.name, dict(zip(names, values, strict=True))
 
 
 class _Restore:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as AnySession
 from sqlmodel import Session, col
 
 from taskboard.domain import rules
@@ -31,14 +33,35 @@ def project_by_key(session: Session, key: str) -> Project:
     return project
 
 
+# Where a session keeps the columns it read, per project id (`columns_of`).
+_COLUMNS = "taskboard_columns"
+
+
 def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
-    return list(
-        session.scalars(
-            select(BoardColumn)
-            .where(col(BoardColumn.project_id) == project_id)
-            .order_by(col(BoardColumn.position))
+    """A project's columns by position. Read once per session until its next write: a move
+    asks for them several times (its rules, then its place), and each ask was a round trip
+    to the server."""
+    known: dict[int, list[BoardColumn]] = session.info.setdefault(_COLUMNS, {})
+    if project_id not in known:
+        known[project_id] = list(
+            session.scalars(
+                select(BoardColumn)
+                .where(col(BoardColumn.project_id) == project_id)
+                .order_by(col(BoardColumn.position))
+            )
         )
-    )
+    return list(known[project_id])
+
+
+@event.listens_for(AnySession, "after_flush")
+def _flushed(session: AnySession, _context: object) -> None:
+    session.info.pop(_COLUMNS, None)  # a column added or removed is read again
+
+
+@event.listens_for(AnySession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if not state.is_select:  # an insert, update or delete outside the ORM's own flush
+        state.session.info.pop(_COLUMNS, None)
 
 
 def match_column(columns: Sequence[BoardColumn], typed: str) -> BoardColumn:

@@ -80,7 +80,8 @@ def read_snapshot(
 def _read(conn: ReadConnection, wanted: str | None, limit: int | None) -> BoardSnapshot:
     # One read transaction (`reading`): rows, counts and the revision are of the same
     # moment, even while another process writes (a revision newer than the rows would
-    # hide that change).
+    # hide that change). Two round trips to a distant server: the projects, then the rest
+    # of the board in one batch.
     projects = conn.rows(
         "SELECT id, key, name, description, archived FROM project WHERE archived = ? ORDER BY key",
         (False,),
@@ -91,23 +92,34 @@ def _read(conn: ReadConnection, wanted: str | None, limit: int | None) -> BoardS
         others = [k for k in keys if k != INBOX]
         pick = others[0] if others else INBOX
     pid, key, name, description, archived = next(p for p in projects if p[1] == pick)
+    params: tuple[object, ...]
+    if limit is None:
+        where, params = _CARDS, (pid, False)
+    else:
+        where, params = _FIRST_CARDS, (pid, False, limit)
+    found_columns, found_counts, raw, found_details, found_revision = conn.batch(
+        [
+            (
+                "SELECT id, name, position, wip_limit, is_done FROM board_column "
+                "WHERE project_id = ? ORDER BY position",
+                (pid,),
+            ),
+            (_COUNTS, (pid, False)),
+            reader.rows_statement(where, params, _IN_COLUMNS),
+            reader.details_statement(*reader.selected(where, params)),
+            (reader.REVISION, ()),
+        ]
+    )
     columns = tuple(
         ColumnInfo(id=c[0], name=c[1], position=c[2], wip_limit=c[3], is_done=bool(c[4]))
-        for c in conn.rows(
-            "SELECT id, name, position, wip_limit, is_done FROM board_column "
-            "WHERE project_id = ? ORDER BY position",
-            (pid,),
-        )
+        for c in found_columns
     )
     counts = {}
     open_count = 0
-    for column_id, total, done in conn.rows(_COUNTS, (pid, False)):
+    for column_id, total, done in found_counts:
         counts[column_id] = total
         open_count += total - done
-    if limit is None:
-        rows = reader.task_rows(conn, _CARDS, (pid, False), _IN_COLUMNS)
-    else:
-        rows = reader.task_rows(conn, _FIRST_CARDS, (pid, False, limit), _IN_COLUMNS)
+    rows = reader.rows_with_details(raw, found_details)
     project = ProjectView(
         id=pid,
         key=key,
@@ -122,7 +134,7 @@ def _read(conn: ReadConnection, wanted: str | None, limit: int | None) -> BoardS
         project=project,
         rows=tuple(rows),
         projects=keys,
-        revision=reader.revision(conn),
+        revision=int(found_revision[0][0] or 0),
         counts=counts,
         complete=complete,
     )

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from taskboard.domain.views import TaskRow
+from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
-from taskboard.services.board_reads import Board, Card, read_boards, read_cards
+from taskboard.services.board_reads import Board, read_boards
 from taskboard.services.context import ServiceContext
 from taskboard.services.dump import dump_rows, restore_rows
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.importer import Importer
+from taskboard.store import reader
+from taskboard.store.connect import ReadConnection
 
 
 class TransferService:
@@ -33,10 +37,21 @@ class TransferService:
         with self.ctx.store.read() as s:
             return read_boards(s, project)
 
-    def cards(self, project: str | None = None, scope: str = "all") -> Iterator[Card]:
-        """Tasks streamed in board order (project, column, rank); scope is all, top or sub."""
+    def rows(self, project: str | None = None, scope: str = "all") -> Iterator[TaskRow]:
+        """Tasks streamed in board order (project, column, rank) through the one row reader
+        (`taskboard.store.reader`), a chunk at a time; scope is all, top or sub."""
         with self.ctx.store.read() as s:
-            yield from read_cards(s, project, scope)
+            where, params = [], []
+            if project is not None:
+                where.append("t.project_id = ?")
+                params.append(lookup.project_by_key(s, project).id)
+            if scope == "top":
+                where.append("t.parent_id IS NULL")
+            elif scope == "sub":
+                where.append("t.parent_id IS NOT NULL")
+            raw = s.connection().connection.dbapi_connection
+            conn = ReadConnection(raw, self.ctx.store.backend)
+            yield from reader.streamed_rows(conn, " AND ".join(where), params)
 
     def import_tasks(
         self,

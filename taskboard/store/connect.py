@@ -10,6 +10,7 @@ imported when a store of its kind is opened.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,21 +28,65 @@ class NotReadable(Exception):
     """The fast reader cannot answer this store or this question: take the ordinary path."""
 
 
+# Names of server-side cursors, unique in a process.
+_STREAMS = itertools.count(1)
+# The schema revision a store is at.
+_HEAD = "SELECT version_num FROM alembic_version"
+
+
 @dataclass
 class ReadConnection:
     """One DB-API connection inside one read transaction. SQL is written with `?`
-    placeholders; on PostgreSQL they become `%s` (the SQL here holds no `%` or `?` else)."""
+    placeholders; on PostgreSQL they become `%s` (the SQL here holds no `%` or `?` else).
+
+    The store must be at schema `head`: that is checked with the first statements sent,
+    in the same round trip, and `NotReadable` raised before any of their rows are used."""
 
     raw: Any
     backend: str
+    head: str | None = None
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        found: list[tuple[Any, ...]] = self._execute(sql, params).fetchall()
-        return found
+        return self.batch([(sql, params)])[0]
 
     def one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self._execute(sql, params).fetchone()
-        return row
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def batch(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Any]]:
+        """The rows of several statements. On PostgreSQL they are sent together (psycopg's
+        pipeline mode): one round trip for all, not one each."""
+        head, self.head = self.head, None
+        if head is None:
+            return self._send(statements)
+        version, *found = self._send([(_HEAD, ()), *statements])
+        if not version or version[0][0] != head:
+            raise NotReadable("the store is not at this program's schema head")
+        return found
+
+    def stream(
+        self, sql: str, params: Sequence[object] = (), size: int = 1000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of one statement, `size` at a time, never all held at once (a server-side
+        cursor on PostgreSQL). Other statements may run between the chunks."""
+        if self.backend == "postgresql":
+            cursor = self.raw.cursor(name=f"taskboard_stream_{next(_STREAMS)}")
+            cursor.execute(sql.replace("?", "%s"), tuple(params))
+        else:
+            cursor = self.raw.cursor()
+            cursor.execute(sql, tuple(params))
+        try:
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+        finally:
+            cursor.close()
+
+    def _send(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Any]]:
+        if self.backend != "postgresql":
+            return [self._execute(sql, params).fetchall() for sql, params in statements]
+        with self.raw.pipeline():
+            cursors = [self._execute(sql, params) for sql, params in statements]
+        return [cursor.fetchall() for cursor in cursors]
 
     def _execute(self, sql: str, params: Sequence[object]) -> Any:
         if self.backend == "postgresql":
@@ -76,16 +121,12 @@ def reading(
     target: str, password: str | None = None, head: str | None = None
 ) -> Iterator[ReadConnection]:
     """A connection to the store at `target` in one read transaction, checked to be at the
-    schema `head` (this program's); `NotReadable` when it is not, or when opening it fails
-    in any way."""
+    schema `head` (this program's) with its first statements; `NotReadable` when it is
+    not, or when opening it fails in any way. A store that is no taskboard store at all
+    fails in the driver's own error, which callers take as "the ordinary way"."""
     conn = _open(target, password)
+    conn.head = head or head_revision()
     try:
-        try:
-            _check_head(conn, head or head_revision())
-        except NotReadable:
-            raise
-        except Exception as exc:  # no alembic_version, a damaged file: the ordinary path says
-            raise NotReadable(str(exc)) from exc
         yield conn
     finally:
         conn.raw.close()
@@ -133,9 +174,3 @@ def _open_postgres(conninfo: str, password: str | None) -> ReadConnection:
     except (psycopg.Error, ValueError) as exc:
         raise NotReadable(str(exc)) from exc
     return ReadConnection(raw, "postgresql")
-
-
-def _check_head(conn: ReadConnection, head: str) -> None:
-    version = conn.one("SELECT version_num FROM alembic_version")
-    if version is None or version[0] != head:
-        raise NotReadable("the store is not at this program's schema head")

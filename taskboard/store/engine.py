@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from taskboard.store.target import sqlite_path
@@ -14,6 +16,9 @@ from taskboard.store.target import sqlite_path
 # Execution option that marks a connection whose transactions will write.
 WRITE_OPTION = "taskboard_write"
 BUSY_TIMEOUT_MS = 30_000
+# A pooled PostgreSQL connection idle this long is checked before use (`ping_when_idle`).
+PING_AFTER_IDLE_S = 1.0
+_IDLE_SINCE = "taskboard_idle_since"
 
 
 def create_sqlite_file(path: os.PathLike[str] | str) -> None:
@@ -36,7 +41,36 @@ def use_wal(engine: Engine) -> None:
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+    engine = create_engine(url, pool_size=2, max_overflow=4)
+    ping_when_idle(engine)
+    return engine
+
+
+def ping_when_idle(engine: Engine, idle_s: float = PING_AFTER_IDLE_S) -> None:
+    """Check a pooled connection before use when it has been idle for `idle_s` or longer.
+
+    A server restarted or a connection dropped while it sat in the pool is found here and
+    replaced, as `pool_pre_ping` would; but a connection handed back a moment ago is used
+    as it is, which saves a round trip per transaction — a tenth of a second behind a
+    distant server, on a board write that runs three of them back to back."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < idle_s:
+            return  # new, or used a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if not engine.dialect.is_disconnect(exc, dbapi_connection, None):
+                raise
+            alive = False
+        if not alive:
+            raise DisconnectionError("the pooled connection was dropped")  # the pool retries
 
 
 def _sqlite_engine(url: URL) -> Engine:

@@ -86,7 +86,7 @@ def test_obsidian_round_trip_gives_the_same_board(services: Services) -> None:
     services.projects.create("COPY", "Copy", ["Scratch"])
     result = obsidian.read(services, io.StringIO(first.getvalue()), "COPY")
     # Every task is a card, subtasks nested under their parent.
-    assert result.skipped == 0 and len(result.created) == len(list(services.transfer.cards("DEL")))
+    assert result.skipped == 0 and len(result.created) == len(list(services.transfer.rows("DEL")))
     second = io.StringIO()
     obsidian.write(services, second, "COPY")
     board = obsidian.parse(io.StringIO(first.getvalue()))

@@ -177,7 +177,7 @@ def test_a_semicolon_csv_from_german_excel_imports(services: Services) -> None:
     text = 'Name;Section/Column;Due Date;Notes\nPapiere prüfen;To do;01.12.2026;"a; b"\n'
     result = csvfmt.read(services, io.StringIO(text), None)
     assert len(result.created) == 1
-    card = next(iter(services.transfer.cards("INBOX")))
+    card = next(iter(services.transfer.rows("INBOX")))
     assert (card.title, card.column, card.due, card.notes) == (
         "Papiere prüfen",
         "To do",
@@ -231,5 +231,5 @@ def test_two_names_that_make_the_same_handle_are_two_people(services: Services) 
     text = "Name,Assignee\nFirst,Jürgen Groß\nSecond,Jurgen Gross\nThird,jürgen groß\n"
     result = csvfmt.read(services, io.StringIO(text), None)
     assert result.new_people == ("jurgen.gross", "jurgen.gross2")
-    owners = [c.assignee for c in services.transfer.cards("INBOX")]
+    owners = [c.assignee for c in services.transfer.rows("INBOX")]
     assert sorted(owners) == ["jurgen.gross", "jurgen.gross", "jurgen.gross2"]

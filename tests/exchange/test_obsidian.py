@@ -77,7 +77,7 @@ kanban-plugin: board
 def snapshot(services: Services, project: str) -> list[tuple[object, ...]]:
     """What a person sees of a board: lanes, then every task with its fields and parent."""
     board = services.transfer.boards(project)[0]
-    cards = list(services.transfer.cards(project))
+    cards = list(services.transfer.rows(project))
     titles = {c.id: c.title for c in cards}
     lanes: list[tuple[object, ...]] = [
         (lane.name, lane.wip_limit, lane.is_done) for lane in board.lanes
@@ -99,7 +99,7 @@ def export(services: Services, project: str) -> str:
 
 def tasks(services: Services, project: str | None = None) -> int:
     if project is not None:
-        return sum(1 for _ in services.transfer.cards(project))
+        return sum(1 for _ in services.transfer.rows(project))
     with services.ctx.store.read() as s:
         return int(s.scalar(select(func.count()).select_from(Task)) or 0)
 
@@ -195,13 +195,13 @@ def test_export_import_export_is_identical(services: Services, tmp_path: Path) -
     result = obsidian.read(copy, io.StringIO(first), "DEL")
     assert result.new_columns == () and len(result.created) == tasks(services, "DEL")
     assert export(copy, "DEL") == first
-    tricky = next(c for c in copy.transfer.cards("DEL") if c.title.startswith("Tricky"))
+    tricky = next(c for c in copy.transfer.rows("DEL") if c.title.startswith("Tricky"))
     assert tricky.title == "Tricky @{2026-01-01} #no !high ^x \\"
     assert tricky.notes == "Due time: 10:30\nline two\n- [ ] not a subtask\n\n  indented"
 
     # Subtasks come back as subtasks of the same parents.
     def parents(store: Services) -> list[tuple[str, str | None]]:
-        cards = list(store.transfer.cards("DEL"))
+        cards = list(store.transfer.rows("DEL"))
         titles = {c.id: c.title for c in cards}
         return sorted((c.title, titles.get(c.parent_id or 0)) for c in cards)
 

@@ -91,7 +91,7 @@ def test_id_less_files_import_once(services: Services, fmt: str) -> None:
         assert first.total == len(records) and first.skipped == 0
         again = read(services, io.StringIO(text, newline=""), target)
         assert again.created == () and again.skipped == len(records)
-        assert sum(1 for _ in services.transfer.cards(key)) == len(records)
+        assert sum(1 for _ in services.transfer.rows(key)) == len(records)
 
     twice()
 

@@ -106,7 +106,7 @@ def test_a_restore_cleans_what_it_stores(services: Services, faults: Any) -> Non
             record["row"]["last_number"] = 1
     faults.tried("restore of hostile text")
     jsondump.read(services, io.StringIO(json.dumps(document)))
-    card = next(iter(services.transfer.cards("INBOX")))
+    card = next(iter(services.transfer.rows("INBOX")))
     assert card.title == "okred" + "link" + "." and not raw_controls(card.notes)
     assert card.notes == "okredlink.\nokredlink."
     faults.passed("restore of hostile text")
