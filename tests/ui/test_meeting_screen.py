@@ -318,3 +318,31 @@ def test_snapshot_mid_meeting(app: TaskboardApp, snap_compare: Any) -> None:
         *keys("Order plates @lena ^+2d >regis"),
     ]
     assert snap_compare(app, terminal_size=(120, 40), run_before=pressing(*press))
+
+
+async def test_a_long_minutes_row_wraps_and_keeps_every_line(tmp_path: Path) -> None:
+    from textual.geometry import Region
+
+    from taskboard.store import open_store
+
+    store = open_store(str(tmp_path / "wrap.db"))
+    services = Services.open(store, "tester")
+    services.projects.create("DEL", "Deliveries")
+    meeting = services.meetings.start("Weekly", "DEL")
+    words = [f"word{i}" for i in range(40)]
+    services.meetings.capture(meeting.id, "n: " + " ".join(words))
+    services.meetings.capture(meeting.id, "d: short one")
+    options = UiOptions(
+        project="DEL",
+        today=lambda: TODAY,
+        start_screen=("meeting", {"project": "DEL", "meeting_id": meeting.id}),
+    )
+    app = make_app(services, options)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settled(pilot)
+        minutes = app.screen.query_one("#minutes", OptionList)
+        width, height = minutes.content_region.size
+        shown = " ".join(s.text for s in minutes.render_lines(Region(0, 0, width, height)))
+        assert all(f" {w} " in f" {shown} " for w in words), shown
+        assert "short one" in shown
+    store.close()

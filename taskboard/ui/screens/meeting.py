@@ -1,70 +1,42 @@
-"""Meeting mode: live capture into the minutes, the agenda with its timers, then the minutes."""
+"""Meeting mode: live capture into the minutes, the agenda with its timers, then the minutes.
+
+The pieces: `meeting_capture` (the capture line and the names it checks), `meeting_text`
+(header, agenda and minutes rows), `meeting_attendees` (the attendees prompt) and
+`meeting_minutes` (the minutes of an ended meeting).
+"""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, OptionList, Static
 
-from taskboard.domain.meeting_views import (
-    Captured,
-    MeetingItemView,
-    MeetingView,
-    item_line,
-    minutes_file_name,
-)
+from taskboard.domain.meeting_views import Captured, MeetingItemView, MeetingView
 from taskboard.domain.text import clean
-from taskboard.exchange.minutes import render_minutes
-from taskboard.files import FileWriteError, write_text
 from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
-from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
-from taskboard.ui.preview import (
-    AGAIN,
-    KIND_LABEL,
-    Known,
-    known_names,
-    meeting_check,
-    resolve_handle,
-)
+from taskboard.ui.dialogs import ConfirmModal
+from taskboard.ui.preview import AGAIN, KIND_LABEL, Known, meeting_check
 from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.screens.meeting_attendees import attendee_changes, attendees_prompt
+from taskboard.ui.screens.meeting_capture import CaptureLine, Names, read_names, suggester
+from taskboard.ui.screens.meeting_minutes import MinutesScreen
+from taskboard.ui.screens.meeting_text import (
+    agenda_text,
+    header_text,
+    item_option,
+    item_signature,
+)
 
-# What the capture line checks names against, and the tags it completes.
-Names = tuple[Known, list[str]]
-
-
-def clock(length: timedelta) -> str:
-    """`mm:ss`, or `h:mm:ss` from the first hour on."""
-    seconds = max(0, int(length.total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    return (
-        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-        if hours
-        else f"{rest // 60:02d}:{rest % 60:02d}"
-    )
-
-
-class CaptureLine(Input, inherit_bindings=False):
-    """The capture line: an Input that leaves `ctrl+a`, `ctrl+e`, `up` and `down` to the screen."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            b.key.replace(",ctrl+a", "").replace(",ctrl+e", ""), b.action, b.description, show=False
-        )
-        for b in Input.BINDINGS
-        if isinstance(b, Binding)
-    ]
+__all__ = ["CaptureLine", "MeetingScreen", "MinutesScreen"]
 
 
 class MeetingScreen(TaskboardScreen):
@@ -202,26 +174,14 @@ class MeetingScreen(TaskboardScreen):
 
     def _read_names(self) -> Names:
         """The names the capture line checks and completes (reads the store)."""
-        services = self.tb.services
-        known = known_names(services, self.project_key, self.tb.today())
-        return known, sorted(set(services.tasks.tag_names(self.project_key)) | {"agenda"})
+        return read_names(self.tb.services, self.project_key, self.tb.today())
 
     def _load_known(self) -> None:
         self._set_known(self._read_names())
 
     def _set_known(self, names: Names) -> None:
-        self.known = known = names[0]
-        tags = names[1]
-        columns = [c.replace(" ", "_") for c in known.columns.get(self.project_key or "INBOX", ())]
-        self.query_one("#capture", Input).suggester = TokenSuggester(
-            {
-                "@": list(known.handles),
-                "#": tags,
-                "+": list(known.columns),
-                ">": columns,
-                "~": sorted(known.key_results),
-            }
-        )
+        self.known = names[0]
+        self.query_one("#capture", Input).suggester = suggester(names)
 
     def show(self, meeting: MeetingView, highlight: int | None = None) -> None:
         """Paint the meeting: header, agenda, minutes; keep or move the minutes highlight."""
@@ -230,52 +190,31 @@ class MeetingScreen(TaskboardScreen):
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
         painted = self._painted_items
-        items = [(i.id, i.kind, i.task_key, i.key_result, item_line(i)) for i in meeting.items]
+        items = [item_signature(i) for i in meeting.items]
         if items[: len(painted)] == painted and minutes.option_count == len(painted):
             # The usual case while capturing: items were only added, so only add those.
-            minutes.add_options(self._item_option(i) for i in meeting.items[len(painted) :])
+            minutes.add_options(item_option(i) for i in meeting.items[len(painted) :])
         else:
             minutes.clear_options()
-            minutes.add_options(self._item_option(i) for i in meeting.items)
+            minutes.add_options(item_option(i) for i in meeting.items)
         self._painted_items = items
         if meeting.items:
             last = len(meeting.items) - 1
             minutes.highlighted = last if highlight is None else max(0, min(highlight, last))
             minutes.scroll_to_highlight()
 
-    @staticmethod
-    def _item_option(item: MeetingItemView) -> Option:
-        kind = KIND_LABEL.get(item.kind, item.kind)
-        made = item.task_key or item.key_result or ""
-        return Option(Content(clean(f"{kind:9} {made:8} {item_line(item)}")), id=str(item.id))
-
     def _now(self) -> datetime:
         return datetime.now(UTC)
 
     def _paint_header(self) -> None:
-        m = self.meeting
-        if m is None:
-            return
-        people = " ".join(f"@{h}" for h in m.attendees) or "no attendees (ctrl+a adds)"
-        state = "ended" if m.ended else "⏱ " + clock(self._now() - m.started)
-        text = f"{m.title}   ·   {m.started.astimezone():%a %Y-%m-%d}   ·   {state}   ·   {people}"
-        # One fixed-height line: no re-layout of the screen every second.
-        self.query_one("#meeting-header", Static).update(Content(clean(text)), layout=False)
+        if self.meeting is not None:
+            # One fixed-height line: no re-layout of the screen every second.
+            header = self.query_one("#meeting-header", Static)
+            header.update(header_text(self.meeting, self._now()), layout=False)
 
     def _paint_agenda(self) -> None:
-        m = self.meeting
-        if m is None:
-            return
-        lines = []
-        for topic in m.agenda:
-            mark = "✓" if topic.discussed else ("▶" if topic.current else "·")
-            line = f"{mark} {topic.title}" + (f" ({topic.task_key})" if topic.task_key else "")
-            if topic.current and topic.started is not None:
-                line += f"  ⏱ {clock(self._now() - topic.started)}"
-            lines.append(clean(line))
-        lines.append("")
-        lines.append("tab: next topic   a: adds one")
-        self.query_one("#agenda", Static).update(Content("\n".join(lines)))
+        if self.meeting is not None:
+            self.query_one("#agenda", Static).update(agenda_text(self.meeting, self._now()))
 
     def tick(self) -> None:
         """Once a second: the meeting's and the current topic's clocks."""
@@ -451,38 +390,11 @@ class MeetingScreen(TaskboardScreen):
 
     def action_attendees(self) -> None:
         """Add (+handle) or remove (-handle) attendees; several at once."""
-        if self.meeting is None:
-            return
-        current = list(self.meeting.attendees)
-
-        def preview(text: str) -> tuple[str, bool]:
-            words = text.split()
-            if not words:
-                return "+handle adds, -handle removes", False
-            said = []
-            for word in words:
-                handle = word.lstrip("+-@").lower()
-                if word.startswith("-"):
-                    if handle not in current:
-                        return f"@{handle} does not attend", True
-                    said.append(f"removes @{handle}")
-                    continue
-                who, problem = resolve_handle(handle, self.known.handles)
-                if problem:
-                    return problem, True
-                said.append(f"adds {who}")
-            return ", ".join(said), False
-
-        self.app.push_screen(
-            PromptModal(
-                "Attendees",
-                placeholder="+jonas -mia",
-                suggest={"+": list(self.known.handles), "-": current},
-                preview=preview,
-                hint="now: " + (" ".join(f"@{h}" for h in current) or "nobody"),
-            ),
-            self._change_attendees,
-        )
+        if self.meeting is not None:
+            self.app.push_screen(
+                attendees_prompt(self.meeting.attendees, self.known.handles),
+                self._change_attendees,
+            )
 
     def _change_attendees(self, text: str | None) -> None:
         if text:  # after the lines still being saved, so their answer cannot paint over it
@@ -490,9 +402,7 @@ class MeetingScreen(TaskboardScreen):
 
     def _store_attendees(self, text: str) -> None:
         meetings = self.tb.services.meetings
-        for word in (text or "").split():
-            remove = word.startswith("-")
-            handle = word.lstrip("+-@")
+        for handle, remove in attendee_changes(text):
             self._call(
                 lambda mid, h=handle, r=remove: (  # type: ignore[misc]
                     meetings.remove_attendee(mid, h) if r else meetings.add_attendee(mid, h)
@@ -563,75 +473,6 @@ class MeetingScreen(TaskboardScreen):
             self.app.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
             return
         # The screen is built on the event loop's thread, like every widget.
-        self.app.call_from_thread(lambda: self.app.switch_screen(MinutesScreen(meeting_id)))
-
-
-class MinutesScreen(TaskboardScreen):
-    """An ended meeting's minutes as Markdown, with export to a file."""
-
-    CSS_PATH = "../styles/meeting.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Board", id="minutes.back", tooltip="Back to the board"),
-        Binding(
-            "ctrl+s",
-            "export",
-            "Export",
-            id="minutes.export",
-            tooltip="Write the minutes to a Markdown file",
-        ),
-    ]
-
-    def __init__(self, meeting_id: int) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        self.text = ""
-        self.file_name = ""
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="minutes-doc"):
-            yield Markdown(id="minutes-markdown")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        data = self.tb.services.meetings.minutes_data(self.meeting_id)
-        self.file_name = minutes_file_name(data.project, data.started)
-        self.text = render_minutes(data)
-        self.query_one("#minutes-markdown", Markdown).update(self.text)
-        self.query_one("#minutes-doc").focus()
-        self.action_export()
-
-    def action_back(self) -> None:
-        """Back to the board."""
-        self.dismiss()
-
-    def action_export(self) -> None:
-        """Write the minutes to a Markdown file (asks for the path)."""
-        self.app.push_screen(
-            PromptModal(
-                "Export the minutes to",
-                self.file_name,
-                placeholder="path/to/minutes.md",
-                hint="enter writes the file, escape skips",
-            ),
-            self._export_to,
+        self.app.call_from_thread(
+            lambda: self.app.switch_screen(MinutesScreen(meeting_id, offer_export=True))
         )
-
-    def _export_to(self, typed: str | None) -> None:
-        if not typed or not typed.strip():
-            return
-        path = Path(typed.strip()).expanduser()
-
-        def write(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                write_text(path, self.text)
-            except FileWriteError as exc:
-                self.notify(clean(str(exc)), severity="error", markup=False)
-                return
-            self.notify(clean(f"minutes written to {path}"), markup=False)
-
-        if path.exists():
-            self.app.push_screen(ConfirmModal(clean(f"{path} exists. Overwrite it?")), write)
-        else:
-            write(True)
