@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
@@ -25,6 +27,8 @@ from taskboard.domain.models import (
     Meeting,
     MeetingAttendee,
     MeetingItem,
+    MeetingPresence,
+    Person,
     Tag,
     Task,
     TaskTag,
@@ -128,6 +132,34 @@ class MeetingService(MeetingReads):
         s.flush()
         _log_meeting(log, meeting, "update", "attendees", new=person.handle)
 
+    # ---- who is in the room ------------------------------------------------
+
+    def join(self, meeting_id: int, session: str) -> MeetingView:
+        """Say that screen `session` (of the acting user) has the running meeting open, now:
+        its first call joins, later ones are its heartbeat. Not an undoable change: no
+        activity is logged."""
+        who = self.ctx.actor[:40]
+        with self.ctx.change() as (s, _):
+            meeting = self._running(s, meeting_id)
+            row = s.get(MeetingPresence, (meeting_id, session))
+            if row is None:
+                s.add(MeetingPresence(meeting_id=meeting_id, session=session, who=who))
+            else:
+                row.seen = utcnow()
+                row.who = who
+            s.flush()
+            return self._view(s, meeting)
+
+    def leave(self, meeting_id: int, session: str) -> None:
+        """Screen `session` closed the meeting (or the meeting ended): it is no longer there."""
+        with self.ctx.change() as (s, _):
+            s.execute(
+                delete(MeetingPresence).where(
+                    col(MeetingPresence.meeting_id) == meeting_id,
+                    col(MeetingPresence.session) == session,
+                )
+            )
+
     def end(self, meeting_id: int) -> MeetingView:
         """End the meeting; the topic under discussion counts as discussed."""
         with self.ctx.change() as (s, log):
@@ -142,6 +174,7 @@ class MeetingService(MeetingReads):
                 .values(discussed=True)
             )
             _log_meeting(log, meeting, "end", "ended", new=meeting.ended)
+            s.execute(delete(MeetingPresence).where(col(MeetingPresence.meeting_id) == meeting_id))
             s.flush()
             return self._view(s, meeting)
 
@@ -197,6 +230,11 @@ class MeetingService(MeetingReads):
                 item.check_in_id = check_in.id
             elif parsed.kind == "agenda":
                 item.agenda_item_id = self._add_topic(s, meeting_id, parsed.text, None)
+            owner = None
+            if parsed.owner is not None:
+                person, made = lookup.resolve_person(s, parsed.owner, create=new_people)
+                item.owner_id, owner = person.id, person.handle
+                made_people = (person.handle,) if made else ()
             s.add(item)
             s.flush()
             _log_meeting(log, meeting, "capture", item.kind, new=item.text[:200], item=item)
@@ -209,6 +247,7 @@ class MeetingService(MeetingReads):
                 task_key=task.key if task else None,
                 key_result=kr_key,
                 agenda_item_id=item.agenda_item_id,
+                owner=owner,
             )
         return Captured(item=view, task=row, new_people=made_people)
 
@@ -330,6 +369,9 @@ class MeetingService(MeetingReads):
                 parsed = None
             if parsed is not None and parsed.capture is not None:
                 draft = draft_from_capture(parsed.capture, project)
+            if item.owner_id is not None and draft.assignee is None:
+                # A question's owner is the one to do it.
+                draft = replace(draft, assignee=s.get_one(Person, item.owner_id).handle)
             task, new_people = create_task(s, log, draft)
             item.task_id = task.id
             log.record(
