@@ -131,3 +131,21 @@ def test_everyone_with_the_meeting_open_is_in_the_room(
     assert ended.present == () and ended.ended_by == "mia"
     with pytest.raises(StateError):
         people.meetings.join(meeting.id, "tester-1")
+
+
+def test_screens_opening_at_the_same_moment_share_one_meeting(
+    people: Services, second: Services
+) -> None:
+    """`m` pressed on two boards at once: one meeting, both in its room."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        opened = list(
+            pool.map(
+                lambda n: (people if n % 2 else second).meetings.join_running("DEL", f"s{n}"),
+                range(4),
+            )
+        )
+    assert len({meeting.id for meeting, _ in opened}) == 1
+    assert sorted(running for _, running in opened) == [False, True, True, True]
+    assert len(people.meetings.get(opened[0][0].id).present) == 4

@@ -111,14 +111,18 @@ class MeetingReads:
         """The most recently started meeting of `project` (of none, when None) that has not
         ended: the one `m` on a board goes back to."""
         with self.ctx.store.read() as s:
-            owner = lookup.project_by_key(s, project).id if project is not None else None
-            meeting = s.scalars(
-                select(Meeting)
-                .where(col(Meeting.ended).is_(None), col(Meeting.project_id) == owner)
-                .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
-                .limit(1)
-            ).first()
+            meeting = self._running_of(s, project)
             return self._view(s, meeting) if meeting is not None else None
+
+    @staticmethod
+    def _running_of(s: Session, project: str | None) -> Meeting | None:
+        owner = lookup.project_by_key(s, project).id if project is not None else None
+        return s.scalars(
+            select(Meeting)
+            .where(col(Meeting.ended).is_(None), col(Meeting.project_id) == owner)
+            .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            .limit(1)
+        ).first()
 
     def minutes_data(self, meeting_id: int) -> MinutesData:
         """Everything the minutes show, read in one transaction."""

@@ -35,12 +35,13 @@ def item_signature(item: MeetingItemView) -> tuple[int, str, str | None, str | N
     return (item.id, item.kind, item.task_key, item.key_result, item_line(item))
 
 
-def header_text(m: MeetingView, now: datetime) -> Content:
-    """The header line: title, day, the meeting's clock (or "ended") and the attendees."""
+def header_text(m: MeetingView, now: datetime, room: str = "") -> Content:
+    """The header line: title, day, the meeting's clock (or "ended"), who is in the room
+    (`room`, see `room_line`) and the attendees."""
     people = " ".join(f"@{h}" for h in m.attendees) or "no attendees (ctrl+a adds)"
     state = "ended" if m.ended else "⏱ " + clock(now - m.started)
-    text = f"{m.title}   ·   {m.started.astimezone():%a %Y-%m-%d}   ·   {state}   ·   {people}"
-    return Content(clean(text))
+    parts = [m.title, f"{m.started.astimezone():%a %Y-%m-%d}", state, room, people]
+    return Content(clean("   ·   ".join(p for p in parts if p)))
 
 
 def agenda_text(m: MeetingView, now: datetime) -> Content:
