@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -149,3 +150,33 @@ def test_screens_opening_at_the_same_moment_share_one_meeting(
     assert len({meeting.id for meeting, _ in opened}) == 1
     assert sorted(running for _, running in opened) == [False, True, True, True]
     assert len(people.meetings.get(opened[0][0].id).present) == 4
+
+
+def test_the_shell_refuses_an_unknown_owner_naming_the_closest(cli: Any) -> None:
+    assert cli("project", "add", "DEL", "Deliveries").code == 0
+    assert cli("person", "add", "jonas", "Jonas").code == 0
+    meeting_id = cli("meeting", "start", "--project", "DEL", "--no-tui").ok().strip()
+    refused = cli("meeting", "add", meeting_id, "?:", "who", "books", "@jonsa")
+    assert refused.code == 1 and "did you mean @jonas" in refused.err
+    assert "Traceback" not in refused.err
+    made = cli("meeting", "add", meeting_id, "?: who books @jonsa", "--new-person")
+    assert made.code == 0, made.err
+    owned = cli("meeting", "add", meeting_id, "?:", "who", "signs", "@jonas")
+    assert owned.code == 0, owned.err
+    minutes = cli("minutes", meeting_id)
+    assert "- who books (@jonsa)" in minutes.out and "- who signs (@jonas)" in minutes.out
+
+
+def test_the_capture_preview_names_a_questions_owner() -> None:
+    from datetime import date
+
+    from taskboard.ui.preview import Known, meeting_check
+
+    known = Known("DEL", {"DEL": ("To do",)}, ("jonas", "jonathan", "mia"))
+    today = date(2026, 12, 3)
+    shown = meeting_check("?: who books the transporter @mi", today, known)
+    assert str(shown.content) == "✓ question: who books the transporter   owner @mia"
+    typo = meeting_check("?: who books the transporter @jonsa", today, known)
+    assert typo.warning is not None and "did you mean @jonas or @jonathan?" in typo.warning
+    vague = meeting_check("?: who books @jo", today, known)
+    assert vague.error and "ambiguous person '@jo'" in str(vague.content)
