@@ -96,6 +96,12 @@ async def test_a_meeting_open_in_two_apps_is_one_meeting(
             await until(pilot, lambda app=app: len(rows(app)) == 3, "three items")
             assert [r.split()[0] for r in rows(app)] == both
         assert "who books the transporter (@jonas)" in rows(typist)[1]
+        # A person made by a line elsewhere is known to this capture line too.
+        await type_line(two_, "Call the agent @lena")
+        await two_.press("enter")  # a new person needs a second Enter
+        typing = typist.screen
+        assert isinstance(typing, MeetingScreen)
+        await until(one, lambda: "lena" in typing.known.handles, "@lena on jonas's line")
 
         # The end in one closes the other, with a message naming who ended it.
         await one.press("ctrl+e")

@@ -352,9 +352,9 @@ class MeetingScreen(MeetingRoom):
                     else services.meetings.add_attendee(mid, h)
                 )
             )
-        self.tb.store.submit(self.names_job(), self._names_read)
+        self.tb.store.submit(self.names_job(), self.names_read)
 
-    def _names_read(self, names: Names) -> None:
+    def names_read(self, names: Names) -> None:
         if self.is_attached:
             self._set_known(names)
 

@@ -57,6 +57,10 @@ class MeetingRoom(LiveScreen):
         """Paint the meeting as stored now."""
         raise NotImplementedError
 
+    def names_read(self, names: Names) -> None:
+        """The names the capture line checks, read again."""
+        raise NotImplementedError
+
     # ---- opening and following -------------------------------------------------------------
 
     def open_room(self) -> None:
@@ -104,19 +108,31 @@ class MeetingRoom(LiveScreen):
             self.watch_changes(self.store_changed)
 
     def store_changed(self) -> None:
-        """Someone (here or elsewhere) changed the store: read the meeting again."""
+        """Someone (here or elsewhere) changed the store: read the meeting again, and when
+        its items changed the names too (a line elsewhere may have made a person)."""
         meeting_id = self.meeting_id
         if meeting_id is None or self.closed:
             return
-        self.reread(lambda: self.tb.services.meetings.get(meeting_id), self._read_back)
+        items = len(self.meeting.items) if self.meeting is not None else -1
+        names = self.names_job()
 
-    def _read_back(self, meeting: MeetingView) -> None:
+        def read() -> tuple[MeetingView, Names | None]:
+            services = self.tb.services
+            meeting = services.meetings.get(meeting_id)
+            return meeting, names(services) if len(meeting.items) != items else None
+
+        self.reread(read, self._read_back)
+
+    def _read_back(self, read: tuple[MeetingView, Names | None]) -> None:
+        meeting, names = read
         if self.closed or not self.is_attached:
             return
         if meeting.ended is not None and not self.ending:
             self._ended_elsewhere(meeting)
-        else:
-            self.show(meeting)
+            return
+        if names is not None:
+            self.names_read(names)
+        self.show(meeting)
 
     def _heartbeat(self) -> None:
         """Still here: this screen's row of the room, written in a thread of its own (a
