@@ -11,6 +11,7 @@ attendees prompt) and `meeting_minutes` (the minutes of an ended meeting).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -103,6 +104,7 @@ class MeetingScreen(MeetingRoom):
     def __init__(self, project: str | None, meeting_id: int | None = None) -> None:
         super().__init__(project, meeting_id)
         self.known = Known(project, {}, ())
+        self.tags: list[str] = []
         self.history: list[str] = []
         self.recalled = 0
         # The line whose warning (a new person, a check-in like a typo) was shown: Enter on
@@ -142,8 +144,12 @@ class MeetingScreen(MeetingRoom):
     # ---- state down ---------------------------------------------------------------------
 
     def _set_known(self, names: Names) -> None:
-        self.known = names[0]
+        self.known, self.tags = names
         self.query_one("#capture", Input).suggester = suggester(names)
+
+    def handles_read(self, handles: tuple[str, ...]) -> None:
+        if handles != self.known.handles:  # someone made a person: this line knows them too
+            self._set_known((replace(self.known, handles=handles), self.tags))
 
     def show(self, meeting: MeetingView, highlight: int | None = None) -> None:
         """Paint the meeting: header, agenda, minutes. The highlight goes to a new last item,
@@ -352,9 +358,9 @@ class MeetingScreen(MeetingRoom):
                     else services.meetings.add_attendee(mid, h)
                 )
             )
-        self.tb.store.submit(self.names_job(), self.names_read)
+        self.tb.store.submit(self.names_job(), self._names_read)
 
-    def names_read(self, names: Names) -> None:
+    def _names_read(self, names: Names) -> None:
         if self.is_attached:
             self._set_known(names)
 

@@ -57,8 +57,8 @@ class MeetingRoom(LiveScreen):
         """Paint the meeting as stored now."""
         raise NotImplementedError
 
-    def names_read(self, names: Names) -> None:
-        """The names the capture line checks, read again."""
+    def handles_read(self, handles: tuple[str, ...]) -> None:
+        """The people's handles as stored now, for the capture line to check."""
         raise NotImplementedError
 
     # ---- opening and following -------------------------------------------------------------
@@ -108,30 +108,26 @@ class MeetingRoom(LiveScreen):
             self.watch_changes(self.store_changed)
 
     def store_changed(self) -> None:
-        """Someone (here or elsewhere) changed the store: read the meeting again, and when
-        its items changed the names too (a line elsewhere may have made a person)."""
+        """Someone (here or elsewhere) changed the store: read the meeting again, and the
+        people's handles (a line elsewhere may have made a person)."""
         meeting_id = self.meeting_id
         if meeting_id is None or self.closed:
             return
-        items = len(self.meeting.items) if self.meeting is not None else -1
-        names = self.names_job()
 
-        def read() -> tuple[MeetingView, Names | None]:
+        def read() -> tuple[MeetingView, tuple[str, ...]]:
             services = self.tb.services
-            meeting = services.meetings.get(meeting_id)
-            return meeting, names(services) if len(meeting.items) != items else None
+            return services.meetings.get(meeting_id), tuple(services.people.handles())
 
         self.reread(read, self._read_back)
 
-    def _read_back(self, read: tuple[MeetingView, Names | None]) -> None:
-        meeting, names = read
+    def _read_back(self, read: tuple[MeetingView, tuple[str, ...]]) -> None:
+        meeting, handles = read
         if self.closed or not self.is_attached:
             return
         if meeting.ended is not None and not self.ending:
             self._ended_elsewhere(meeting)
             return
-        if names is not None:
-            self.names_read(names)
+        self.handles_read(handles)
         self.show(meeting)
 
     def _heartbeat(self) -> None:
