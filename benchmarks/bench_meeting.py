@@ -78,7 +78,8 @@ async def screen_times(services: Services, meeting_id: int, lines: int) -> list[
         await pilot.pause()
         screen = MeetingScreen("DEL", meeting_id)
         await app.push_screen(screen)
-        await pilot.pause()
+        while screen.meeting is None:  # opened (joined) through the store queue
+            await pilot.pause(0.005)
         field = screen.query_one("#capture", Input)
         for n in range(lines):
             line = TEMPLATES[n % len(TEMPLATES)].format(n=n + 1000)
@@ -86,8 +87,10 @@ async def screen_times(services: Services, meeting_id: int, lines: int) -> list[
             painted: list[float] = []
             begin = time.perf_counter()
             screen.capture(Input.Submitted(field, line))
-            # The line is stored in a thread worker; its answer repaints the minutes.
-            await app.workers.wait_for_complete()
+            # The line is stored through the store queue; its answer repaints the minutes.
+            # (Not every worker: the screen's change-feed watcher runs until it closes.)
+            while not app.store.idle:
+                await pilot.pause(0.001)
             await pilot.pause()
             app.call_after_refresh(lambda done=painted: done.append(time.perf_counter()))
             await pilot.pause()

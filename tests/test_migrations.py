@@ -207,3 +207,46 @@ def test_pytest_alembic_runs_on_this_backend(alembic_runner: MigrationContext) -
     """The runner reaches env.py through the config's connection and lands on our head."""
     alembic_runner.migrate_up_to("heads", return_current=False)
     assert alembic_runner.current == revisions.head_revision()
+
+
+def test_0003_adds_question_owners_and_keeps_the_meeting_items_search_triggers(
+    alembic_runner: MigrationContext, alembic_engine: Connection
+) -> None:
+    """0003 rebuilds meeting_item on SQLite: the rows stay, the search index keeps following
+    the table both ways, and the owner column comes and goes."""
+    alembic_runner.migrate_up_to("0002", return_current=False)
+    conn = alembic_engine
+    conn.execute(text("INSERT INTO meeting (id, title, started) VALUES (1, 'W', '2026-12-01')"))
+    conn.execute(
+        text(
+            "INSERT INTO meeting_item (id, meeting_id, kind, text, created)"
+            " VALUES (1, 1, 'question', 'who books the transporter', '2026-12-01')"
+        )
+    )
+    conn.commit()
+
+    def index_of_items() -> list[int]:
+        rows = conn.execute(text("SELECT ref_id FROM search_entry WHERE id % 8 = 3 ORDER BY 1"))
+        return [r[0] for r in rows]
+
+    def add_question(item_id: int) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO meeting_item (id, meeting_id, kind, text, created)"
+                f" VALUES ({item_id}, 1, 'question', 'next one', '2026-12-02')"
+            )
+        )
+        conn.commit()
+
+    alembic_runner.migrate_up_one()
+    columns = {c["name"] for c in inspect(conn).get_columns("meeting_item")}
+    assert "owner_id" in columns and "meeting_presence" in inspect(conn).get_table_names()
+    add_question(2)
+    conn.execute(text("DELETE FROM meeting_item WHERE id = 1"))
+    conn.commit()
+    assert index_of_items() == [2]
+
+    alembic_runner.migrate_down_one()
+    assert "owner_id" not in {c["name"] for c in inspect(conn).get_columns("meeting_item")}
+    add_question(3)
+    assert index_of_items() == [2, 3]

@@ -55,7 +55,8 @@ def start_meeting(
 def run_meeting_screen(
     db: str | None, project: str | None, title: str | None, attendees: str | None
 ) -> None:
-    """Store a new meeting, then open the board with the meeting screen over it."""
+    """Open the board with the meeting screen over it: the project's running meeting (joined,
+    as `m` on the board does, with any attendees named added), or a new one stored first."""
     import sys
 
     from taskboard.config import save_setting
@@ -65,13 +66,22 @@ def run_meeting_screen(
         fail("the meeting screen needs a terminal: add --no-tui to start from the shell")
     conf = settings(db)
     services = open_services(db)
-    meeting = start_meeting(services, project, title, attendees)
+    running = services.meetings.running(project)
+    if running is None:
+        meeting = start_meeting(services, project, title, attendees)
+    else:
+        meeting = running
+        for handle in (h.strip() for h in (attendees or "").split(",")):
+            if handle and handle.lower().lstrip("@") not in running.attendees:
+                services.meetings.add_attendee(running.id, handle)
+    # A running meeting is opened by project, as `m` opens it, which says "back in …".
+    opened = None if running is not None else meeting.id
     options = UiOptions(
         theme=conf.theme,
         project=meeting.project or conf.last_project,
         remember=save_setting,
         board_views=conf.board_views or "",
-        start_screen=("meeting", {"project": meeting.project, "meeting_id": meeting.id}),
+        start_screen=("meeting", {"project": meeting.project, "meeting_id": opened}),
     )
     make_app(services, options).run()
 

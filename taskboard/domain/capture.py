@@ -82,7 +82,8 @@ class MeetingLine:
     """One line typed in meeting mode.
 
     `text` is the item's text (the task title for a task, the whole line for a check-in);
-    `capture` is set for tasks, `kr_key`, `value`, `confidence` and `note` for check-ins.
+    `capture` is set for tasks, `kr_key`, `value`, `confidence` and `note` for check-ins,
+    `owner` (a handle, lower case) for a question that names one with `@handle`.
     """
 
     kind: MeetingKind
@@ -92,6 +93,7 @@ class MeetingLine:
     value: float | None
     confidence: float | None
     note: str | None
+    owner: str | None = None
 
 
 # First characters of words that may be more than a plain word.
@@ -288,11 +290,29 @@ def parse_meeting_line(line: str, today: date) -> MeetingLine:
         if not text:
             start, end = match.span()
             raise CaptureError(f"{kind} is empty", line[start:end], start, end)
+        if kind == "question":
+            text, owner = _question_owner(text)
+            return MeetingLine(kind, text, None, None, None, None, None, owner)
         return MeetingLine(kind, text, None, None, None, None, None)
     if match := _CHECKIN.match(line):
         return _parse_checkin(line, match.end())
     capture = parse_capture(line, today)
     return MeetingLine("task", capture.title, capture, None, None, None, None)
+
+
+def _question_owner(text: str) -> tuple[str, str | None]:
+    """`who books the transporter @jonas` → (`who books the transporter`, `jonas`): the last
+    `@handle` of a question is its owner and leaves the text (a question of nothing but the
+    handle keeps it as its text)."""
+    words = text.split(" ")
+    for at in range(len(words) - 1, -1, -1):
+        word = words[at]
+        if word.startswith("@") and _HANDLE.fullmatch(word[1:]):
+            rest = words[:at] + words[at + 1 :]
+            if not rest:
+                break
+            return " ".join(rest), word[1:].lower()
+    return text, None
 
 
 def _parse_checkin(line: str, position: int) -> MeetingLine:

@@ -10,6 +10,10 @@ from taskboard.domain.okr import confidence_text
 from taskboard.domain.views import TaskRow
 
 AGENDA_TAG = "agenda"
+# An open meeting screen says it is still there every HEARTBEAT_S seconds; one not heard
+# from for PRESENCE_TIMEOUT_S (its process died, its machine slept) is no longer counted.
+HEARTBEAT_S = 5.0
+PRESENCE_TIMEOUT_S = 20.0
 # Minutes items that can become a task afterwards.
 CONVERTIBLE = ("note", "decision", "question")
 
@@ -54,6 +58,7 @@ class MeetingItemView:
     key_result: str | None = None
     agenda_item_id: int | None = None
     check_in: MinutesCheckIn | None = None
+    owner: str | None = None  # a question's owner (handle)
 
 
 def number(value: float) -> str:
@@ -72,9 +77,13 @@ def check_in_line(c: MinutesCheckIn, text: Callable[[str], str] = str) -> str:
     )
 
 
-def item_line(item: MeetingItemView) -> str:
-    """An item as the minutes list shows it: a check-in as the minutes file words it."""
-    return check_in_line(item.check_in) if item.check_in is not None else item.text
+def item_line(item: MeetingItemView, text: Callable[[str], str] = str) -> str:
+    """An item's words as the minutes on screen and in the file say them: a check-in as
+    `check_in_line`, a question with its owner (`who books the transporter (@jonas)`);
+    `text` escapes user text for a format."""
+    if item.check_in is not None:
+        return check_in_line(item.check_in, text)
+    return text(item.text) + (f" (@{item.owner})" if item.owner else "")
 
 
 def minutes_file_name(project: str | None, started: datetime) -> str:
@@ -82,6 +91,24 @@ def minutes_file_name(project: str | None, started: datetime) -> str:
     meeting that day (or another project's) gets a file of its own."""
     when = started.astimezone().strftime("%Y-%m-%d-%H%M")
     return f"minutes-{project}-{when}.md" if project else f"minutes-{when}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """One open screen of a meeting: its session id and who has it open."""
+
+    session: str
+    who: str
+
+
+def room_line(present: tuple[Presence, ...], session: str | None) -> str:
+    """`3 in the room: jonas, mia, you`: everyone with the meeting open, `session` as "you"."""
+    if not present:
+        return ""
+    names = sorted(p.who for p in present if p.session != session)
+    if len(names) < len(present):
+        names.append("you")
+    return f"{len(present)} in the room: {', '.join(names)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +121,9 @@ class MeetingView:
     attendees: tuple[str, ...]
     agenda: tuple[AgendaItemView, ...]
     items: tuple[MeetingItemView, ...]
+    # Who has it open now (fresh heartbeats), and who ended it.
+    present: tuple[Presence, ...] = ()
+    ended_by: str | None = None
 
     @property
     def current_topic(self) -> AgendaItemView | None:

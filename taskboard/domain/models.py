@@ -257,6 +257,19 @@ class MeetingItem(SQLModel, table=True):
         default=None, foreign_key="agenda_item.id", ondelete="SET NULL"
     )
     created: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # A question's owner (`?: who books the transporter @jonas`); revision 0003.
+    owner_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+
+
+class MeetingPresence(SQLModel, table=True):
+    """One open meeting screen: a heartbeat row, fresh while its process lives (rev. 0003)."""
+
+    __tablename__: ClassVar[str] = "meeting_presence"
+
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", primary_key=True)
+    session: str = Field(sa_type=String(32), primary_key=True)
+    who: str = Field(sa_type=String(40))
+    seen: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Template(SQLModel, table=True):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
-from taskboard.domain.meeting_views import MeetingItemView, MinutesData, TaskChange, check_in_line
+from taskboard.domain.meeting_views import (
+    MeetingItemView,
+    MinutesData,
+    TaskChange,
+    check_in_line,
+    item_line,
+)
 from taskboard.exchange.escape import cell, heading, one_line
 
 __all__ = ["render_minutes"]
@@ -27,7 +33,9 @@ def _section(title: str, lines: Iterable[str]) -> list[str]:
 
 
 def _items(items: Iterable[MeetingItemView]) -> list[str]:
-    return [f"- {one_line(i.text)}" + (f" → {i.task_key}" if i.task_key else "") for i in items]
+    return [
+        f"- {item_line(i, one_line)}" + (f" → {i.task_key}" if i.task_key else "") for i in items
+    ]
 
 
 def _changes(title: str, changes: tuple[TaskChange, ...], arrow: bool) -> list[str]:

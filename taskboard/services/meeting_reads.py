@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from taskboard.domain.meeting_views import (
     CONVERTIBLE,
+    PRESENCE_TIMEOUT_S,
     AgendaItemView,
     MeetingItemView,
     MeetingSummary,
@@ -18,6 +20,7 @@ from taskboard.domain.meeting_views import (
     MinutesCheckIn,
     MinutesData,
     MinutesTask,
+    Presence,
     SincePrevious,
     TaskChange,
 )
@@ -29,9 +32,11 @@ from taskboard.domain.models import (
     Meeting,
     MeetingAttendee,
     MeetingItem,
+    MeetingPresence,
     Person,
     Project,
     Task,
+    utcnow,
 )
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
@@ -106,14 +111,18 @@ class MeetingReads:
         """The most recently started meeting of `project` (of none, when None) that has not
         ended: the one `m` on a board goes back to."""
         with self.ctx.store.read() as s:
-            owner = lookup.project_by_key(s, project).id if project is not None else None
-            meeting = s.scalars(
-                select(Meeting)
-                .where(col(Meeting.ended).is_(None), col(Meeting.project_id) == owner)
-                .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
-                .limit(1)
-            ).first()
+            meeting = self._running_of(s, project)
             return self._view(s, meeting) if meeting is not None else None
+
+    @staticmethod
+    def _running_of(s: Session, project: str | None) -> Meeting | None:
+        owner = lookup.project_by_key(s, project).id if project is not None else None
+        return s.scalars(
+            select(Meeting)
+            .where(col(Meeting.ended).is_(None), col(Meeting.project_id) == owner)
+            .order_by(col(Meeting.started).desc(), col(Meeting.id).desc())
+            .limit(1)
+        ).first()
 
     def minutes_data(self, meeting_id: int) -> MinutesData:
         """Everything the minutes show, read in one transaction."""
@@ -284,6 +293,7 @@ class MeetingReads:
 
     @staticmethod
     def _item_views(s: Session, condition: Any) -> tuple[MeetingItemView, ...]:
+        owner = aliased(Person)
         return tuple(
             MeetingItemView(
                 i.id or 0,
@@ -294,15 +304,45 @@ class MeetingReads:
                 kr.key if kr is not None else None,
                 i.agenda_item_id,
                 _check_in(c, kr) if c is not None and kr is not None else None,
+                owner_handle,
             )
-            for i, task_key, c, kr in s.execute(
-                select(MeetingItem, Task.key, CheckIn, KeyResult)
+            for i, task_key, c, kr, owner_handle in s.execute(
+                sa_select(MeetingItem, col(Task.key), CheckIn, KeyResult, col(owner.handle))
                 .outerjoin(Task, col(Task.id) == MeetingItem.task_id)
                 .outerjoin(CheckIn, col(CheckIn.id) == MeetingItem.check_in_id)
                 .outerjoin(KeyResult, col(KeyResult.id) == CheckIn.key_result_id)
+                .outerjoin(owner, col(owner.id) == MeetingItem.owner_id)
                 .where(condition)
                 .order_by(col(MeetingItem.id))
             ).all()
+        )
+
+    @staticmethod
+    def _present(s: Session, meeting_id: int) -> tuple[Presence, ...]:
+        """Who has the meeting open: the sessions heard from within PRESENCE_TIMEOUT_S."""
+        fresh = utcnow() - timedelta(seconds=PRESENCE_TIMEOUT_S)
+        return tuple(
+            Presence(session, who)
+            for session, who in s.execute(
+                select(MeetingPresence.session, MeetingPresence.who)
+                .where(MeetingPresence.meeting_id == meeting_id, col(MeetingPresence.seen) >= fresh)
+                .order_by(col(MeetingPresence.who), col(MeetingPresence.session))
+            ).all()
+        )
+
+    @staticmethod
+    def _ended_by(s: Session, meeting: Meeting) -> str | None:
+        if meeting.ended is None:
+            return None
+        return s.scalar(
+            select(Activity.actor)
+            .where(
+                Activity.entity == "meeting",
+                Activity.entity_id == meeting.id,
+                Activity.action == "end",
+            )
+            .order_by(col(Activity.id).desc())
+            .limit(1)
         )
 
     def _view(self, s: Session, meeting: Meeting) -> MeetingView:
@@ -316,4 +356,6 @@ class MeetingReads:
             attendees=tuple(h for h, _ in self._attendees(s, meeting.id)),
             agenda=self._agenda(s, meeting.id),
             items=self._item_views(s, MeetingItem.meeting_id == meeting.id),
+            present=self._present(s, meeting.id) if meeting.ended is None else (),
+            ended_by=self._ended_by(s, meeting),
         )

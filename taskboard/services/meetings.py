@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, update
+from dataclasses import replace
+
+from sqlalchemy import delete, func, text, update
 from sqlmodel import Session, col, select
 
 from taskboard.domain import rules
@@ -25,6 +27,8 @@ from taskboard.domain.models import (
     Meeting,
     MeetingAttendee,
     MeetingItem,
+    MeetingPresence,
+    Person,
     Tag,
     Task,
     TaskTag,
@@ -43,6 +47,9 @@ from taskboard.services.meeting_reads import MeetingReads
 from taskboard.services.ops.checkins import record_check_in
 from taskboard.services.ops.tasks import Inserted, create_task
 from taskboard.services.queries import task_rows
+
+# The PostgreSQL advisory lock that takes screens opening a project's meeting one at a time.
+_OPEN_LOCK = 0x74626D65657431  # any fixed number; "tbmeet1"
 
 
 def _log_meeting(
@@ -72,34 +79,44 @@ class MeetingService(MeetingReads):
         """Store a new meeting at once; the project's open `#agenda` tasks become its agenda."""
         name = rules.MEETING_TITLE.check(title or "")
         with self.ctx.change() as (s, log):
-            proj = lookup.project_by_key(s, project) if project else None
-            meeting = Meeting(
-                title=name or (f"{proj.name} meeting" if proj else "Meeting"),
-                project_id=proj.id if proj else None,
-            )
-            s.add(meeting)
-            s.flush()
-            assert meeting.id is not None
-            _log_meeting(log, meeting, "create", new=meeting.title)
-            for handle in attendees:
-                self._attend(s, log, meeting, handle)
-            if proj is not None:
-                agenda_tasks = s.execute(
-                    select(Task.id, Task.title)
-                    .join(TaskTag, col(TaskTag.task_id) == Task.id)
-                    .join(Tag, col(Tag.id) == TaskTag.tag_id)
-                    .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
-                    .where(
-                        Tag.name == AGENDA_TAG,
-                        Task.project_id == proj.id,
-                        col(Task.completed).is_(None),
-                        col(Task.archived).is_(False),
-                    )
-                    .order_by(col(BoardColumn.position), col(Task.rank))
-                ).all()
-                for task_id, task_title in agenda_tasks:
-                    self._add_topic(s, meeting.id, task_title, task_id)
-            return self._view(s, meeting)
+            return self._view(s, self._start(s, log, name, project, attendees))
+
+    def _start(
+        self,
+        s: Session,
+        log: ChangeLog,
+        name: str,
+        project: str | None,
+        attendees: tuple[str, ...] | list[str],
+    ) -> Meeting:
+        proj = lookup.project_by_key(s, project) if project else None
+        meeting = Meeting(
+            title=name or (f"{proj.name} meeting" if proj else "Meeting"),
+            project_id=proj.id if proj else None,
+        )
+        s.add(meeting)
+        s.flush()
+        assert meeting.id is not None
+        _log_meeting(log, meeting, "create", new=meeting.title)
+        for handle in attendees:
+            self._attend(s, log, meeting, handle)
+        if proj is not None:
+            agenda_tasks = s.execute(
+                select(Task.id, Task.title)
+                .join(TaskTag, col(TaskTag.task_id) == Task.id)
+                .join(Tag, col(Tag.id) == TaskTag.tag_id)
+                .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
+                .where(
+                    Tag.name == AGENDA_TAG,
+                    Task.project_id == proj.id,
+                    col(Task.completed).is_(None),
+                    col(Task.archived).is_(False),
+                )
+                .order_by(col(BoardColumn.position), col(Task.rank))
+            ).all()
+            for task_id, task_title in agenda_tasks:
+                self._add_topic(s, meeting.id, task_title, task_id)
+        return meeting
 
     def add_attendee(self, meeting_id: int, handle: str) -> MeetingView:
         with self.ctx.change() as (s, log):
@@ -128,6 +145,52 @@ class MeetingService(MeetingReads):
         s.flush()
         _log_meeting(log, meeting, "update", "attendees", new=person.handle)
 
+    # ---- who is in the room ------------------------------------------------
+
+    def join(self, meeting_id: int, session: str) -> MeetingView:
+        """Say that screen `session` (of the acting user) has the running meeting open, now:
+        its first call joins, later ones are its heartbeat. Not an undoable change: no
+        activity is logged."""
+        with self.ctx.change() as (s, _):
+            meeting = self._running(s, meeting_id)
+            self._here(s, meeting_id, session)
+            return self._view(s, meeting)
+
+    def join_running(self, project: str | None, session: str) -> tuple[MeetingView, bool]:
+        """Screen `session` joins the running meeting of `project` (None: of no project), or
+        starts one and joins it; True when it was running already. One transaction, taken
+        one at a time, so two screens opening at the same moment share one meeting."""
+        with self.ctx.change() as (s, log):
+            if s.get_bind().dialect.name == "postgresql":  # SQLite writes one at a time anyway
+                s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OPEN_LOCK})
+            meeting = self._running_of(s, project)
+            running = meeting is not None
+            if meeting is None:
+                meeting = self._start(s, log, "", project, ())
+            assert meeting.id is not None
+            self._here(s, meeting.id, session)
+            return self._view(s, meeting), running
+
+    def _here(self, s: Session, meeting_id: int, session: str) -> None:
+        who = self.ctx.actor[:40]
+        row = s.get(MeetingPresence, (meeting_id, session))
+        if row is None:
+            s.add(MeetingPresence(meeting_id=meeting_id, session=session, who=who))
+        else:
+            row.seen = utcnow()
+            row.who = who
+        s.flush()
+
+    def leave(self, meeting_id: int, session: str) -> None:
+        """Screen `session` closed the meeting (or the meeting ended): it is no longer there."""
+        with self.ctx.change() as (s, _):
+            s.execute(
+                delete(MeetingPresence).where(
+                    col(MeetingPresence.meeting_id) == meeting_id,
+                    col(MeetingPresence.session) == session,
+                )
+            )
+
     def end(self, meeting_id: int) -> MeetingView:
         """End the meeting; the topic under discussion counts as discussed."""
         with self.ctx.change() as (s, log):
@@ -142,6 +205,7 @@ class MeetingService(MeetingReads):
                 .values(discussed=True)
             )
             _log_meeting(log, meeting, "end", "ended", new=meeting.ended)
+            s.execute(delete(MeetingPresence).where(col(MeetingPresence.meeting_id) == meeting_id))
             s.flush()
             return self._view(s, meeting)
 
@@ -197,6 +261,11 @@ class MeetingService(MeetingReads):
                 item.check_in_id = check_in.id
             elif parsed.kind == "agenda":
                 item.agenda_item_id = self._add_topic(s, meeting_id, parsed.text, None)
+            owner = None
+            if parsed.owner is not None:
+                person, made = lookup.resolve_person(s, parsed.owner, create=new_people)
+                item.owner_id, owner = person.id, person.handle
+                made_people = (person.handle,) if made else ()
             s.add(item)
             s.flush()
             _log_meeting(log, meeting, "capture", item.kind, new=item.text[:200], item=item)
@@ -209,6 +278,7 @@ class MeetingService(MeetingReads):
                 task_key=task.key if task else None,
                 key_result=kr_key,
                 agenda_item_id=item.agenda_item_id,
+                owner=owner,
             )
         return Captured(item=view, task=row, new_people=made_people)
 
@@ -330,6 +400,9 @@ class MeetingService(MeetingReads):
                 parsed = None
             if parsed is not None and parsed.capture is not None:
                 draft = draft_from_capture(parsed.capture, project)
+            if item.owner_id is not None and draft.assignee is None:
+                # A question's owner is the one to do it.
+                draft = replace(draft, assignee=s.get_one(Person, item.owner_id).handle)
             task, new_people = create_task(s, log, draft)
             item.task_id = task.id
             log.record(

@@ -238,9 +238,22 @@ def meeting_check(line: str, today: date, known: Known) -> LinePreview:
         return task_check(line, parsed.capture, known)
     if parsed.kind == "checkin":
         return _checkin_check(line, parsed, known)
-    return LinePreview(
-        Content("✓ " + clean(f"{KIND_LABEL.get(parsed.kind, parsed.kind)}: {parsed.text}"))
-    )
+    said = f"{KIND_LABEL.get(parsed.kind, parsed.kind)}: {parsed.text}"
+    if parsed.owner is not None:
+        return _owner_check(line, said, parsed.owner, known)
+    return LinePreview(Content("✓ " + clean(said)))
+
+
+def _owner_check(line: str, said: str, owner: str, known: Known) -> LinePreview:
+    """A question given to `@owner`: the owner resolved like a task's assignee (a typo
+    is a new person only after a second Enter)."""
+    who, problem = resolve_handle(owner, known.handles)
+    if problem:
+        start = line.casefold().rfind("@" + owner)
+        return LinePreview(_marked(line, [(start, start + len(owner) + 1)], problem), True)
+    if who.startswith("new person"):
+        return _warned([said, f"owner @{owner} (new)"], f"{who}: {AGAIN}")
+    return LinePreview(Content("✓ " + clean(f"{said}   owner {who}")))
 
 
 def parsed_as_task(line: str) -> bool:

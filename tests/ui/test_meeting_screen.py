@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Markdown, OptionList, Static
-from ui_text import notices, pressing, settle
+from ui_text import meeting_options, notices, pressing, settle
 
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services
@@ -52,10 +52,9 @@ async def type_line(pilot: Any, text: str, enter: bool = True) -> None:
 
 
 async def settled(pilot: Any) -> None:
-    """Until the store calls the keys started (the store queue, the meeting's own thread
-    workers) are done and their answers shown."""
+    """Until the store calls the keys started (every one goes through the store queue) are
+    done and their answers shown. (Not every worker: the screen's feed watcher runs on.)"""
     await settle(pilot)
-    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -262,11 +261,7 @@ async def test_escape_leaves_the_meeting_running(
 
 async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> None:
     meeting = demo_services.meetings.start("Weekly", "DEL", ["mia"])
-    options = UiOptions(
-        project="DEL",
-        today=lambda: TODAY,
-        start_screen=("meeting", {"project": "DEL", "meeting_id": meeting.id}),
-    )
+    options = meeting_options(meeting.id, TODAY)
     app = make_app(demo_services, options)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -304,6 +299,16 @@ def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
         ("meeting", {"project": "DEL", "meeting_id": stored.id})
     ]
 
+    # Run again while it runs: the same meeting is joined (as `m` on a board joins it, which
+    # says "back in …"), with the attendee named added; no second meeting.
+    meeting_cmd.run_meeting_screen(db, "DEL", None, "mia")
+    store = open_store(db)
+    meetings = Services.open(store, "tester").meetings
+    assert [m.id for m in meetings.all()] == [stored.id]
+    assert meetings.get(stored.id).attendees == ("anna", "carl", "mia")
+    store.close()
+    assert opened[-1].start_screen == ("meeting", {"project": "DEL", "meeting_id": None})
+
 
 def test_snapshot_mid_meeting(app: TaskboardApp, snap_compare: Any) -> None:
     press = [
@@ -318,3 +323,27 @@ def test_snapshot_mid_meeting(app: TaskboardApp, snap_compare: Any) -> None:
         *keys("Order plates @lena ^+2d >regis"),
     ]
     assert snap_compare(app, terminal_size=(120, 40), run_before=pressing(*press))
+
+
+async def test_a_long_minutes_row_wraps_and_keeps_every_line(tmp_path: Path) -> None:
+    from textual.geometry import Region
+
+    from taskboard.store import open_store
+
+    store = open_store(str(tmp_path / "wrap.db"))
+    services = Services.open(store, "tester")
+    services.projects.create("DEL", "Deliveries")
+    meeting = services.meetings.start("Weekly", "DEL")
+    words = [f"word{i}" for i in range(40)]
+    services.meetings.capture(meeting.id, "n: " + " ".join(words))
+    services.meetings.capture(meeting.id, "d: short one")
+    options = meeting_options(meeting.id, TODAY)
+    app = make_app(services, options)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settled(pilot)
+        minutes = app.screen.query_one("#minutes", OptionList)
+        width, height = minutes.content_region.size
+        shown = " ".join(s.text for s in minutes.render_lines(Region(0, 0, width, height)))
+        assert all(f" {w} " in f" {shown} " for w in words), shown
+        assert "short one" in shown
+    store.close()

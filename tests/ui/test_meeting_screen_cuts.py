@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
+from ui_text import meeting_options, settle
 
 from taskboard.services import Services
 from taskboard.services.errors import NotFoundError
@@ -45,8 +46,8 @@ def keys(text: str) -> list[str]:
 
 
 async def settled(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Until every store call asked for came back (the feed watcher's worker runs on)."""
+    await settle(pilot)
     await pilot.pause()
 
 
@@ -153,11 +154,7 @@ async def test_escape_opens_the_board_of_a_meeting_started_from_the_shell(
     demo_services: Services,
 ) -> None:
     meeting = demo_services.meetings.start("Weekly", "DEL")
-    options = UiOptions(
-        project="DEL",
-        today=lambda: TODAY,
-        start_screen=("meeting", {"project": "DEL", "meeting_id": meeting.id}),
-    )
+    options = meeting_options(meeting.id, TODAY)
     app = NoticedApp(demo_services, options)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot)

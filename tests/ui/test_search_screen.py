@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
+from ui_text import settle as store_settled
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.detail import TaskDetailScreen
 from taskboard.ui.screens.goals import GoalsScreen
-from taskboard.ui.screens.meeting import MinutesScreen
+from taskboard.ui.screens.meeting_minutes import MinutesScreen
 from taskboard.ui.screens.search import SETTLE_SECONDS, SearchScreen
 
 
@@ -84,12 +85,17 @@ async def test_enter_opens_the_minutes_of_a_decision(
         assert status(app) == "1 hit"
         assert "decision" in shown(app)[0] and "Reifen-Runde" in shown(app)[0]
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("escape")  # the minutes screen offers an export first
-        await pilot.pause()
+        await store_settled(pilot)
+        # Opened for reading: no export prompt over it until ctrl+s asks for one.
         assert isinstance(app.screen, MinutesScreen)
         assert app.screen.meeting_id == meeting.id
         assert "Winterreifen ab Oktober" in app.screen.text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.query_one("#prompt-input", Input).value.startswith("minutes-DEL-")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MinutesScreen)
 
 
 async def test_enter_opens_the_goal_with_its_key_result_highlighted(app: TaskboardApp) -> None:

@@ -3,6 +3,7 @@ state, a widget's rendered lines, and notifications recorded by an app subclass.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual.app import App
@@ -11,7 +12,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from taskboard.ui.app import TaskboardApp
+from taskboard.ui.app import TaskboardApp, UiOptions
 from taskboard.ui.screens.board import BoardScreen
 
 
@@ -25,6 +26,16 @@ class RecordingApp(TaskboardApp):
     def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         self.notices.append(str(message))
         super().notify(message, *args, **kwargs)
+
+
+def meeting_options(meeting_id: int | None, today: date, project: str = "DEL") -> UiOptions:
+    """The app as `taskboard meeting` opens it: the meeting screen over `project`'s board,
+    on meeting `meeting_id` (None: the project's running meeting, or a new one)."""
+    return UiOptions(
+        project=project,
+        today=lambda: today,
+        start_screen=("meeting", {"project": project, "meeting_id": meeting_id}),
+    )
 
 
 def notices(app: App[Any]) -> list[str]:

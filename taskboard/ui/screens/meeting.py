@@ -1,91 +1,55 @@
-"""Meeting mode: live capture into the minutes, the agenda with its timers, then the minutes."""
+"""Meeting mode: live capture into the minutes, the agenda with its timers, then the minutes.
+
+Every store call runs off the event loop: writes through the app's store queue, in the
+order typed; re-reads when the store changes in the live screen's reader thread.
+
+The pieces: `meeting_room` (opening and following a meeting shared with other screens,
+who is in the room, its end), `meeting_capture` (the capture line and the names it
+checks), `meeting_text` (header, agenda and minutes rows), `meeting_attendees` (the
+attendees prompt) and `meeting_minutes` (the minutes of an ended meeting).
+"""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, ClassVar
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.message import Message
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, OptionList, Static
 
 from taskboard.domain.meeting_views import (
     Captured,
     MeetingItemView,
     MeetingView,
-    item_line,
-    minutes_file_name,
+    room_line,
 )
 from taskboard.domain.text import clean
-from taskboard.exchange.minutes import render_minutes
-from taskboard.files import FileWriteError, write_text
 from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
-from taskboard.ui.dialogs import ConfirmModal, PromptModal, TokenSuggester
-from taskboard.ui.preview import (
-    AGAIN,
-    KIND_LABEL,
-    Known,
-    known_names,
-    meeting_check,
-    resolve_handle,
+from taskboard.ui.dialogs import ConfirmModal
+from taskboard.ui.preview import AGAIN, KIND_LABEL, Known, meeting_check
+from taskboard.ui.screens.meeting_attendees import attendee_changes, attendees_prompt
+from taskboard.ui.screens.meeting_capture import CaptureLine, Names, suggester
+from taskboard.ui.screens.meeting_minutes import MinutesScreen
+from taskboard.ui.screens.meeting_room import MeetingRoom
+from taskboard.ui.screens.meeting_text import (
+    agenda_text,
+    header_text,
+    item_option,
+    item_signature,
 )
-from taskboard.ui.screens.base import TaskboardScreen
 
-# What the capture line checks names against, and the tags it completes.
-Names = tuple[Known, list[str]]
+if TYPE_CHECKING:
+    from taskboard.services import Services
 
-
-def clock(length: timedelta) -> str:
-    """`mm:ss`, or `h:mm:ss` from the first hour on."""
-    seconds = max(0, int(length.total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    return (
-        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-        if hours
-        else f"{rest // 60:02d}:{rest % 60:02d}"
-    )
+__all__ = ["CaptureLine", "MeetingScreen", "MinutesScreen"]
 
 
-class CaptureLine(Input, inherit_bindings=False):
-    """The capture line: an Input that leaves `ctrl+a`, `ctrl+e`, `up` and `down` to the screen."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            b.key.replace(",ctrl+a", "").replace(",ctrl+e", ""), b.action, b.description, show=False
-        )
-        for b in Input.BINDINGS
-        if isinstance(b, Binding)
-    ]
-
-
-class MeetingScreen(TaskboardScreen):
+class MeetingScreen(MeetingRoom):
     """A running meeting: header, agenda, minutes, and the capture line."""
-
-    @dataclass
-    class LineSaved(Message):
-        """A capture line is stored: what it made, and the meeting as stored now."""
-
-        line: str
-        captured: Captured
-        meeting: MeetingView
-        names: Names | None  # read again when the line made a person or a check-in
-
-    @dataclass
-    class LineRefused(Message):
-        """The store refused a capture line; `doubt`: it only wants a second Enter."""
-
-        line: str
-        message: str
-        doubt: bool
 
     CSS_PATH = "../styles/meeting.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -138,25 +102,21 @@ class MeetingScreen(TaskboardScreen):
     ]
 
     def __init__(self, project: str | None, meeting_id: int | None = None) -> None:
-        super().__init__()
-        self.project_key = project
-        self.meeting_id = meeting_id
-        self.meeting: MeetingView | None = None
+        super().__init__(project, meeting_id)
         self.known = Known(project, {}, ())
+        self.tags: list[str] = []
         self.history: list[str] = []
         self.recalled = 0
         # The line whose warning (a new person, a check-in like a typo) was shown: Enter on
         # it once more goes ahead.
         self.doubted: str | None = None
-        # Lines on their way to the store, saved one after the other in a worker; an action
-        # keyed meanwhile (tab, ctrl+z, …) waits its turn here, so it acts on what came first.
-        self._unsaved: deque[tuple[str, bool] | Callable[[], object]] = deque()
-        self._saving = False
+        # Lines sent to the store and not back yet (saved in the order typed).
+        self.unsaved = 0
         # What the minutes list shows: (id, kind, key, key result, text) per item.
         self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="meeting-header", markup=False)
+        yield Static("Opening the meeting…", id="meeting-header", markup=False)
         with Horizontal(id="meeting-body"):
             with Vertical(id="agenda-pane"):
                 yield Static("Agenda", classes="pane-title")
@@ -172,110 +132,64 @@ class MeetingScreen(TaskboardScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        services = self.tb.services
-        try:
-            if self.meeting_id is None:
-                # `m` again after escape goes back to the meeting it left running.
-                running = services.meetings.running(self.project_key)
-                if running is not None:
-                    self.notify(
-                        f"back in {clean(running.title)}, running since"
-                        f" {running.started.astimezone():%a %H:%M}; ctrl+e ends it",
-                        markup=False,
-                    )
-                self.meeting = running or services.meetings.start(project=self.project_key)
-                self.meeting_id = self.meeting.id
-            else:
-                self.meeting = services.meetings.get(self.meeting_id)
-        except ServiceError as exc:
-            self.notify(clean(str(exc)), severity="error", markup=False)
-            self.app.pop_screen()
-            return
-        self.project_key = self.meeting.project
-        self._load_known()
-        self.show(self.meeting)
         self.query_one("#capture", Input).focus()
         self._update_preview("")
+        self.open_room()
+
+    def opened(self, meeting: MeetingView, names: Names) -> None:
+        self._set_known(names)
+        self.show(meeting)
         self.set_interval(1.0, self.tick, name="meeting-clock")
 
     # ---- state down ---------------------------------------------------------------------
 
-    def _read_names(self) -> Names:
-        """The names the capture line checks and completes (reads the store)."""
-        services = self.tb.services
-        known = known_names(services, self.project_key, self.tb.today())
-        return known, sorted(set(services.tasks.tag_names(self.project_key)) | {"agenda"})
-
-    def _load_known(self) -> None:
-        self._set_known(self._read_names())
-
     def _set_known(self, names: Names) -> None:
-        self.known = known = names[0]
-        tags = names[1]
-        columns = [c.replace(" ", "_") for c in known.columns.get(self.project_key or "INBOX", ())]
-        self.query_one("#capture", Input).suggester = TokenSuggester(
-            {
-                "@": list(known.handles),
-                "#": tags,
-                "+": list(known.columns),
-                ">": columns,
-                "~": sorted(known.key_results),
-            }
-        )
+        self.known, self.tags = names
+        self.query_one("#capture", Input).suggester = suggester(names)
+
+    def handles_read(self, handles: tuple[str, ...]) -> None:
+        if handles != self.known.handles:  # someone made a person: this line knows them too
+            self._set_known((replace(self.known, handles=handles), self.tags))
 
     def show(self, meeting: MeetingView, highlight: int | None = None) -> None:
-        """Paint the meeting: header, agenda, minutes; keep or move the minutes highlight."""
+        """Paint the meeting: header, agenda, minutes. The highlight goes to a new last item,
+        to `highlight` when given, and otherwise stays where it was."""
         self.meeting = meeting
         self._paint_header()
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
         painted = self._painted_items
-        items = [(i.id, i.kind, i.task_key, i.key_result, item_line(i)) for i in meeting.items]
-        if items[: len(painted)] == painted and minutes.option_count == len(painted):
-            # The usual case while capturing: items were only added, so only add those.
-            minutes.add_options(self._item_option(i) for i in meeting.items[len(painted) :])
-        else:
-            minutes.clear_options()
-            minutes.add_options(self._item_option(i) for i in meeting.items)
-        self._painted_items = items
-        if meeting.items:
+        items = [item_signature(i) for i in meeting.items]
+        same = items == painted and minutes.option_count == len(painted)
+        grew = items[: len(painted)] == painted and minutes.option_count == len(painted)
+        before = minutes.highlighted
+        if not same:
+            if grew:  # the usual case while capturing: items were only added
+                minutes.add_options(item_option(i) for i in meeting.items[len(painted) :])
+            else:
+                minutes.clear_options()
+                minutes.add_options(item_option(i) for i in meeting.items)
+            self._painted_items = items
+        if meeting.items and (highlight is not None or not same):
             last = len(meeting.items) - 1
-            minutes.highlighted = last if highlight is None else max(0, min(highlight, last))
+            if highlight is None:
+                highlight = last if grew or before is None else before
+            minutes.highlighted = max(0, min(highlight, last))
             minutes.scroll_to_highlight()
-
-    @staticmethod
-    def _item_option(item: MeetingItemView) -> Option:
-        kind = KIND_LABEL.get(item.kind, item.kind)
-        made = item.task_key or item.key_result or ""
-        return Option(Content(clean(f"{kind:9} {made:8} {item_line(item)}")), id=str(item.id))
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
 
     def _paint_header(self) -> None:
-        m = self.meeting
-        if m is None:
-            return
-        people = " ".join(f"@{h}" for h in m.attendees) or "no attendees (ctrl+a adds)"
-        state = "ended" if m.ended else "⏱ " + clock(self._now() - m.started)
-        text = f"{m.title}   ·   {m.started.astimezone():%a %Y-%m-%d}   ·   {state}   ·   {people}"
-        # One fixed-height line: no re-layout of the screen every second.
-        self.query_one("#meeting-header", Static).update(Content(clean(text)), layout=False)
+        if self.meeting is not None:
+            # One fixed-height line: no re-layout of the screen every second.
+            header = self.query_one("#meeting-header", Static)
+            room = room_line(self.meeting.present, self.session)
+            header.update(header_text(self.meeting, self._now(), room), layout=False)
 
     def _paint_agenda(self) -> None:
-        m = self.meeting
-        if m is None:
-            return
-        lines = []
-        for topic in m.agenda:
-            mark = "✓" if topic.discussed else ("▶" if topic.current else "·")
-            line = f"{mark} {topic.title}" + (f" ({topic.task_key})" if topic.task_key else "")
-            if topic.current and topic.started is not None:
-                line += f"  ⏱ {clock(self._now() - topic.started)}"
-            lines.append(clean(line))
-        lines.append("")
-        lines.append("tab: next topic   a: adds one")
-        self.query_one("#agenda", Static).update(Content("\n".join(lines)))
+        if self.meeting is not None:
+            self.query_one("#agenda", Static).update(agenda_text(self.meeting, self._now()))
 
     def tick(self) -> None:
         """Once a second: the meeting's and the current topic's clocks."""
@@ -300,7 +214,8 @@ class MeetingScreen(TaskboardScreen):
     def capture(self, event: Input.Submitted) -> None:
         """Store the line; a line the preview warns about needs a second Enter first."""
         line = event.value
-        if not line.strip() or self.meeting_id is None:
+        meeting_id = self.meeting_id
+        if not line.strip() or meeting_id is None or self.closed:
             return
         checked = meeting_check(line, self.tb.today(), self.known)
         sure = line == self.doubted
@@ -316,70 +231,50 @@ class MeetingScreen(TaskboardScreen):
             # Cleared at once, so the next line can be typed while this one is stored; a
             # line the store refuses comes back.
             event.input.value = ""
-        self._unsaved.append((line, sure))
-        self._save_next()
+        names = self.names_job()
 
-    def _save_next(self) -> None:
-        while not self._saving and self._unsaved and self.meeting_id is not None:
-            job = self._unsaved.popleft()
-            if callable(job):
-                job()
-                continue
-            self._saving = True
-            line, sure = job
-            self._save_line(self.meeting_id, line, sure)
-
-    def _in_turn(self, action: Callable[[], object]) -> None:
-        """Run `action` now, or after the lines still being saved."""
-        self._unsaved.append(action)
-        self._save_next()
-
-    @work(thread=True, group="meeting-store", exit_on_error=False)
-    def _save_line(self, meeting_id: int, line: str, sure: bool) -> None:
-        """Store one line off the event loop; the answer comes back as a message."""
-        services = self.tb.services
-        try:
+        def save(services: Services) -> tuple[Captured, MeetingView, Names | None]:
             captured = services.meetings.capture(meeting_id, line, new_people=sure, force=sure)
             meeting = services.meetings.get(meeting_id)
-            names = None
-            if captured.new_people or captured.item.kind == "checkin":
-                names = self._read_names()
-        except (UnknownPersonError, ImplausibleValueError) as exc:
-            self.post_message(self.LineRefused(line, str(exc), doubt=True))
-        except ServiceError as exc:
-            self.post_message(self.LineRefused(line, str(exc), doubt=False))
-        else:
-            self.post_message(self.LineSaved(line, captured, meeting, names))
+            again = captured.new_people or captured.item.kind == "checkin"
+            return captured, meeting, names(services) if again else None
 
-    @on(LineSaved)
-    def _line_saved(self, event: LineSaved) -> None:
-        self._saving = False
-        for handle in event.captured.new_people:
+        self.unsaved += 1
+        self.tb.store.submit(
+            save, lambda saved: self._line_saved(*saved), lambda exc: self._refused(line, exc)
+        )
+
+    def _line_saved(self, captured: Captured, meeting: MeetingView, names: Names | None) -> None:
+        self.unsaved -= 1
+        for handle in captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
-        if event.names is not None:
-            self._set_known(event.names)
-        self.show(event.meeting)
-        self._save_next()
+        if self.closed or not self.is_attached:
+            return
+        if names is not None:
+            self._set_known(names)
+        self.show(meeting)
 
-    @on(LineRefused)
-    def _line_refused(self, event: LineRefused) -> None:
-        self._saving = False
+    def _refused(self, line: str, exc: ServiceError) -> None:
+        self.unsaved -= 1
+        if self.closed or not self.is_attached:
+            return
+        if self.meeting is not None and self.ended_meanwhile(exc):
+            # Ended elsewhere before this line reached the store: the feed's re-read closes
+            # the screen and says so, naming the line.
+            self.lost = line
+            self.store_changed()
+            return
         capture = self.query_one("#capture", Input)
-        if not capture.value or capture.value == event.line:
+        if not capture.value or capture.value == line:
             # The line stays for fixing (or for a second Enter); the preview says what is wrong.
-            capture.value = event.line
-            capture.cursor_position = len(event.line)
-        if event.doubt:
-            self.doubted = event.line
-            self.notify(clean(f"{event.message}: {AGAIN}"), severity="warning", markup=False)
+            capture.value = line
+            capture.cursor_position = len(line)
+        if isinstance(exc, (UnknownPersonError, ImplausibleValueError)):
+            self.doubted = line
+            self.notify(clean(f"{exc}: {AGAIN}"), severity="warning", markup=False)
         else:
-            self.notify(clean(event.message), severity="error", markup=False)
+            self.notify(clean(str(exc)), severity="error", markup=False)
         self.app.bell()
-        self._save_next()
-
-    def refresh_meeting(self, highlight: int | None = None) -> None:
-        assert self.meeting_id is not None
-        self.show(self.tb.services.meetings.get(self.meeting_id), highlight)
 
     def action_recall(self, step: int) -> None:
         """Bring back an earlier line (up) or a newer one (down) to fix it."""
@@ -390,28 +285,28 @@ class MeetingScreen(TaskboardScreen):
         capture.value = self.history[self.recalled] if self.recalled else ""
         capture.cursor_position = len(capture.value)
 
+    # ---- agenda, undo, item → task -------------------------------------------------------
+
     def action_next_topic(self) -> None:
         """Mark the current topic discussed and start the next one."""
-        self._in_turn(self._next_topic)
-
-    def _next_topic(self) -> None:
-        self._call(lambda mid: self.tb.services.meetings.next_topic(mid))
+        self.call(lambda services, mid: services.meetings.next_topic(mid))
 
     def action_undo_item(self) -> None:
         """Remove the last minutes item and the task, check-in or topic it made."""
-        self._in_turn(self._undo_item)
+        names = self.names_job()
 
-    def _undo_item(self) -> None:
-        removed = self._call(lambda mid: self.tb.services.meetings.undo_last(mid))
-        if isinstance(removed, MeetingItemView):
+        def undo(services: Services, mid: int) -> tuple[MeetingItemView, Names]:
+            return services.meetings.undo_last(mid), names(services)
+
+        def undone(result: tuple[MeetingItemView, Names]) -> None:
+            removed, known = result
             made = f" and {removed.task_key}" if removed.task_key else ""
-            self.notify(
-                clean(
-                    f"removed {KIND_LABEL.get(removed.kind, removed.kind)}{made}: {removed.text}"
-                ),
-                markup=False,
-            )
-            self._load_known()
+            kind = KIND_LABEL.get(removed.kind, removed.kind)
+            self.notify(clean(f"removed {kind}{made}: {removed.text}"), markup=False)
+            if self.is_attached:
+                self._set_known(known)
+
+        self.call(undo, undone)
 
     def action_highlight_item(self, step: int) -> None:
         """Move the minutes highlight while typing."""
@@ -422,84 +317,52 @@ class MeetingScreen(TaskboardScreen):
 
     def action_item_to_task(self) -> None:
         """Turn the highlighted note, decision or question into a task."""
-        self._in_turn(self._item_to_task)
+        # After the lines still being saved: the highlight is on what they made.
+        self.tb.store.after(self._item_to_task)
 
     def _item_to_task(self) -> None:
-        minutes = self.query_one("#minutes", OptionList)
-        index = minutes.highlighted
+        if not self.is_attached:
+            return
+        index = self.query_one("#minutes", OptionList).highlighted
         if index is None or self.meeting is None or not self.meeting.items:
             self.notify("no minutes item highlighted", severity="warning")
             return
         item = self.meeting.items[index]
-        made = self._call(lambda _: self.tb.services.meetings.item_to_task(item.id), index)
-        if made is not None and made.task is not None:
-            self.notify(clean(f"{made.task.key} created from the {item.kind}"), markup=False)
 
-    def _call(self, action: Callable[[int], Any], highlight: int | None = None) -> Any:
-        """One service call on this meeting, then the stored state; errors become notices."""
-        if self.meeting_id is None:
-            return None
-        try:
-            result = action(self.meeting_id)
-        except ServiceError as exc:
-            self.notify(clean(str(exc)), severity="warning", markup=False)
-            return None
-        self.refresh_meeting(highlight)
-        return result
+        def made(captured: Captured) -> None:
+            if captured.task is not None:
+                self.notify(
+                    clean(f"{captured.task.key} created from the {item.kind}"), markup=False
+                )
+
+        self.call(lambda services, _: services.meetings.item_to_task(item.id), made, index)
 
     # ---- attendees -------------------------------------------------------------------------
 
     def action_attendees(self) -> None:
         """Add (+handle) or remove (-handle) attendees; several at once."""
-        if self.meeting is None:
-            return
-        current = list(self.meeting.attendees)
-
-        def preview(text: str) -> tuple[str, bool]:
-            words = text.split()
-            if not words:
-                return "+handle adds, -handle removes", False
-            said = []
-            for word in words:
-                handle = word.lstrip("+-@").lower()
-                if word.startswith("-"):
-                    if handle not in current:
-                        return f"@{handle} does not attend", True
-                    said.append(f"removes @{handle}")
-                    continue
-                who, problem = resolve_handle(handle, self.known.handles)
-                if problem:
-                    return problem, True
-                said.append(f"adds {who}")
-            return ", ".join(said), False
-
-        self.app.push_screen(
-            PromptModal(
-                "Attendees",
-                placeholder="+jonas -mia",
-                suggest={"+": list(self.known.handles), "-": current},
-                preview=preview,
-                hint="now: " + (" ".join(f"@{h}" for h in current) or "nobody"),
-            ),
-            self._change_attendees,
-        )
+        if self.meeting is not None:
+            self.app.push_screen(
+                attendees_prompt(self.meeting.attendees, self.known.handles),
+                self._change_attendees,
+            )
 
     def _change_attendees(self, text: str | None) -> None:
-        if text:  # after the lines still being saved, so their answer cannot paint over it
-            self._in_turn(lambda: self._store_attendees(text))
-
-    def _store_attendees(self, text: str) -> None:
-        meetings = self.tb.services.meetings
-        for word in (text or "").split():
-            remove = word.startswith("-")
-            handle = word.lstrip("+-@")
-            self._call(
-                lambda mid, h=handle, r=remove: (  # type: ignore[misc]
-                    meetings.remove_attendee(mid, h) if r else meetings.add_attendee(mid, h)
+        if not text:
+            return
+        for handle, remove in attendee_changes(text):
+            self.call(
+                lambda services, mid, h=handle, r=remove: (  # type: ignore[misc]
+                    services.meetings.remove_attendee(mid, h)
+                    if r
+                    else services.meetings.add_attendee(mid, h)
                 )
             )
-        if text:
-            self._load_known()
+        self.tb.store.submit(self.names_job(), self._names_read)
+
+    def _names_read(self, names: Names) -> None:
+        if self.is_attached:
+            self._set_known(names)
 
     # ---- leaving and ending ----------------------------------------------------------------
 
@@ -523,7 +386,7 @@ class MeetingScreen(TaskboardScreen):
                         lambda key: self.app.switch_screen(BoardScreen(key)),
                     )
 
-        if self.query_one("#capture", Input).value.strip() or self._unsaved:
+        if self.query_one("#capture", Input).value.strip():
             self.app.push_screen(
                 ConfirmModal("Back to the board? The capture line is not saved yet."), leave
             )
@@ -532,13 +395,12 @@ class MeetingScreen(TaskboardScreen):
 
     def action_end_meeting(self) -> None:
         """End the meeting, show the minutes and offer to export them."""
-        if self.meeting_id is None or self.meeting is None:
+        if self.meeting_id is None or self.meeting is None or self.closed:
             return
-        meeting_id = self.meeting_id
 
         def end(yes: bool | None) -> None:
             if yes:  # after the lines still being saved
-                self._in_turn(lambda: self._end(meeting_id))
+                self.tb.store.after(self.end_meeting)
 
         if self.query_one("#capture", Input).value.strip():
             self.app.push_screen(
@@ -554,84 +416,3 @@ class MeetingScreen(TaskboardScreen):
             )
         else:
             end(True)
-
-    @work(thread=True, group="meeting-store", exit_on_error=False)
-    def _end(self, meeting_id: int) -> None:
-        try:
-            self.tb.services.meetings.end(meeting_id)
-        except ServiceError as exc:
-            self.app.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
-            return
-        # The screen is built on the event loop's thread, like every widget.
-        self.app.call_from_thread(lambda: self.app.switch_screen(MinutesScreen(meeting_id)))
-
-
-class MinutesScreen(TaskboardScreen):
-    """An ended meeting's minutes as Markdown, with export to a file."""
-
-    CSS_PATH = "../styles/meeting.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Board", id="minutes.back", tooltip="Back to the board"),
-        Binding(
-            "ctrl+s",
-            "export",
-            "Export",
-            id="minutes.export",
-            tooltip="Write the minutes to a Markdown file",
-        ),
-    ]
-
-    def __init__(self, meeting_id: int) -> None:
-        super().__init__()
-        self.meeting_id = meeting_id
-        self.text = ""
-        self.file_name = ""
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="minutes-doc"):
-            yield Markdown(id="minutes-markdown")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        data = self.tb.services.meetings.minutes_data(self.meeting_id)
-        self.file_name = minutes_file_name(data.project, data.started)
-        self.text = render_minutes(data)
-        self.query_one("#minutes-markdown", Markdown).update(self.text)
-        self.query_one("#minutes-doc").focus()
-        self.action_export()
-
-    def action_back(self) -> None:
-        """Back to the board."""
-        self.dismiss()
-
-    def action_export(self) -> None:
-        """Write the minutes to a Markdown file (asks for the path)."""
-        self.app.push_screen(
-            PromptModal(
-                "Export the minutes to",
-                self.file_name,
-                placeholder="path/to/minutes.md",
-                hint="enter writes the file, escape skips",
-            ),
-            self._export_to,
-        )
-
-    def _export_to(self, typed: str | None) -> None:
-        if not typed or not typed.strip():
-            return
-        path = Path(typed.strip()).expanduser()
-
-        def write(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                write_text(path, self.text)
-            except FileWriteError as exc:
-                self.notify(clean(str(exc)), severity="error", markup=False)
-                return
-            self.notify(clean(f"minutes written to {path}"), markup=False)
-
-        if path.exists():
-            self.app.push_screen(ConfirmModal(clean(f"{path} exists. Overwrite it?")), write)
-        else:
-            write(True)

@@ -134,7 +134,7 @@ class SearchScreen(TaskboardScreen):
 
             self.app.push_screen(TaskDetailScreen(hit.task_key))
         elif hit.meeting_id is not None:
-            from taskboard.ui.screens.meeting import MinutesScreen
+            from taskboard.ui.screens.meeting_minutes import MinutesScreen
 
             self.app.push_screen(MinutesScreen(hit.meeting_id))
         else:
