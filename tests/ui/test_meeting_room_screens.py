@@ -18,6 +18,9 @@ from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.meeting import MeetingScreen
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
 
+# Two processes on one store: over PostgreSQL's LISTEN/NOTIFY as well as SQLite's.
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 23)
 
 
