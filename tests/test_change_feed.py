@@ -142,6 +142,24 @@ def test_without_a_listen_connection_the_feed_polls(
         other.close()
 
 
+def test_a_change_between_two_stand_in_polls_is_not_missed(store: Store) -> None:
+    """Without LISTEN the feed polls in windows between attempts to connect again; a commit
+    that lands between two windows counts (the next window compares with where the last
+    one ended, not with a fresh read)."""
+    if store.backend != "postgresql":
+        pytest.skip("the stand-in poll is PostgreSQL's")
+    feed = store.feed
+    ended_on = feed._poll_revision(0.0)  # a window that ended just now
+    other = second_store(store)
+    try:
+        Services.open(other, "ben").projects.create("DEL", "Deliveries")
+        seen = feed.revision
+        assert feed._poll_revision(0.5, ended_on) != ended_on
+        assert feed.revision != seen
+    finally:
+        other.close()
+
+
 def test_a_watcher_that_fails_is_started_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -190,6 +190,7 @@ class ChangeFeed:
 
         attempt = 0
         first = True
+        polled: int | None = None  # the revision the stand-in poll compares with
         while not self._closed:
             try:
                 args, params = self._connect_args()
@@ -202,10 +203,14 @@ class ChangeFeed:
                 conn = psycopg.connect(*args, **params)
             except psycopg.Error as exc:
                 log.debug("change feed: cannot LISTEN: %s", exc)
-                self._ready.set()  # the poll below stands in for the listener meanwhile
-                self._poll_revision(RECONNECT_S[min(attempt, len(RECONNECT_S) - 1)])
+                # The poll stands in for the listener meanwhile (it says ready once it has
+                # read the revision to compare with: a change after `start` is not missed).
+                polled = self._poll_revision(
+                    RECONNECT_S[min(attempt, len(RECONNECT_S) - 1)], polled
+                )
                 attempt += 1
                 continue
+            polled = None  # listening again: the reconnect's "changed" covers the gap
             try:
                 conn.execute(f"LISTEN {CHANNEL}")
                 if not first:
@@ -239,14 +244,17 @@ class ChangeFeed:
                 conn.execute("SELECT 1")
             self._poke.clear()
 
-    def _poll_revision(self, seconds: float) -> None:
-        """Without a LISTEN connection: poll the store's revision for `seconds`."""
+    def _poll_revision(self, seconds: float, before: int | None = None) -> int | None:
+        """Without a LISTEN connection: poll the store's revision for `seconds`, comparing
+        with `before` (the revision the previous poll ended on: a change between two polls
+        is not missed); the revision it ended on."""
         deadline = time.monotonic() + seconds
-        try:
-            before = self._store_revision()
-        except Exception as exc:  # the server is away: nothing to compare with
-            log.debug("change feed: cannot read the revision: %s", exc)
-            before = None
+        if before is None:
+            try:
+                before = self._store_revision()
+            except Exception as exc:  # the server is away: nothing to compare with
+                log.debug("change feed: cannot read the revision: %s", exc)
+        self._ready.set()
         while not self._closed and time.monotonic() < deadline:
             poked = self._poke.wait(min(FALLBACK_POLL_S, max(deadline - time.monotonic(), 0)))
             self._poke.clear()
@@ -257,4 +265,6 @@ class ChangeFeed:
                 now = None
             if poked or (now is not None and now != before):
                 self._bump()
-            before = now
+            if now is not None:
+                before = now
+        return before
