@@ -55,7 +55,10 @@ async def settled(pilot: Any) -> None:
     """Until the store calls the keys started (the store queue, the meeting's own thread
     workers) are done and their answers shown."""
     await settle(pilot)
-    await pilot.app.workers.wait_for_complete()
+    # Not the board's feed watcher: it runs as long as the board.
+    others = [w for w in pilot.app.workers if w.group != "store-changes"]
+    if others:  # (an empty list would mean every worker)
+        await pilot.app.workers.wait_for_complete(others)
     await pilot.pause()
 
 
