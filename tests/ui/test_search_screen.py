@@ -19,7 +19,10 @@ from taskboard.ui.screens.search import SETTLE_SECONDS, SearchScreen
 
 async def settle(app: TaskboardApp, pilot: Any) -> None:
     await pilot.pause(SETTLE_SECONDS * 2)  # typing settles before the store is asked
-    await app.workers.wait_for_complete()
+    # Not the board's feed watcher: it runs as long as the board.
+    others = [w for w in app.workers if w.group != "store-changes"]
+    if others:  # (an empty list would mean every worker)
+        await app.workers.wait_for_complete(others)
     await pilot.pause()
     await pilot.pause()
 

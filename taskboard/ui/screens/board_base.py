@@ -258,6 +258,9 @@ class BoardBase(TaskboardScreen):
         if self.polling:
             self.poll_again = True
             return
+        if not self.tb.store.idle:  # after the calls asked for before (a quit waits for them)
+            self.set_timer(0.1, self.store_changed)
+            return
         self.polling = True
         key = self.project_key
 
