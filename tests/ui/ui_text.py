@@ -48,6 +48,8 @@ async def settle(pilot: Pilot[Any], seconds: float = 10) -> None:
     app = pilot.app
     assert isinstance(app, TaskboardApp)
     for _ in range(int(seconds * 100)):
+        if not app.is_running:  # quit: what it stored first, the test reads from the store
+            return
         await pilot.pause()
         if app.store.idle:
             await pilot.pause()
