@@ -86,8 +86,8 @@ class GoalsScreen(LiveScreen):
     CSS_PATH = "../styles/goals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Board", id="goals.back", tooltip="Back to the board"),
-        Binding("j", "cursor(1)", "Down", show=False, id="goals.down"),
-        Binding("k", "cursor(-1)", "Up", show=False, id="goals.up"),
+        Binding("j", "cursor(1)", "Down", show=False, id="goals.down", tooltip="Next goal"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="goals.up", tooltip="Previous goal"),
         Binding(
             "c",
             "check_in",
