@@ -217,20 +217,22 @@ class MeetingScreen(MeetingRoom):
         meeting_id = self.meeting_id
         if not line.strip() or meeting_id is None or self.closed:
             return
+        capture = self.query_one("#capture", CaptureLine)
         checked = meeting_check(line, self.tb.today(), self.known)
         sure = line == self.doubted
         if checked.warning is not None and not sure:
             self.doubted = line
+            capture.give_back(line)
             self.app.bell()
             self.notify(clean(checked.warning), severity="warning", markup=False)
             return
         self.doubted = None
         self.history.append(line)
         self.recalled = 0
-        if not checked.error:
-            # Cleared at once, so the next line can be typed while this one is stored; a
-            # line the store refuses comes back.
-            event.input.value = ""
+        if checked.error:
+            # The line comes back for fixing (the capture line cleared it on Enter, so that
+            # the next line can be typed while this one is stored); the preview says why.
+            capture.give_back(line)
         names = self.names_job()
 
         def save(services: Services) -> tuple[Captured, MeetingView, Names | None]:
@@ -264,11 +266,8 @@ class MeetingScreen(MeetingRoom):
             self.lost = line
             self.store_changed()
             return
-        capture = self.query_one("#capture", Input)
-        if not capture.value or capture.value == line:
-            # The line stays for fixing (or for a second Enter); the preview says what is wrong.
-            capture.value = line
-            capture.cursor_position = len(line)
+        # The line comes back for fixing (or for a second Enter); the preview says why.
+        self.query_one("#capture", CaptureLine).give_back(line)
         if isinstance(exc, (UnknownPersonError, ImplausibleValueError)):
             self.doubted = line
             self.notify(clean(f"{exc}: {AGAIN}"), severity="warning", markup=False)

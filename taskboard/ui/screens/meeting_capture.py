@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -28,6 +29,42 @@ class CaptureLine(Input, inherit_bindings=False):
         for b in Input.BINDINGS
         if isinstance(b, Binding)
     ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Every key in the order it came, its own bindings too. Textual runs a binding's
+        action (Enter, ctrl+u, backspace) apart from the characters, which it inserts at
+        once: in a burst from the terminal (a fast typist, a paste of lines) a line's Enter
+        could land after the next line's first characters, and two lines became one item."""
+        action = _ACTIONS.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
+
+    async def action_submit(self) -> None:
+        """Hand the line over and clear it before the next key is handled. The screen gives
+        back a line it does not take (a warning, a refusal) while the line is still empty."""
+        line = self.value
+        self.post_message(self.Submitted(self, line, None))
+        self.value = ""
+
+    def give_back(self, line: str) -> None:
+        """`line` back for fixing, unless the next one is being typed already."""
+        if not self.value or self.value == line:
+            self.value = line
+            self.cursor_position = len(line)
+
+
+# The capture line's own keys and what they do (a key may be bound as "home,ctrl+a").
+_ACTIONS = {
+    key.strip(): b.action
+    for b in CaptureLine.BINDINGS
+    if isinstance(b, Binding)
+    for key in b.key.split(",")
+    if key.strip()
+}
 
 
 def read_names(services: Services, project: str | None, today: date) -> Names:
