@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from taskboard.domain.text import clean
+from taskboard.ui.widgets.ordered_input import OrderedInput
 
 # text → (preview line, is it an error?); a str is user text, Content is styled already
 Preview = Callable[[str], tuple[str | Content, bool]]
@@ -87,7 +88,7 @@ class PromptModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.prompt_title), classes="dialog-title")
-            yield Input(
+            yield OrderedInput(
                 self.value,
                 placeholder=self.placeholder,
                 suggester=TokenSuggester(self.suggest) if self.suggest else None,

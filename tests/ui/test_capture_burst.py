@@ -34,3 +34,31 @@ async def test_lines_typed_in_one_burst_stay_separate_items(demo_services: Servi
         await settle(pilot)
     stored = [i.text for i in demo_services.meetings.get(meeting.id).items]
     assert stored == [line.split(": ", 1)[1] for line in lines]
+
+
+async def test_every_input_takes_a_burst_with_corrections_in_order() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input
+
+    from taskboard.ui.widgets.ordered_input import OrderedInput
+
+    submitted: list[str] = []
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OrderedInput(id="line")
+
+        def on_input_submitted(self, event: Input.Submitted) -> None:
+            submitted.append(event.value)
+            event.input.value = ""
+
+    app = One()
+    async with app.run_test() as pilot:
+        burst = [*"winter tyrez", "backspace", *"s for", "ctrl+w", *"at the hub", "enter"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(50):
+            await pilot.pause(0.01)
+            if submitted:
+                break
+    assert submitted == ["winter tyres at the hub"]

@@ -15,7 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.text import clean
@@ -36,6 +36,7 @@ from taskboard.ui.live import StoreChanged, watch_store_changes
 from taskboard.ui.preview import Known, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
+from taskboard.ui.widgets.ordered_input import OrderedInput
 
 if TYPE_CHECKING:
     from taskboard.domain.views import Reverted
@@ -83,7 +84,7 @@ class BoardBase(TaskboardScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
-        yield Input(
+        yield OrderedInput(
             placeholder="filter: words @who #tag !prio due:overdue|today|week  (esc clears)",
             id="filter-input",
             disabled=True,

@@ -22,6 +22,7 @@ from taskboard.services.errors import ConflictError, ServiceError
 from taskboard.ui.dialogs import TokenSuggester
 from taskboard.ui.live import LiveScreen
 from taskboard.ui.widgets.hinted import HintedInput
+from taskboard.ui.widgets.ordered_input import OrderedInput
 
 # The one-line fields, by the name `TaskService.edit` takes; each is the Input `#f-NAME`.
 INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
@@ -148,13 +149,13 @@ class TaskDetailScreen(LiveScreen):
             yield TextArea(shown["notes"], language="markdown", id="f-notes", soft_wrap=True)
             yield Label("Subtasks (ctrl+t ticks, ctrl+↑/↓ reorder)")
             yield OptionList(id="subtasks")
-            yield Input(id="new-subtask", placeholder="+ add a subtask and press enter")
+            yield OrderedInput(id="new-subtask", placeholder="+ add a subtask and press enter")
             yield Label("Dependencies")
             yield Static("", id="deps", markup=False)
-            yield Input(id="new-dep", placeholder="blocked by KEY (enter); -KEY removes")
+            yield OrderedInput(id="new-dep", placeholder="blocked by KEY (enter); -KEY removes")
             yield Label("Comments")
             yield Static("", id="comments", markup=False)
-            yield Input(id="new-comment", placeholder="write a comment and press enter")
+            yield OrderedInput(id="new-comment", placeholder="write a comment and press enter")
             yield Label("History")
             yield Static("", id="history", markup=False)
         yield Footer()

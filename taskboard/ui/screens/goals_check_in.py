@@ -21,6 +21,7 @@ from taskboard.domain.okr import KrKind
 from taskboard.domain.okr_views import KeyResultView
 from taskboard.domain.text import clean
 from taskboard.ui.screens.goals_text import kr_values, number
+from taskboard.ui.widgets.ordered_input import OrderedInput
 
 _BARE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
@@ -99,7 +100,7 @@ class RoundStepModal(ModalScreen[str | None]):
                 Content(f"current {kr_values(kr)}   ({okr.percent(kr.progress)})"), id="round-now"
             )
             yield Static(Content(f"last note: {note}"), id="round-note")
-            yield Input(placeholder="value [conf 0.7] [note]", id="round-input")
+            yield OrderedInput(placeholder="value [conf 0.7] [note]", id="round-input")
             yield Static("", id="prompt-preview", markup=False)
             yield Static(
                 Content("enter stores and goes on · s or empty enter skips · esc ends the round"),

@@ -17,6 +17,7 @@ from taskboard.domain.search_views import SearchHit
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.widgets.ordered_input import OrderedInput
 
 LIMIT = 100
 # Typing pauses this long before the store is asked: a fast typist's every key is not a query.
@@ -54,7 +55,9 @@ class SearchScreen(TaskboardScreen):
         self._settling: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search every project: each word as a prefix", id="search-query")
+        yield OrderedInput(
+            placeholder="search every project: each word as a prefix", id="search-query"
+        )
         yield Static("type to search", id="search-status", markup=False)
         yield OptionList(id="search-hits")
         yield Footer()

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from textual import events
 from textual.suggester import Suggester
-from textual.widgets import Input
+
+from taskboard.ui.widgets.ordered_input import OrderedInput
 
 EMPTY = "—"
 
 
-class HintedInput(Input):
+class HintedInput(OrderedInput):
     """Empty, it shows EMPTY; while the cursor is in it, the longest of its `hints` that fits
     (each an "e.g. …"; a stylesheet draws placeholders dimmer and italic). A hint shown on a
     field nobody edits reads, on a projector, as a value."""
