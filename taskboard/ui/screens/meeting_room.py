@@ -47,19 +47,18 @@ class MeetingRoom(LiveScreen):
         self.ending = False  # this screen asked the store to end the meeting
         self.closed = False  # left, or the end is shown: nothing more to do here
 
-    # ---- what the screen paints ----------------------------------------------------------
+    # ---- what the screen paints: `MeetingScreen` defines these ----------------------------
 
-    def opened(self, meeting: MeetingView, names: Names) -> None:
-        """The meeting is open: paint it and what the capture line knows."""
-        raise NotImplementedError
+    if TYPE_CHECKING:
 
-    def show(self, meeting: MeetingView, highlight: int | None = None) -> None:
-        """Paint the meeting as stored now."""
-        raise NotImplementedError
+        def opened(self, meeting: MeetingView, names: Names) -> None:
+            """The meeting is open: paint it and what the capture line knows."""
 
-    def handles_read(self, handles: tuple[str, ...]) -> None:
-        """The people's handles as stored now, for the capture line to check."""
-        raise NotImplementedError
+        def show(self, meeting: MeetingView, highlight: int | None = None) -> None:
+            """Paint the meeting as stored now."""
+
+        def handles_read(self, handles: tuple[str, ...]) -> None:
+            """The people's handles as stored now, for the capture line to check."""
 
     # ---- opening and following -------------------------------------------------------------
 
