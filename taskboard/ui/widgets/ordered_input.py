@@ -11,17 +11,18 @@ for its own keys too.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 
-def _key_actions(bindings: object) -> dict[str, str]:
+def _key_actions(bindings: Iterable[BindingType]) -> dict[str, str]:
     """Key → action of the bindings of a class (a key may be bound as "home,ctrl+a")."""
     found: dict[str, str] = {}
-    for binding in bindings or ():  # type: ignore[attr-defined]
+    for binding in bindings:
         if isinstance(binding, Binding):
             for key in binding.key.split(","):
                 if key.strip():
@@ -34,8 +35,8 @@ class OrderedInput(Input):
 
     KEY_ACTIONS: ClassVar[dict[str, str]] = _key_actions(Input.BINDINGS)
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)  # type: ignore[arg-type]
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
         if "BINDINGS" in cls.__dict__:
             # Textual keeps whether a class adds to its parents' bindings or replaces them.
             inherited = cls.KEY_ACTIONS if getattr(cls, "_inherit_bindings", True) else {}
