@@ -3,6 +3,8 @@ keeps the index in step, on each backend."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from taskboard.domain.errors import InvalidFieldError, NotFoundError
@@ -13,7 +15,7 @@ from taskboard.services.import_drafts import ImportDraft
 from taskboard.services.search import snippet
 
 
-def found(services: Services, query: str, **kw: str) -> list[tuple[str, str]]:
+def found(services: Services, query: str, **kw: Any) -> list[tuple[str, str]]:
     return [(h.kind, h.key) for h in services.search.search(query, **kw)]
 
 
@@ -200,3 +202,77 @@ def test_a_hit_names_its_meeting_and_task() -> None:
     hit = SearchHit("decision", "7", None, "Weekly", "x", datetime.now(UTC))
     assert hit.meeting_id == 7 and hit.task_key is None
     assert SearchHit("comment", "A-1", "A", "t", "x", datetime.now(UTC)).task_key == "A-1"
+
+
+def test_only_the_newest_matches_are_ranked(services: Services) -> None:
+    """For a common word the newest `ranked` matches are ranked: an older entry that holds
+    the word in its title is left out. Archived cards and the kind filter come first."""
+    services.tasks.capture("Winter tyres")  # INBOX-1: in its title, but the oldest
+    for title in ("Order 2", "Order 3", "Winter chains", "Order 5"):
+        key = services.tasks.capture(title).task.key
+        if not title.startswith("Winter"):
+            services.tasks.edit(key, TaskChanges(notes="for the winter"))
+    # Newest first: INBOX-5, INBOX-4 (title), INBOX-3, INBOX-2, INBOX-1 (title).
+    assert [h.key for h in services.search.search("winter")] == [
+        "INBOX-4",
+        "INBOX-1",
+        "INBOX-5",
+        "INBOX-3",
+        "INBOX-2",
+    ]
+    assert [h.key for h in services.search.search("winter", ranked=3)] == [
+        "INBOX-4",
+        "INBOX-5",
+        "INBOX-3",
+    ]
+    assert [h.key for h in services.search.search("winter", limit=2, ranked=3)] == [
+        "INBOX-4",
+        "INBOX-5",
+    ]
+    services.tasks.archive("INBOX-5")  # takes no place among the newest
+    assert [h.key for h in services.search.search("winter", ranked=3)] == [
+        "INBOX-4",
+        "INBOX-3",
+        "INBOX-2",
+    ]
+    services.tasks.comment("INBOX-2", "winter is coming")  # newest; a comment's main text
+    assert found(services, "winter", ranked=2) == [("comment", "INBOX-2"), ("task", "INBOX-4")]
+    assert found(services, "winter", kind="task", ranked=2) == [
+        ("task", "INBOX-4"),
+        ("task", "INBOX-3"),
+    ]
+
+
+def test_walking_and_reading_the_index_find_the_same_newest_matches(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever way a search takes to its newest matches (walking the entries, reading
+    the index, or a walk that gives up for the index), the hits are the same."""
+    from taskboard.services import search_walk
+
+    words = ["alpha", "beta", "gamma", "alphabet", "Äpfel", "delta"]
+    for n in range(24):
+        picked = " ".join(words[(n * k) % len(words)] for k in (1, 2, 5))
+        key = services.tasks.capture(f"{picked} {n}").task.key
+        if n % 3 == 0:
+            services.tasks.comment(key, f"{words[n % 4]} note")
+        if n % 7 == 0:
+            services.tasks.archive(key)
+    queries = [("alpha", {}), ("a", {}), ("apf be", {}), ("gamma", {"kind": "comment"})]
+    queries += [("delta", {"kind": "task"}), ("alph", {"project": "INBOX"}), ("zulu", {})]
+
+    def answers() -> list[list[tuple[str, str, bool]]]:
+        return [
+            [(h.kind, h.key, h.in_title) for h in services.search.search(q, ranked=ranked, **kw)]
+            for q, kw in queries
+            for ranked in (1, 2, 5, 100)
+        ]
+
+    usual = answers()
+    assert sum(map(len, usual)) > 80
+    monkeypatch.setattr(search_walk, "WALK_PER_MATCH", 10**9)  # walks to the end
+    assert answers() == usual
+    monkeypatch.setattr(search_walk, "WALK_PER_MATCH", 0)  # reads the index after a chunk
+    assert answers() == usual
+    monkeypatch.setattr(search_walk, "SCATTER", -1)  # SQLite: reads the index at once
+    assert answers() == usual

@@ -3,8 +3,16 @@
 Every word of the query must match the start of a word (case and accents folded the
 way the index folds them, `taskboard.store.search_fold`). The words reach the database
 as quoted FTS5 strings (SQLite) or quoted tsquery lexemes (PostgreSQL), never as query
-syntax. Order, the same on both backends: hits whose main text (a task's or a goal's
-title, a comment, a decision) holds every word first, then newest first.
+syntax.
+
+Order, the same on both backends: a search ranks the newest matches only — the newest
+`RANKED` (500, or as many as the hits asked for when that is more) by the entry's time,
+then its id, archived cards and the project and kind filters applied first
+(`search_walk`). Among those, hits whose main text (a task's
+or a goal's title, a comment, a decision) holds every word come first, then the others;
+each newest first. A word found in fewer than `RANKED` entries has all of them ranked;
+for a very common word, an older entry that holds it in its title loses to the newer
+entries that hold it anywhere. The bound keeps such a search as cheap as a rare word's.
 """
 
 from __future__ import annotations
@@ -20,6 +28,13 @@ from taskboard.domain.search_views import KINDS, SearchHit
 from taskboard.domain.text import clean
 from taskboard.services.context import ServiceContext
 from taskboard.services.lookup import project_by_key
+from taskboard.services.search_walk import (
+    RANKED,
+    Filters,
+    connection,
+    matcher,
+    newest_matches,
+)
 from taskboard.store.search_fold import fold, words
 
 # The kinds an index entry has, for each kind a search is narrowed to.
@@ -35,29 +50,7 @@ _GOALS = ("objective", "key_result")
 MAX_LIMIT = 1000
 SNIPPET_WIDTH = 90
 
-# A search runs in two tiers: entries whose main text holds every word, then the others.
-# Each tier picks its newest `limit` entries from search_entry (kind, card, meeting, time;
-# no text), walking its (at, id) index; the set of matches comes from the full-text index.
 # Texts and names are read for the hits kept only.
-_SQLITE_MATCHES = "x.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :{name})"
-_POSTGRES_MATCHES = {
-    "title_query": "x.title_words @@ CAST(:query AS tsquery)",
-    "other_query": (
-        "x.words @@ CAST(:query AS tsquery) AND NOT x.title_words @@ CAST(:query AS tsquery)"
-    ),
-}
-_TIER = """
-SELECT x.id FROM search_entry AS x
-WHERE {matches}
-  AND NOT EXISTS (SELECT 1 FROM task AS a WHERE a.id = x.task_id AND a.archived = :true)
-  {filters}
-ORDER BY x.at DESC, x.id DESC
-LIMIT :limit
-"""
-_IN_PROJECT = (
-    " AND coalesce((SELECT a.project_id FROM task AS a WHERE a.id = x.task_id),"
-    " (SELECT g.project_id FROM meeting AS g WHERE g.id = x.meeting_id)) = :project_id"
-)
 _SQLITE_TEXT = "JOIN search_fts AS f ON f.rowid = e.id"
 _SELECT = """
 SELECT e.id, e.kind, e.ref_id, e.meeting_id, {texts}, e.at,
@@ -84,54 +77,47 @@ class SearchService:
         project: str | None = None,
         kind: str | None = None,
         limit: int = 50,
+        ranked: int | None = None,
     ) -> list[SearchHit]:
-        """The best `limit` hits for `query` (archived cards and their comments left out).
+        """The best `limit` hits for `query` (archived cards and their comments left out)
+        among its newest `ranked` matches (RANKED, or `limit` when that is more).
 
         An unknown kind or project is refused; a query without a letter or digit finds
         nothing."""
         if kind is not None and kind not in KINDS:
             raise InvalidFieldError("kind", f"unknown kind '{clean(kind)}': use {', '.join(KINDS)}")
         limit = max(1, min(limit, MAX_LIMIT))
+        ranked = max(RANKED, limit) if ranked is None else max(1, ranked)
         with self.ctx.store.read() as s:
             project_id = project_by_key(s, project).id if project is not None else None
             terms = words(query)
             if not terms:
                 return []
-            rows = self._rows(s, terms, project_id, kind, limit)
+            rows = self._rows(s, terms, project_id, kind, limit, ranked)
         return [_hit(row, terms, in_title) for in_title, row in rows]
 
     def _rows(
-        self, s: Session, terms: list[str], project_id: int | None, kind: str | None, limit: int
+        self,
+        s: Session,
+        terms: list[str],
+        project_id: int | None,
+        kind: str | None,
+        limit: int,
+        ranked: int,
     ) -> list[tuple[bool, Any]]:
         """(in the main text, row) for the best `limit` hits, best first."""
-        params: dict[str, Any] = {"true": True}
-        postgres = s.get_bind().dialect.name == "postgresql"
-        if postgres:
-            params["query"] = " & ".join(f"'{t}':*" for t in terms)
-            matches = _POSTGRES_MATCHES
-        else:
-            every = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-            params["title_query"] = f"title : ({every})"
-            params["other_query"] = f"({every}) NOT title : ({every})"
-            matches = {name: _SQLITE_MATCHES.format(name=name) for name in params if name != "true"}
-        filters = ""
-        if project_id is not None:
-            filters += _IN_PROJECT
-            params["project_id"] = project_id
-        if kind is not None:
-            names = _ENTRY_KINDS[kind]
-            filters += " AND x.kind IN (" + ", ".join(f":kind{i}" for i in range(len(names))) + ")"
-            params.update({f"kind{i}": name for i, name in enumerate(names)})
-        tiers: list[list[int]] = []
-        for name in ("title_query", "other_query"):
-            wanted = limit - sum(map(len, tiers))
-            if wanted <= 0:
-                break
-            sql = _TIER.format(matches=matches[name], filters=filters)
-            tiers.append(list(s.execute(text(sql), {**params, "limit": wanted}).scalars()))
-        ids = [i for tier in tiers for i in tier]
-        if not ids:
+        conn = connection(s)
+        m = matcher(conn, terms)
+        if m is None:
             return []
+        filters = Filters.of(project_id, _ENTRY_KINDS[kind] if kind is not None else None)
+        newest = newest_matches(conn, m, filters, ranked)
+        if not newest:
+            return []
+        in_title = m.in_title(conn, newest)
+        ids = [i for i in newest if i in in_title] + [i for i in newest if i not in in_title]
+        ids = ids[:limit]
+        postgres = s.get_bind().dialect.name == "postgresql"
         found = {
             row.id: row
             for row in s.execute(
@@ -144,7 +130,7 @@ class SearchService:
                 )
             )
         }
-        return [(index < len(tiers[0]), found[i]) for index, i in enumerate(ids)]
+        return [(i in in_title, found[i]) for i in ids]
 
 
 def _when(value: datetime | str) -> datetime:
@@ -196,8 +182,16 @@ def _first_match(text: str, terms: list[str]) -> int | None:
 
 
 def _word_starts(text: str) -> list[tuple[str, int]]:
+    folded = fold(text)
+    if len(folded) == len(text):  # nothing dropped: positions are the same in both
+        found, at = [], 0
+        for word in folded.split(" "):
+            if word:
+                found.append((word, at))
+            at += len(word) + 1
+        return found
     # Fold character by character so positions in the folded text map back to `text`.
-    found: list[tuple[str, int]] = []
+    found = []
     current: list[str] = []
     start = 0
     for index, char in enumerate(text):
