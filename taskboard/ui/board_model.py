@@ -193,6 +193,13 @@ class BoardModel:
         self.view = view
         self.refilter(current.key if current else None)
 
+    def title_reports(self) -> bool:
+        """Whether the title says more than the project and the view: no cards yet, a
+        filter, or marks. A compact board shows its title line only then (the headings
+        carry the order and the lanes, the cards the project's key)."""
+        empty = not any(self.by_column) and self.partial_counts is None
+        return empty or not self.task_filter.empty or bool(self.task_filter.problems or self.marks)
+
     def title(self) -> str:
         """The line above the columns: the project, hints, and what the filter does."""
         if self.project is None:

@@ -126,6 +126,8 @@ async def test_columns_share_the_width_and_say_how_many_more_lie_aside(
 async def test_compact_cards_fit_a_long_column_at_80_by_24(
     app: TaskboardApp, demo_services: Services
 ) -> None:
+    """Compact: one heading line (no borders, no title line, no footer), then a card on
+    each line: 23 of a 24-card column. The title line comes back while it reports marks."""
     for n in range(22):
         demo_services.tasks.capture(f"Extra card {n} @mia ^fri +DEL >Arrived")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -133,9 +135,14 @@ async def test_compact_cards_fit_a_long_column_at_80_by_24(
         await pilot.press("z")
         await settle(pilot)
         lines = column_lines(app, 0)
-        assert len(lines) == 20  # every line of the column holds a card
+        assert len(lines) == 23  # every line of the column holds a card
         assert all(line.split()[0].startswith("DEL-") for line in lines)
-        await pilot.press("end")
+        assert board_of(app).views[0].region.height == 24  # the whole screen is the column
+        assert "─Papers & payment  3/3  3 more ▸─" in heading(app, 1)
+        await pilot.press("v")  # the title line says "1 marked": one line less
+        await settle(pilot)
+        assert len(column_lines(app, 0)) == 22
+        await pilot.press("escape", "end")
         await settle(pilot)
         assert column_lines(app, 0)[-1].split()[0] == keys(app, 0)[-1]
 

@@ -144,12 +144,17 @@ class BoardBase(TaskboardScreen):
         if title is None:
             return
         title.update(Content(clean(self.model.title())), layout=False)
+        compact = self.model.view.compact
+        # Compact: the columns' headings are the one line above the cards (their borders
+        # and the footer go); the title line comes back while it reports something.
+        title.display = not compact or self.model.title_reports()
+        for footer in self.query(Footer).results(Footer):
+            footer.display = not compact
         today = self.tb.today()
         marks = frozenset(self.model.marks)
         lanes = self.model.lanes()
         if lanes:  # a card in one column can change every column's lane heights
             columns = list(range(len(self.views)))
-        compact = self.model.view.compact
         for i in columns:
             heading = self.model.heading(i)
             name = len(self.model.columns[i].name)
@@ -197,11 +202,7 @@ class BoardBase(TaskboardScreen):
             view.styles.margin = (0, GAP if at < window.count - 1 else 0, 0, 0)
             left = window.hidden_left() if at == 0 else 0
             right = window.hidden_right(total) if at == window.count - 1 else 0
-            said = [f"◂ {left} more" if left else "", f"{right} more ▸" if right else ""]
-            view.border_subtitle = "  ".join(part for part in said if part)
-            view.styles.border_subtitle_align = (
-                "center" if left and right else "right" if right else "left"
-            )
+            view.set_aside(left, right)
 
     def on_column_view_scrolled(self, event: ColumnView.Scrolled) -> None:
         if self.model.view.lanes != "none":

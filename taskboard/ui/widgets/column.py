@@ -206,6 +206,8 @@ class ColumnView(ScrollView, can_focus=False):
         self.today = date.today()
         self.heading = ""
         self.name_length = 0
+        self.aside = ("", "")  # how many more columns lie left and right, when some do
+        self.compact = False
         self.places = Layout(0, CARD_HEIGHT)
         self._styles: CardStyles | None = None
 
@@ -218,13 +220,31 @@ class ColumnView(ScrollView, can_focus=False):
             self._fit_heading()
         self.set_class(over_limit, "over-limit")
 
+    def set_aside(self, left: int, right: int) -> None:
+        """Say how many more columns lie to the left and right: in the bottom border, or
+        in the heading of a compact column, which has no other border."""
+        said = (f"◂ {left} more" if left else "", f"{right} more ▸" if right else "")
+        self.border_subtitle = "  ".join(part for part in said if part)
+        self.styles.border_subtitle_align = (
+            "center" if left and right else "right" if right else "left"
+        )
+        if said != self.aside:
+            self.aside = said
+            self._fit_heading()
+
     def _fit_heading(self) -> None:
         text = clean(self.heading)
+        left, right = self.aside if self.compact else ("", "")
+        head = (left, "dim") if left else ""
+        tail = (right, "dim") if right else ""
         room = self.outer_size.width - 6  # the corners, the rules and spaces around it
-        name, tail = text[: self.name_length], text[self.name_length :]
+        room -= cell_len(left) + cell_len(right) + 2 * (bool(left) + bool(right))
+        name, counts = text[: self.name_length], text[self.name_length :]
         if self.outer_size.width and cell_len(text) > room and name:
-            text = fit(name, max(room - cell_len(tail), 4)) + tail
-        self.border_title = Content(text)  # user text: never markup
+            text = fit(name, max(room - cell_len(counts), 4)) + counts
+        between = ("  " if left else "", "  " if right else "")
+        # User text is never markup: the name goes in as Content.
+        self.border_title = Content.assemble(head, between[0], Content(text), between[1], tail)
 
     def show(
         self,
@@ -245,6 +265,9 @@ class ColumnView(ScrollView, can_focus=False):
         self.active = active
         self.set_class(active, "active")
         self.set_class(compact, "compact")
+        if compact != self.compact:
+            self.compact = compact
+            self._fit_heading()
         self.today = today
         self.places = Layout(len(cards), COMPACT_HEIGHT if compact else CARD_HEIGHT, bands)
         self.virtual_size = Size(self.size.width, self.places.lines)
