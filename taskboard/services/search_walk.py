@@ -53,31 +53,32 @@ PREFIX_INDEX = 3  # FTS5 keeps prefixes of up to this many characters (migration
 
 Key = tuple[Any, int]  # (at, id) of the last entry walked
 
-_NOT_ARCHIVED = "NOT EXISTS (SELECT 1 FROM task AS a WHERE a.id = x.task_id AND a.archived = ?)"
-_IN_PROJECT = (
-    " AND coalesce((SELECT a.project_id FROM task AS a WHERE a.id = x.task_id),"
-    " (SELECT g.project_id FROM meeting AS g WHERE g.id = x.meeting_id)) = ?"
-)
+# An entry's card (none for meeting items and goals) and, narrowed to a project, meeting.
+_CARD = " LEFT JOIN task AS a ON a.id = x.task_id"
+_MEETING = " LEFT JOIN meeting AS g ON g.id = x.meeting_id"
+_NOT_ARCHIVED = "(a.id IS NULL OR a.archived <> ?)"
+_IN_PROJECT = " AND coalesce(a.project_id, g.project_id) = ?"
 _AFTER = "(x.at, x.id) < (?, ?)"
 _WALK = "SELECT x.id, x.at FROM search_entry AS x {where} ORDER BY x.at DESC, x.id DESC LIMIT ?"
 _POSTGRES_WALK = (
     "SELECT x.id, x.at, x.words @@ CAST(? AS tsquery) FROM search_entry AS x {where}"
     " ORDER BY x.at DESC, x.id DESC LIMIT ?"
 )
-_KEEP = "SELECT x.id FROM search_entry AS x WHERE x.id IN ({ids}) AND {not_archived}{filters}"
+_KEEP = "SELECT x.id FROM search_entry AS x{joins} WHERE x.id IN ({ids}) AND {filters}"
 _SQLITE_REST = """
-SELECT x.id FROM search_entry AS x NOT INDEXED
+SELECT x.id FROM search_entry AS x NOT INDEXED{joins}
 WHERE x.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)
-  AND {after}{not_archived}{filters}
+  AND {after}{filters}
 ORDER BY x.at DESC, x.id DESC
 LIMIT ?
 """
 _POSTGRES_REST = """
-WITH m AS MATERIALIZED (
-    SELECT id FROM search_entry WHERE words @@ CAST(? AS tsquery)
+WITH x AS MATERIALIZED (
+    SELECT id, kind, task_id, meeting_id, at FROM search_entry
+    WHERE words @@ CAST(? AS tsquery)
 )
-SELECT x.id FROM m JOIN search_entry AS x ON x.id = m.id
-WHERE {after}{not_archived}{filters}
+SELECT x.id FROM x{joins}
+WHERE {after}{filters}
 ORDER BY x.at DESC, x.id DESC
 LIMIT ?
 """
@@ -91,15 +92,17 @@ _NEXT_TERM = "SELECT term FROM search_vocab WHERE term >= ? LIMIT 1"
 @dataclass
 class Filters:
     """Archived cards left out, and the project and kinds a search is narrowed to, as SQL
-    over `search_entry AS x` and its parameters."""
+    over `search_entry AS x`: the tables joined, the conditions and their parameters."""
 
-    sql: str = ""
+    joins: str = _CARD
+    sql: str = _NOT_ARCHIVED
     params: list[Any] = field(default_factory=lambda: [True])
 
     @classmethod
     def of(cls, project_id: int | None, kinds: Sequence[str] | None) -> Filters:
         filters = cls()
         if project_id is not None:
+            filters.joins += _MEETING
             filters.sql += _IN_PROJECT
             filters.params.append(project_id)
         if kinds is not None:
@@ -111,18 +114,17 @@ class Filters:
         """Those of `ids` that pass."""
         if not ids:
             return set()
-        sql = _KEEP.format(
-            ids=", ".join(str(int(i)) for i in ids), not_archived=_NOT_ARCHIVED, filters=self.sql
-        )
+        found = ", ".join(str(int(i)) for i in ids)
+        sql = _KEEP.format(joins=self.joins, ids=found, filters=self.sql)
         return {row[0] for row in conn.rows(sql, self.params)}
 
     def newest(
         self, conn: ReadConnection, sql: str, query: str, key: Key | None, size: int
     ) -> list[int]:
         """The ids `sql` gives for the entries older than `key`: a query over `x` with a
-        full-text `query` first, then {after}, {not_archived} and {filters}, then a LIMIT."""
+        full-text `query` first, then {joins}, {after} and {filters}, then a LIMIT."""
         after = _AFTER + " AND " if key is not None else ""
-        text = sql.format(after=after, not_archived=_NOT_ARCHIVED, filters=self.sql)
+        text = sql.format(joins=self.joins, after=after, filters=self.sql)
         params = [query, *(key or ()), *self.params, size]
         return [row[0] for row in conn.rows(text, params)]
 
