@@ -238,3 +238,26 @@ def test_the_migration_backfills_a_populated_store_and_downgrades_cleanly(
         assert counts == {
             t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in counts
         }
+
+
+def test_a_damaged_index_is_a_damaged_store_for_a_search(tmp_path: Path) -> None:
+    """A search reads over the session's own DB-API connection: the driver's error of a
+    damaged FTS5 index still becomes the store's one-line refusal."""
+    from taskboard.store.errors import StoreDamagedError
+
+    target = str(tmp_path / "damaged.db")
+    store = open_store(target)
+    services = Services.open(store, "tester")
+    for n in range(30):
+        services.tasks.capture(f"Winter tyres {n} for the hub")
+    store.close()
+    raw = sqlite3.connect(target)
+    raw.execute("UPDATE search_fts_data SET block = x'0000ffffffff' WHERE id > 10")
+    raw.commit()
+    raw.close()
+    store = open_store(target)
+    try:
+        with pytest.raises(StoreDamagedError, match="is damaged"):
+            Services.open(store, "tester").search.search("winter")
+    finally:
+        store.close()

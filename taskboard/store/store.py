@@ -78,10 +78,12 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """One read. A fault of the store is a StoreError, also when a reader used the
+        session's DB-API connection directly (the driver's own error, not SQLAlchemy's)."""
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
-        except DBAPIError as exc:
+        except Exception as exc:
             fault = self.fault(exc)
             if fault is None:
                 raise
