@@ -72,13 +72,16 @@ WHERE x.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)
 ORDER BY x.at DESC, x.id DESC
 LIMIT ?
 """
+# The matches sorted before the filters join their cards (OFFSET 0 keeps the subquery
+# and its order), so the joins stop at the LIMIT: archived cards are few.
 _POSTGRES_REST = """
-WITH x AS MATERIALIZED (
+WITH m AS MATERIALIZED (
     SELECT id, kind, task_id, meeting_id, at FROM search_entry
     WHERE words @@ CAST(? AS tsquery)
 )
-SELECT x.id FROM x{joins}
-WHERE {after}{filters}
+SELECT x.id
+FROM (SELECT * FROM m AS x WHERE {after}1 = 1 ORDER BY x.at DESC, x.id DESC OFFSET 0) AS x{joins}
+WHERE {filters}
 ORDER BY x.at DESC, x.id DESC
 LIMIT ?
 """
