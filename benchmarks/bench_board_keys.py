@@ -6,7 +6,9 @@ latency proxy (a team database one country away).
 First paint: ../shared/tools/first-paint (process start until a card is on screen in tmux,
 beside a bare Textual app). Keys: in the app (Textual's test driver), for each key, from
 its action to the first frame that shows its effect ("shown"), and on to the store's
-answer ("stored"). The PostgreSQL figures go through ../shared/tools/latency-proxy with
+answer ("stored"), median and worst: done and open again, a move, its undo and redo,
+reordering, and a move, undo and redo of two marked cards (one batch). The PostgreSQL
+figures go through ../shared/tools/latency-proxy with
 `--delay` seconds each way; the server comes from TASKBOARD_TEST_POSTGRES_URL (default:
 the local test cluster), in a scratch database that is dropped afterwards. It prints
 figures and asserts nothing.
@@ -66,25 +68,42 @@ async def key_times(target: str, presses: int) -> dict[str, tuple[list[float], l
         screen = app.screen
         screen.model.select(3, 0)  # the first card of Review, the last open column
         key = screen.model.current_card().key  # type: ignore[union-attr]
+        second = screen.model.shown[3][1].key  # marked with it for the batches
 
-        def card() -> tuple[str, int, bool]:
-            row = screen.model.find(key)
+        def card(k: str = key) -> tuple[str, int, bool]:
+            row = screen.model.find(k)
             assert row is not None
-            shown = screen.model.shown[screen.model.col]
-            return row.column, [r.key for r in shown].index(key), row.done
+            at = next(i for i, c in enumerate(screen.model.columns) if c.id == row.column_id)
+            shown = screen.model.shown[at]
+            return row.column, [r.key for r in shown].index(k), row.done
 
-        # Each effect is judged against the card as it was before the key.
+        def both_in(column: str) -> bool:
+            return card(key)[0] == column and card(second)[0] == column
+
+        def mark(keys: set[str]) -> None:
+            screen.model.marks = set(keys)
+
+        # Each effect is judged against the card as it was before the key; a step may first
+        # mark cards (its keys then act on every marked card, as one change).
         Effect = Callable[[tuple[str, int, bool]], bool]
-        steps: list[tuple[str, str, Effect]] = [
-            ("space (done)", "toggle_done", lambda was: card()[2]),
-            ("space (open)", "toggle_done", lambda was: not card()[2] and card()[0] == "Review"),
-            ("L (move)", "move_card(1)", lambda was: card()[0] == "Done"),
-            ("u (undo)", "undo", lambda was: card()[0] == "Review"),
-            ("K (reorder)", "reorder(-1)", lambda was: card()[1] == was[1] - 1),
-            ("J (reorder)", "reorder(1)", lambda was: card()[1] == was[1] + 1),
+        steps: list[tuple[str, str, Effect, set[str]]] = [
+            ("space (done)", "toggle_done", lambda was: card()[2], set()),
+            ("space (open)", "toggle_done", lambda was: card()[0] == "Review", set()),
+            ("L (move)", "move_card(1)", lambda was: card()[0] == "Done", set()),
+            ("u (undo)", "undo", lambda was: card()[0] == "Review", set()),
+            ("ctrl+r (redo)", "redo", lambda was: card()[0] == "Done", set()),
+            ("u (undo)", "undo", lambda was: card()[0] == "Review", set()),
+            ("K (reorder)", "reorder(-1)", lambda was: card()[1] == was[1] - 1, set()),
+            ("J (reorder)", "reorder(1)", lambda was: card()[1] == was[1] + 1, set()),
+            ("2 marked: L", "move_card(1)", lambda was: both_in("Done"), {key, second}),
+            ("2 marked: u", "undo", lambda was: both_in("Review"), {key, second}),
+            ("2 marked: ^r", "redo", lambda was: both_in("Done"), {key, second}),
+            ("2 marked: u", "undo", lambda was: both_in("Review"), {key, second}),
         ]
         for _ in range(presses):
-            for name, action, effect in steps:
+            for name, action, effect, marks in steps:
+                mark(marks)
+                screen.model.go_to(key)
                 was = card()
                 shown, stored = await one_key(app, screen, action, partial(effect, was))
                 times.setdefault(name, ([], []))[0].append(shown)
@@ -118,11 +137,11 @@ def say(line: str) -> None:
 
 def report(title: str, times: dict[str, tuple[list[float], list[float]]]) -> None:
     def ms(values: list[float]) -> str:
-        return f"median {statistics.median(values) * 1000:6.1f} ms  max {max(values) * 1000:6.1f}"
+        return f"median {statistics.median(values) * 1000:6.1f} ms  worst {max(values) * 1000:6.1f}"
 
     say(title)
     for name, (shown, stored) in times.items():
-        say(f"  {name:13} shown {ms(shown)}   stored {ms(stored)}")
+        say(f"  {name:13} ({len(shown):2})  shown {ms(shown)}   stored {ms(stored)}")
 
 
 def main() -> None:

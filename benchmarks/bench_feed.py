@@ -4,7 +4,11 @@ Run with `python -m benchmarks.bench_feed [--changes N] [--proxy-delay 0.05]`. F
 backend a writer (its own store: engine, connections, as another process has) adds tasks
 one by one, and a subscriber on a second store waits on its change feed; the figure is the
 time from the writer's call returning (committed) to the subscriber's wait returning.
-Then the same for a whole screen: a check-in of another connection until its line is on
+Then the same between two processes: a writer process commits and prints the wall-clock
+time its commit returned, the subscriber process notes when its feed heard it (0 ms: heard
+no later than the writer learnt that its commit was done — on PostgreSQL the notice leaves
+the server with the commit). Then the same
+for a whole screen: a check-in of another connection until its line is on
 an open goals screen (the demo workspace), re-read and repainted.
 PostgreSQL runs directly and, with --proxy-delay > 0, behind the shared latency-proxy
 (`benchmarks/tools.py`; that delay each way, for both connections). The server
@@ -19,6 +23,8 @@ import asyncio
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -60,6 +66,57 @@ def propagation(target: str, changes: int) -> list[float]:
     finally:
         subscriber.close()
         writer.close()
+
+
+# The writer process: a change at a random moment, then the wall-clock time it committed.
+WRITER = """
+import random, sys, time
+from taskboard.services import Services
+from taskboard.store import open_store
+services = Services.open(open_store(sys.argv[1]), "writer")
+print("ready", flush=True)
+for i in range(int(sys.argv[2])):
+    sys.stdin.readline()  # the subscriber is waiting
+    time.sleep(random.uniform(0.0, 0.15))
+    services.tasks.capture(f"Process change {i} +BENCH")
+    print(time.time(), flush=True)
+"""
+
+
+def between_processes(target: str, changes: int) -> list[float]:
+    """Seconds from a commit in a writer process to this process's feed hearing it."""
+    subscriber = open_store(target)
+    services = Services.open(subscriber, "bench")
+    if "BENCH" not in {p.key for p in services.projects.all()}:
+        services.projects.create("BENCH", "Feed benchmark")
+    feed = subscriber.feed
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, target, str(changes)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    times: list[float] = []
+    try:
+        writer.stdout.readline()  # ready
+        for i in range(changes):
+            seen = feed.start() if i == 0 else feed.revision
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            heard = feed.wait(seen, 5.0)
+            heard_at = time.time()
+            committed_at = float(writer.stdout.readline())
+            if heard == seen:
+                print(f"  change {i} was not heard within 5 s")
+                continue
+            times.append(max(heard_at - committed_at, 0.0))
+            time.sleep(0.05)  # a burst may count twice: let it settle
+    finally:
+        writer.stdin.close()
+        writer.wait(30)
+        subscriber.close()
+    return times
 
 
 async def on_screen(target: str, changes: int) -> list[float]:
@@ -130,6 +187,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, scratch_database(server) as pg:
         report("sqlite (data_version poll)", propagation(str(Path(tmp) / "feed.db"), args.changes))
         report("postgresql (LISTEN/NOTIFY)", propagation(pg, args.changes))
+        sqlite_db = str(Path(tmp) / "processes.db")
+        report("sqlite, two processes", between_processes(sqlite_db, args.changes))
+        report("postgresql, two processes", between_processes(pg, args.changes))
         screens = max(args.changes // 2, 5)
         goals_db = str(Path(tmp) / "goals.db")
         report("sqlite, goals screen", asyncio.run(on_screen(goals_db, screens)))
@@ -141,7 +201,9 @@ def main() -> None:
             with latency_proxy(args.proxy_delay) as port:
                 far = make_url(pg).set(host="127.0.0.1", port=port)
                 label = f"postgresql, {args.proxy_delay * 1000:.0f} ms each way"
-                report(label, propagation(far.render_as_string(hide_password=False), args.changes))
+                url = far.render_as_string(hide_password=False)
+                report(label, propagation(url, args.changes))
+                report(f"{label}, two processes", between_processes(url, args.changes))
 
 
 if __name__ == "__main__":

@@ -186,3 +186,48 @@ def test_a_watcher_that_fails_is_started_again(
     finally:
         other.close()
         store.close()
+
+
+def test_a_heartbeat_moves_the_presence_count_not_the_revision(store: Store) -> None:
+    """A meeting screen's heartbeat (another process's) wakes only who follows presence;
+    a change of the data moves the revision."""
+    other = second_store(store)
+    try:
+        services = Services.open(other, "ben")
+        meeting, _ = services.meetings.join_running(None, "screen-a")
+        feed = store.feed
+        feed.start()
+        seen = feed.wait_seen(feed.seen, 0.3)  # the start of the meeting, heard or not yet
+        services.meetings.join(meeting.id, "screen-a")  # a heartbeat
+        now = feed.wait_seen(seen, DEADLINE_S)
+        assert now.presence != seen.presence
+        assert feed.wait(now.revision, 0.5) == seen.revision  # the data did not change
+        services.meetings.leave(meeting.id, "screen-a")
+        assert feed.wait_seen(now, DEADLINE_S).revision == seen.revision
+        services.meetings.capture(meeting.id, "decision: the heartbeat stays quiet")
+        assert feed.wait(seen.revision, DEADLINE_S) != seen.revision
+    finally:
+        other.close()
+
+
+def test_a_heartbeat_of_this_process_counts_as_presence(services: Services) -> None:
+    feed = services.changes
+    meeting, _ = services.meetings.join_running(None, "screen-a")
+    seen = feed.start()
+    presence = feed.presence
+    services.meetings.join(meeting.id, "screen-a")
+    deadline = time.monotonic() + DEADLINE_S
+    while feed.presence == presence and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert feed.presence != presence
+    assert feed.wait(seen, 0.3) == seen
+
+
+def test_a_change_the_fingerprint_cannot_place_counts_as_data() -> None:
+    from taskboard.store.feed import DATA, PRESENCE, kinds_of
+
+    assert kinds_of((5, 1, "t1"), (6, 1, "t1")) == {DATA}
+    assert kinds_of((5, 1, "t1"), (5, 1, "t2")) == {PRESENCE}
+    assert kinds_of((5, 1, "t1"), (6, 0, None)) == {DATA, PRESENCE}
+    assert kinds_of((5, 1, "t1"), (5, 1, "t1")) == {DATA}  # a write without activity
+    assert kinds_of(None, (5, 1, "t1")) == {DATA}

@@ -11,9 +11,12 @@ from taskboard.domain.views import TaskRow
 
 AGENDA_TAG = "agenda"
 # An open meeting screen says it is still there every HEARTBEAT_S seconds; one not heard
-# from for PRESENCE_TIMEOUT_S (its process died, its machine slept) is no longer counted.
-HEARTBEAT_S = 5.0
-PRESENCE_TIMEOUT_S = 20.0
+# from for PRESENCE_TIMEOUT_S (its process died, its machine slept) is no longer counted —
+# a screen that closes says so at once; one whose process was killed drops out of the
+# other headers within PRESENCE_TIMEOUT_S + HEARTBEAT_S. A heartbeat wakes only the
+# screens that show the room (the change feed counts presence apart from the data).
+HEARTBEAT_S = 4.0
+PRESENCE_TIMEOUT_S = 10.0
 # Minutes items that can become a task afterwards.
 CONVERTIBLE = ("note", "decision", "question")
 

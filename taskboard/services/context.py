@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from taskboard.services.activity import ChangeLog
 from taskboard.store import Store
+from taskboard.store.feed import DATA
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,14 @@ class ServiceContext:
         return date.today()
 
     @contextmanager
-    def change(self) -> Iterator[tuple[Session, ChangeLog]]:
+    def change(self, kind: str = DATA) -> Iterator[tuple[Session, ChangeLog]]:
         """One change as one transaction: the session and the log its steps record into.
 
         The log is written when the block ends, inside the transaction; any error rolls
-        back both the change and its log.
+        back both the change and its log. `kind` tells the change feed what changed
+        (`taskboard.store.feed`: the data, or only a meeting room's presence).
         """
-        with self.store.write() as s:
+        with self.store.write(kind) as s:
             log = ChangeLog(s, self.actor)
             yield s, log
             log.flush()

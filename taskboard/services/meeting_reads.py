@@ -71,6 +71,12 @@ class MeetingReads:
         with self.ctx.store.read() as s:
             return self._view(s, self._meeting(s, meeting_id))
 
+    def present(self, meeting_id: int) -> tuple[Presence, ...]:
+        """Who has the meeting open now (what the meeting header shows): read on a change
+        of the room's presence alone, without the rest of the meeting."""
+        with self.ctx.store.read() as s:
+            return self._present(s, meeting_id)
+
     def all(self) -> list[MeetingSummary]:
         """Every meeting, newest first."""
         with self.ctx.store.read() as s:

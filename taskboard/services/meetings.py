@@ -47,6 +47,7 @@ from taskboard.services.meeting_reads import MeetingReads
 from taskboard.services.ops.checkins import record_check_in
 from taskboard.services.ops.tasks import Inserted, create_task
 from taskboard.services.queries import task_rows
+from taskboard.store.feed import PRESENCE
 
 # The PostgreSQL advisory lock that takes screens opening a project's meeting one at a time.
 _OPEN_LOCK = 0x74626D65657431  # any fixed number; "tbmeet1"
@@ -150,8 +151,8 @@ class MeetingService(MeetingReads):
     def join(self, meeting_id: int, session: str) -> MeetingView:
         """Say that screen `session` (of the acting user) has the running meeting open, now:
         its first call joins, later ones are its heartbeat. Not an undoable change: no
-        activity is logged."""
-        with self.ctx.change() as (s, _):
+        activity is logged, and the change feed wakes only the screens that show the room."""
+        with self.ctx.change(PRESENCE) as (s, _):
             meeting = self._running(s, meeting_id)
             self._here(s, meeting_id, session)
             return self._view(s, meeting)
@@ -183,7 +184,7 @@ class MeetingService(MeetingReads):
 
     def leave(self, meeting_id: int, session: str) -> None:
         """Screen `session` closed the meeting (or the meeting ended): it is no longer there."""
-        with self.ctx.change() as (s, _):
+        with self.ctx.change(PRESENCE) as (s, _):
             s.execute(
                 delete(MeetingPresence).where(
                     col(MeetingPresence.meeting_id) == meeting_id,

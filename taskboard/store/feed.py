@@ -12,9 +12,16 @@ One feed per open store, one watcher thread behind it, started by the first subs
   again (every change meanwhile counts as one), and while it cannot be, the watcher polls
   the store's revision instead.
 
-The revision is a number of this process that only grows: a subscriber remembers the last
-one it showed and waits for a different one. The feed never says *what* changed; screens
-re-read what they show. Nothing here runs on the UI's event loop.
+Two numbers of this process that only grow: the *revision* counts changes of the data, the
+*presence* count changes of who is in a meeting's room (`meeting_presence`: a heartbeat of
+every open meeting screen every few seconds). A subscriber remembers the last one it showed
+and waits for a different one; a screen that does not show who is in the room waits on the
+revision alone, so heartbeats never make it read. The writer says which kind a transaction
+is (`Store.write(kind=…)`): on PostgreSQL the notice carries it; on SQLite, where a
+`data_version` only says "something changed", the watcher tells the kinds apart by the
+newest activity row (every change of the data logs one) and a fingerprint of the presence
+rows, and a change it cannot place counts as data — a screen may read once too often,
+never miss a change. Nothing here runs on the UI's event loop.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
 
@@ -40,24 +47,64 @@ FALLBACK_POLL_S = 0.25  # PostgreSQL without its LISTEN connection: the revision
 READY_TIMEOUT_S = 5.0  # how long `start` waits for the watcher's first look at the store
 RECONNECT_S = (0.05, 0.2, 0.5, 1.0, 2.0)  # waits between attempts to LISTEN again
 
+DATA = "data"  # a change of what screens show
+PRESENCE = "presence"  # a meeting screen's heartbeat, joining or leaving the room
+EVERY_KIND = frozenset({DATA, PRESENCE})
+# SQLite: what tells the kinds of a change apart, read on the watcher's own connection
+# when data_version moved. A change of the data always writes an activity row.
+FINGERPRINT_SQL = (
+    "SELECT (SELECT max(id) FROM activity),"
+    " (SELECT count(*) FROM meeting_presence), (SELECT max(seen) FROM meeting_presence)"
+)
+
 log = logging.getLogger(__name__)
+
+
+class Seen(NamedTuple):
+    """Where a subscriber that follows both counts stands."""
+
+    revision: int
+    presence: int
+
+
+def kinds_of(before: tuple[Any, ...] | None, after: tuple[Any, ...] | None) -> set[str]:
+    """The kinds of change between two SQLite fingerprints (activity, presence...): data
+    when the newest activity moved, or when nothing seen moved (a write the fingerprint
+    cannot place counts as data); presence when the presence rows moved."""
+    if before is None or after is None:
+        return {DATA}
+    kinds = set()
+    if before[0] != after[0]:
+        kinds.add(DATA)
+    if before[1:] != after[1:]:
+        kinds.add(PRESENCE)
+    return kinds or {DATA}
 
 
 class ChangeFeed:
     """Tells waiting threads that the store changed; safe to use from any thread.
 
-    `revision` grows by one for every change seen (several changes close together may
-    count once). `wait(since)` blocks until the revision differs from `since`, the
-    timeout passes or the feed closes, and returns the revision then.
+    `revision` grows by one for every change of the data seen (several changes close
+    together may count once), `presence` for every change of a meeting room's presence.
+    `wait(since)` blocks until the revision differs from `since`, the timeout passes or
+    the feed closes, and returns the revision then; `wait_seen` waits for either count.
     """
 
-    def __init__(self, engine: Engine, revision: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        revision: Callable[[], int],
+        presence: Callable[[], object] | None = None,
+    ) -> None:
         self._engine = engine
         self._store_revision = revision
+        self._store_presence = presence
         self._cond = threading.Condition()
         self._revision = 0
+        self._presence = 0
         self._closed = False
         self._poke = threading.Event()
+        self._poked: set[str] = set()  # the kinds of this process's commits since last look
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -69,6 +116,16 @@ class ChangeFeed:
     def revision(self) -> int:
         with self._cond:
             return self._revision
+
+    @property
+    def presence(self) -> int:
+        with self._cond:
+            return self._presence
+
+    @property
+    def seen(self) -> Seen:
+        with self._cond:
+            return Seen(self._revision, self._presence)
 
     @property
     def closed(self) -> bool:
@@ -103,14 +160,26 @@ class ChangeFeed:
             self._cond.wait_for(lambda: self._revision != since or self._closed, timeout)
             return self._revision
 
+    def wait_seen(self, since: Seen, timeout: float | None = None) -> Seen:
+        """Block until the revision or the presence count moved from `since` (or `timeout`
+        s passed, or the feed closed); both then."""
+        with self._cond:
+            self._cond.wait_for(
+                lambda: Seen(self._revision, self._presence) != since or self._closed, timeout
+            )
+            return Seen(self._revision, self._presence)
+
     # ---- the store's side ----------------------------------------------------------------
 
-    def committed(self) -> None:
-        """A write transaction of this process committed: wake the watcher at once."""
+    def committed(self, kind: str = DATA) -> None:
+        """A write transaction of this process (of `kind`) committed: wake the watcher at
+        once."""
         if self._thread is None:
             # Nobody watches (or an in-memory store): count it straight away.
-            self._bump()
+            self._bump({kind})
         else:
+            with self._cond:
+                self._poked.add(kind)
             self._poke.set()
 
     def close(self) -> None:
@@ -122,10 +191,22 @@ class ChangeFeed:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=2)
 
-    def _bump(self) -> None:
+    def _bump(self, kinds: set[str] | frozenset[str] = frozenset({DATA})) -> None:
+        if not kinds:
+            return
         with self._cond:
-            self._revision += 1
+            if DATA in kinds:
+                self._revision += 1
+            if PRESENCE in kinds:
+                self._presence += 1
             self._cond.notify_all()
+
+    def _take_poked(self) -> set[str]:
+        """The kinds of this process's commits since the last look (and forget them)."""
+        self._poke.clear()
+        with self._cond:
+            kinds, self._poked = self._poked, set()
+        return kinds
 
     def _run(self, watch: Callable[[], None]) -> None:
         """Run the watcher until the feed closes; one that fails (a bug, a driver's surprise)
@@ -137,22 +218,24 @@ class ChangeFeed:
                 log.exception("change feed: the watcher failed; starting it again")
                 self._ready.set()
                 time.sleep(RECONNECT_S[-1])
-                self._bump()
+                self._bump(EVERY_KIND)
 
     # ---- SQLite ----------------------------------------------------------------------------
 
     def _watch_sqlite(self, path: Path) -> None:
         conn: sqlite3.Connection | None = None
-        last: int | None = None
+        last: int | None = None  # data_version at the last look
+        marks: tuple[Any, ...] | None = None  # the fingerprint then
         try:
             conn = sqlite3.connect(path, timeout=1, isolation_level=None)
             last = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            marks = _fingerprint(conn)
         except sqlite3.Error as exc:
             log.debug("change feed: %s", exc)
         self._ready.set()
         while not self._closed:
-            poked = self._poke.wait(POLL_S)
-            self._poke.clear()
+            self._poke.wait(POLL_S)
+            poked = self._take_poked()
             if self._closed:
                 break
             try:
@@ -165,17 +248,16 @@ class ChangeFeed:
                 if conn is not None:
                     conn.close()
                     conn = None
-                if poked:
-                    self._bump()
+                self._bump(poked)
                 continue
-            if last is None:
-                last = version
-                if poked:
-                    self._bump()
+            if last is None:  # (connected again) what changed meanwhile is not known
+                last, marks = version, _fingerprint(conn)
+                self._bump(poked)
                 continue
-            if version != last or poked:
-                last = version
-                self._bump()
+            if version != last:
+                last, before, marks = version, marks, _fingerprint(conn)
+                poked |= kinds_of(before, marks)
+            self._bump(poked)
         if conn is not None:
             conn.close()
 
@@ -190,7 +272,7 @@ class ChangeFeed:
 
         attempt = 0
         first = True
-        polled: int | None = None  # the revision the stand-in poll compares with
+        polled: Seen | None = None  # what the stand-in poll compares with
         while not self._closed:
             try:
                 args, params = self._connect_args()
@@ -216,7 +298,7 @@ class ChangeFeed:
                 if not first:
                     # What changed while nobody listened is not known: say "changed" once.
                     self.reconnects += 1
-                    self._bump()
+                    self._bump(EVERY_KIND)
                 first, attempt = False, 0
                 self._ready.set()
                 self._listen(conn)
@@ -229,42 +311,64 @@ class ChangeFeed:
 
     def _listen(self, conn: Any) -> None:
         while not self._closed:
-            heard = False
-            for _ in conn.notifies(timeout=LISTEN_TIMEOUT_S, stop_after=1):
-                heard = True
-            if heard:
+            kinds: set[str] = set()
+            for notice in conn.notifies(timeout=LISTEN_TIMEOUT_S, stop_after=1):
+                kinds.add(_kind(notice.payload))
+            poked = self._take_poked()
+            if kinds:
                 # A burst of changes (an import, a round of check-ins) counts once: take
                 # what else is already queued without waiting.
-                for _ in conn.notifies(timeout=0):
-                    pass
-                self._bump()
-            elif self._poke.is_set():
+                for notice in conn.notifies(timeout=0):
+                    kinds.add(_kind(notice.payload))
+                self._bump(kinds)
+            elif poked:
                 # A commit here sent a notice that has not come: make sure the connection
                 # still works (a dead one raises, and is opened again).
                 conn.execute("SELECT 1")
-            self._poke.clear()
 
-    def _poll_revision(self, seconds: float, before: int | None = None) -> int | None:
-        """Without a LISTEN connection: poll the store's revision for `seconds`, comparing
-        with `before` (the revision the previous poll ended on: a change between two polls
-        is not missed); the revision it ended on."""
+    def _poll_revision(self, seconds: float, before: Seen | None = None) -> Seen | None:
+        """Without a LISTEN connection: poll the store's revision (and its presence) for
+        `seconds`, comparing with `before` (what the previous poll ended on: a change
+        between two polls is not missed); what it ended on."""
         deadline = time.monotonic() + seconds
         if before is None:
-            try:
-                before = self._store_revision()
-            except Exception as exc:  # the server is away: nothing to compare with
-                log.debug("change feed: cannot read the revision: %s", exc)
+            before = self._read_store()
         self._ready.set()
         while not self._closed and time.monotonic() < deadline:
-            poked = self._poke.wait(min(FALLBACK_POLL_S, max(deadline - time.monotonic(), 0)))
-            self._poke.clear()
-            try:
-                now = self._store_revision()
-            except Exception as exc:
-                log.debug("change feed: cannot read the revision: %s", exc)
-                now = None
-            if poked or (now is not None and now != before):
-                self._bump()
+            self._poke.wait(min(FALLBACK_POLL_S, max(deadline - time.monotonic(), 0)))
+            kinds = self._take_poked()
+            now = self._read_store()
+            if now is not None and before is not None:
+                if now.revision != before.revision:
+                    kinds.add(DATA)
+                if now.presence != before.presence:
+                    kinds.add(PRESENCE)
+            self._bump(kinds)
             if now is not None:
                 before = now
         return before
+
+    def _read_store(self) -> Seen | None:
+        """The store's own revision and presence fingerprint (None: the server is away)."""
+        try:
+            presence = self._store_presence() if self._store_presence is not None else 0
+            return Seen(self._store_revision(), hash(presence))
+        except Exception as exc:
+            log.debug("change feed: cannot read the revision: %s", exc)
+            return None
+
+
+def _kind(payload: str | None) -> str:
+    """A notice's kind: presence when it says so, else data (an older writer says nothing)."""
+    return PRESENCE if payload == PRESENCE else DATA
+
+
+def _fingerprint(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
+    """SQLite: the newest activity row and the presence rows' count and newest heartbeat;
+    None when it cannot be read (then a change counts as data)."""
+    try:
+        row = conn.execute(FINGERPRINT_SQL).fetchone()
+    except sqlite3.Error as exc:
+        log.debug("change feed: %s", exc)
+        return None
+    return tuple(row)

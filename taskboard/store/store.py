@@ -14,7 +14,7 @@ from sqlmodel import Session
 from taskboard.files import protect_store
 from taskboard.store.engine import WRITE_OPTION, make_engine, use_wal
 from taskboard.store.errors import StoreError, one_line, store_fault
-from taskboard.store.feed import CHANNEL, ChangeFeed
+from taskboard.store.feed import CHANNEL, DATA, ChangeFeed
 from taskboard.store.migrate import migrate
 from taskboard.store.target import mask, resolve_url, sqlite_path
 
@@ -42,7 +42,7 @@ class Store:
         self.backup_made: str | None = None
         self.name = store_name(engine.url)
         # Every write below tells it; screens wait on it (`taskboard.store.feed`).
-        self.feed = ChangeFeed(engine, self.data_version)
+        self.feed = ChangeFeed(engine, self.data_version, self.presence_version)
 
     @property
     def url(self) -> URL:
@@ -57,24 +57,29 @@ class Store:
         return self.engine.dialect.name
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, kind: str = DATA) -> Iterator[Session]:
         """One write transaction: commits when the block ends, rolls back on any error.
 
         Every write of the program comes through here (use cases, imports, restore), so
         this is where the change feed hears of it: on PostgreSQL a NOTIFY inside the
         transaction, delivered by the server when — and only if — it commits; then the
-        feed of this process is told at once."""
+        feed of this process is told at once. `kind` is what the feed says changed:
+        `feed.PRESENCE` for a meeting room's heartbeats, which only the meeting screens
+        follow; else the data."""
         try:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
                 if self.backend == "postgresql":
-                    session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+                    session.execute(
+                        text("SELECT pg_notify(:channel, :kind)"),
+                        {"channel": CHANNEL, "kind": "" if kind == DATA else kind},
+                    )
         except DBAPIError as exc:
             fault = self.fault(exc)
             if fault is None:
                 raise
             raise fault from exc
-        self.feed.committed()
+        self.feed.committed(kind)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -104,6 +109,13 @@ class Store:
         with self._outside_transactions.connect() as conn:
             value = conn.exec_driver_sql("SELECT max(id) FROM activity").scalar()
         return int(value or 0)
+
+    def presence_version(self) -> tuple[object, ...]:
+        """What changes whenever a meeting room's presence does (a heartbeat, a screen
+        joining or leaving): for the change feed's stand-in poll."""
+        with self._outside_transactions.connect() as conn:
+            row = conn.exec_driver_sql("SELECT count(*), max(seen) FROM meeting_presence").one()
+        return tuple(row)
 
     def close(self) -> None:
         self.feed.close()

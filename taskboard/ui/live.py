@@ -19,6 +19,12 @@ positions in `show`: it replaces what is on screen with fresh data of the same s
 
 A screen that cannot derive from `LiveScreen` (the board) uses the same two messages
 through `watch_store_changes(widget)`: its thread posts `StoreChanged` to `widget`.
+
+Who is in a meeting's room changes every few seconds (each open meeting screen's heartbeat)
+and is not data: the feed counts it apart, and only a screen that shows the room asks for it
+(`watch_changes(..., on_presence=...)`, `PresenceChanged`); every other screen sleeps
+through the heartbeats. Its reads run in a lane of their own (`reread(..., lane=...)`), so
+a heartbeat's read never takes the place of a read of the data.
 """
 
 from __future__ import annotations
@@ -50,14 +56,20 @@ class StoreChanged(Message):
         self.revision = revision
 
 
-def watch_store_changes(widget: Widget) -> Worker[None]:
+class PresenceChanged(Message):
+    """Who is in a meeting's room changed (a heartbeat, a screen joining or leaving)."""
+
+
+def watch_store_changes(widget: Widget, *, presence: bool = False) -> Worker[None]:
     """Post `StoreChanged` to `widget` whenever the store changes, until the widget goes.
 
     Call it once the widget read what it shows. The first message comes at once, when the
     feed listens (a change may have come between that read and then); after that, one for
-    every change (a burst may count once). The waiting happens in a thread worker of the
-    widget's, cancelled with it; neither it nor this call does store I/O on the event loop,
-    and it may be called before the app's services finished loading."""
+    every change (a burst may count once). With `presence`, `PresenceChanged` too, for a
+    change of who is in a meeting's room; without, those changes wake nothing. The waiting
+    happens in a thread worker of the widget's, cancelled with it; neither it nor this call
+    does store I/O on the event loop, and it may be called before the app's services
+    finished loading."""
     from taskboard.ui.app import TaskboardApp  # the app imports the screens, which import this
 
     app = widget.app
@@ -66,15 +78,23 @@ def watch_store_changes(widget: Widget) -> Worker[None]:
     def watch() -> None:
         worker = get_current_worker()
         feed = app.services.changes  # waits here, not on the loop, while services load
-        seen = feed.start()
+        feed.start()
+        seen = feed.seen
         # What changed between the widget's read and the feed listening is not known:
         # one re-read to be sure, off the loop like every other.
-        widget.post_message(StoreChanged(seen))
+        widget.post_message(StoreChanged(seen.revision))
         while not worker.is_cancelled and not feed.closed:
-            revision = feed.wait(seen, WAIT_S)
-            if revision != seen and not worker.is_cancelled:
-                seen = revision
-                widget.post_message(StoreChanged(revision))
+            if presence:
+                now = feed.wait_seen(seen, WAIT_S)
+            else:
+                now = seen._replace(revision=feed.wait(seen.revision, WAIT_S))
+            if worker.is_cancelled:
+                break
+            if now.revision != seen.revision:
+                widget.post_message(StoreChanged(now.revision))
+            elif presence and now.presence != seen.presence:
+                widget.post_message(PresenceChanged())  # a re-read of the data shows it too
+            seen = now
 
     return widget.run_worker(
         watch, name="store-changes", group="store-changes", thread=True, exclusive=True
@@ -87,6 +107,15 @@ class _Request:
     show: Callable[[Any], None]
     failed: Callable[[Exception], None] | None
     revision: int | None  # the feed's revision that asked for it, if a change did
+    lane: str
+
+
+@dataclass
+class _Lane:
+    """One kind of re-read: one at a time, the newest asked for waiting."""
+
+    reading: bool = False
+    next: _Request | None = None
 
 
 class ReadDone(Message):
@@ -104,19 +133,33 @@ class LiveScreen(TaskboardScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._reading = False
-        self._next: _Request | None = None
+        self._lanes: dict[str, _Lane] = {}
         self._on_change: Callable[[], None] | None = None
+        self._on_presence: Callable[[], None] | None = None
         self._changed: int | None = None
         # The feed's revision whose re-read the screen has shown (or dropped as stale):
         # what a test waits for after a change elsewhere.
         self.shown_revision = -1
 
-    def watch_changes(self, on_change: Callable[[], None]) -> None:
+    @property
+    def reading(self) -> bool:
+        """A re-read is running or waiting (tests wait for it)."""
+        return any(lane.reading for lane in self._lanes.values())
+
+    def watch_changes(
+        self, on_change: Callable[[], None], on_presence: Callable[[], None] | None = None
+    ) -> None:
         """Call `on_change` on the event loop for every change of the store from now on;
-        it reads again what the screen shows, with `reread`."""
+        it reads again what the screen shows, with `reread`. `on_presence`, for a screen
+        that shows who is in a meeting's room: called when only that changed."""
         self._on_change = on_change
-        watch_store_changes(self)
+        self._on_presence = on_presence
+        watch_store_changes(self, presence=on_presence is not None)
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        message.stop()
+        if self._on_presence is not None:
+            self._on_presence()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         message.stop()
@@ -132,17 +175,21 @@ class LiveScreen(TaskboardScreen):
         read: Callable[[], T],
         show: Callable[[T], None],
         failed: Callable[[Exception], None] | None = None,
+        *,
+        lane: str = "data",
     ) -> None:
         """Run `read` in a thread, then `show` its result here; `failed` (by default a
-        notification) gets a refusal or a store fault instead. A newer call made while a
-        read runs replaces any other waiting one, and the running read's result is dropped."""
-        self._next = _Request(read, show, failed, self._changed)
-        if not self._reading:
-            self._start_next()
+        notification) gets a refusal or a store fault instead. A newer call of the same
+        `lane` made while a read runs replaces any other waiting one, and the running
+        read's result is dropped; reads of another lane (presence) go their own way."""
+        state = self._lanes.setdefault(lane, _Lane())
+        state.next = _Request(read, show, failed, self._changed, lane)
+        if not state.reading:
+            self._start_next(state)
 
-    def _start_next(self) -> None:
-        request, self._next = self._next, None
-        self._reading = request is not None
+    def _start_next(self, state: _Lane) -> None:
+        request, state.next = state.next, None
+        state.reading = request is not None
         if request is None:
             return
 
@@ -153,12 +200,13 @@ class LiveScreen(TaskboardScreen):
                 value, error = None, exc
             self.post_message(ReadDone(request, value, error))
 
-        self.run_worker(work, name="reread", group="reread", thread=True)
+        self.run_worker(work, name=f"reread-{request.lane}", group="reread", thread=True)
 
     def on_read_done(self, message: ReadDone) -> None:
         message.stop()
         request = message.request
-        if self._next is None:  # nothing newer asked for: this is what to show
+        state = self._lanes[request.lane]
+        if state.next is None:  # nothing newer asked for: this is what to show
             if request.revision is not None:
                 self.shown_revision = max(self.shown_revision, request.revision)
             if message.error is None:
@@ -167,7 +215,7 @@ class LiveScreen(TaskboardScreen):
                 request.failed(message.error)
             else:
                 self._refresh_failed(message.error)
-        self._start_next()
+        self._start_next(state)
 
     def _refresh_failed(self, error: Exception) -> None:
         if isinstance(error, ServiceError):

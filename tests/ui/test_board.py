@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.color import Color
 from textual.widgets import Input
@@ -484,3 +485,63 @@ async def test_enter_in_the_filter_goes_to_a_card_it_kept(app: TaskboardApp) -> 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TaskDetailScreen) and app.screen.key == "DEL-4"
+
+
+async def test_undo_and_redo_of_the_boards_own_move_show_before_the_store_answers(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    """Behind a distant server the store's undo takes seconds: the board knows its own last
+    move and shows the card back at once; the store's answer follows."""
+    import threading
+
+    gate = threading.Event()
+    undo = demo_services.undo
+    calls = {"undo": undo.undo, "redo": undo.redo}
+
+    def slow(name: str) -> Any:
+        def call() -> Any:
+            gate.wait(10)
+            return calls[name]()
+
+        return call
+
+    undo.undo = slow("undo")  # type: ignore[method-assign]
+    undo.redo = slow("redo")  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert "DEL-1" in column_text(app, 1)
+        for key, column in (("u", 0), ("ctrl+r", 1), ("u", 0)):
+            gate.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert "DEL-1" in column_text(app, column)  # shown while the store still works
+            assert not app.store.idle
+            gate.set()
+            await settle(pilot)
+            assert "DEL-1" in column_text(app, column)
+            assert board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
+    assert demo_services.tasks.row("DEL-1").column == "Arrived"
+    assert any("undid move of DEL-1" in n for n in notices(app))
+    assert any("redid move of DEL-1" in n for n in notices(app))
+
+
+async def test_an_undo_the_store_refuses_puts_the_card_back_with_its_reason(
+    app: TaskboardApp, demo_services: Services
+) -> None:
+    from taskboard.domain.errors import ConflictError
+
+    def refuse() -> Any:
+        raise ConflictError("DEL-1", "DEL-1 was changed by mia since: not undone")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        demo_services.undo.undo = refuse  # type: ignore[method-assign]
+        await pilot.press("u")
+        await settle(pilot)
+        assert "DEL-1" in column_text(app, 1) and "DEL-1" not in column_text(app, 0)
+        assert "DEL-1 was changed by mia since: not undone" in notices(app)
+    assert demo_services.tasks.row("DEL-1").column == "Papers & payment"

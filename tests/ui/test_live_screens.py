@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import OptionList, Static
+from ui_text import settle
 
 from taskboard.domain.templates import StepSpec
 from taskboard.services import Services
@@ -137,3 +138,47 @@ async def test_a_template_saved_elsewhere_is_listed_and_the_cursor_stays(
 
         await until(pilot, listed, "the new template")
         assert screen.current() is not None and screen.current().name == chosen.name  # type: ignore[union-attr]
+
+
+class CountedReads:
+    """Every store read the app's services make (a session, the revision), counted."""
+
+    def __init__(self, services: Services) -> None:
+        self.count = 0
+        store = services.ctx.store
+        read, revision = store.read, store.data_version
+
+        def counted_read() -> Any:
+            self.count += 1
+            return read()
+
+        def counted_revision() -> int:
+            self.count += 1
+            return revision()
+
+        store.read = counted_read  # type: ignore[method-assign]
+        store.data_version = counted_revision  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("screen_key", ["", "g"])  # the board; the goals screen
+async def test_a_meeting_heartbeat_elsewhere_makes_no_screen_read(
+    app: TaskboardApp, demo_services: Services, other: Services, screen_key: str
+) -> None:
+    """Heartbeats of a meeting open elsewhere come every few seconds; a screen that does not
+    show the room does not read for them, and still reads for a real change."""
+    meeting, _ = other.meetings.join_running("DEL", "projector")
+    reads = CountedReads(demo_services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if screen_key:
+            await pilot.press(screen_key)
+        await pilot.pause(0.6)  # the feed's first word, and its read
+        await settle(pilot)
+        before = reads.count
+        for _ in range(3):
+            other.meetings.join(meeting.id, "projector")  # the heartbeat
+            await pilot.pause(0.3)
+        await pilot.pause(0.5)
+        assert reads.count == before
+        other.okr.check_in("O1-KR1", 90, 0.5, "A real change")
+        await until(pilot, lambda: reads.count > before, "a read after a real change")

@@ -14,7 +14,7 @@ from ui_text import RecordingApp, meeting_options, settle
 
 from taskboard.services import Services
 from taskboard.store import open_store
-from taskboard.ui.app import TaskboardApp
+from taskboard.ui.app import TaskboardApp, UiOptions
 from taskboard.ui.screens.meeting import MeetingScreen
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
 
@@ -135,3 +135,33 @@ async def test_a_line_typed_as_the_meeting_ends_elsewhere_is_named_not_lost_sile
         said = " | ".join(typist.notices)
         assert "Weekly was ended by jonas: here are its minutes" in said
         assert "has ended" not in said  # the old refusal, as if the line were at fault
+
+
+def minutes_text(app: TaskboardApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, MinutesScreen)
+    return screen.text
+
+
+async def test_open_minutes_follow_the_meeting_as_it_changes_elsewhere(
+    two: tuple[Services, Services],
+) -> None:
+    """Minutes opened on a running meeting (from search, say) show a line typed elsewhere,
+    an attendee added there, and after its end, an item made a task."""
+    jonas, mia = two
+    meeting = jonas.meetings.start("Weekly", "DEL")
+    jonas.meetings.capture(meeting.id, "n: the van is booked")
+    app = RecordingApp(mia, UiOptions(project="DEL", today=lambda: TODAY))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(MinutesScreen(meeting.id))
+        await until(pilot, lambda: "the van is booked" in minutes_text(app), "the minutes")
+        jonas.meetings.capture(meeting.id, "d: we rent a second van")
+        await until(pilot, lambda: "we rent a second van" in minutes_text(app), "the new line")
+        jonas.meetings.add_attendee(meeting.id, "mia")
+        await until(pilot, lambda: "(@mia)" in minutes_text(app), "the attendee")
+        jonas.meetings.end(meeting.id)
+        item = jonas.meetings.get(meeting.id).items[0]  # the note
+        jonas.meetings.item_to_task(item.id)
+        await until(pilot, lambda: "DEL-" in minutes_text(app), "the task made of an item")
+        assert isinstance(app.screen, MinutesScreen)

@@ -329,18 +329,55 @@ async def test_templates_apply_as_project(app: TaskboardApp, demo_services: Serv
 # ---- people -------------------------------------------------------------------------------------
 
 
+async def read_back(app: TaskboardApp, pilot: Any) -> None:
+    """Wait until the people screen's reads (in threads) and every store call came back."""
+    for _ in range(500):
+        await settle(pilot)
+        screen = app.screen
+        if isinstance(screen, PeopleScreen) and not screen.reading and app.store.idle:
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the people screen never settled")
+
+
+def on_the_loop(services: Services) -> list[str]:
+    """The people screen's store calls made on the event loop (none may be)."""
+    import threading
+
+    calls: list[str] = []
+    for owner, name in (
+        (services.people_views, "agenda"),
+        (services.people_views, "handover"),
+        (services.people, "all"),
+        (services.people, "handles"),
+    ):
+
+        def wrapped(
+            *args: Any, _call: Any = getattr(owner, name), _name: str = name, **kwargs: Any
+        ) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                calls.append(_name)
+            return _call(*args, **kwargs)
+
+        setattr(owner, name, wrapped)
+    return calls
+
+
 async def test_people_groups_and_switching_person(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     jonas = demo_services.people_views.agenda("jonas", TODAY)
+    looped = on_the_loop(demo_services)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "people")
+        await read_back(app, pilot)
         assert isinstance(app.screen, PeopleScreen)
         assert "My tasks  @tester" in text(app, "#people-title")
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("2")  # emil, jonas, …
-        await settle(pilot)
+        await read_back(app, pilot)
         assert "Tasks of  @jonas" in text(app, "#people-title")
         for i, (name, rows) in enumerate(jonas.groups):
             assert f"{name.capitalize()}  {len(rows)}" in text(app, f"#group-head-{i}")
@@ -348,7 +385,9 @@ async def test_people_groups_and_switching_person(
             assert all(r.key in body for r in rows)
         assert sum(len(rows) for _, rows in jonas.groups) > 0
         await pilot.press("M")
+        await read_back(app, pilot)
         assert "My tasks" in text(app, "#people-title")
+    assert looped == []  # the store was asked in threads only
 
 
 async def test_people_handover_moves_tasks_and_shows_the_note(
@@ -356,12 +395,13 @@ async def test_people_handover_moves_tasks_and_shows_the_note(
 ) -> None:
     before = [r.key for _, rows in demo_services.people_views.agenda("jonas").groups for r in rows]
     assert before
+    looped = on_the_loop(demo_services)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(app, pilot, "people")
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("2")
-        await settle(pilot)
+        await read_back(app, pilot)
         await pilot.press("h")
         await settle(pilot)
         await answer(app, pilot, "lena")
@@ -379,7 +419,7 @@ async def test_people_handover_moves_tasks_and_shows_the_note(
         await answer(app, pilot, "")
         await answer(app, pilot, "")
         await pilot.press("y")
-        await settle(pilot)
+        await read_back(app, pilot)
         note = app.screen.query_one("#handover-note", TextArea).text
         assert note.startswith("# Handover from @jonas to @lena")
         assert all(key in note for key in before)
@@ -388,6 +428,7 @@ async def test_people_handover_moves_tasks_and_shows_the_note(
         assert "0 open" in text(app, "#people-title")
         await pilot.press("escape")  # closes the note first
         assert isinstance(app.screen, PeopleScreen)
+    assert looped == []
     for key in before:
         detail = demo_services.tasks.detail(key)
         assert detail.task.assignee == "lena"
@@ -415,7 +456,7 @@ async def test_people_handover_within_an_absence_window(
         assert isinstance(app.screen, ConfirmModal)
         assert app.screen.question.endswith("to @mia for the absence 2026-11-23..2026-11-30?")
         await pilot.press("y")
-        await settle(pilot)
+        await read_back(app, pilot)
         note = app.screen.query_one("#handover-note", TextArea).text
         assert "Absence: 2026-11-23..2026-11-30" in note
     assert all(demo_services.tasks.row(k).assignee == "mia" for k in window)

@@ -15,14 +15,15 @@ from taskboard.ui import card_prompts
 from taskboard.ui.board_view import SORT_WORDS
 from taskboard.ui.dialogs import PromptModal
 from taskboard.ui.preview import Known, capture_preview
-from taskboard.ui.screens.board_base import BoardBase, BoardRead, read_board
+from taskboard.ui.screens.board_base import BoardRead, read_board
 from taskboard.ui.screens.board_keys import board_bindings
+from taskboard.ui.screens.board_undo import BoardUndo
 from taskboard.ui.widgets.column import ColumnView
 
 __all__ = ["BoardRead", "BoardScreen", "read_board"]
 
 
-class BoardScreen(BoardBase):
+class BoardScreen(BoardUndo):
     """One project's board."""
 
     BINDINGS = board_bindings()
@@ -157,14 +158,6 @@ class BoardScreen(BoardBase):
         else:
             self.action_clear_filter()
 
-    def action_undo(self) -> None:
-        """Undo your last board change (also after a restart)."""
-        self._undo_redo(lambda s: s.undo.undo())
-
-    def action_redo(self) -> None:
-        """Redo what you undid."""
-        self._undo_redo(lambda s: s.undo.redo())
-
     # ---- prompts ---------------------------------------------------------------------------------
 
     def action_new_card(self) -> None:
@@ -196,6 +189,7 @@ class BoardScreen(BoardBase):
             )
 
         def created(row: TaskRow) -> None:
+            self.history.forget()  # `u` now takes back the new card: only the store knows how
             if row.project != self.project_key:
                 self.reload(keep=row.key)
             else:

@@ -23,6 +23,7 @@ from taskboard.domain.views import ProjectView, TaskRow
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
 from taskboard.ui import card_prompts
+from taskboard.ui.board_history import BoardHistory
 from taskboard.ui.board_model import BoardModel, PendingWrites
 from taskboard.ui.board_view import (
     GAP,
@@ -39,7 +40,6 @@ from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
 from taskboard.ui.widgets.ordered_input import OrderedInput
 
 if TYPE_CHECKING:
-    from taskboard.domain.views import Reverted
     from taskboard.services import Services
 
 
@@ -73,6 +73,7 @@ class BoardBase(TaskboardScreen):
         self.snapshot = snapshot
         self.model = BoardModel()
         self.writes = PendingWrites()
+        self.history = BoardHistory()  # its own stored changes, for `u` to show at once
         self.views: list[ColumnView] = []
         self.built_for: list[int] | None = None
         self.known: Known | None = None  # the store's names, for the capture prompt
@@ -313,6 +314,7 @@ class BoardBase(TaskboardScreen):
         def done(result: tuple[int, TaskRow, int | None]) -> None:
             used, row, revision = result
             last = writes.stored(used, row)
+            self.history.stored([before], [row], revision)
             if revision is not None:
                 self.model.revision = revision
             if row.project != self.project_key or before.done != row.done:
@@ -363,6 +365,7 @@ class BoardBase(TaskboardScreen):
 
         def done(result: tuple[dict[str, int], list[TaskRow], int | None]) -> None:
             used, rows, revision = result
+            self.history.stored(befores.values(), rows, revision)
             if revision is not None:
                 self.model.revision = revision
             by_key = {r.key: r for r in rows}
@@ -407,23 +410,6 @@ class BoardBase(TaskboardScreen):
             lambda s, version: s.tasks.edit(card.key, changes, version),
             stored,
         )
-
-    def _undo_redo(self, call: Callable[[Services], Reverted]) -> None:
-        key = self.project_key
-
-        def run(services: Services) -> tuple[Reverted, BoardRead]:
-            return call(services), read_board(services, key)
-
-        def done(result: tuple[Reverted, BoardRead]) -> None:
-            reverted, read = result
-            self.notify(clean(reverted.message), markup=False)
-            # The cursor goes to the card that changed back: an archived one that came back.
-            self._show_read(read, keep=reverted.keys[0] if reverted.keys else None)
-
-        def refused(error: ServiceError) -> None:
-            self.notify(clean(str(error)), severity="warning", markup=False)
-
-        self.tb.store.submit(run, done, refused)
 
     # ---- prompts ---------------------------------------------------------------------------------
 

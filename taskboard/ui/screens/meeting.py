@@ -187,6 +187,10 @@ class MeetingScreen(MeetingRoom):
             room = room_line(self.meeting.present, self.session)
             header.update(header_text(self.meeting, self._now(), room), layout=False)
 
+    def room_changed(self) -> None:
+        """Who is in the room changed (read on its own): the header says so."""
+        self._paint_header()
+
     def _paint_agenda(self) -> None:
         if self.meeting is not None:
             self.query_one("#agenda", Static).update(agenda_text(self.meeting, self._now()))

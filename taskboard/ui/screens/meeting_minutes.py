@@ -1,4 +1,7 @@
-"""An ended meeting's minutes on screen, for reading; `ctrl+s` writes them to a file."""
+"""A meeting's minutes on screen, for reading; `ctrl+s` writes them to a file.
+
+The screen is live: a line typed into the meeting elsewhere (while it runs), an item made a
+task, or an edit of the meeting shows here as the store's change feed tells of it."""
 
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ from taskboard.domain.text import clean
 from taskboard.exchange.minutes import render_minutes
 from taskboard.files import FileWriteError, write_text
 from taskboard.ui.dialogs import ConfirmModal, PromptModal
-from taskboard.ui.screens.base import TaskboardScreen
+from taskboard.ui.live import LiveScreen
 
 
-class MinutesScreen(TaskboardScreen):
+class MinutesScreen(LiveScreen):
     """A meeting's minutes as Markdown — the same text the exported file holds.
 
     Opened for reading (from search, from the meeting list); `offer_export` (the meeting
@@ -51,18 +54,33 @@ class MinutesScreen(TaskboardScreen):
     def on_mount(self) -> None:
         self.query_one("#minutes-doc").focus()
         meeting_id = self.meeting_id
+        # The first read waits for the services in the store queue; then the feed says when
+        # to read again.
         self.tb.store.submit(
-            lambda services: services.meetings.minutes_data(meeting_id), self._show
+            lambda services: services.meetings.minutes_data(meeting_id), self._first
         )
+
+    def _first(self, data: MinutesData) -> None:
+        self._show(data)
+        if self.is_attached:
+            self.watch_changes(self.store_changed)
+        if self.offer_export:
+            self.action_export()
+
+    def store_changed(self) -> None:
+        """The store changed: read the minutes again (in a worker)."""
+        meeting_id = self.meeting_id
+        self.reread(lambda: self.tb.services.meetings.minutes_data(meeting_id), self._show)
 
     def _show(self, data: MinutesData) -> None:
         self.file_name = minutes_file_name(data.project, data.started)
-        self.text = render_minutes(data)
-        if not self.is_attached:
+        text = render_minutes(data)
+        if text == self.text or not self.is_attached:
+            self.text = text
             return
+        self.text = text
+        # The scroll position stays: the document is the same, a line or two longer.
         self.query_one("#minutes-markdown", Markdown).update(self.text)
-        if self.offer_export:
-            self.action_export()
 
     def action_back(self) -> None:
         """Back to the screen before."""

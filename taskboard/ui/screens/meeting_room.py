@@ -4,7 +4,8 @@ A meeting is one shared thing: the typist's screen, the one on the projector and
 typist's in another process show the same items in the same order, and its end everywhere.
 `MeetingRoom` is that part of the meeting screen: it opens (joins) the meeting off the event
 loop, follows the store's change feed (`LiveScreen`), says it is there with a heartbeat row
-(`meetings.join`, see `HEARTBEAT_S`), leaves the room when it closes, and when the meeting
+(`meetings.join`, see `HEARTBEAT_S`; the feed counts heartbeats apart from the data, and
+only the room's header reads them again), leaves the room when it closes, and when the meeting
 ends — here or elsewhere — puts the minutes in its place. Its store calls go through the
 app's store queue (in the order asked); its re-reads run in the live screen's reader thread.
 """
@@ -14,11 +15,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import Screen
 
-from taskboard.domain.meeting_views import HEARTBEAT_S, MeetingView
+from taskboard.domain.meeting_views import HEARTBEAT_S, MeetingView, Presence
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.ui.live import LiveScreen
@@ -59,6 +61,9 @@ class MeetingRoom(LiveScreen):
 
         def handles_read(self, handles: tuple[str, ...]) -> None:
             """The people's handles as stored now, for the capture line to check."""
+
+        def room_changed(self) -> None:
+            """Who is in the room (`self.meeting.present`) changed: paint the header."""
 
     # ---- opening and following -------------------------------------------------------------
 
@@ -104,7 +109,26 @@ class MeetingRoom(LiveScreen):
         self.opened(meeting, names)
         if meeting.ended is None:
             self.set_interval(HEARTBEAT_S, self._heartbeat, name="meeting-heartbeat")
-            self.watch_changes(self.store_changed)
+            self.watch_changes(self.store_changed, self.presence_changed)
+
+    def presence_changed(self) -> None:
+        """Only who is in the room changed (a heartbeat, a screen joining or leaving): read
+        that alone, for the header."""
+        meeting_id = self.meeting_id
+        if meeting_id is None or self.closed:
+            return
+
+        def read() -> tuple[Presence, ...]:
+            return self.tb.services.meetings.present(meeting_id)
+
+        self.reread(read, self._present_read, lane="presence")
+
+    def _present_read(self, present: tuple[Presence, ...]) -> None:
+        if self.closed or not self.is_attached or self.meeting is None:
+            return
+        if present != self.meeting.present:
+            self.meeting = replace(self.meeting, present=present)
+            self.room_changed()
 
     def store_changed(self) -> None:
         """Someone (here or elsewhere) changed the store: read the meeting again, and the

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static, TextArea
 from taskboard.domain.agenda import GROUPS, Agenda, Handover, absence_text
 from taskboard.domain.dates import format_relative, parse_when
 from taskboard.domain.text import clean
-from taskboard.domain.views import TaskRow
+from taskboard.domain.views import PersonView, TaskRow
 from taskboard.exchange.handover_note import handover_note
 from taskboard.services.errors import ServiceError
 from taskboard.ui.card_prompts import due_preview
@@ -71,19 +71,11 @@ class PeopleScreen(LiveScreen):
         self.query_one("#handover-note").display = False
         self.handle = self.tb.services.ctx.actor
         self.load()
-        self.watch_changes(self.store_changed)
+        self.watch_changes(self.load)
 
     def load(self) -> None:
-        assert self.handle is not None
-        try:
-            agenda = self.tb.services.people_views.agenda(self.handle, self.tb.today())
-        except ServiceError as exc:
-            self.show_refusal(exc)
-            return
-        self.show_agenda(agenda)
-
-    def store_changed(self) -> None:
-        """The store changed: read the agenda again in a thread, then show it."""
+        """Read the agenda of the person shown in a thread, then show it: when the screen
+        opens, another person is picked, a handover is done, or the store changed."""
         views, handle, today = self.tb.services.people_views, self.handle, self.tb.today()
         assert handle is not None
 
@@ -94,7 +86,7 @@ class PeopleScreen(LiveScreen):
         def failed(error: Exception) -> None:
             if handle != self.handle:
                 return
-            if isinstance(error, ServiceError):  # the person is gone meanwhile
+            if isinstance(error, ServiceError):  # no such person, or gone meanwhile
                 self.show_refusal(error)
             else:
                 self.notify(clean(str(error)), severity="error", markup=False)
@@ -130,15 +122,17 @@ class PeopleScreen(LiveScreen):
 
     def action_person(self) -> None:
         """Show another person's tasks."""
-        people = self.tb.services.people.all()
-        options = [(p.handle, f"@{p.handle}  {clean(p.name)}") for p in people]
 
         def chosen(handle: str | None) -> None:
             if handle:
                 self.handle = handle
                 self.load()
 
-        self.app.push_screen(ChoiceModal("Whose tasks?", options, self.handle), chosen)
+        def ask(people: list[PersonView]) -> None:
+            options = [(p.handle, f"@{p.handle}  {clean(p.name)}") for p in people]
+            self.app.push_screen(ChoiceModal("Whose tasks?", options, self.handle), chosen)
+
+        self.tb.store.submit(lambda s: s.people.all(), ask)
 
     def action_mine(self) -> None:
         """Show your own tasks again."""
@@ -159,7 +153,6 @@ class PeopleScreen(LiveScreen):
             self.notify("pick a person first (p)", severity="warning")
             return
         source = self.agenda.handle
-        handles = [h for h in self.tb.services.people.handles() if h != source]
         today = self.tb.today()
         chosen: dict[str, object] = {}
 
@@ -183,14 +176,17 @@ class PeopleScreen(LiveScreen):
             assert start is None or isinstance(start, date)
             self._ask_handover(source, str(chosen["to"]), start, when(value))
 
-        self.app.push_screen(
-            PromptModal(
-                f"Hand over @{source}'s tasks to",
-                suggest={"": handles},
-                hint="a handle or its unique prefix",
-            ),
-            target,
-        )
+        def ask(handles: list[str]) -> None:
+            self.app.push_screen(
+                PromptModal(
+                    f"Hand over @{source}'s tasks to",
+                    suggest={"": [h for h in handles if h != source]},
+                    hint="a handle or its unique prefix",
+                ),
+                target,
+            )
+
+        self.tb.store.submit(lambda s: list(s.people.handles()), ask)
 
     def _ask_handover(self, source: str, to: str, since: date | None, until: date | None) -> None:
         """Read what the handover would do (off the event loop), then ask before doing it."""

@@ -139,11 +139,6 @@ class TriageScreen(LiveScreen):
         self.action_restart()
         self.watch_changes(self.store_changed)
 
-    @property
-    def reading(self) -> bool:
-        """A read of the queue is running or waiting (tests wait for it)."""
-        return self._reading
-
     # ---- the queue ------------------------------------------------------------------------
 
     def action_restart(self) -> None:
