@@ -43,6 +43,11 @@ DbOption = Annotated[
     typer.Option("--db", help="Store: a file path or an SQLAlchemy URL.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+# `add`, `edit` and `meeting add` refuse an unknown @handle (naming the closest ones)
+# unless this flag says a new person is meant.
+NewPersonOption = Annotated[
+    bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]

@@ -10,6 +10,7 @@ from taskboard.commands.common import (
     MAX_ID,
     DbOption,
     JsonOption,
+    NewPersonOption,
     OutputOption,
     emit_json,
     fail,
@@ -132,9 +133,7 @@ def add(
         ),
     ],
     db: DbOption = None,
-    new_person: Annotated[
-        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
-    ] = False,
+    new_person: NewPersonOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="Record a check-in that looks like a typo.")
     ] = False,

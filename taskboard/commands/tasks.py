@@ -14,6 +14,7 @@ from taskboard.commands import quick
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
+    NewPersonOption,
     fail,
     handles_errors,
     open_services,
@@ -45,9 +46,7 @@ def add(
         str | None, typer.Option("--project", "-p", help="Project when the line has no +KEY.")
     ] = None,
     as_json: JsonOption = False,
-    new_person: Annotated[
-        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
-    ] = False,
+    new_person: NewPersonOption = False,
 ) -> None:
     """Create a task from a quick-capture line and print its key.
 
@@ -127,12 +126,15 @@ def edit(
         ),
     ],
     db: DbOption = None,
+    new_person: NewPersonOption = False,
 ) -> None:
     """Change tasks with capture tokens, e.g. `taskboard edit DEL-3 DEL-4 @anna ^fri !high`;
-    all of them, or none if one is refused."""
+    all of them, or none if one is refused.
+
+    An unknown @handle is refused (naming the closest ones) unless --new-person."""
     # Click gives the last word to TOKENS and the others to KEY: read them as one line.
     keys, line = split_keys([*keys, tokens])
-    typer.echo(quick.edit(open_services(db), keys, line), nl=False)
+    typer.echo(quick.edit(open_services(db), keys, line, new_person), nl=False)
 
 
 @handles_errors

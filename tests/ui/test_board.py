@@ -325,7 +325,8 @@ async def test_typing_in_the_title_prompt_changes_the_title_not_replaces_it(
         await settle(pilot)
         assert demo_services.tasks.row("DEL-1").title == before + " (damage)"
         assert any("needs a title" in n for n in notices(app))
-        await pilot.press("a", *"newbie", "enter")  # an unknown handle adds the person
+        # An unknown handle adds the person at the second Enter (test_dialogs: the first).
+        await pilot.press("a", *"newbie", "enter", "enter")
         await settle(pilot)
         assert demo_services.tasks.row("DEL-1").assignee == "newbie"
         assert any("new person @newbie" in n for n in notices(app))
