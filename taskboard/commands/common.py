@@ -164,6 +164,14 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json_text(data))
 
 
+def emit(as_json: bool, data: Any, line: str) -> None:
+    """What a write command made: its JSON for programs, else one printable line."""
+    if as_json:
+        emit_json(data)
+    else:
+        typer.echo(printable(line))
+
+
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None) -> None:
     """Left-aligned columns separated by two spaces; user text made printable."""
     typer.echo(table_text(rows, headers), nl=False)
