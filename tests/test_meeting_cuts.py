@@ -7,24 +7,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from taskboard import cli as cli_module
 from taskboard.domain.meeting_views import item_line, minutes_file_name
-from taskboard.domain.models import CheckIn, MeetingItem, Person, Task
 from taskboard.domain.okr import implausible_check_in
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services, TaskDraft
 from taskboard.services.errors import ImplausibleValueError, UnknownPersonError
-from taskboard.store import Store
-
-
-def counts(store: Store) -> tuple[int, int, int, int]:
-    with store.read() as s:
-        return tuple(  # type: ignore[return-value]
-            int(s.scalar(select(func.count()).select_from(t)) or 0)
-            for t in (Task, MeetingItem, CheckIn, Person)
-        )
+from tests.conftest import row_counts
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -46,12 +36,12 @@ def board(services: Services, key_result: str) -> Services:
 
 def test_a_mistyped_handle_is_refused_naming_the_closest(board: Services) -> None:
     meeting = board.meetings.start(project="DEL", attendees=("jonas", "mia"))
-    before = counts(board.ctx.store)
+    before = row_counts(board.ctx.store)
     with pytest.raises(UnknownPersonError) as caught:
         board.meetings.capture(meeting.id, "Check the tyre stock @jonsa ^mon")
     assert str(caught.value) == "unknown person '@jonsa' — did you mean @jonas?"
     assert caught.value.handle == "jonsa"
-    assert counts(board.ctx.store) == before
+    assert row_counts(board.ctx.store) == before
     # Asked for: the new person is made and said.
     made = board.meetings.capture(meeting.id, "Check the tyre stock @jonsa ^mon", new_people=True)
     assert made.new_people == ("jonsa",)
@@ -115,13 +105,13 @@ def test_implausible_check_in(
 
 def test_an_implausible_check_in_needs_force(board: Services) -> None:
     meeting = board.meetings.start(project="DEL")
-    before = counts(board.ctx.store)
+    before = row_counts(board.ctx.store)
     with pytest.raises(ImplausibleValueError) as caught:
         board.meetings.capture(meeting.id, "kr O1-KR1 = 300")  # 3,000 a zero short
     assert str(caught.value) == (
         "300 moves O1-KR1 a long way back from its target (start 0, last 3,000, target 10,000)"
     )
-    assert counts(board.ctx.store) == before
+    assert row_counts(board.ctx.store) == before
     assert board.okr.key_result("O1-KR1").current == 3000
     made = board.meetings.capture(meeting.id, "kr O1-KR1 = 300", force=True)
     assert made.item.key_result == "O1-KR1"

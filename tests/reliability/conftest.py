@@ -22,6 +22,7 @@ despite the fault", "tracebacks", "data lost", "escapes shown"; the last three m
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -341,3 +342,18 @@ def tiny_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill_disk(directory: Path) -> Path:
+    """Take every free block of the file system holding `directory` (a `tiny_disk`): the
+    file that holds them."""
+    filler = directory / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC, exc
+    finally:
+        os.close(fd)
+    return filler

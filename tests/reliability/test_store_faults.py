@@ -3,7 +3,6 @@ disk: one clear line or the job done, never a traceback, never a lost or changed
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import shutil
@@ -20,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from taskboard.store.check import check_sqlite_file
+from tests.reliability.conftest import fill_disk
 
 # The suite's fixtures (tests/reliability/conftest.py): `run_cli` runs a command line in
 # this process, `commands` lists every command with arguments, `seed` is a seeded store,
@@ -226,20 +226,6 @@ def test_every_command_on_a_full_disk_by_page_limit(
     assert check_sqlite_file(store).healthy
 
 
-def _fill(directory: Path) -> Path:
-    """Take every free block of the file system holding `directory`."""
-    filler = directory / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError as exc:
-        assert exc.errno == errno.ENOSPC, exc
-    finally:
-        os.close(fd)
-    return filler
-
-
 def test_every_command_on_a_full_tmpfs(
     seed: Path,
     tiny_disk: Path,
@@ -255,7 +241,7 @@ def test_every_command_on_a_full_tmpfs(
     keeper.execute("PRAGMA journal_mode = WAL")
     keeper.execute("SELECT count(*) FROM task").fetchone()
     try:
-        filler = _fill(tiny_disk)
+        filler = fill_disk(tiny_disk)
         refused, full = _writes_on_a_full_disk(
             store, commands, run_cli, faults, "full tmpfs", store_rows
         )

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_text import notices, settle
+from ui_text import notices, running, settle
 
 from taskboard.domain.models import Project
 from taskboard.domain.rules import MAX_TITLE
@@ -31,10 +31,7 @@ async def test_the_new_card_dialog_keeps_the_text_and_says_why(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     count = len(demo_services.tasks.rows(include_closed=True))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+    async with running(app, "n") as pilot:
         field = app.screen.query_one("#prompt-input", Input)
 
         await pilot.press("enter")  # an empty line: said, not closed
@@ -136,10 +133,7 @@ async def test_a_new_person_in_the_detail_needs_a_second_enter(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     people = set(demo_services.people.handles())
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+    async with running(app, "enter", size=(120, 50)) as pilot:
         assert isinstance(app.screen, TaskDetailScreen) and app.screen.key == "DEL-1"
         field = app.screen.query_one("#f-assignee", Input)
         field.focus()

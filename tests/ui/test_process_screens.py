@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from ui_text import notices, settle
 
@@ -351,35 +352,37 @@ async def test_people_groups_and_switching_person(
         assert "My tasks" in text(app, "#people-title")
 
 
+async def handover(app: TaskboardApp, pilot: Pilot[None], confirm: str, *answers: str) -> str:
+    """`h` on the people screen, its questions answered (to whom, from when, until when),
+    then its confirmation: `confirm` (y or n) pressed. Returns what the confirmation asked."""
+    if not isinstance(app.screen, PeopleScreen):
+        await open_screen(app, pilot, "people")
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("2")  # @jonas
+    await settle(pilot)
+    await pilot.press("h")
+    await settle(pilot)
+    for text in answers:
+        await answer(app, pilot, text)
+    assert isinstance(app.screen, ConfirmModal)
+    question = app.screen.question
+    await pilot.press(confirm)
+    await settle(pilot)
+    return question
+
+
 async def test_people_handover_moves_tasks_and_shows_the_note(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     before = [r.key for _, rows in demo_services.people_views.agenda("jonas").groups for r in rows]
     assert before
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_screen(app, pilot, "people")
-        await pilot.press("p")
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
-        await answer(app, pilot, "lena")
-        await answer(app, pilot, "")
-        await answer(app, pilot, "")
         # It asks first, saying what it would do; "n" changes nothing.
-        assert isinstance(app.screen, ConfirmModal)
-        assert app.screen.question == f"Hand over {len(before)} tasks of @jonas to @lena?"
-        await pilot.press("n")
-        await settle(pilot)
+        asked = await handover(app, pilot, "n", "lena", "", "")
+        assert asked == f"Hand over {len(before)} tasks of @jonas to @lena?"
         assert all(demo_services.tasks.row(k).assignee == "jonas" for k in before)
-        await pilot.press("h")
-        await settle(pilot)
-        await answer(app, pilot, "lena")
-        await answer(app, pilot, "")
-        await answer(app, pilot, "")
-        await pilot.press("y")
-        await settle(pilot)
+        await handover(app, pilot, "y", "lena", "", "")
         note = app.screen.query_one("#handover-note", TextArea).text
         assert note.startswith("# Handover from @jonas to @lena")
         assert all(key in note for key in before)
@@ -402,20 +405,8 @@ async def test_people_handover_within_an_absence_window(
     rest = [r.key for r in rows if r.key not in window]
     assert window and rest
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_screen(app, pilot, "people")
-        await pilot.press("p")
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
-        await answer(app, pilot, "mia")
-        await answer(app, pilot, "today")
-        await answer(app, pilot, "2026-11-30")
-        assert isinstance(app.screen, ConfirmModal)
-        assert app.screen.question.endswith("to @mia for the absence 2026-11-23..2026-11-30?")
-        await pilot.press("y")
-        await settle(pilot)
+        asked = await handover(app, pilot, "y", "mia", "today", "2026-11-30")
+        assert asked.endswith("to @mia for the absence 2026-11-23..2026-11-30?")
         note = app.screen.query_one("#handover-note", TextArea).text
         assert "Absence: 2026-11-23..2026-11-30" in note
     assert all(demo_services.tasks.row(k).assignee == "mia" for k in window)
