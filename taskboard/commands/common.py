@@ -164,6 +164,15 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json_text(data))
 
 
+def emit_list(as_json: bool, items: Sequence[Any], row: Callable[[Any], Sequence[str]]) -> None:
+    """What a list command found: each item's `as_json()` for programs, else a table of
+    each item's `row`."""
+    if as_json:
+        emit_json([item.as_json() for item in items])
+    else:
+        table(row(item) for item in items)
+
+
 def emit(as_json: bool, data: Any, line: str) -> None:
     """What a write command made: its JSON for programs, else one printable line."""
     if as_json:

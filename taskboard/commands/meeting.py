@@ -13,6 +13,7 @@ from taskboard.commands.common import (
     NewPersonOption,
     OutputOption,
     emit_json,
+    emit_list,
     fail,
     handles_errors,
     in_range,
@@ -188,20 +189,17 @@ def end(
 @handles_errors
 def list_meetings(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every meeting, newest first."""
-    meetings = open_services(db).meetings.all()
-    if as_json:
-        emit_json([m.as_json() for m in meetings])
-        return
-    table(
-        (
+    emit_list(
+        as_json,
+        open_services(db).meetings.all(),
+        lambda m: (
             str(m.id),
             m.started.astimezone().strftime("%Y-%m-%d %H:%M"),
             m.project or "",
             m.title,
             f"{m.items} items",
             "ended" if m.ended else "running",
-        )
-        for m in meetings
+        ),
     )
 
 
