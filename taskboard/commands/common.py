@@ -43,6 +43,14 @@ DbOption = Annotated[
     typer.Option("--db", help="Store: a file path or an SQLAlchemy URL.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+
+def words(metavar: str, help: str) -> Any:
+    """A command's free text as several arguments read as one line, as taskwarrior reads
+    `add Buy winter tyres @mia`: `Annotated[list[str], words("LINE", "…")]`."""
+    return typer.Argument(metavar=metavar, help=f"{help}; several words are one line")
+
+
 # `add`, `edit` and `meeting add` refuse an unknown @handle (naming the closest ones)
 # unless this flag says a new person is meant.
 NewPersonOption = Annotated[

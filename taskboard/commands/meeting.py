@@ -21,6 +21,7 @@ from taskboard.commands.common import (
     printable,
     settings,
     table,
+    words,
     write_output,
 )
 from taskboard.commands.errors import new_person_hint
@@ -125,13 +126,9 @@ def start(
 @handles_errors
 def add(
     meeting_id: MeetingId,
-    words: Annotated[
+    line: Annotated[
         list[str],
-        typer.Argument(
-            metavar="LINE...",
-            help="d: decision, n: note, ? question, a: topic, kr KEY = 4, a task; several "
-            "words are one line, as typed in the meeting screen",
-        ),
+        words("LINE...", "d: decision, n: note, ? question, a: topic, kr KEY = 4, a task"),
     ],
     db: DbOption = None,
     new_person: NewPersonOption = False,
@@ -147,10 +144,10 @@ def add(
     """
     from taskboard.services.errors import ImplausibleValueError, UnknownPersonError
 
-    line = " ".join(words)
+    text = " ".join(line)
     try:
         captured = open_services(db).meetings.capture(
-            meeting_id, line, new_people=new_person, force=force
+            meeting_id, text, new_people=new_person, force=force
         )
     except UnknownPersonError as exc:
         raise new_person_hint(exc) from None

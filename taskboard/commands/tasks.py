@@ -19,6 +19,7 @@ from taskboard.commands.common import (
     handles_errors,
     open_services,
     printable,
+    words,
 )
 from taskboard.commands.plainline import looks_like_key, split_keys
 from taskboard.commands.render import list_text, show_text
@@ -34,12 +35,7 @@ KeysArgument = Annotated[
 @handles_errors
 def add(
     line: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="LINE",
-            help="A capture line: title @who ^when #tag !prio +KEY >column ~KR; several "
-            "words are one line",
-        ),
+        list[str], words("LINE", "A capture line: title @who ^when #tag !prio +KEY >column ~KR")
     ],
     db: DbOption = None,
     project: Annotated[
@@ -140,9 +136,7 @@ def edit(
 @handles_errors
 def comment(
     key: KeyArgument,
-    text: Annotated[
-        list[str], typer.Argument(metavar="TEXT", help="The comment; several words are one.")
-    ],
+    text: Annotated[list[str], words("TEXT", "The comment")],
     db: DbOption = None,
 ) -> None:
     """Add a comment to a task (the author is the configured user)."""

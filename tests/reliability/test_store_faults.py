@@ -145,17 +145,18 @@ def test_every_command_refuses_a_file_that_is_no_store(
     assert refused >= 45  # every command that opens a store
 
 
-@pytest.mark.parametrize("kind", sorted(DAMAGED_KINDS))
-def test_every_command_on_a_damaged_store_answers_in_one_line(
-    kind: str,
-    seed: Path,
-    tmp_path: Path,
-    commands: list[Invocation],
-    run_cli: CliRun,
-    faults: Faults,
-) -> None:
+@pytest.fixture(params=sorted(DAMAGED_KINDS))
+def damaged(request: pytest.FixtureRequest, seed: Path, tmp_path: Path) -> tuple[str, Path]:
+    """A copy of the seed store damaged one way: (the kind of damage, the file)."""
     store = tmp_path / "store.db"
-    DAMAGED_KINDS[kind](store, seed)
+    DAMAGED_KINDS[request.param](store, seed)
+    return request.param, store
+
+
+def test_every_command_on_a_damaged_store_answers_in_one_line(
+    damaged: tuple[str, Path], commands: list[Invocation], run_cli: CliRun, faults: Faults
+) -> None:
+    kind, store = damaged
     outcomes = []
     for inv in commands:
         code, out, err = run_cli(*inv.with_db(str(store)))
