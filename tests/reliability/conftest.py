@@ -303,6 +303,27 @@ def commands(tmp_path: Path) -> list[Invocation]:
     return every_command(tmp_path)
 
 
+@dataclass
+class EveryCommand:
+    """Every command line of the CLI (`commands`), run in this process (`run_cli`) against
+    one store, each judged by the fault counters (`faults`)."""
+
+    commands: list[Invocation]
+    run_cli: CliRun
+    faults: Faults
+
+    def judged(self, store: Path, what: str) -> Iterator[tuple[Invocation, str, str]]:
+        """Each command against `store`, in turn: (the command, how it was judged, stderr)."""
+        for inv in self.commands:
+            code, out, err = self.run_cli(*inv.with_db(str(store)))
+            yield inv, self.faults.judge(f"{what}: {inv.name}", code, out, err), err
+
+
+@pytest.fixture
+def every(commands: list[Invocation], run_cli: CliRun, faults: Faults) -> EveryCommand:
+    return EveryCommand(commands, run_cli, faults)
+
+
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A seeded SQLite store (`seed_store`), made once per test module: copy it to use it."""
