@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.bench_postgres import scratch_database
-from benchmarks.tools import latency_proxy, tool
+from benchmarks.tools import latency_proxy, tool_line
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions, make_app
@@ -54,7 +54,7 @@ def seed(target: str, tasks: int) -> None:
 def first_paint(target: str, runs: int) -> None:
     command = [TASKBOARD, "--db", target, "board", "BIG"]
     args = ["--runs", str(runs), "--settle", "0", "--text", "Card number 0", "--", *command]
-    subprocess.run([sys.executable, str(tool("first-paint")), *args], check=True)
+    subprocess.run(tool_line("first-paint", *args), check=True)
 
 
 async def key_times(target: str, presses: int) -> dict[str, tuple[list[float], list[float]]]:

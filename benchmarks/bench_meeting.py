@@ -11,10 +11,8 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-from taskboard.domain.models import Cycle, KeyResult, Objective
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 
@@ -45,23 +43,8 @@ def setup(services: Services) -> int:
         for i in range(TASKS)
     ]
     services.tasks.create_many(drafts, "DEL")
-    with services.ctx.store.write() as s:
-        cycle = Cycle(name="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))
-        s.add(cycle)
-        s.flush()
-        objective = Objective(number=1, key="O1", title="Deliver", cycle_id=cycle.id or 0)
-        s.add(objective)
-        s.flush()
-        s.add(
-            KeyResult(
-                objective_id=objective.id or 0,
-                number=1,
-                key="O1-KR1",
-                title="Cars",
-                target_value=100_000,
-                current_value=0,
-            )
-        )
+    services.okr.add_objective("Deliver", "2026-Q4")
+    services.okr.add_key_result("O1", "Cars", target=100_000)
     return services.meetings.start(project="DEL", attendees=("jonas", "mia")).id
 
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.tools import find_tool, tool
+from benchmarks.tools import find_tool, tool_line
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 from taskboard.tools.scratch import scratch_database
@@ -85,21 +85,9 @@ def bench_add(targets: dict[str, str], runs: int, env: dict[str, str]) -> None:
 
 
 def first_paint(target: str, runs: int, env: dict[str, str]) -> float | None:
+    board = [TASKBOARD, "--db", target, "board", "BIG"]
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(tool("first-paint")),
-            "--runs",
-            str(runs),
-            "--text",
-            "BIG-1",
-            "--",
-            TASKBOARD,
-            "--db",
-            target,
-            "board",
-            "BIG",
-        ],
+        tool_line("first-paint", "--runs", str(runs), "--text", "BIG-1", "--", *board),
         capture_output=True,
         text=True,
         env=env,

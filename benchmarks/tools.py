@@ -40,19 +40,17 @@ def tool(name: str) -> Path:
     return found
 
 
+def tool_line(name: str, *args: str) -> list[str]:
+    """The command line that runs one shared tool (a Python script) with `args`."""
+    return [sys.executable, str(tool(name)), *args]
+
+
 @contextmanager
 def latency_proxy(delay: float, target: int = 5432) -> Iterator[int]:
     """A loopback proxy to PostgreSQL at `target` adding `delay` seconds each way; yields
     the port to connect to."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(tool("latency-proxy")),
-            "--target",
-            str(target),
-            "--delay",
-            str(delay),
-        ],
+        tool_line("latency-proxy", "--target", str(target), "--delay", str(delay)),
         stdout=subprocess.PIPE,
         text=True,
     )

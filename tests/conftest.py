@@ -232,3 +232,27 @@ def key_result(store: Store) -> str:
             )
         )
     return "O1-KR1"
+
+
+def undo_refused(services: Services, key: str) -> None:
+    """`services`' undo is refused, naming why: @mia moved `key` on to Done since."""
+    from taskboard.services.errors import ConflictError
+
+    with pytest.raises(ConflictError) as refused:
+        services.undo.undo()
+    assert str(refused.value) == (
+        f"{key}'s column was changed since by @mia (now Done): not undoing over it"
+    )
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    """The rows of every table the dump holds: the same before and after a refused change
+    shows it wrote nothing."""
+    from sqlalchemy import func, select
+
+    from taskboard.services.dump import DUMP_TABLES
+
+    with store.read() as s:
+        return {
+            t.name: int(s.scalar(select(func.count()).select_from(t)) or 0) for t in DUMP_TABLES
+        }

@@ -21,6 +21,7 @@ from taskboard.services.errors import (
     ServiceError,
 )
 from taskboard.store import Store
+from tests.conftest import undo_refused
 
 Board = tuple[tuple[object, ...], ...]
 
@@ -220,11 +221,7 @@ def test_undo_of_a_batch_refuses_whole_when_one_task_changed_since(
     services.tasks.move_many(["DEL-1", "DEL-2", "DEL-3"], "Doing")
     mia.tasks.step("DEL-2", 1)
     before, written = board(services), changes_written(store)
-    with pytest.raises(ConflictError) as refused:
-        services.undo.undo()
-    assert str(refused.value) == (
-        "DEL-2's column was changed since by @mia (now Done): not undoing over it"
-    )
+    undo_refused(services, "DEL-2")
     assert board(services) == before and changes_written(store) == written
     mia.undo.undo()
     services.undo.undo()

@@ -63,6 +63,26 @@ def test_add_refuses_an_unknown_handle_naming_the_closest_unless_new_person(
     assert "@mia" in tb("add", "Tyres @mi", "-p", "DEL").ok()
 
 
+def test_edit_refuses_an_unknown_handle_as_add_does_unless_new_person(
+    board: Services, tb: Run
+) -> None:
+    people = count(board, Person)
+    err = tb("edit", "DEL-1", "@jonsa", "^mon").failed()
+    assert err == (
+        "error: unknown person '@jonsa' — did you mean @jonas?; --new-person adds @jonsa\n"
+    )
+    task = board.tasks.detail("DEL-1").task
+    assert (count(board, Person), task.assignee, task.due, task.version) == (people, None, None, 1)
+    # Several keys: none changes.
+    board.tasks.create(TaskDraft(title="Second", project="DEL"))
+    assert "--new-person" in tb("edit", "DEL-1", "DEL-2", "@jonsa").failed()
+    assert "@jonsa" in tb("edit", "DEL-1", "DEL-2", "@jonsa", "--new-person").ok()
+    assert count(board, Person) == people + 1
+    assert "@jonas" in tb("edit", "--new-person", "DEL-1", "@jon").failed()  # ambiguous
+    assert "@mia" in tb("edit", "DEL-1", "@mi").ok()
+    assert "--new-person" in tb("edit", "--help").ok()  # Typer's command takes it too
+
+
 # --- 8. several words are one line --------------------------------------------------------
 
 

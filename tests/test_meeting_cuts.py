@@ -7,24 +7,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from taskboard import cli as cli_module
 from taskboard.domain.meeting_views import item_line, minutes_file_name
-from taskboard.domain.models import CheckIn, KeyResult, MeetingItem, Objective, Person, Task
 from taskboard.domain.okr import implausible_check_in
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services, TaskDraft
 from taskboard.services.errors import ImplausibleValueError, UnknownPersonError
-from taskboard.store import Store
-
-
-def counts(store: Store) -> tuple[int, int, int, int]:
-    with store.read() as s:
-        return tuple(  # type: ignore[return-value]
-            int(s.scalar(select(func.count()).select_from(t)) or 0)
-            for t in (Task, MeetingItem, CheckIn, Person)
-        )
+from tests.conftest import row_counts
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -46,12 +36,12 @@ def board(services: Services, key_result: str) -> Services:
 
 def test_a_mistyped_handle_is_refused_naming_the_closest(board: Services) -> None:
     meeting = board.meetings.start(project="DEL", attendees=("jonas", "mia"))
-    before = counts(board.ctx.store)
+    before = row_counts(board.ctx.store)
     with pytest.raises(UnknownPersonError) as caught:
         board.meetings.capture(meeting.id, "Check the tyre stock @jonsa ^mon")
     assert str(caught.value) == "unknown person '@jonsa' — did you mean @jonas?"
     assert caught.value.handle == "jonsa"
-    assert counts(board.ctx.store) == before
+    assert row_counts(board.ctx.store) == before
     # Asked for: the new person is made and said.
     made = board.meetings.capture(meeting.id, "Check the tyre stock @jonsa ^mon", new_people=True)
     assert made.new_people == ("jonsa",)
@@ -64,44 +54,17 @@ def test_meeting_add_refuses_an_unknown_handle_unless_new_person(
     board: Services, store_target: str, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     meeting = board.meetings.start(project="DEL", attendees=("jonas",))
-    mid = str(meeting.id)
     # Several words are one line, as in the meeting screen.
-    code, out, err = run(
-        capsys,
-        "meeting",
-        "add",
-        mid,
-        "Check",
-        "the",
-        "tyre",
-        "stock",
-        "@jonsa",
-        "--db",
-        store_target,
-    )
+    line = ["meeting", "add", str(meeting.id), *["Check", "the", "tyre", "stock", "@jonsa"]]
+    code, out, err = run(capsys, *line, "--db", store_target)
     assert code == 1 and out == ""
     assert err == (
         "error: unknown person '@jonsa' — did you mean @jonas?; --new-person adds @jonsa\n"
     )
-    code, out, err = run(
-        capsys,
-        "meeting",
-        "add",
-        mid,
-        "Check",
-        "the",
-        "tyre",
-        "stock",
-        "@jonsa",
-        "--new-person",
-        "--db",
-        store_target,
-    )
+    code, out, err = run(capsys, *line, "--new-person", "--db", store_target)
     assert code == 0, err
     assert "Check the tyre stock" in out and "new person @jonsa" in err
-    code, out, err = run(
-        capsys, "meeting", "add", mid, "d:", "ship", "on", "Friday", "--db", store_target
-    )
+    code, out, err = run(capsys, *line[:3], "d:", "ship", "on", "Friday", "--db", store_target)
     assert code == 0, err
     items = board.meetings.get(meeting.id).items
     assert [(i.kind, i.text) for i in items] == [
@@ -142,13 +105,13 @@ def test_implausible_check_in(
 
 def test_an_implausible_check_in_needs_force(board: Services) -> None:
     meeting = board.meetings.start(project="DEL")
-    before = counts(board.ctx.store)
+    before = row_counts(board.ctx.store)
     with pytest.raises(ImplausibleValueError) as caught:
         board.meetings.capture(meeting.id, "kr O1-KR1 = 300")  # 3,000 a zero short
     assert str(caught.value) == (
         "300 moves O1-KR1 a long way back from its target (start 0, last 3,000, target 10,000)"
     )
-    assert counts(board.ctx.store) == before
+    assert row_counts(board.ctx.store) == before
     assert board.okr.key_result("O1-KR1").current == 3000
     made = board.meetings.capture(meeting.id, "kr O1-KR1 = 300", force=True)
     assert made.item.key_result == "O1-KR1"
@@ -161,19 +124,8 @@ def test_an_implausible_check_in_needs_force(board: Services) -> None:
 
 
 def test_lower_is_better_counts_up_as_back(board: Services) -> None:
-    with board.ctx.store.write() as s:
-        objective = s.scalars(select(Objective)).one()
-        s.add(
-            KeyResult(
-                objective_id=objective.id or 0,
-                number=2,
-                key="O1-KR2",
-                title="Days to deliver",
-                start_value=40,
-                target_value=10,
-                current_value=30,
-            )
-        )
+    board.okr.add_key_result("O1", "Days to deliver", start=40, target=10)
+    board.okr.check_in("O1-KR2", 30)
     with pytest.raises(ImplausibleValueError, match="start 40, last 30, target 10"):
         board.okr.check_in("O1-KR2", 39)
     assert board.okr.check_in("O1-KR2", 25).value == 25

@@ -12,10 +12,8 @@ from sqlmodel import select
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import (
     Activity,
-    AgendaItem,
     CheckIn,
     KeyResult,
-    Meeting,
     MeetingAttendee,
     MeetingItem,
     Person,
@@ -29,15 +27,7 @@ from taskboard.services.errors import (
     NotFoundError,
     StateError,
 )
-from taskboard.store import Store
-
-
-def counts(store: Store) -> dict[str, int]:
-    with store.read() as s:
-        return {
-            t.__name__: int(s.scalar(select(func.count()).select_from(t)) or 0)
-            for t in (Task, MeetingItem, CheckIn, AgendaItem, Meeting)
-        }
+from tests.conftest import row_counts
 
 
 @pytest.fixture
@@ -149,10 +139,10 @@ def test_a_whole_meeting(board: Services) -> None:
     ended = meetings.end(meeting.id)
     assert ended.ended is not None
     assert all(a.discussed for a in ended.agenda)
-    before = counts(store)
+    before = row_counts(store)
     with pytest.raises(StateError):
         meetings.capture(meeting.id, "Too late")
-    assert counts(store) == before
+    assert row_counts(store) == before
     assert meetings.last("DEL").id == meeting.id
     summary = meetings.all()
     assert [(m.id, m.items) for m in summary] == [(meeting.id, 8)]
@@ -161,7 +151,7 @@ def test_a_whole_meeting(board: Services) -> None:
 
 def test_bad_lines_write_nothing(board: Services) -> None:
     meeting = board.meetings.start(project="DEL")
-    before = counts(board.ctx.store)
+    before = row_counts(board.ctx.store)
     with pytest.raises(InvalidFieldError):
         board.meetings.capture(meeting.id, "Fix it ^notadate")
     with pytest.raises(NotFoundError):
@@ -172,7 +162,7 @@ def test_bad_lines_write_nothing(board: Services) -> None:
         board.meetings.capture(meeting.id, "d:   ")
     with pytest.raises(NotFoundError):
         board.meetings.capture(999, "Fine line")
-    assert counts(board.ctx.store) == before
+    assert row_counts(board.ctx.store) == before
     with pytest.raises(NoChangeError):
         board.meetings.undo_last(meeting.id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from shlex import split
 from typing import Any
 
 import pytest
@@ -36,66 +37,18 @@ def stored(target: str) -> list[int]:
 def test_okr_commands(cli: Any, store_target: str, tmp_path: Path) -> None:
     out = cli("okr", "objective", "add", "Grow the network", "--cycle", "2026-Q4").ok()
     assert out.split()[0] == "O1"
+    # One shell line each, split as the shell splits it.
     child = json.loads(
-        cli(
-            "okr",
-            "objective",
-            "add",
-            "Faster handovers",
-            "--cycle",
-            "2026-Q4",
-            "--parent",
-            "O1",
-            "--json",
-        ).ok()
+        cli(*split('okr objective add "Faster handovers" --cycle 2026-Q4 --parent O1 --json')).ok()
     )
     assert (child["key"], child["parent"], child["cycle"]) == ("O2", "O1", "2026-Q4")
-    out = cli(
-        "okr",
-        "kr",
-        "add",
-        "O1",
-        "Service points",
-        "--start",
-        "61",
-        "--target",
-        "200",
-        "--unit",
-        "points",
-    ).ok()
+    out = cli(*split('okr kr add O1 "Service points" --start 61 --target 200 --unit points')).ok()
     assert out.split()[0] == "O1-KR1"
-    kr = json.loads(
-        cli(
-            "okr",
-            "kr",
-            "add",
-            "O2",
-            "Days to handover",
-            "--start",
-            "21",
-            "--target",
-            "14",
-            "--unit",
-            "days",
-            "--weight",
-            "2",
-            "--json",
-        ).ok()
-    )
+    line = 'okr kr add O2 "Days to handover" --start 21 --target 14 --unit days --weight 2 --json'
+    kr = json.loads(cli(*split(line)).ok())
     assert (kr["key"], kr["start"], kr["target"], kr["weight"]) == ("O2-KR1", 21, 14, 2)
-    check = json.loads(
-        cli(
-            "okr",
-            "checkin",
-            "O2-KR1",
-            "17.5",
-            "--confidence",
-            "0.7",
-            "--note",
-            "agent is slow",
-            "--json",
-        ).ok()
-    )
+    line = 'okr checkin O2-KR1 17.5 --confidence 0.7 --note "agent is slow" --json'
+    check = json.loads(cli(*split(line)).ok())
     assert (check["previous_value"], check["value"], check["confidence"]) == (21, 17.5, 0.7)
     assert check["progress"] == 0.5 and check["author"] == "tester"
 

@@ -6,7 +6,6 @@ import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
@@ -20,13 +19,8 @@ from taskboard.domain.models import (
     Activity,
     BoardColumn,
     Comment,
-    Meeting,
-    Person,
     Project,
-    Tag,
     Task,
-    TaskTag,
-    Template,
 )
 from taskboard.domain.rules import DEFAULT_COLUMNS
 from taskboard.domain.templates import StepSpec
@@ -43,24 +37,7 @@ from taskboard.services.errors import (
 )
 from taskboard.services.ops.versions import save_task
 from taskboard.store import Store
-
-TABLES: tuple[Any, ...] = (
-    Task,
-    Person,
-    Project,
-    BoardColumn,
-    TaskTag,
-    Comment,
-    Activity,
-    Meeting,
-    Template,
-    Tag,
-)
-
-
-def counts(store: Store) -> dict[str, int]:
-    with store.read() as s:
-        return {t.__name__: int(s.scalar(select(func.count()).select_from(t)) or 0) for t in TABLES}
+from tests.conftest import row_counts
 
 
 def stored_order(store: Store, column: str, project: str = "INBOX") -> list[str]:
@@ -116,7 +93,7 @@ def test_projects_default_and_custom_columns_and_bad_keys(services: Services, st
     assert [c.position for c in srv.columns] == [0, 1, 2]
     assert services.projects.set_wip_limit("SRV", "set", 2).columns[1].wip_limit == 2
 
-    before = counts(store)
+    before = row_counts(store)
     with pytest.raises(DuplicateError):
         services.projects.create("DEL", "Again")
     for bad in ("D", "DELIVERY", "D1", "DE-L"):
@@ -124,7 +101,7 @@ def test_projects_default_and_custom_columns_and_bad_keys(services: Services, st
             services.projects.create(bad, "Bad")
     with pytest.raises(InvalidFieldError):
         services.projects.create("DUP", "Dup", ["A", "a"])
-    assert counts(store) == before
+    assert row_counts(store) == before
     assert [p.key for p in services.projects.all()] == ["DEL", "INBOX", "SRV"]
 
 
@@ -157,12 +134,12 @@ def test_text_entering_the_store_has_a_limit_the_refusal_names(
     services: Services, store: Store, write: Callable[[Services], object], field: str, limit: int
 ) -> None:
     services.tasks.capture("Somewhere to comment")
-    before = counts(store)
+    before = row_counts(store)
     with pytest.raises(InvalidFieldError) as refused:
         write(services)
     assert refused.value.field == field
     assert str(limit) in str(refused.value)
-    assert counts(store) == before
+    assert row_counts(store) == before
 
 
 def test_keys_are_per_project_and_never_reused(services: Services) -> None:
@@ -211,7 +188,7 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
     tomorrow = services.tasks.capture("soon ^tomorrow").task
     assert tomorrow.due == date.today() + timedelta(days=1)
 
-    before = counts(store)
+    before = row_counts(store)
     bad_lines = {
         "who @an": (AmbiguousError, "@an"),
         "where >do +DEL @newbie": (AmbiguousError, ">do"),
@@ -223,7 +200,7 @@ def test_capture_with_every_token(services: Services, store: Store) -> None:
         with pytest.raises(error) as caught:
             services.tasks.capture(line)
         assert named in str(caught.value), line
-    assert counts(store) == before
+    assert row_counts(store) == before
     assert "newbie" not in [p.handle for p in services.people.all()]
 
 
@@ -276,10 +253,10 @@ def test_edit_every_field_writes_activity(
 
     cleared = services.tasks.edit(key, TaskChanges(assignee=None, due=None, tags=[]))
     assert (cleared.assignee, cleared.due, cleared.tags) == (None, None, ())
-    before = counts(store)
+    before = row_counts(store)
     with pytest.raises(InvalidFieldError):
         services.tasks.edit(key, TaskChanges(title="not saved", priority="whenever"))
-    assert counts(store) == before
+    assert row_counts(store) == before
     assert services.tasks.row(key).title == "New title"
 
 
@@ -350,7 +327,7 @@ def test_blocked_tasks_and_dependency_cycles(services: Services, store: Store) -
     services.tasks.add_dependency(second, first)
     services.tasks.add_dependency(third, second)
     assert services.tasks.row(second).blocked_by == (first,)
-    before = counts(store)
+    before = row_counts(store)
     with pytest.raises(BlockedError):
         services.tasks.complete(second)
     with pytest.raises(BlockedError):
@@ -359,7 +336,7 @@ def test_blocked_tasks_and_dependency_cycles(services: Services, store: Store) -
         services.tasks.add_dependency(first, third)
     with pytest.raises(CycleError):
         services.tasks.add_dependency(first, first)
-    assert counts(store) == before
+    assert row_counts(store) == before
     assert services.tasks.row(second).column == "Backlog"
     services.tasks.complete(first)
     assert services.tasks.complete(second).done
@@ -414,13 +391,13 @@ def test_stale_version_edit_is_a_conflict_and_writes_nothing(
     row = services.tasks.capture("shared")
     old = row.task.version
     services.tasks.edit(row.task.key, TaskChanges(title="mine"), expected_version=old)
-    before = counts(store)
+    before = row_counts(store)
     with pytest.raises(ConflictError) as caught:
         services.tasks.edit(row.task.key, TaskChanges(title="theirs"), expected_version=old)
     assert caught.value.key == row.task.key
     with pytest.raises(ConflictError):
         services.tasks.move(row.task.key, "doing", expected_version=old)
-    assert counts(store) == before
+    assert row_counts(store) == before
     current = services.tasks.row(row.task.key)
     assert (current.title, current.column, current.version) == ("mine", "Backlog", old + 1)
 
@@ -432,11 +409,11 @@ def test_concurrent_orm_edit_is_a_conflict(services: Services, store: Store) -> 
         mine.commit()  # the UI keeps the object; its transaction is over
         services.tasks.edit(key, TaskChanges(title="theirs"))  # another session wins the race
         task.title = "mine"
-        before = counts(store)
+        before = row_counts(store)
         with pytest.raises(ConflictError):
             save_task(mine, task)
         mine.rollback()
-    assert counts(store) == before
+    assert row_counts(store) == before
     assert services.tasks.row(key).title == "theirs"
 
 

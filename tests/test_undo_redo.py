@@ -19,6 +19,7 @@ from taskboard.domain.models import Activity
 from taskboard.services import Services
 from taskboard.services.errors import ConflictError, CycleError, NoChangeError
 from taskboard.store import Store, open_store
+from tests.conftest import undo_refused
 
 Board = tuple[tuple[object, ...], ...]
 
@@ -205,11 +206,7 @@ def test_undo_refuses_to_overwrite_a_later_move_by_someone_else(
     mia.tasks.step("INBOX-1", 1)
     before, written = board(services), activity_count(store)
     for _ in range(2):  # and again: a refused undo changes nothing
-        with pytest.raises(ConflictError) as refused:
-            services.undo.undo()
-        assert str(refused.value) == (
-            "INBOX-1's column was changed since by @mia (now Done): not undoing over it"
-        )
+        undo_refused(services, "INBOX-1")
     assert board(services) == before and activity_count(store) == written
     # Once Mia takes hers back, the tester's own undo goes through.
     mia.undo.undo()

@@ -43,6 +43,19 @@ DbOption = Annotated[
     typer.Option("--db", help="Store: a file path or an SQLAlchemy URL.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+
+def words(metavar: str, help: str) -> Any:
+    """A command's free text as several arguments read as one line, as taskwarrior reads
+    `add Buy winter tyres @mia`: `Annotated[list[str], words("LINE", "…")]`."""
+    return typer.Argument(metavar=metavar, help=f"{help}; several words are one line")
+
+
+# `add`, `edit` and `meeting add` refuse an unknown @handle (naming the closest ones)
+# unless this flag says a new person is meant.
+NewPersonOption = Annotated[
+    bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -157,6 +170,23 @@ def write_output(path: Path | None, text: str, *, private: bool = False) -> None
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(json_text(data))
+
+
+def emit_list(as_json: bool, items: Sequence[Any], row: Callable[[Any], Sequence[str]]) -> None:
+    """What a list command found: each item's `as_json()` for programs, else a table of
+    each item's `row`."""
+    if as_json:
+        emit_json([item.as_json() for item in items])
+    else:
+        table(row(item) for item in items)
+
+
+def emit(as_json: bool, data: Any, line: str) -> None:
+    """What a write command made: its JSON for programs, else one printable line."""
+    if as_json:
+        emit_json(data)
+    else:
+        typer.echo(printable(line))
 
 
 def table(rows: Iterable[Sequence[str]], headers: Sequence[str] | None = None) -> None:

@@ -10,8 +10,10 @@ from taskboard.commands.common import (
     MAX_ID,
     DbOption,
     JsonOption,
+    NewPersonOption,
     OutputOption,
     emit_json,
+    emit_list,
     fail,
     handles_errors,
     in_range,
@@ -19,6 +21,7 @@ from taskboard.commands.common import (
     printable,
     settings,
     table,
+    words,
     write_output,
 )
 from taskboard.commands.errors import new_person_hint
@@ -123,18 +126,12 @@ def start(
 @handles_errors
 def add(
     meeting_id: MeetingId,
-    words: Annotated[
+    line: Annotated[
         list[str],
-        typer.Argument(
-            metavar="LINE...",
-            help="d: decision, n: note, ? question, a: topic, kr KEY = 4, a task; several "
-            "words are one line, as typed in the meeting screen",
-        ),
+        words("LINE...", "d: decision, n: note, ? question, a: topic, kr KEY = 4, a task"),
     ],
     db: DbOption = None,
-    new_person: Annotated[
-        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
-    ] = False,
+    new_person: NewPersonOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="Record a check-in that looks like a typo.")
     ] = False,
@@ -147,10 +144,10 @@ def add(
     """
     from taskboard.services.errors import ImplausibleValueError, UnknownPersonError
 
-    line = " ".join(words)
+    text = " ".join(line)
     try:
         captured = open_services(db).meetings.capture(
-            meeting_id, line, new_people=new_person, force=force
+            meeting_id, text, new_people=new_person, force=force
         )
     except UnknownPersonError as exc:
         raise new_person_hint(exc) from None
@@ -189,20 +186,17 @@ def end(
 @handles_errors
 def list_meetings(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every meeting, newest first."""
-    meetings = open_services(db).meetings.all()
-    if as_json:
-        emit_json([m.as_json() for m in meetings])
-        return
-    table(
-        (
+    emit_list(
+        as_json,
+        open_services(db).meetings.all(),
+        lambda m: (
             str(m.id),
             m.started.astimezone().strftime("%Y-%m-%d %H:%M"),
             m.project or "",
             m.title,
             f"{m.items} items",
             "ended" if m.ended else "running",
-        )
-        for m in meetings
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from taskboard.commands.common import (
     DbOption,
     JsonOption,
     OutputOption,
+    emit,
     emit_json,
     fail,
     finite,
@@ -47,10 +48,7 @@ def objective_add(
 ) -> None:
     """Add an objective and print its key."""
     view = open_services(db).okr.add_objective(title, cycle, owner, parent, description)
-    if as_json:
-        emit_json(view.as_json())
-        return
-    typer.echo(printable(f"{view.key}  {view.title}  ({view.cycle})"))
+    emit(as_json, view.as_json(), f"{view.key}  {view.title}  ({view.cycle})")
 
 
 @kr_app.command("add")
@@ -78,10 +76,7 @@ def kr_add(
     view = open_services(db).okr.add_key_result(
         objective, title, start, target, unit=unit, kind=kind, weight=weight, owner=owner
     )
-    if as_json:
-        emit_json(view.as_json())
-        return
-    typer.echo(printable(f"{view.key}  {view.title}"))
+    emit(as_json, view.as_json(), f"{view.key}  {view.title}")
 
 
 @okr_app.command("checkin")
@@ -110,14 +105,11 @@ def checkin(
     except ImplausibleValueError as exc:
         fail(f"{exc}; --force records it anyway")
     kr = services.okr.key_result(check.key_result)
-    if as_json:
-        emit_json(check.as_json() | {"progress": round(kr.progress, 4), "status": kr.status})
-        return
-    typer.echo(
-        printable(
-            f"{kr.key}  {check.previous_value:g} → {check.value:g}  {percent(kr.progress)}"
-            f"  {kr.status.replace('_', ' ')}"
-        )
+    emit(
+        as_json,
+        check.as_json() | {"progress": round(kr.progress, 4), "status": kr.status},
+        f"{kr.key}  {check.previous_value:g} → {check.value:g}  {percent(kr.progress)}"
+        f"  {kr.status.replace('_', ' ')}",
     )
 
 

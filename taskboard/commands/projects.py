@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
-    emit_json,
+    emit_list,
     handles_errors,
     in_range,
     open_services,
     printable,
     table,
 )
+
+if TYPE_CHECKING:
+    from taskboard.domain.views import PersonView, ProjectView
 
 project_app = typer.Typer(help="Projects and their columns.", no_args_is_help=True)
 person_app = typer.Typer(help="People and their @handles.", no_args_is_help=True)
@@ -45,29 +48,7 @@ def project_add(
 def project_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Projects with their columns and open-task counts."""
     projects = open_services(db).projects.all()
-    if as_json:
-        emit_json(
-            [
-                {
-                    "key": p.key,
-                    "name": p.name,
-                    "description": p.description,
-                    "open": p.open_tasks,
-                    "columns": [
-                        {"name": c.name, "wip_limit": c.wip_limit, "done": c.is_done}
-                        for c in p.columns
-                    ],
-                }
-                for p in projects
-            ]
-        )
-        return
-    table(
-        [
-            (p.key, p.name, f"{p.open_tasks} open", " | ".join(c.name for c in p.columns))
-            for p in projects
-        ]
-    )
+    emit_list(as_json, projects, project_row)
 
 
 @project_app.command("wip")
@@ -105,11 +86,16 @@ def person_add(
 @handles_errors
 def person_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Everyone with a handle."""
-    people = open_services(db).people.all()
-    if as_json:
-        emit_json([{"handle": p.handle, "name": p.name, "email": p.email} for p in people])
-        return
-    table([(f"@{p.handle}", p.name, p.email or "") for p in people])
+    emit_list(as_json, open_services(db).people.all(), person_row)
+
+
+def project_row(p: ProjectView) -> tuple[str, ...]:
+    """A project as `project list` shows it: key, name, open tasks, columns."""
+    return (p.key, p.name, f"{p.open_tasks} open", " | ".join(c.name for c in p.columns))
+
+
+def person_row(p: PersonView) -> tuple[str, ...]:
+    return (f"@{p.handle}", p.name, p.email or "")
 
 
 def register(app: typer.Typer) -> None:

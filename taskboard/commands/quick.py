@@ -30,7 +30,7 @@ WRITES = {
     ),
     "done": Syntax(words=(1, 1)),
     "move": Syntax(words=(2, 2)),
-    "edit": Syntax(words=(2, MANY)),
+    "edit": Syntax(flags={"--new-person": "new_person"}, words=(2, MANY)),
 }
 
 
@@ -83,8 +83,15 @@ def move(services: Services, keys: Sequence[str], column: str) -> str:
     return _lines(rows, lambda r: f"{r.key}  → {r.column}", f"Moved {{n}} tasks{where}.")
 
 
-def edit(services: Services, keys: Sequence[str], tokens: str) -> str:
-    rows = services.tasks.apply_tokens_many(list(keys), tokens)
+def edit(services: Services, keys: Sequence[str], tokens: str, new_person: bool = False) -> str:
+    """Change tasks with capture tokens. An unknown @handle is refused, naming the closest
+    ones, unless `new_person` (as `add` does)."""
+    from taskboard.domain.errors import UnknownPersonError
+
+    try:
+        rows = services.tasks.apply_tokens_many(list(keys), tokens, new_people=new_person)
+    except UnknownPersonError as exc:
+        raise new_person_hint(exc) from None
     summary = f"Changed {len(rows)} tasks.\n" if len(rows) > 1 else ""
     return table_text([task_line(row) for row in rows]) + summary
 
@@ -104,7 +111,10 @@ _RUN: dict[str, Callable[[Services, PlainLine], tuple[str, str]]] = {
     "add": _add,
     "done": lambda services, line: (done(services, line.words), ""),
     "move": lambda services, line: (move(services, line.words[:1], line.words[1]), ""),
-    "edit": lambda services, line: (edit(services, *split_keys(line.words)), ""),
+    "edit": lambda services, line: (
+        edit(services, *split_keys(line.words), "new_person" in line.flags),
+        "",
+    ),
 }
 
 

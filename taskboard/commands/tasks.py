@@ -14,10 +14,12 @@ from taskboard.commands import quick
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
+    NewPersonOption,
     fail,
     handles_errors,
     open_services,
     printable,
+    words,
 )
 from taskboard.commands.plainline import looks_like_key, split_keys
 from taskboard.commands.render import list_text, show_text
@@ -33,21 +35,14 @@ KeysArgument = Annotated[
 @handles_errors
 def add(
     line: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="LINE",
-            help="A capture line: title @who ^when #tag !prio +KEY >column ~KR; several "
-            "words are one line",
-        ),
+        list[str], words("LINE", "A capture line: title @who ^when #tag !prio +KEY >column ~KR")
     ],
     db: DbOption = None,
     project: Annotated[
         str | None, typer.Option("--project", "-p", help="Project when the line has no +KEY.")
     ] = None,
     as_json: JsonOption = False,
-    new_person: Annotated[
-        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
-    ] = False,
+    new_person: NewPersonOption = False,
 ) -> None:
     """Create a task from a quick-capture line and print its key.
 
@@ -127,20 +122,21 @@ def edit(
         ),
     ],
     db: DbOption = None,
+    new_person: NewPersonOption = False,
 ) -> None:
     """Change tasks with capture tokens, e.g. `taskboard edit DEL-3 DEL-4 @anna ^fri !high`;
-    all of them, or none if one is refused."""
+    all of them, or none if one is refused.
+
+    An unknown @handle is refused (naming the closest ones) unless --new-person."""
     # Click gives the last word to TOKENS and the others to KEY: read them as one line.
     keys, line = split_keys([*keys, tokens])
-    typer.echo(quick.edit(open_services(db), keys, line), nl=False)
+    typer.echo(quick.edit(open_services(db), keys, line, new_person), nl=False)
 
 
 @handles_errors
 def comment(
     key: KeyArgument,
-    text: Annotated[
-        list[str], typer.Argument(metavar="TEXT", help="The comment; several words are one.")
-    ],
+    text: Annotated[list[str], words("TEXT", "The comment")],
     db: DbOption = None,
 ) -> None:
     """Add a comment to a task (the author is the configured user)."""

@@ -12,6 +12,7 @@ from taskboard.commands.common import (
     DbOption,
     JsonOption,
     emit_json,
+    emit_list,
     fail,
     handles_errors,
     open_services,
@@ -68,10 +69,11 @@ def _steps_table(view: Any) -> None:
 def template_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every template with its number of steps."""
     templates = open_services(db).templates.all()
-    if as_json:
-        emit_json([t.as_json() for t in templates])
-        return
-    table([(t.name, f"{len(t.steps)} steps", t.description.split("\n")[0]) for t in templates])
+    emit_list(
+        as_json,
+        templates,
+        lambda t: (t.name, f"{len(t.steps)} steps", t.description.split("\n")[0]),
+    )
 
 
 @template_app.command("show")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import Self
 
 __all__ = [
     "AT_RISK_GAP",
@@ -69,19 +69,20 @@ class OkrError(ValueError):
     """A value the OKR maths cannot accept; the message names it."""
 
 
-E = TypeVar("E", bound=StrEnum)
+class Choice(StrEnum):
+    """One of a few words; `parse` reads it as typed (any case, `-` or spaces for `_`)."""
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """The member `text` spells; the complaint quotes it and lists the choices."""
+        try:
+            return cls(re.sub(r"[\s-]+", "_", text.strip().lower()))
+        except ValueError:
+            names = ", ".join(m.value for m in cls)
+            raise OkrError(f"unknown {_CHOSEN[cls.__name__]} {text[:40]!r}: use {names}") from None
 
 
-def _member(kind: type[E], value: str, typed: str, what: str) -> E:
-    """The member spelled `value`; the complaint quotes what was typed and lists the choices."""
-    try:
-        return kind(value)
-    except ValueError:
-        names = ", ".join(m.value for m in kind)
-        raise OkrError(f"unknown {what} {typed[:40]!r}: use {names}") from None
-
-
-class KrKind(StrEnum):
+class KrKind(Choice):
     NUMBER = "number"
     PERCENT = "percent"
     CURRENCY = "currency"
@@ -89,34 +90,26 @@ class KrKind(StrEnum):
     MILESTONE = "milestone"
     TASKS = "tasks"
 
-    @classmethod
-    def parse(cls, text: str) -> KrKind:
-        return _member(cls, text.strip().lower(), text, "key result kind")
 
-
-class Status(StrEnum):
+class Status(Choice):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
-
-    @classmethod
-    def parse(cls, text: str) -> Status:
-        return _member(cls, re.sub(r"[\s-]+", "_", text.strip().lower()), text, "status")
 
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
 
 
-class Outcome(StrEnum):
+class Outcome(Choice):
     ACHIEVED = "achieved"
     PARTIAL = "partial"
     MISSED = "missed"
     DROPPED = "dropped"
 
-    @classmethod
-    def parse(cls, text: str) -> Outcome:
-        return _member(cls, text.strip().lower(), text, "outcome")
+
+# What each choice is called in a refusal.
+_CHOSEN = {"KrKind": "key result kind", "Status": "status", "Outcome": "outcome"}
 
 
 def _clamp(value: float) -> float:

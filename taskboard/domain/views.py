@@ -20,6 +20,9 @@ class PersonView:
     name: str
     email: str | None = None
 
+    def as_json(self) -> dict[str, object]:
+        return {"handle": self.handle, "name": self.name, "email": self.email}
+
 
 @dataclass(frozen=True, slots=True)
 class ColumnInfo:
@@ -42,6 +45,18 @@ class ProjectView:
 
     def column(self, column_id: int) -> ColumnInfo:
         return next(c for c in self.columns if c.id == column_id)
+
+    def as_json(self) -> dict[str, object]:
+        columns = [
+            {"name": c.name, "wip_limit": c.wip_limit, "done": c.is_done} for c in self.columns
+        ]
+        return {
+            "key": self.key,
+            "name": self.name,
+            "description": self.description,
+            "open": self.open_tasks,
+            "columns": columns,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import NATURAL, ImportDraft, loose, loose_id
+from taskboard.services.queries import in_place
 
 
 def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
@@ -127,16 +128,16 @@ def _alike_in_store(
     taken = {ids[0] for ids in found.values()}
     alike: dict[tuple[str, str | None, str], list[tuple[int, int, int]]] = defaultdict(list)
     stmt = (
-        select(
-            col(Project.key),
-            col(BoardColumn.name),
-            col(Task.title),
-            col(Task.id),
-            col(Task.project_id),
-            col(Task.column_id),
+        in_place(
+            select(
+                col(Project.key),
+                col(BoardColumn.name),
+                col(Task.title),
+                col(Task.id),
+                col(Task.project_id),
+                col(Task.column_id),
+            )
         )
-        .join(Project, col(Project.id) == Task.project_id)
-        .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
         .where(col(Project.key).in_({p for p, _l, _t in wanted}))
         .order_by(col(BoardColumn.position), col(Task.rank), col(Task.id))
     )

@@ -7,11 +7,12 @@ row with the reader's `task_row` and `details`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     String,
     and_,
     func,
@@ -40,6 +41,16 @@ _Parent = aliased(Task)
 _Blocker = aliased(Task)
 
 
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+
+def in_place(stmt: _S) -> _S:
+    """`stmt` over tasks, joined with each task's project and column."""
+    return stmt.join(Project, col(Project.id) == Task.project_id).join(
+        BoardColumn, col(BoardColumn.id) == Task.column_id
+    )
+
+
 def task_rows(
     session: Session,
     *conditions: ColumnElement[bool],
@@ -49,7 +60,7 @@ def task_rows(
     """Tasks matching `conditions`, with tags, subtask progress and blockers. The conditions
     are on `Task` alone (other tables through subqueries): they also select the ids the tags,
     subtasks and blockers are read for."""
-    stmt = (
+    stmt = in_place(
         select(
             col(Task.id),
             col(Task.key),
@@ -71,10 +82,10 @@ def task_rows(
             col(Task.notes),
             col(Task.parent_id),
             col(Task.source_id),
-        )
-        .join(Project, col(Project.id) == Task.project_id)
-        .join(BoardColumn, col(BoardColumn.id) == Task.column_id)
-        .outerjoin(Person, col(Person.id) == Task.assignee_id)
+        ),
+    )
+    stmt = (
+        stmt.outerjoin(Person, col(Person.id) == Task.assignee_id)
         .outerjoin(_Parent, col(_Parent.id) == Task.parent_id)
         .outerjoin(KeyResult, col(KeyResult.id) == Task.key_result_id)
         .where(*conditions)

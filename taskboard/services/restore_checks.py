@@ -8,6 +8,8 @@ loop. Each of these refuses the whole restore with a line naming the first row a
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import String, cast, exists, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -36,12 +38,7 @@ def check_restored(s: Session, place: str = "") -> None:
     ).first()
     if bare is not None:
         raise _refuse(place, f"project {bare} has no columns")
-    column = aliased(BoardColumn)
-    misplaced = s.scalars(
-        select(col(Task.key))
-        .join(column, col(column.id) == Task.column_id)
-        .where(col(column.project_id) != Task.project_id)
-    ).first()
+    misplaced = _in_another_project(s, BoardColumn, Task.column_id)
     if misplaced is not None:
         raise _refuse(place, f"task {misplaced} is in a column of another project")
     expected_key = col(Project.key) + "-" + cast(col(Task.number), String)
@@ -61,31 +58,31 @@ def check_restored(s: Session, place: str = "") -> None:
             place,
             f"task {key} has a number its project's counter ({last}) has not handed out",
         )
-    parent = aliased(Task)
-    stray = s.scalars(
-        select(col(Task.key))
-        .join(parent, col(parent.id) == Task.parent_id)
-        .where(col(parent.project_id) != Task.project_id)
-    ).first()
+    stray = _in_another_project(s, Task, Task.parent_id)
     if stray is not None:
         raise _refuse(place, f"subtask {stray} has its parent in another project")
-    looped = node_on_a_cycle(
-        s.execute(select(col(Task.id), col(Task.parent_id)).where(col(Task.parent_id).is_not(None)))
-    )
+    looped = _on_a_loop(s, Task.id, Task.parent_id)
     if looped is not None:
         raise _refuse(place, f"task {_task_key(s, looped)} is its own parent's ancestor")
-    looped = node_on_a_cycle(
-        s.execute(
-            select(col(Objective.id), col(Objective.parent_id)).where(
-                col(Objective.parent_id).is_not(None)
-            )
-        )
-    )
+    looped = _on_a_loop(s, Objective.id, Objective.parent_id)
     if looped is not None:
         key = s.scalar(select(col(Objective.key)).where(col(Objective.id) == looped))
         raise _refuse(place, f"objective {key} is aligned under itself")
-    looped = node_on_a_cycle(
-        s.execute(select(col(Dependency.task_id), col(Dependency.blocked_by_id)))
-    )
+    looped = _on_a_loop(s, Dependency.task_id, Dependency.blocked_by_id)
     if looped is not None:
         raise _refuse(place, f"task {_task_key(s, looped)} is blocked by itself")
+
+
+def _in_another_project(s: Session, owner: type[BoardColumn | Task], link: Any) -> str | None:
+    """The key of a task whose `link` (its column, its parent) is in another project."""
+    other = aliased(owner)
+    return s.scalars(
+        select(col(Task.key))
+        .join(other, col(other.id) == link)
+        .where(col(other.project_id) != Task.project_id)
+    ).first()
+
+
+def _on_a_loop(s: Session, node: Any, to: Any) -> int | None:
+    """A node on a loop of the links `node` → `to` (parent, blocker), or None."""
+    return node_on_a_cycle(s.execute(select(col(node), col(to)).where(col(to).is_not(None))))

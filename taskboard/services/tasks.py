@@ -99,10 +99,18 @@ class TaskService(TaskReads):
             )
         return [found[i] for i in ids]
 
-    def edit(self, key: str, changes: TaskChanges, expected_version: int | None = None) -> TaskRow:
+    def edit(
+        self,
+        key: str,
+        changes: TaskChanges,
+        expected_version: int | None = None,
+        *,
+        new_people: bool = True,
+    ) -> TaskRow:
         """Change the fields `changes` sets; values are what people type (handles, names,
-        keys) and None clears."""
-        return self._change(key, expected_version, self._editing(changes))
+        keys) and None clears. With `new_people` False an unknown assignee is refused,
+        naming the closest handles."""
+        return self._change(key, expected_version, self._editing(changes, new_people))
 
     def edit_many(
         self, keys: Sequence[str], changes: TaskChanges, versions: Mapping[str, int] | None = None
@@ -110,12 +118,12 @@ class TaskService(TaskReads):
         """`edit` of several tasks in one change (the board's a, d, p, t on marked cards)."""
         return self._change_many(keys, self._editing(changes), versions)
 
-    def _editing(self, changes: TaskChanges) -> Step:
+    def _editing(self, changes: TaskChanges, new_people: bool = True) -> Step:
         today = self.ctx.today()
 
         def apply(s: Session, log: ChangeLog, task: Task) -> None:
             with s.no_autoflush:  # one edit, one version bump
-                edit_task(s, log, task, changes, today)
+                edit_task(s, log, task, changes, today, new_people=new_people)
 
         return apply
 
@@ -125,12 +133,18 @@ class TaskService(TaskReads):
         return self._change(key, expected_version, self._tokens(line))
 
     def apply_tokens_many(
-        self, keys: Sequence[str], line: str, versions: Mapping[str, int] | None = None
+        self,
+        keys: Sequence[str],
+        line: str,
+        versions: Mapping[str, int] | None = None,
+        *,
+        new_people: bool = True,
     ) -> list[TaskRow]:
-        """`taskboard edit KEY… "TOKENS"`: the same tokens on every task, in one change."""
-        return self._change_many(keys, self._tokens(line), versions)
+        """`taskboard edit KEY… "TOKENS"`: the same tokens on every task, in one change. With
+        `new_people` False an unknown @handle is refused, naming the closest ones."""
+        return self._change_many(keys, self._tokens(line, new_people), versions)
 
-    def _tokens(self, line: str) -> Step:
+    def _tokens(self, line: str, new_people: bool = True) -> Step:
         """The edit a line of capture tokens makes, checked before any task is read."""
         today = self.ctx.today()
         tokens, errors = scan_tokens(line, today)
@@ -157,7 +171,7 @@ class TaskService(TaskReads):
             if tags:
                 changes = replace(changes, tags=(*task_tags(s, task.id or 0), *tags))
             with s.no_autoflush:
-                edit_task(s, log, task, changes, today)
+                edit_task(s, log, task, changes, today, new_people=new_people)
 
         return apply
 

@@ -22,6 +22,7 @@ from taskboard.domain.text import clean
 from taskboard.domain.views import TaskRow
 from taskboard.services.errors import ServiceError
 from taskboard.ui.dialogs import ChoiceModal, PromptModal
+from taskboard.ui.preview import assignee_check
 
 DUE_PLACEHOLDER = "fri, +3d, 2w, eow, 1.12., 2026-12-01"
 
@@ -88,11 +89,13 @@ def assignee_prompt(card: TaskRow, handles: Sequence[str], *, may_clear: bool) -
             return None
         return TaskChanges(assignee=who) if who != card.assignee else None
 
-    hint = "a handle or its unique prefix; a new handle adds the person"
+    hint = "a handle or its unique prefix; a new handle adds the person (enter twice)"
+    empty = "nobody" if may_clear else "no change"
     modal = PromptModal(
         f"Assign {card.key}",
         card.assignee or "",
         suggest={"": list(handles)},
+        preview=lambda text: assignee_check(text, handles, empty),
         hint=f"{hint}; empty: nobody" if may_clear else hint,
     )
     return CardPrompt(card, modal, read)

@@ -15,10 +15,12 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from taskboard.domain.text import clean
+from taskboard.ui.line_check import AGAIN, LinePreview, SecondEnter
 from taskboard.ui.widgets.ordered_input import OrderedInput
 
-# text → (preview line, is it an error?); a str is user text, Content is styled already
-Preview = Callable[[str], tuple[str | Content, bool]]
+# text → (preview line, is it an error?), a str being user text and Content styled already;
+# or a LinePreview, whose warning holds the line back until a second Enter
+Preview = Callable[[str], tuple[str | Content, bool] | LinePreview]
 # (line, the open dialog) → None: store the line, then `dialog.stored()` or `.refused(why)`
 Submit = Callable[[str, "PromptModal"], None]
 
@@ -54,7 +56,9 @@ class PromptModal(ModalScreen[str | None]):
     With `submit`, `enter` hands the line to it and the dialog stays open, the line in it,
     until the caller says `stored()` (it closes, returning the line) or `refused(why)` (it
     says why and keeps the line for fixing): what was typed is never lost to a refusal.
-    With `empty`, `enter` on an empty line says that message instead of closing."""
+    With `empty`, `enter` on an empty line says that message instead of closing. A line
+    the preview warns about (a new person) goes ahead only on a second Enter; `sure` then
+    says so to `submit`."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
@@ -84,6 +88,8 @@ class PromptModal(ModalScreen[str | None]):
         self.submit = submit
         self.empty = empty
         self.storing = False  # a line handed to `submit` has no answer yet
+        self.second_enter = SecondEnter()
+        self.sure = False  # the line handed on was entered again after its warning
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -106,13 +112,24 @@ class PromptModal(ModalScreen[str | None]):
     def _changed(self, event: Input.Changed) -> None:
         self._update_preview(event.value)
 
+    def _check(self, text: str) -> LinePreview:
+        """What the preview says of `text`."""
+        if self.preview is None:
+            return LinePreview(Content())
+        checked = self.preview(text)
+        if isinstance(checked, LinePreview):
+            return checked
+        line, error = checked
+        return LinePreview(line if isinstance(line, Content) else Content(clean(line)), error)
+
     def _update_preview(self, text: str) -> None:
         if self.preview is None:
             return
-        line, error = self.preview(text)
+        checked = self._check(text)
         widget = self.query_one("#prompt-preview", Static)
-        widget.update(line if isinstance(line, Content) else Content(clean(line)))
-        widget.set_class(error, "error")
+        widget.update(checked.content)
+        widget.set_class(checked.error, "error")
+        widget.set_class(checked.warning is not None, "warning")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -121,9 +138,17 @@ class PromptModal(ModalScreen[str | None]):
         if not event.value.strip() and self.empty:
             self._say(self.empty)
             return
-        if self.preview is not None and self.preview(event.value)[1] and event.value.strip():
+        checked = self._check(event.value)
+        if checked.error and event.value.strip():
             self.app.bell()  # the preview shows what is wrong; keep the line for fixing
             return
+        sure = self.second_enter.enter(event.value, checked.warning)
+        if sure is None:
+            # The preview shows the warning (a new person: a typo?); Enter again goes ahead.
+            self.app.bell()
+            self.notify(clean(checked.warning or ""), severity="warning", markup=False)
+            return
+        self.sure = sure
         if self.submit is None:
             self.dismiss(event.value)
             return
@@ -145,12 +170,15 @@ class PromptModal(ModalScreen[str | None]):
         if self.is_attached:
             self.dismiss(self.query_one("#prompt-input", Input).value)
 
-    def refused(self, why: str) -> None:
+    def refused(self, why: str, *, again: bool = False) -> None:
         """`submit` could not store the line: say why here, the line stays to be fixed (or
-        in a notification, when the dialog was closed meanwhile)."""
+        in a notification, when the dialog was closed meanwhile). `again`: Enter on the line
+        once more goes ahead (the store doubted a name the preview took for known)."""
         self.storing = False
         if self.is_attached:
-            self._say(f"not stored: {why}")
+            if again:
+                self.second_enter.doubt(self.query_one("#prompt-input", Input).value)
+            self._say(f"not stored: {why}" + (f": {AGAIN}" if again else ""))
         else:
             self.app.notify(f"not stored: {clean(why)}", severity="error", markup=False)
 

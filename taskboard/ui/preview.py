@@ -3,7 +3,7 @@ meeting line. Typed names are resolved against the store's names, and bad tokens
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from taskboard.domain.okr import confidence_text, implausible_check_in
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.services.names import did_you_mean, match_name
+from taskboard.ui.line_check import AGAIN, LinePreview
 
 if TYPE_CHECKING:
     from taskboard.domain.okr_views import KeyResultView, ObjectiveView
@@ -37,19 +38,7 @@ TASK_HINT = "a title and any of: @who ^when #tag !prio +KEY >column ~KR every:we
 KIND_LABEL = {"checkin": "check-in", "agenda": "topic"}
 ERROR = "$error bold underline"
 WARNING = "$warning bold"
-AGAIN = "enter again to go ahead"
 LONG_LINE = 160  # characters: a preview of a longer line says what is wrong first
-
-
-@dataclass(frozen=True)
-class LinePreview:
-    """What a typed line will do: the preview line, whether it is refused (`error`), and
-    what needs a second Enter first (`warning`: a new person, a check-in that looks like a
-    typo), or None."""
-
-    content: Content
-    error: bool = False
-    warning: str | None = None
 
 
 def _number(value: float) -> str:
@@ -113,6 +102,21 @@ def resolve_handle(typed: str, handles: tuple[str, ...]) -> tuple[str, str | Non
     return new_person(typed, handles), None
 
 
+def assignee_check(typed: str, handles: Sequence[str], empty: str) -> LinePreview:
+    """Whom an assignee typed in a prompt names (`empty` says what no one means): a known
+    handle or its unique prefix, a refusal of an ambiguous one, or a new person, which
+    needs a second Enter."""
+    handle = typed.strip().lstrip("@").casefold()
+    if not handle:
+        return LinePreview(Content(empty))
+    who, problem = resolve_handle(handle, tuple(handles))
+    if problem:
+        return LinePreview(Content(clean(problem)), True)
+    if who.startswith("new person"):
+        return _warned([f"@{handle} (new)"], f"{who}: {AGAIN}")
+    return LinePreview(Content("✓ " + clean(who)))
+
+
 def new_person(typed: str, handles: tuple[str, ...]) -> str:
     """`new person @jonsa — did you mean @jonas?`: a typo must not pass for a new person."""
     return f"new person @{typed}{did_you_mean(typed, handles)}"
@@ -127,15 +131,9 @@ def _warned(parts: list[str], warning: str) -> LinePreview:
     )
 
 
-def task_preview(line: str, cap: Capture, known: Known) -> tuple[Content, bool]:
-    """What the parsed task line `cap` will create, or the line with its bad names marked."""
-    checked = task_check(line, cap, known, again=False)
-    return checked.content, checked.error
-
-
-def task_check(line: str, cap: Capture, known: Known, *, again: bool = True) -> LinePreview:
+def task_check(line: str, cap: Capture, known: Known) -> LinePreview:
     """What the parsed task line `cap` will create, its bad names marked, or what needs a
-    second Enter (a new person; `again`: say so)."""
+    second Enter (a new person)."""
     tokens = {t.kind: t for t in cap.tokens}
     project = cap.project or known.project or "INBOX"
     problems: list[tuple[tuple[int, int], str]] = []
@@ -173,7 +171,7 @@ def task_check(line: str, cap: Capture, known: Known, *, again: bool = True) -> 
         if problem:
             problems.append(((tokens["assignee"].start, tokens["assignee"].end), problem))
         elif who.startswith("new person"):
-            warning, who = who + (f": {AGAIN}" if again else ""), f"@{cap.assignee} (new)"
+            warning, who = f"{who}: {AGAIN}", f"@{cap.assignee} (new)"
     if problems:
         return LinePreview(_marked(line, [span for span, _ in problems], problems[0][1]), True)
     parts = [f"task “{cap.title}”", f"{project} › {column}"]
@@ -220,12 +218,6 @@ def _checkin_check(line: str, parsed: MeetingLine, known: Known) -> LinePreview:
     return LinePreview(Content("✓ " + clean(text)))
 
 
-def meeting_preview(line: str, today: date, known: Known) -> tuple[Content, bool]:
-    """What a capture line will create, or the line with its bad tokens marked."""
-    checked = meeting_check(line, today, known)
-    return checked.content, checked.error
-
-
 def meeting_check(line: str, today: date, known: Known) -> LinePreview:
     """What a meeting line will create, its bad tokens marked, or what needs a second Enter."""
     if not line.strip():
@@ -263,15 +255,16 @@ def parsed_as_task(line: str) -> bool:
     return not (head.startswith(("d:", "n:", "a:", "?")) or checkin)
 
 
-def capture_preview(line: str, today: date, known: Known) -> tuple[Content, bool]:
-    """What a task capture line (no meeting prefixes) will create, or its bad tokens marked."""
+def capture_check(line: str, today: date, known: Known) -> LinePreview:
+    """What a task capture line (no meeting prefixes) will create, its bad tokens marked,
+    or what needs a second Enter (a new person)."""
     if not line.strip():
-        return Content(TASK_HINT), False
+        return LinePreview(Content(TASK_HINT))
     try:
         cap = parse_capture(line, today)
     except CaptureError as exc:
-        return _refused(line, today, exc, every_token=True), True
-    return task_preview(line, cap, known)
+        return LinePreview(_refused(line, today, exc, every_token=True), True)
+    return task_check(line, cap, known)
 
 
 def _refused(line: str, today: date, exc: CaptureError, every_token: bool) -> Content:

@@ -19,9 +19,8 @@ from taskboard.domain.capture import (
 )
 from taskboard.domain.enums import Priority
 from taskboard.domain.text import clean
+from tests.domain.days import FRIDAY, MONDAY
 
-FRIDAY = date(2026, 11, 27)
-MONDAY = date(2026, 11, 23)
 ANY_TEXT = st.text(st.characters(blacklist_categories=()))
 
 

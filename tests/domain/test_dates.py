@@ -17,11 +17,8 @@ from taskboard.domain.dates import (
     rule_after,
     week_bounds,
 )
+from tests.domain.days import FRIDAY, MONDAY, SATURDAY, SUNDAY
 
-FRIDAY = date(2026, 11, 27)
-SATURDAY = date(2026, 11, 28)
-SUNDAY = date(2026, 11, 29)
-MONDAY = date(2026, 11, 23)
 JAN_31 = date(2027, 1, 31)
 
 

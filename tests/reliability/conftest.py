@@ -22,6 +22,7 @@ despite the fault", "tracebacks", "data lost", "escapes shown"; the last three m
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -302,6 +303,27 @@ def commands(tmp_path: Path) -> list[Invocation]:
     return every_command(tmp_path)
 
 
+@dataclass
+class EveryCommand:
+    """Every command line of the CLI (`commands`), run in this process (`run_cli`) against
+    one store, each judged by the fault counters (`faults`)."""
+
+    commands: list[Invocation]
+    run_cli: CliRun
+    faults: Faults
+
+    def judged(self, store: Path, what: str) -> Iterator[tuple[Invocation, str, str]]:
+        """Each command against `store`, in turn: (the command, how it was judged, stderr)."""
+        for inv in self.commands:
+            code, out, err = self.run_cli(*inv.with_db(str(store)))
+            yield inv, self.faults.judge(f"{what}: {inv.name}", code, out, err), err
+
+
+@pytest.fixture
+def every(commands: list[Invocation], run_cli: CliRun, faults: Faults) -> EveryCommand:
+    return EveryCommand(commands, run_cli, faults)
+
+
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A seeded SQLite store (`seed_store`), made once per test module: copy it to use it."""
@@ -341,3 +363,18 @@ def tiny_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill_disk(directory: Path) -> Path:
+    """Take every free block of the file system holding `directory` (a `tiny_disk`): the
+    file that holds them."""
+    filler = directory / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC, exc
+    finally:
+        os.close(fd)
+    return filler

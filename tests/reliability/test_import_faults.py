@@ -131,17 +131,6 @@ TW_FILE = (
 )
 
 
-@EXAMPLES
-@given(text=TW_FILE, target=st.sampled_from([None, "DEL"]))
-def test_taskwarrior_files_are_imported_or_refused(
-    board: Services, faults: Any, text: str, target: str | None
-) -> None:
-    attempt(
-        faults, board, "taskwarrior: generated file",
-        lambda: taskwarrior.read(board, io.StringIO(text), target),
-    )  # fmt: skip
-
-
 # ---- CSV, ours and Asana's ------------------------------------------------------------------
 
 ASANA = ("Task ID", "Created At", "Completed At", "Last Modified", "Name", "Section/Column",
@@ -176,17 +165,6 @@ def csv_files(draw: st.DrawFn) -> str:
         writer.writerows(rows)
         return out.getvalue()
     return "\n".join(delimiter.join(row) for row in [headers, *rows])  # quotes left as they fall
-
-
-@EXAMPLES
-@given(text=csv_files(), target=st.sampled_from([None, "DEL"]))
-def test_csv_files_are_imported_or_refused(
-    board: Services, faults: Any, text: str, target: str | None
-) -> None:
-    attempt(
-        faults, board, "csv: generated file",
-        lambda: csvfmt.read(board, io.StringIO(text, newline=""), target),
-    )  # fmt: skip
 
 
 # ---- Obsidian -------------------------------------------------------------------------------
@@ -236,14 +214,26 @@ BOARD = st.builds(
 )
 
 
+# Each text format: its reader, the files generated for it, what one is called, and how
+# its lines end when read (a CSV reader takes them as they are).
+GENERATED: dict[str, tuple[Callable[..., object], st.SearchStrategy[str], str, str]] = {
+    "taskwarrior": (taskwarrior.read, TW_FILE, "file", "\n"),
+    "csv": (csvfmt.read, csv_files(), "file", ""),
+    "obsidian": (obsidian.read, BOARD, "board", "\n"),
+}
+
+
+@pytest.mark.parametrize("fmt", GENERATED)
 @EXAMPLES
-@given(text=BOARD, target=st.sampled_from([None, "DEL"]))
-def test_obsidian_boards_are_imported_or_refused(
-    board: Services, faults: Any, text: str, target: str | None
+@given(data=st.data(), target=st.sampled_from([None, "DEL"]))
+def test_generated_files_are_imported_or_refused(
+    board: Services, faults: Any, fmt: str, data: st.DataObject, target: str | None
 ) -> None:
+    read, files, called, newline = GENERATED[fmt]
+    text = data.draw(files, label=called)
     attempt(
-        faults, board, "obsidian: generated board",
-        lambda: obsidian.read(board, io.StringIO(text), target),
+        faults, board, f"{fmt}: generated {called}",
+        lambda: read(board, io.StringIO(text, newline=newline), target),
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from taskboard import files
+from tests.reliability.conftest import fill_disk
 
 # The suite's fixtures (tests/reliability/conftest.py): `run_cli` runs a command line in
 # this process, `commands` lists every command with arguments, `seed` is a seeded store,
@@ -171,15 +172,7 @@ def test_outputs_onto_a_full_tmpfs_keep_the_previous_file(
     previous_backup = backup.read_bytes()
     target = tiny_disk / "report.md"
     target.write_bytes(PREVIOUS * 200)  # big enough that the new file needs more space
-    filler = tiny_disk / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError as exc:
-        assert exc.errno == errno.ENOSPC
-    finally:
-        os.close(fd)
+    fill_disk(tiny_disk)
     code, out, err = run_cli("db", "backup", str(backup), "--db", str(store))
     outcome = faults.judge("backup onto a full disk", code, out, err)
     assert f"the disk holding {backup} is full" in err, err

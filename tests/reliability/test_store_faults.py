@@ -3,7 +3,6 @@ disk: one clear line or the job done, never a traceback, never a lost or changed
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import shutil
@@ -20,10 +19,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from taskboard.store.check import check_sqlite_file
+from tests.reliability.conftest import EveryCommand, fill_disk
 
 # The suite's fixtures (tests/reliability/conftest.py): `run_cli` runs a command line in
-# this process, `commands` lists every command with arguments, `seed` is a seeded store,
-# `faults` counts.
+# this process, `commands` lists every command with arguments (`every` runs them all
+# against one store), `seed` is a seeded store, `faults` counts.
 CliRun = Callable[..., tuple[int, str, str]]
 Faults = Any
 Invocation = Any
@@ -145,23 +145,21 @@ def test_every_command_refuses_a_file_that_is_no_store(
     assert refused >= 45  # every command that opens a store
 
 
-@pytest.mark.parametrize("kind", sorted(DAMAGED_KINDS))
-def test_every_command_on_a_damaged_store_answers_in_one_line(
-    kind: str,
-    seed: Path,
-    tmp_path: Path,
-    commands: list[Invocation],
-    run_cli: CliRun,
-    faults: Faults,
-) -> None:
+@pytest.fixture(params=sorted(DAMAGED_KINDS))
+def damaged(request: pytest.FixtureRequest, seed: Path, tmp_path: Path) -> tuple[str, Path]:
+    """A copy of the seed store damaged one way: (the kind of damage, the file)."""
     store = tmp_path / "store.db"
-    DAMAGED_KINDS[kind](store, seed)
-    outcomes = []
-    for inv in commands:
-        code, out, err = run_cli(*inv.with_db(str(store)))
-        outcomes.append(faults.judge(f"{kind}: {inv.name}", code, out, err))
+    DAMAGED_KINDS[request.param](store, seed)
+    return request.param, store
+
+
+def test_every_command_on_a_damaged_store_answers_in_one_line(
+    damaged: tuple[str, Path], every: EveryCommand
+) -> None:
+    kind, store = damaged
+    outcomes = [outcome for _, outcome, _ in every.judged(store, kind)]
     assert "refused" in outcomes  # the damage was met, and named
-    code, out, err = run_cli("db", "check", "--db", str(store))
+    code, out, err = every.run_cli("db", "check", "--db", str(store))
     assert code == 1 and "What to do:" in out
     assert err.startswith("error: ") and str(store) in err and err.count("\n") == 1
 
@@ -170,25 +168,19 @@ def test_every_command_on_a_damaged_store_answers_in_one_line(
 
 
 def _writes_on_a_full_disk(
-    store: Path,
-    commands: list[Invocation],
-    run_cli: CliRun,
-    faults: Faults,
-    what: str,
-    rows: Callable[[Path], Any],
+    store: Path, every: EveryCommand, what: str, rows: Callable[[Path], Any]
 ) -> tuple[int, int]:
     """Every command against `store` while its disk is full; returns (refused, full)."""
     refused = full = 0
     before = rows(store)
-    for inv in commands:
-        code, out, err = run_cli(*inv.with_db(str(store)))
-        outcome = faults.judge(f"{what}: {inv.name}", code, out, err)
+    for inv, outcome, err in every.judged(store, what):
         after = rows(store)
         if outcome == "refused":
             refused += 1
             full += "is full" in err
             if after != before:
-                faults.lost(f"{what}: {inv.name}", f"a refused command changed the store: {err}")
+                lost = f"a refused command changed the store: {err}"
+                every.faults.lost(f"{what}: {inv.name}", lost)
         before = after
     return refused, full
 
@@ -209,9 +201,7 @@ def page_limit() -> Iterator[None]:
 def test_every_command_on_a_full_disk_by_page_limit(
     seed: Path,
     tmp_path: Path,
-    commands: list[Invocation],
-    run_cli: CliRun,
-    faults: Faults,
+    every: EveryCommand,
     page_limit: None,
     store_rows: Callable[[Path], Any],
 ) -> None:
@@ -219,34 +209,13 @@ def test_every_command_on_a_full_disk_by_page_limit(
     shutil.copy(seed, store)
     # No free pages left, so that writes need new ones.
     _sql(store, "VACUUM")
-    refused, full = _writes_on_a_full_disk(
-        store, commands, run_cli, faults, "page limit", store_rows
-    )
+    refused, full = _writes_on_a_full_disk(store, every, "page limit", store_rows)
     assert full >= 10, (refused, full)
     assert check_sqlite_file(store).healthy
 
 
-def _fill(directory: Path) -> Path:
-    """Take every free block of the file system holding `directory`."""
-    filler = directory / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError as exc:
-        assert exc.errno == errno.ENOSPC, exc
-    finally:
-        os.close(fd)
-    return filler
-
-
 def test_every_command_on_a_full_tmpfs(
-    seed: Path,
-    tiny_disk: Path,
-    commands: list[Invocation],
-    run_cli: CliRun,
-    faults: Faults,
-    store_rows: Callable[[Path], Any],
+    seed: Path, tiny_disk: Path, every: EveryCommand, store_rows: Callable[[Path], Any]
 ) -> None:
     store = tiny_disk / "store.db"
     shutil.copy(seed, store)
@@ -255,14 +224,12 @@ def test_every_command_on_a_full_tmpfs(
     keeper.execute("PRAGMA journal_mode = WAL")
     keeper.execute("SELECT count(*) FROM task").fetchone()
     try:
-        filler = _fill(tiny_disk)
-        refused, full = _writes_on_a_full_disk(
-            store, commands, run_cli, faults, "full tmpfs", store_rows
-        )
+        filler = fill_disk(tiny_disk)
+        refused, full = _writes_on_a_full_disk(store, every, "full tmpfs", store_rows)
         assert full >= 10, (refused, full)
         filler.unlink()  # space is back
         assert check_sqlite_file(store).healthy
-        code, _out, err = run_cli("add", "After the disk was freed +DEL", "--db", str(store))
+        code, _out, err = every.run_cli("add", "After the disk was freed +DEL", "--db", str(store))
         assert code == 0, err
     finally:
         keeper.close()
@@ -277,29 +244,20 @@ def test_the_suite_covers_every_command(commands: list[Invocation]) -> None:
 # ---- read-only and immutable stores -------------------------------------------------
 
 
-def _expect_read_only(
-    store: Path, commands: list[Invocation], run_cli: CliRun, faults: Faults, what: str
-) -> int:
+def _expect_read_only(store: Path, every: EveryCommand, what: str) -> int:
     """Every command on a store that cannot be written; returns how many said so."""
     before = _digest(store)
     said = 0
-    for inv in commands:
-        code, out, err = run_cli(*inv.with_db(str(store)))
-        faults.judge(f"{what}: {inv.name}", code, out, err)
+    for _, _, err in every.judged(store, what):
         said += "cannot be written" in err or "cannot open" in err or "Read-only" in err
     if _digest(store) != before:
-        faults.lost(what, "the store changed")
+        every.faults.lost(what, "the store changed")
     return said
 
 
 @pytest.mark.parametrize("leftovers", [True, False], ids=["with -wal/-shm", "checkpointed"])
 def test_every_command_on_a_read_only_file_system(
-    leftovers: bool,
-    seed: Path,
-    tiny_disk: Path,
-    commands: list[Invocation],
-    run_cli: CliRun,
-    faults: Faults,
+    leftovers: bool, seed: Path, tiny_disk: Path, every: EveryCommand
 ) -> None:
     store = tiny_disk / "store.db"
     shutil.copy(seed, store)
@@ -319,14 +277,14 @@ def test_every_command_on_a_read_only_file_system(
     assert store.with_name("store.db-wal").exists() == leftovers
     subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
     try:
-        said = _expect_read_only(store, commands, run_cli, faults, f"read-only fs {leftovers}")
+        said = _expect_read_only(store, every, f"read-only fs {leftovers}")
         assert said >= 20
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=True)
 
 
 def test_every_command_on_an_immutable_store(
-    seed: Path, tiny_disk: Path, commands: list[Invocation], run_cli: CliRun, faults: Faults
+    seed: Path, tiny_disk: Path, every: EveryCommand
 ) -> None:
     store = tiny_disk / "store.db"
     shutil.copy(seed, store)
@@ -337,7 +295,7 @@ def test_every_command_on_an_immutable_store(
         keeper.close()
         pytest.skip("this file system has no immutable flag")
     try:
-        said = _expect_read_only(store, commands, run_cli, faults, "immutable store")
+        said = _expect_read_only(store, every, "immutable store")
         assert said >= 20
     finally:
         subprocess.run(["chattr", "-i", str(store)], check=True)

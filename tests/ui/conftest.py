@@ -98,6 +98,15 @@ def demo_services(
 
 
 @pytest.fixture
+def other(demo_services: Services) -> Iterator[Services]:
+    """Mia, on the same store as the app through a connection of her own."""
+    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
+    services = Services.open(open_store(url), "mia")
+    yield services
+    services.ctx.store.close()
+
+
+@pytest.fixture
 def saved() -> dict[str, str | None]:
     return {}
 

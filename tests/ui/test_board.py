@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.color import Color
 from textual.widgets import Input
-from ui_text import heading, heading_colour, notices, settle
+from ui_text import heading, heading_colour, notices, running, settle
 
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
@@ -31,8 +31,7 @@ def order(services: Services, column: str) -> list[str]:
 
 
 async def test_opens_on_first_card_of_first_column(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app):
         screen = board(app)
         card = screen.current_card()
         assert card is not None and card.key == "DEL-1"
@@ -45,8 +44,7 @@ async def test_wip_limit_over_shows_in_header(app: TaskboardApp, demo_services: 
     demo_services.tasks.move("DEL-1", "Registration")
     count = len(order(demo_services, "Registration"))
     assert count > 2
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app):
         assert f"Registration  {count}/2" in heading(app, 2)
         error = Color.parse(app.theme_variables["error"])
         assert heading_colour(app, 2, "Registration") == error
@@ -54,10 +52,7 @@ async def test_wip_limit_over_shows_in_header(app: TaskboardApp, demo_services: 
 
 
 async def test_vim_keys_and_arrows_move_the_cursor(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("j")
-        await settle(pilot)
+    async with running(app, "j") as pilot:
         assert board(app).current_card().key == "DEL-2"  # type: ignore[union-attr]
         await pilot.press("l")
         await settle(pilot)
@@ -70,10 +65,7 @@ async def test_vim_keys_and_arrows_move_the_cursor(app: TaskboardApp) -> None:
 async def test_L_and_H_move_the_card_and_keep_focus_on_it(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("L")
-        await settle(pilot)
+    async with running(app, "L") as pilot:
         assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
         assert board(app).current_card().key == "DEL-1"  # type: ignore[union-attr]
         assert board(app).model.col == 1
@@ -89,8 +81,7 @@ async def test_L_and_H_move_the_card_and_keep_focus_on_it(
 async def test_a_card_moved_to_the_end_of_a_long_column_is_in_sight(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("l", "l", "l", "l")  # Handed over: 7 cards fill the column
         await settle(pilot)
         assert "DEL-8" not in column_text(app, 4)
@@ -104,8 +95,7 @@ async def test_a_card_moved_to_the_end_of_a_long_column_is_in_sight(
 async def test_J_and_K_reorder_within_the_column(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("l")  # Papers & payment: DEL-3, DEL-4, DEL-5
         await settle(pilot)
         before = order(demo_services, "Papers & payment")
@@ -122,8 +112,7 @@ async def test_J_and_K_reorder_within_the_column(
 async def test_blocked_task_cannot_go_to_done(app: TaskboardApp, demo_services: Services) -> None:
     for column in ("Registration", "Handover booked"):
         demo_services.tasks.move("DEL-5", column)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = board(app)
         screen.reload(keep="DEL-5")
         await settle(pilot)
@@ -137,10 +126,7 @@ async def test_blocked_task_cannot_go_to_done(app: TaskboardApp, demo_services: 
 async def test_new_card_through_capture_with_preview(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("l", "n")
-        await settle(pilot)
+    async with running(app, "l", "n") as pilot:
         await pilot.press(*"Call agent @mia ^fri #papers !high")
         await settle(pilot)
         preview = app.screen.query_one("#prompt-preview").render()
@@ -163,10 +149,7 @@ async def test_new_card_preview_resolves_names_and_marks_bad_ones(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     count = len(demo_services.tasks.rows(include_closed=True))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("n", *"Call agent @mi >regis ~O3-KR2")
-        await settle(pilot)
+    async with running(app, "n", *"Call agent @mi >regis ~O3-KR2") as pilot:
         preview = app.screen.query_one("#prompt-preview")
         shown = str(preview.render())
         assert "@mia" in shown and "DEL › Registration" in shown and "~O3-KR2" in shown
@@ -188,10 +171,7 @@ async def test_new_card_preview_resolves_names_and_marks_bad_ones(
 
 async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Services) -> None:
     count = len(demo_services.tasks.rows(include_closed=True))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("n", *"Thing ^notadate", "enter")
-        await settle(pilot)
+    async with running(app, "n", *"Thing ^notadate", "enter"):
         field = app.screen.query_one("#prompt-input", Input)
         assert field.value == "Thing ^notadate"
         assert "^notadate" in str(app.screen.query_one("#prompt-preview").render())
@@ -199,31 +179,22 @@ async def test_bad_capture_keeps_the_line(app: TaskboardApp, demo_services: Serv
 
 
 async def test_quick_edits(app: TaskboardApp, demo_services: Services) -> None:
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        field = app.screen.query_one("#prompt-input", Input)
-        field.value = "Car 4718: damage check done"
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        app.screen.query_one("#prompt-input", Input).value = "ta"
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        app.screen.query_one("#prompt-input", Input).value = "+3d"
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("p", "1")
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#prompt-input", Input).value = "#hub #damage"
-        await pilot.press("enter")
-        await settle(pilot)
+    async with running(app, size=(160, 40)) as pilot:
+        for key, answer in (
+            ("e", "Car 4718: damage check done"),
+            ("a", "ta"),
+            ("d", "+3d"),
+            ("p", "1"),
+            ("t", "#hub #damage"),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            if key == "p":  # a choice: its digit
+                await pilot.press(answer)
+            else:
+                app.screen.query_one("#prompt-input", Input).value = answer
+                await pilot.press("enter")
+            await settle(pilot)
         row = demo_services.tasks.row("DEL-1")
         assert row.title == "Car 4718: damage check done"
         assert row.assignee == "tarek"
@@ -236,10 +207,7 @@ async def test_quick_edits(app: TaskboardApp, demo_services: Services) -> None:
 async def test_space_done_x_archive_and_undo_redo(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
+    async with running(app, "space") as pilot:
         row = demo_services.tasks.row("DEL-1")
         assert row.done and row.column == "Handed over"
         await pilot.press("u")
@@ -264,16 +232,10 @@ async def test_space_done_x_archive_and_undo_redo(
 
 
 async def test_undo_survives_a_restart(app: TaskboardApp, demo_services: Services) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("L")
-        await settle(pilot)
-    assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
+    async with running(app, "L"):
+        assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
     second = TaskboardApp(demo_services, app.options)
-    async with second.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("u")
-        await settle(pilot)
+    async with running(second, "u"):
         assert demo_services.tasks.row("DEL-1").column == "Arrived"
 
 
@@ -284,10 +246,7 @@ async def test_filter_narrows_and_counts(app: TaskboardApp, demo_services: Servi
         if r.due is not None and r.due < date(2026, 11, 23)
     }
     assert {"DEL-3", "DEL-7"} <= overdue
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("/", *"@mia")
-        await settle(pilot)
+    async with running(app, "/", *"@mia") as pilot:
         screen = board(app)
         assert "Arrived  1/2" in heading(app, 0)
         assert "DEL-2" in column_text(app, 0) and "DEL-1" not in column_text(app, 0)
@@ -317,26 +276,21 @@ async def test_typing_in_the_title_prompt_changes_the_title_not_replaces_it(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     before = demo_services.tasks.row("DEL-1").title
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("e", *" (damage)", "enter")
-        await settle(pilot)
+    async with running(app, "e", *" (damage)", "enter") as pilot:
         assert demo_services.tasks.row("DEL-1").title == before + " (damage)"
         await pilot.press("e", "ctrl+u", "enter")  # emptied: refused, said so
         await settle(pilot)
         assert demo_services.tasks.row("DEL-1").title == before + " (damage)"
         assert any("needs a title" in n for n in notices(app))
-        await pilot.press("a", *"newbie", "enter")  # an unknown handle adds the person
+        # An unknown handle adds the person at the second Enter (test_dialogs: the first).
+        await pilot.press("a", *"newbie", "enter", "enter")
         await settle(pilot)
         assert demo_services.tasks.row("DEL-1").assignee == "newbie"
         assert any("new person @newbie" in n for n in notices(app))
 
 
 async def test_detail_screen_edits_and_comments(app: TaskboardApp, demo_services: Services) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("l", "enter")
-        await settle(pilot)
+    async with running(app, "l", "enter", size=(120, 50)) as pilot:
         assert isinstance(app.screen, TaskDetailScreen)
         assert app.screen.key == "DEL-3"
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
@@ -373,8 +327,7 @@ async def test_detail_screen_edits_and_comments(app: TaskboardApp, demo_services
 
 
 async def test_click_selects_a_card(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("j")  # column 0's cursor on its second card, DEL-2
         await settle(pilot)
         second = board(app).model.shown[1][1]
@@ -398,10 +351,7 @@ async def test_click_selects_a_card(app: TaskboardApp) -> None:
 async def test_project_switcher_and_last_project_remembered(
     app: TaskboardApp, saved: dict[str, str | None]
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("P")
-        await settle(pilot)
+    async with running(app, "P") as pilot:
         text = str(app.screen.query_one("#choice-list").render_line(0).text)
         assert "DEL" in text or "INBOX" in text
         await pilot.press("3")  # INBOX, DEL, ONB, SRV sorted by key: DEL, INBOX, ONB, SRV
@@ -419,8 +369,7 @@ async def test_theme_choice_is_remembered(app: TaskboardApp, saved: dict[str, st
         due = next(seg for seg in view.render_line(3) if seg.text.startswith("^"))
         return (key.style.color if key.style else None, due.style.color if due.style else None)
 
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         before = drawn_colours()
         app.theme = "nord"
         await settle(pilot)
@@ -432,10 +381,7 @@ async def test_theme_choice_is_remembered(app: TaskboardApp, saved: dict[str, st
 
 
 async def test_help_lists_every_key_in_its_own_words(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 60)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+    async with running(app, "question_mark", size=(120, 60)) as pilot:
         text = str(app.screen.query_one("#help-keys").render())
         for key in ("H shift+left", "n ", "enter", "space", "ctrl+r", "ctrl+p", "/"):
             assert key in text
@@ -454,8 +400,7 @@ async def test_help_lists_every_key_in_its_own_words(app: TaskboardApp) -> None:
 
 
 async def test_every_board_action_is_in_the_palette_with_its_key(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for title in ("Move → (L)", "New (n)", "Filter (/)", "Undo (u)", "Help (?)", "Goals (g)"):
             assert title in titles
@@ -466,8 +411,7 @@ async def test_every_board_action_is_in_the_palette_with_its_key(app: TaskboardA
 
 
 async def test_q_quits(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert app.is_running
         await pilot.press("q")
         await settle(pilot)
@@ -475,8 +419,7 @@ async def test_q_quits(app: TaskboardApp) -> None:
 
 
 async def test_enter_in_the_filter_goes_to_a_card_it_kept(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.press("/", *"@tarek", "enter")  # Arrived, where the cursor was, is empty
         await settle(pilot)
         screen = board(app)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList
 from textual.widgets import Input, Static
-from ui_text import heading, notices, settle
+from ui_text import heading, notices, running, settle
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
@@ -42,16 +42,20 @@ def visible_text(app: TaskboardApp) -> str:
     return "\n".join(lines)
 
 
-async def test_change_in_one_app_shows_in_the_other(tmp_path: Path) -> None:
+def two_processes(tmp_path: Path) -> tuple[Services, Services]:
+    """Anna and Ben on one SQLite file, each as a process of their own would be (a store
+    object, engine and connections each); the board DEL has one card."""
     target = str(tmp_path / "shared.db")
     first = Services.open(open_store(target), "anna")
     first.projects.create("DEL", "Deliveries")
     first.tasks.capture("Existing card +DEL")
-    # The second process: its own store object, engine and connections.
-    second = Services.open(open_store(target), "ben")
+    return first, Services.open(open_store(target), "ben")
+
+
+async def test_change_in_one_app_shows_in_the_other(tmp_path: Path) -> None:
+    first, second = two_processes(tmp_path)
     app = make_app(second, UiOptions(project="DEL", today=lambda: TODAY))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         assert screen.current_card().key == "DEL-1"  # type: ignore[union-attr]
@@ -74,8 +78,7 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
         services.tasks.capture(f"{title} +EVIL #b-tag")
     services.tasks.comment("EVIL-1", "[@click=app.quit]click me[/] \x1b]2;x\x07")
     app = make_app(services, UiOptions(project="EVIL", today=lambda: TODAY))
-    async with app.run_test(size=(160, 60)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(160, 60)) as pilot:
         text = visible_text(app)
         assert "[bold]x[/]" in text
         assert "[@click=app.quit]quit[/]" in text
@@ -118,10 +121,7 @@ async def test_edit_conflict_in_detail_shows_fresh_values(
 ) -> None:
     url = demo_services.ctx.store.url.render_as_string(hide_password=False)
     other = Services.open(open_store(url), "other")
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+    async with running(app, "enter", size=(120, 50)) as pilot:
         assert isinstance(app.screen, TaskDetailScreen)
         other.tasks.edit("DEL-1", TaskChanges(title="Changed by someone else"))
         field = app.screen.query_one("#f-title", Input)
@@ -186,8 +186,7 @@ async def test_board_paints_from_snapshot_and_loads_services_behind(
     app = make_app(
         None, UiOptions(project="DEL", today=lambda: TODAY), loader=loader, snapshot=snapshot
     )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert "DEL-1" in visible_text(app)
         await pilot.press("L")
         await settle(pilot)
@@ -243,8 +242,7 @@ async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Pa
         loader=lambda: Services.open(open_store(str(path)), "tester"),
         snapshot=snapshot,
     )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         assert "A  150" in heading(app, 0)
@@ -261,8 +259,7 @@ async def test_big_board_paints_its_first_cards_then_loads_the_rest(tmp_path: Pa
 async def test_an_empty_board_says_how_to_start(tmp_path: Path) -> None:
     services = Services.open(open_store(str(tmp_path / "new.db")), "tester")
     app = make_app(services, UiOptions(today=lambda: TODAY))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         title = str(app.screen.query_one("#board-title", Static).render())
         assert title.startswith("INBOX  Inbox") and "n adds one" in title
         await pilot.press("n", *"First card", "enter")
@@ -276,11 +273,7 @@ async def test_the_board_reads_the_store_only_when_it_changed(tmp_path: Path) ->
     """No poll: the change feed says when to look, and the look runs in a worker."""
     import threading
 
-    target = str(tmp_path / "shared.db")
-    first = Services.open(open_store(target), "anna")
-    first.projects.create("DEL", "Deliveries")
-    first.tasks.capture("Existing card +DEL")
-    second = Services.open(open_store(target), "ben")
+    first, second = two_processes(tmp_path)
     looks: list[bool] = []  # each time the board asked the store's revision: on the loop?
     revision = second.tasks.revision
 
@@ -290,8 +283,7 @@ async def test_the_board_reads_the_store_only_when_it_changed(tmp_path: Path) ->
 
     second.tasks.revision = counted  # type: ignore[method-assign]
     app = make_app(second, UiOptions(project="DEL"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await pilot.pause(0.5)  # the feed's first word (a change may have come before it)
         await settle(pilot)
         before = len(looks)

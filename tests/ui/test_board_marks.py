@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from textual.widgets import Input, Static
-from ui_text import board_of, notices, settle
+from ui_text import board_of, notices, running, settle
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
@@ -27,10 +27,7 @@ def column_lines(app: TaskboardApp, index: int) -> list[str]:
 
 
 async def test_v_marks_and_the_title_counts_them(app: TaskboardApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("v", "j", "v", "l", "v")
-        await settle(pilot)
+    async with running(app, "v", "j", "v", "l", "v") as pilot:
         assert board_of(app).model.marks == {"DEL-1", "DEL-2", "DEL-3"}
         assert "3 marked" in title(app)
         # A marked card carries the mark down its left edge; the others do not.
@@ -48,10 +45,7 @@ async def test_v_marks_and_the_title_counts_them(app: TaskboardApp) -> None:
 async def test_V_marks_what_the_filter_shows_and_esc_clears_marks_before_the_filter(
     app: TaskboardApp,
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"@jonas", "enter", "V")
-        await settle(pilot)
+    async with running(app, "slash", *"@jonas", "enter", "V") as pilot:
         assert board_of(app).model.marks == {"DEL-1", "DEL-3", "DEL-6", "DEL-9", "DEL-10"}
         await pilot.press("escape")  # the marks go; the filter stays
         await settle(pilot)
@@ -65,10 +59,7 @@ async def test_V_marks_what_the_filter_shows_and_esc_clears_marks_before_the_fil
 async def test_L_moves_every_marked_card_and_one_u_takes_the_batch_back(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("v", "j", "v", "L")
-        await settle(pilot)
+    async with running(app, "v", "j", "v", "L") as pilot:
         assert demo_services.tasks.row("DEL-1").column == "Papers & payment"
         assert demo_services.tasks.row("DEL-2").column == "Papers & payment"
         await pilot.press("u")
@@ -81,10 +72,7 @@ async def test_L_moves_every_marked_card_and_one_u_takes_the_batch_back(
 async def test_a_refused_batch_changes_nothing_and_rolls_the_cards_back(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("v", "j", "v")
-        await settle(pilot)
+    async with running(app, "v", "j", "v") as pilot:
         # The store is busy a moment, and someone else changes DEL-2 before the batch runs.
         busy = threading.Event()
         app.store.submit(lambda s: busy.wait(5))
@@ -102,10 +90,7 @@ async def test_a_refused_batch_changes_nothing_and_rolls_the_cards_back(
 async def test_space_and_x_act_on_the_marked_cards(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("v", "j", "v", "space")
-        await settle(pilot)
+    async with running(app, "v", "j", "v", "space") as pilot:
         assert all(demo_services.tasks.row(k).done for k in ("DEL-1", "DEL-2"))
         await pilot.press("space")  # all done: all open again
         await settle(pilot)
@@ -124,10 +109,7 @@ async def test_space_and_x_act_on_the_marked_cards(
 async def test_assign_due_priority_and_tags_on_marked_cards(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("v", "j", "v", "a")
-        await settle(pilot)
+    async with running(app, "v", "j", "v", "a") as pilot:
         await pilot.press(*"tarek", "enter")
         await settle(pilot)
         assert {demo_services.tasks.row(k).assignee for k in ("DEL-1", "DEL-2")} == {"tarek"}

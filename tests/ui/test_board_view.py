@@ -10,6 +10,7 @@ from ui_text import (
     board_of,
     heading,
     notices,
+    running,
     settle,
 )
 
@@ -30,8 +31,7 @@ def keys(app: TaskboardApp, index: int) -> list[str]:
 async def test_s_cycles_the_order_shown_in_the_heading_and_J_says_why_it_does_nothing(
     app: TaskboardApp, demo_services: Services, saved: dict[str, str | None]
 ) -> None:
-    async with app.run_test(size=(200, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(200, 40)) as pilot:
         await pilot.press("l", "l")  # Registration: DEL-6 (in 3d), DEL-7 (yesterday), DEL-51
         await settle(pilot)
         assert keys(app, 2) == ["DEL-6", "DEL-7", "DEL-51"]
@@ -56,8 +56,7 @@ async def test_s_cycles_the_order_shown_in_the_heading_and_J_says_why_it_does_no
 async def test_w_draws_lanes_with_headings_and_H_L_still_move_between_columns(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(140, 40)) as pilot:
         await pilot.press("w")  # by assignee
         await settle(pilot)
         lines = column_lines(app, 0)
@@ -77,10 +76,7 @@ async def test_w_draws_lanes_with_headings_and_H_L_still_move_between_columns(
 
 
 async def test_z_compacts_the_cards_to_one_line_each(app: TaskboardApp) -> None:
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("z")
-        await settle(pilot)
+    async with running(app, "z", size=(140, 40)):
         lines = column_lines(app, 4)  # Handed over: 7 cards
         assert [line.split()[0] for line in lines[:7]] == keys(app, 4)
         assert lines[0].endswith("^6d ago")  # a narrow column: the due date, not the assignee
@@ -91,8 +87,7 @@ async def test_each_board_opens_in_the_view_it_was_left_in(demo_services: Servic
         project="DEL", board_views="DEL:priority:priority:compact OPS:due:none:cards"
     )
     app = RecordingApp(demo_services, options)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(140, 40)):
         screen = board_of(app)
         assert isinstance(screen, BoardScreen)
         view = screen.model.view
@@ -103,8 +98,7 @@ async def test_each_board_opens_in_the_view_it_was_left_in(demo_services: Servic
 async def test_columns_share_the_width_and_say_how_many_more_lie_aside(
     app: TaskboardApp,
 ) -> None:
-    async with app.run_test(size=(200, 50)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(200, 50)) as pilot:
         views = board_of(app).views
         assert all(view.display for view in views)
         assert views[-1].region.right == 200  # the whole width, none of it left empty
@@ -130,10 +124,7 @@ async def test_compact_cards_fit_a_long_column_at_80_by_24(
     each line: 23 of a 24-card column. The title line comes back while it reports marks."""
     for n in range(22):
         demo_services.tasks.capture(f"Extra card {n} @mia ^fri +DEL >Arrived")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("z")
-        await settle(pilot)
+    async with running(app, "z", size=(80, 24)) as pilot:
         lines = column_lines(app, 0)
         assert len(lines) == 23  # every line of the column holds a card
         assert all(line.split()[0].startswith("DEL-") for line in lines)
@@ -162,10 +153,7 @@ def test_board_views_are_kept_in_the_config_file_beside_the_other_settings(
 
 
 async def test_lanes_stay_in_line_when_one_column_is_scrolled(app: TaskboardApp) -> None:
-    async with app.run_test(size=(140, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+    async with running(app, "w", size=(140, 24)) as pilot:
         views = board_of(app).views
         views[2].scroll_to(y=6, animate=False)  # as the wheel or the scrollbar does
         await settle(pilot)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual import events
-from ui_text import meeting_options, settle
+from ui_text import meeting_options, running, settle
 
 from taskboard.services import Services
 from taskboard.ui.app import make_app
@@ -24,8 +24,7 @@ async def test_lines_typed_in_one_burst_stay_separate_items(demo_services: Servi
     meeting = demo_services.meetings.start(title="Weekly", project="DEL", attendees=["mia"])
     app = make_app(demo_services, meeting_options(meeting.id, TODAY))
     lines = ["d: courier booked", "n: plates are late", "d: ship on friday", "n: ask jonas"]
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         for line in lines:  # posted all at once, as one read from the terminal
             for event in key_events(line):
                 app.post_message(event)

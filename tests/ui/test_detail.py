@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -13,13 +14,12 @@ from sqlalchemy import update
 from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
-from ui_text import notices, settle
+from ui_text import notices, running, settle
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Person, Tag, Task
 from taskboard.domain.text import clean, clean_multiline
 from taskboard.services import Services
-from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.detail import HINTS, TaskDetailScreen
@@ -46,8 +46,37 @@ async def open_detail(app: TaskboardApp, pilot: Pilot[None], key: str) -> TaskDe
     return screen
 
 
+@asynccontextmanager
+async def in_detail(
+    app: TaskboardApp, key: str, *keys: str, size: tuple[int, int] = (120, 50)
+) -> AsyncIterator[Pilot[None]]:
+    """The app running at `size` with the detail of `key` open, `keys` typed there."""
+    async with app.run_test(size=size) as pilot:
+        await open_detail(app, pilot, key)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        yield pilot
+
+
 def field(app: TaskboardApp, name: str) -> Input:
     return app.screen.query_one(f"#f-{name}", Input)
+
+
+async def refused(
+    pilot: Pilot[None], services: Services, name: str, text: str, key: str, said: str
+) -> None:
+    """`text` typed into the field `name` of DEL-1, then `key`: refused with a message that
+    says `said`, the text stays in the field for fixing, and nothing is stored."""
+    app = pilot.app
+    assert isinstance(app, TaskboardApp)
+    before = services.tasks.detail("DEL-1")
+    field(app, name).focus()
+    await pilot.press(*text, key)
+    await settle(pilot)
+    assert any(said in m for m in messages(app))
+    assert field(app, name).value == text
+    assert services.tasks.detail("DEL-1") == before
 
 
 def screen_text(app: TaskboardApp) -> str:
@@ -75,8 +104,7 @@ async def test_opening_and_leaving_writes_nothing(
 ) -> None:
     before = demo_services.tasks.detail(key)
     revision = demo_services.tasks.revision()
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, key)
+    async with in_detail(app, key) as pilot:
         assert app.screen.query_one("#f-priority", Select).value == before.task.priority
         # Walking through every field without typing saves nothing either.
         await pilot.press(*["tab"] * 10)
@@ -111,8 +139,7 @@ async def test_control_characters_from_the_store_are_not_shown_nor_written_back(
         s.execute(update(Person).where(col(Person.handle) == "mia").values(handle="mia\x07"))
     before = demo_services.tasks.detail("DEL-2")
     assert "\x1b" in before.task.title and "\x1b" in before.notes
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-2")
+    async with in_detail(app, "DEL-2") as pilot:
         assert field(app, "title").value == clean(title) == "Car  4719 arrived"
         assert app.screen.query_one("#f-notes", TextArea).text == clean_multiline(notes)
         assert field(app, "recurrence").value == "FREQ=WEEKLY"
@@ -143,11 +170,8 @@ async def test_control_characters_from_the_store_are_not_shown_nor_written_back(
 async def test_tab_and_escape_save_a_typed_field(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
-        # Focus starts in the title, the cursor after it: clear it, then type.
-        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "tab")
-        await settle(pilot)
+    # Focus starts in the title, the cursor after it: clear it, then type.
+    async with in_detail(app, "DEL-1", "end", "ctrl+u", *"Car 4711 unloaded", "tab") as pilot:
         assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"fri")
@@ -160,20 +184,14 @@ async def test_tab_and_escape_save_a_typed_field(
 async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         field(app, "tags").focus()
         await pilot.press("end", "ctrl+u", *"#fleet #hub")
         await pilot.click("#f-key_result")
         await settle(pilot)
         assert demo_services.tasks.row("DEL-1").tags == ("fleet", "hub")
         before = demo_services.tasks.detail("DEL-1")
-        field(app, "start").focus()
-        await pilot.press(*"someday", "tab")
-        await settle(pilot)
-        assert any("unknown date 'someday'" in m for m in messages(app))
-        assert field(app, "start").value == "someday"
-        assert demo_services.tasks.detail("DEL-1") == before
+        await refused(pilot, demo_services, "start", "someday", "tab", "unknown date 'someday'")
         # Escape does not drop it either: it stays and says how to leave without it. A good
         # edit pending beside it is saved all the same.
         field(app, "title").value = "Car 4718 unloaded"
@@ -193,8 +211,7 @@ async def test_a_click_elsewhere_saves_the_field_and_a_bad_date_stays_typed(
 
 async def test_choosing_a_priority_saves_it(app: TaskboardApp, demo_services: Services) -> None:
     assert demo_services.tasks.row("DEL-1").priority == "high"
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         app.screen.query_one("#f-priority", Select).focus()
         await pilot.press("enter", "down", "enter")  # high → normal
         await settle(pilot)
@@ -203,20 +220,10 @@ async def test_choosing_a_priority_saves_it(app: TaskboardApp, demo_services: Se
         assert [(a.field, a.old, a.new) for a in history[-1:]] == [("priority", "high", "normal")]
 
 
-@pytest.fixture
-def other(demo_services: Services) -> Iterator[Services]:
-    """Someone else, on the same store through a connection of their own."""
-    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
-    services = Services.open(open_store(url), "other")
-    yield services
-    services.ctx.store.close()
-
-
 async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
     app: TaskboardApp, demo_services: Services, other: Services
 ) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         await pilot.press("end", "ctrl+u", *"My half-typed title")
         # A change to another task leaves the edit alone, without a word.
         screen = app.screen
@@ -250,8 +257,7 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
 async def test_an_edit_saved_after_a_change_elsewhere_to_another_field_keeps_both(
     app: TaskboardApp, demo_services: Services, other: Services
 ) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         await pilot.press("end", "ctrl+u", *"Mine")
         other.tasks.edit("DEL-1", TaskChanges(due=date(2026, 12, 9)))
         await pilot.press("enter")  # before the one-second poll saw it
@@ -267,14 +273,9 @@ async def test_a_bad_recurrence_is_refused_with_its_message(
 ) -> None:
     before = demo_services.tasks.detail("DEL-1")
     assert before.recurrence is None
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
-        field(app, "recurrence").focus()
-        await pilot.press(*"blah blah", "enter")
-        await settle(pilot)
-        assert any("unknown recurrence 'blah blah'" in m for m in messages(app))
-        assert field(app, "recurrence").value == "blah blah"
-        assert demo_services.tasks.detail("DEL-1") == before
+    async with in_detail(app, "DEL-1") as pilot:
+        said = "unknown recurrence 'blah blah'"
+        await refused(pilot, demo_services, "recurrence", "blah blah", "enter", said)
         field(app, "recurrence").value = "FREQ=WEEKLY;INTERVAL=0"
         await pilot.press("enter")
         await settle(pilot)
@@ -303,10 +304,7 @@ async def test_typing_in_a_field_changes_its_value_not_replaces_it(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     before = demo_services.tasks.row("DEL-1").title
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+    async with running(app, "enter", size=(120, 50)) as pilot:
         await pilot.press(*" (checked)", "tab")
         await settle(pilot)
     assert demo_services.tasks.row("DEL-1").title == before + " (checked)"
@@ -315,10 +313,7 @@ async def test_typing_in_a_field_changes_its_value_not_replaces_it(
 async def test_quitting_saves_a_typed_field_first(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
-        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "ctrl+q")
-        await settle(pilot)
+    async with in_detail(app, "DEL-1", "end", "ctrl+u", *"Car 4711 unloaded", "ctrl+q"):
         assert app.return_code == 0 and not app.is_running
     assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
 
@@ -327,8 +322,7 @@ async def test_quitting_with_a_bad_value_stays_once_then_quits_without_it(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     before = demo_services.tasks.detail("DEL-1")
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"someday", "ctrl+q")
         await settle(pilot)
@@ -347,8 +341,7 @@ async def test_ctrl_d_marks_done_from_inside_a_field(
     app: TaskboardApp, demo_services: Services
 ) -> None:
     title = demo_services.tasks.row("DEL-1").title
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         await pilot.press("home", "ctrl+d")  # in the title, where ctrl+d once deleted a letter
         await settle(pilot)
         assert demo_services.tasks.row("DEL-1").done
@@ -366,8 +359,7 @@ async def test_a_priority_none_of_the_four_is_shown_and_can_be_replaced(
     with demo_services.ctx.store.write() as s:  # a hand-edited store: no CHECK stops it
         s.execute(update(Task).where(col(Task.key) == "DEL-1").values(priority="critical"))
     before = demo_services.tasks.detail("DEL-1")
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         select = app.screen.query_one("#f-priority", Select)
         assert select.value == "critical"
         await pilot.press(*["tab"] * 4, "escape")
@@ -391,8 +383,7 @@ async def test_another_board_from_the_palette_saves_the_typed_field_first(
         command.callback()
 
     before = demo_services.tasks.detail("DEL-2")
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         await pilot.press("end", "ctrl+u", *"Car 4711 unloaded")
         choose("Board: SRV")
         await settle(pilot)
@@ -418,8 +409,7 @@ async def test_another_board_from_the_palette_saves_the_typed_field_first(
 async def test_a_link_added_just_after_a_change_elsewhere_still_shows_that_change(
     app: TaskboardApp, demo_services: Services, other: Services
 ) -> None:
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(app, pilot, "DEL-1")
+    async with in_detail(app, "DEL-1") as pilot:
         field(app, "due").focus()
         await pilot.press("end", "ctrl+u", *"someday", "tab")  # refused: it stays typed
         await settle(pilot)
@@ -442,8 +432,7 @@ async def test_an_empty_field_shows_a_dash_and_its_hint_only_while_edited(
 ) -> None:
     """On a projector a hint must not read as data: an empty field shows "—", and its hint
     ("e.g. …", italic) only while the cursor is in it (issue 19, item 10)."""
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(app, pilot, "DEL-1")  # no start date, no repeat rule
+    async with in_detail(app, "DEL-1", size=(80, 24)) as pilot:  # no start date, no repeat rule
         assert "2026-12-01" not in screen_text(app) and "FREQ" not in screen_text(app)
         assert field(app, "start").placeholder == field(app, "recurrence").placeholder == "—"
         field(app, "start").focus()

@@ -3,7 +3,7 @@ makes it) shows on the open screen, on SQLite and PostgreSQL, the cursor where i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,6 @@ from ui_text import settle
 
 from taskboard.domain.templates import StepSpec
 from taskboard.services import Services
-from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp
 from taskboard.ui.screens.goals import GoalsScreen
 from taskboard.ui.screens.people import PeopleScreen
@@ -24,15 +23,6 @@ from taskboard.ui.screens.templates import TemplatesScreen
 pytestmark = pytest.mark.both_backends
 
 TODAY = date(2026, 11, 23)  # the frozen date of tests/ui/conftest.py
-
-
-@pytest.fixture
-def other(demo_services: Services) -> Iterator[Services]:
-    """Someone else, on the same store through a connection of their own."""
-    url = demo_services.ctx.store.url.render_as_string(hide_password=False)
-    services = Services.open(open_store(url), "mia")
-    yield services
-    services.ctx.store.close()
 
 
 def shown(app: TaskboardApp, selector: str) -> str:

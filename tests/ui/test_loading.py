@@ -31,8 +31,10 @@ def store(tmp_path: Path) -> tuple[Path, Services]:
     return path, services
 
 
-def gated_app(path: Path, services: Services, gate: threading.Event) -> RecordingApp:
-    """The board painted from its snapshot, its services held back until `gate` opens."""
+def gated_app(path: Path, services: Services) -> tuple[RecordingApp, threading.Event]:
+    """The board painted from its snapshot, its services held back until the gate (the
+    event returned with the app) opens."""
+    gate = threading.Event()
 
     def loader() -> Services:
         assert gate.wait(30), "the test never let the services in"
@@ -40,7 +42,7 @@ def gated_app(path: Path, services: Services, gate: threading.Event) -> Recordin
 
     snapshot = read_board(path, "DEL", head_revision())
     options = UiOptions(project="DEL", today=lambda: TODAY)
-    return RecordingApp(None, options, loader=loader, snapshot=snapshot)
+    return RecordingApp(None, options, loader=loader, snapshot=snapshot), gate
 
 
 def expected_column(keys: list[str]) -> str:
@@ -62,8 +64,7 @@ async def test_keys_while_loading_are_applied_in_order_and_never_hang(
     for round_ in range(24):
         moves = ["L"] * (round_ % 4) + ["H"] * (round_ % 3)
         keys = ["l", "h", "j", "k", "end", "home", *moves]
-        gate = threading.Event()
-        app = gated_app(path, services, gate)
+        app, gate = gated_app(path, services)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert "DEL-1" in [r.key for r in board_of(app).model.rows]
@@ -83,9 +84,7 @@ async def test_keys_while_loading_are_applied_in_order_and_never_hang(
 
 @pytest.mark.timeout(60)
 async def test_many_keys_and_the_live_poll_while_loading(store: tuple[Path, Services]) -> None:
-    path, services = store
-    gate = threading.Event()
-    app = gated_app(path, services, gate)
+    app, gate = gated_app(*store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press(*(["j", "l", "k", "h", "end", "home"] * 16))
@@ -99,9 +98,8 @@ async def test_many_keys_and_the_live_poll_while_loading(store: tuple[Path, Serv
 
 @pytest.mark.timeout(60)
 async def test_quit_while_loading_stores_the_move_first(store: tuple[Path, Services]) -> None:
-    path, services = store
-    gate = threading.Event()
-    app = gated_app(path, services, gate)
+    services = store[1]
+    app, gate = gated_app(*store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("L", "q")
@@ -122,8 +120,7 @@ async def test_a_refused_move_shows_at_once_then_goes_back_with_the_reason(
 ) -> None:
     path, services = store
     services.tasks.move("DEL-1", "Papers")
-    gate = threading.Event()
-    app = gated_app(path, services, gate)
+    app, gate = gated_app(path, services)
     # After the snapshot was read: the board does not know DEL-2 now blocks DEL-1.
     services.tasks.add_dependency("DEL-1", "DEL-2")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, OptionList, Static
-from ui_text import RecordingApp, meeting_options, settle
+from ui_text import RecordingApp, meeting_options, running, settle
 
 from taskboard.services import Services
 from taskboard.store import open_store
@@ -125,8 +125,7 @@ async def test_a_line_typed_as_the_meeting_ends_elsewhere_is_named_not_lost_sile
     jonas, mia = two
     meeting = jonas.meetings.start("Weekly", "DEL")
     typist = meeting_app(mia)
-    async with typist.run_test(size=(140, 30)) as pilot:
-        await settle(pilot)
+    async with running(typist, size=(140, 30)) as pilot:
         screen = typist.screen
         assert isinstance(screen, MeetingScreen) and screen.meeting_id == meeting.id
         jonas.meetings.end(meeting.id)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Markdown, OptionList, Static
-from ui_text import meeting_options, notices, pressing, settle
+from ui_text import meeting_options, notices, pressing, running, settle
 
 from taskboard.exchange.minutes import render_minutes
 from taskboard.services import Services
@@ -63,10 +63,7 @@ async def test_a_whole_meeting_typed_is_stored(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     kr_before = demo_services.okr.key_result("O2-KR1").current
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+    async with running(app, "m") as pilot:
         screen = meeting_screen(app)
         assert screen.focused is capture_line(app)
         meeting_id = screen.meeting_id
@@ -202,10 +199,7 @@ async def test_a_whole_meeting_typed_is_stored(
 
 
 async def test_attendees_are_added_and_removed(app: TaskboardApp, demo_services: Services) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+    async with running(app, "m") as pilot:
         meeting_id = meeting_screen(app).meeting_id
         assert meeting_id is not None
         await pilot.press("ctrl+a")
@@ -227,10 +221,7 @@ async def test_attendees_are_added_and_removed(app: TaskboardApp, demo_services:
 async def test_escape_leaves_the_meeting_running(
     app: TaskboardApp, demo_services: Services
 ) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+    async with running(app, "m") as pilot:
         meeting_id = meeting_screen(app).meeting_id
         assert meeting_id is not None
         await type_line(pilot, "n: left early")
@@ -263,8 +254,7 @@ async def test_start_screen_opens_a_stored_meeting(demo_services: Services) -> N
     meeting = demo_services.meetings.start("Weekly", "DEL", ["mia"])
     options = meeting_options(meeting.id, TODAY)
     app = make_app(demo_services, options)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         assert meeting_screen(app).meeting_id == meeting.id
         header = str(app.screen.query_one("#meeting-header", Static).render())
         assert "Weekly" in header and "@mia" in header

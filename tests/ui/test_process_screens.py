@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from ui_text import notices, settle
 
@@ -390,6 +391,26 @@ async def test_people_groups_and_switching_person(
     assert looped == []  # the store was asked in threads only
 
 
+async def handover(app: TaskboardApp, pilot: Pilot[None], confirm: str, *answers: str) -> str:
+    """`h` on the people screen, its questions answered (to whom, from when, until when),
+    then its confirmation: `confirm` (y or n) pressed. Returns what the confirmation asked."""
+    if not isinstance(app.screen, PeopleScreen):
+        await open_screen(app, pilot, "people")
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("2")  # @jonas
+        await read_back(app, pilot)
+    await pilot.press("h")
+    await settle(pilot)
+    for text in answers:
+        await answer(app, pilot, text)
+    assert isinstance(app.screen, ConfirmModal)
+    question = app.screen.question
+    await pilot.press(confirm)
+    await read_back(app, pilot)
+    return question
+
+
 async def test_people_handover_moves_tasks_and_shows_the_note(
     app: TaskboardApp, demo_services: Services
 ) -> None:
@@ -397,29 +418,11 @@ async def test_people_handover_moves_tasks_and_shows_the_note(
     assert before
     looped = on_the_loop(demo_services)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_screen(app, pilot, "people")
-        await pilot.press("p")
-        await settle(pilot)
-        await pilot.press("2")
-        await read_back(app, pilot)
-        await pilot.press("h")
-        await settle(pilot)
-        await answer(app, pilot, "lena")
-        await answer(app, pilot, "")
-        await answer(app, pilot, "")
         # It asks first, saying what it would do; "n" changes nothing.
-        assert isinstance(app.screen, ConfirmModal)
-        assert app.screen.question == f"Hand over {len(before)} tasks of @jonas to @lena?"
-        await pilot.press("n")
-        await settle(pilot)
+        asked = await handover(app, pilot, "n", "lena", "", "")
+        assert asked == f"Hand over {len(before)} tasks of @jonas to @lena?"
         assert all(demo_services.tasks.row(k).assignee == "jonas" for k in before)
-        await pilot.press("h")
-        await settle(pilot)
-        await answer(app, pilot, "lena")
-        await answer(app, pilot, "")
-        await answer(app, pilot, "")
-        await pilot.press("y")
-        await read_back(app, pilot)
+        await handover(app, pilot, "y", "lena", "", "")
         note = app.screen.query_one("#handover-note", TextArea).text
         assert note.startswith("# Handover from @jonas to @lena")
         assert all(key in note for key in before)
@@ -443,20 +446,8 @@ async def test_people_handover_within_an_absence_window(
     rest = [r.key for r in rows if r.key not in window]
     assert window and rest
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_screen(app, pilot, "people")
-        await pilot.press("p")
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
-        await answer(app, pilot, "mia")
-        await answer(app, pilot, "today")
-        await answer(app, pilot, "2026-11-30")
-        assert isinstance(app.screen, ConfirmModal)
-        assert app.screen.question.endswith("to @mia for the absence 2026-11-23..2026-11-30?")
-        await pilot.press("y")
-        await read_back(app, pilot)
+        asked = await handover(app, pilot, "y", "mia", "today", "2026-11-30")
+        assert asked.endswith("to @mia for the absence 2026-11-23..2026-11-30?")
         note = app.screen.query_one("#handover-note", TextArea).text
         assert "Absence: 2026-11-23..2026-11-30" in note
     assert all(demo_services.tasks.row(k).assignee == "mia" for k in window)

@@ -3,6 +3,8 @@ state, a widget's rendered lines, and notifications recorded by an app subclass.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -56,6 +58,20 @@ async def settle(pilot: Pilot[Any], seconds: float = 10) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("the store calls never came back")
+
+
+@asynccontextmanager
+async def running(
+    app: App[Any], *keys: str, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[Pilot[Any]]:
+    """`app` running at `size`, its first screen painted; then `keys` pressed and the store
+    calls they asked for come back."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        yield pilot
 
 
 def pressing(*keys: str) -> Any:

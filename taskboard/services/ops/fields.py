@@ -30,14 +30,16 @@ def current(s: Session, task: Task, field: TaskField) -> object:
     raise StateError(f"the {field.label} are not a value of the task")
 
 
-def resolve(s: Session, task: Task, field: TaskField, value: object) -> object:
+def resolve(
+    s: Session, task: Task, field: TaskField, value: object, *, new_people: bool = True
+) -> object:
     """`value` (checked by the field's rule) as `current` would give it once stored: the full
-    handle of a prefix (a new person when none matches), the key result's key, the column's
-    name. Names that match nothing are refused."""
+    handle of a prefix (a new person when none matches, if `new_people`), the key result's
+    key, the column's name. Names that match nothing are refused."""
     if value is None:
         return None
     if field.kind == "person":
-        return lookup.resolve_person(s, str(value))[0].handle
+        return lookup.resolve_person(s, str(value), create=new_people)[0].handle
     if field.kind == "key_result":
         return lookup.key_result_by_key(s, str(value)).key
     if field.kind == "column":

@@ -9,12 +9,13 @@ from textual import on
 from textual.widgets import Input
 
 from taskboard.domain.capture import scan_tokens
+from taskboard.domain.errors import UnknownPersonError
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.views import TaskRow
 from taskboard.ui import card_prompts
 from taskboard.ui.board_view import SORT_WORDS
 from taskboard.ui.dialogs import PromptModal
-from taskboard.ui.preview import Known, capture_preview
+from taskboard.ui.preview import Known, capture_check
 from taskboard.ui.screens.board_base import BoardRead, read_board
 from taskboard.ui.screens.board_keys import board_bindings
 from taskboard.ui.screens.board_undo import BoardUndo
@@ -182,10 +183,14 @@ class BoardScreen(BoardUndo):
                 dialog.stored()
                 created(row)
 
+            # A new person only when the line was entered again after the preview's warning.
+            sure = dialog.sure
             self.tb.store.submit(
-                lambda s: s.tasks.capture(full, self.project_key).task,
+                lambda s: s.tasks.capture(full, self.project_key, new_people=sure).task,
                 stored,
-                lambda error: dialog.refused(str(error)),
+                lambda error: dialog.refused(
+                    str(error), again=isinstance(error, UnknownPersonError)
+                ),
             )
 
         def created(row: TaskRow) -> None:
@@ -208,7 +213,7 @@ class BoardScreen(BoardUndo):
                     f"New card in {self.project_key}",
                     placeholder="Papers to agent @jonas ^fri #papers !high",
                     suggest=suggest,
-                    preview=lambda text: capture_preview(text, today, known),
+                    preview=lambda text: capture_check(text, today, known),
                     submit=create,
                     empty="a new card needs a title: type one, or escape to close",
                 ),

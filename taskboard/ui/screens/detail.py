@@ -18,8 +18,9 @@ from taskboard.domain.enums import Priority
 from taskboard.domain.fields import BY_NAME, EDITABLE, TaskChanges
 from taskboard.domain.text import clean, clean_multiline
 from taskboard.domain.views import TaskDetail, TaskRow, history_lines
-from taskboard.services.errors import ConflictError, ServiceError
+from taskboard.services.errors import ConflictError, ServiceError, UnknownPersonError
 from taskboard.ui.dialogs import TokenSuggester
+from taskboard.ui.line_check import AGAIN, SecondEnter
 from taskboard.ui.live import LiveScreen
 from taskboard.ui.widgets.hinted import HintedInput
 from taskboard.ui.widgets.ordered_input import OrderedInput
@@ -28,8 +29,7 @@ from taskboard.ui.widgets.ordered_input import OrderedInput
 INPUTS = ("title", "assignee", "start", "due", "tags", "key_result", "recurrence")
 # Every field edited here (the column is the board's), with the words a notification uses.
 FIELDS = {f.name: f.label for f in EDITABLE if f.name != "column"}
-# The hints of the one-line fields (see HintedInput), the longest first: a field is narrow
-# at 80 columns.
+# The hints of the one-line fields (HintedInput), longest first: fields are narrow at 80.
 HINTS = {
     "title": ("the task in a few words",),
     "assignee": ("e.g. @jonas", "e.g. @mia"),
@@ -108,9 +108,9 @@ class TaskDetailScreen(LiveScreen):
         # the user's. Comparing with the stored value instead would count the control
         # characters `shown_values` removed as an edit, and write them away unasked.
         self.shown: dict[str, str] = {}
-        # The unsaved edits that kept the last escape on this screen: escape again with the
-        # same ones leaves without them.
+        # The unsaved edits that kept the last escape here: escape again with them leaves.
         self._refused: dict[str, str] | None = None
+        self.second_enter = SecondEnter()  # a new person as assignee (a typo?): Enter twice
         self._leaving = False
 
     def compose(self) -> ComposeResult:
@@ -325,10 +325,16 @@ class TaskDetailScreen(LiveScreen):
         if not changes:
             self._show(self.detail, replace=edited)
             return True
+        typed = values["assignee"] if "assignee" in changes else ""  # a new one: Enter twice
+        sure = bool(typed) and bool(self.second_enter.enter(typed, None))
         try:
             row = self.tb.services.tasks.edit(
-                self.key, TaskChanges(**changes), self.detail.task.version
+                self.key, TaskChanges(**changes), self.detail.task.version, new_people=sure
             )
+        except UnknownPersonError as exc:
+            self.second_enter.doubt(typed)
+            self.notify(clean(f"{exc}: {AGAIN}"), severity="warning", markup=False)
+            return False
         except ConflictError:
             self.load()  # someone else's change wins where it overlaps, and `load` says so
             kept = [name for name in edited if name in self._edited()]

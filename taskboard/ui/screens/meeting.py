@@ -30,7 +30,8 @@ from taskboard.domain.meeting_views import (
 from taskboard.domain.text import clean
 from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
 from taskboard.ui.dialogs import ConfirmModal
-from taskboard.ui.preview import AGAIN, KIND_LABEL, Known, meeting_check
+from taskboard.ui.line_check import AGAIN, SecondEnter
+from taskboard.ui.preview import KIND_LABEL, Known, meeting_check
 from taskboard.ui.screens.meeting_attendees import attendee_changes, attendees_prompt
 from taskboard.ui.screens.meeting_capture import CaptureLine, Names, suggester
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
@@ -107,9 +108,8 @@ class MeetingScreen(MeetingRoom):
         self.tags: list[str] = []
         self.history: list[str] = []
         self.recalled = 0
-        # The line whose warning (a new person, a check-in like a typo) was shown: Enter on
-        # it once more goes ahead.
-        self.doubted: str | None = None
+        # A line with a warning (a new person, a check-in like a typo) needs Enter twice.
+        self.second_enter = SecondEnter()
         # Lines sent to the store and not back yet (saved in the order typed).
         self.unsaved = 0
         # What the minutes list shows: (id, kind, key, key result, text) per item.
@@ -223,14 +223,12 @@ class MeetingScreen(MeetingRoom):
             return
         capture = self.query_one("#capture", CaptureLine)
         checked = meeting_check(line, self.tb.today(), self.known)
-        sure = line == self.doubted
-        if checked.warning is not None and not sure:
-            self.doubted = line
+        sure = self.second_enter.enter(line, checked.warning)
+        if sure is None:
             capture.give_back(line)
             self.app.bell()
-            self.notify(clean(checked.warning), severity="warning", markup=False)
+            self.notify(clean(checked.warning or ""), severity="warning", markup=False)
             return
-        self.doubted = None
         self.history.append(line)
         self.recalled = 0
         if checked.error:
@@ -273,7 +271,7 @@ class MeetingScreen(MeetingRoom):
         # The line comes back for fixing (or for a second Enter); the preview says why.
         self.query_one("#capture", CaptureLine).give_back(line)
         if isinstance(exc, (UnknownPersonError, ImplausibleValueError)):
-            self.doubted = line
+            self.second_enter.doubt(line)
             self.notify(clean(f"{exc}: {AGAIN}"), severity="warning", markup=False)
         else:
             self.notify(clean(str(exc)), severity="error", markup=False)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual.content import Content
+
+from taskboard.domain.text import clean
 from taskboard.ui.dialogs import PromptModal
+from taskboard.ui.line_check import AGAIN, LinePreview
 from taskboard.ui.preview import resolve_handle
 
 
@@ -18,10 +22,11 @@ def attendees_prompt(current: Sequence[str], handles: Sequence[str]) -> PromptMo
     `handles` are the people the store knows."""
     attending = list(current)
 
-    def preview(text: str) -> tuple[str, bool]:
+    def preview(text: str) -> tuple[str, bool] | LinePreview:
         if not text.split():
             return "+handle adds, -handle removes", False
         said = []
+        new = []
         for handle, remove in attendee_changes(text):
             handle = handle.lower()
             if remove:
@@ -33,6 +38,11 @@ def attendees_prompt(current: Sequence[str], handles: Sequence[str]) -> PromptMo
             if problem:
                 return problem, True
             said.append(f"adds {who}")
+            new += [who] if who.startswith("new person") else []
+        if new:
+            # A typo must not pass for a new person: Enter again goes ahead.
+            warning = f"{'; '.join(new)}: {AGAIN}"
+            return LinePreview(Content(clean(f"⚠ {', '.join(said)}: {AGAIN}")), warning=warning)
         return ", ".join(said), False
 
     return PromptModal(
