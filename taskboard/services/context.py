@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from taskboard.services.activity import ChangeLog
 from taskboard.store import Store
+from taskboard.store.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,6 @@ class ServiceContext:
         back both the change and its log.
         """
         with self.store.write() as s:
-            log = ChangeLog(s, self.actor)
+            log = ChangeLog(Writer.of_session(s), self.actor)
             yield s, log
             log.flush()

@@ -69,7 +69,7 @@ class Store:
                 yield session
                 if self.backend == "postgresql":
                     session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-        except DBAPIError as exc:
+        except Exception as exc:  # SQLAlchemy's DBAPIError, or the driver's own from a step
             fault = self.fault(exc)
             if fault is None:
                 raise
@@ -81,7 +81,7 @@ class Store:
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
-        except DBAPIError as exc:
+        except Exception as exc:  # SQLAlchemy's DBAPIError, or the driver's own
             fault = self.fault(exc)
             if fault is None:
                 raise

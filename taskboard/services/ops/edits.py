@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
-
 from taskboard.domain.fields import TaskChanges
-from taskboard.domain.models import Task
 from taskboard.services.activity import ChangeLog
 from taskboard.services.ops.fields import current, resolve, store
 from taskboard.services.ops.moves import move_task
+from taskboard.services.ops.versions import TaskRecord
+from taskboard.store.writer import Writer
 
 
-def edit_task(s: Session, log: ChangeLog, task: Task, changes: TaskChanges, today: date) -> None:
+def edit_task(
+    w: Writer, log: ChangeLog, task: TaskRecord, changes: TaskChanges, today: date
+) -> None:
     """Set the fields `changes` names; a field that keeps its value writes nothing."""
     for field, value in changes.items():
         assert field.check is not None  # only editable fields are in TaskChanges
         checked = field.check(value)
         if field.kind == "column":
-            move_task(s, log, task, str(checked), None, today)  # a move logs itself
+            move_task(w, log, task, str(checked), None, today)  # a move logs itself
             continue
-        old = current(s, task, field)
-        new = resolve(s, task, field, checked)
+        old = current(w, task, field)
+        new = resolve(w, task, field, checked)
         if new != old:
-            store(s, task, field, new)
+            store(w, task, field, new)
             log.task("update", task, field.name, old=old, new=new)
