@@ -16,7 +16,10 @@ from taskboard.services.ops import find
 from taskboard.services.ops.batch import (
     Step,
     change_many,
+    completing,
+    create,
     editing,
+    moving,
     refused_in_batch,
     rows_of,
     size,
@@ -25,15 +28,13 @@ from taskboard.services.ops.batch import (
 from taskboard.services.ops.comments import add_comment
 from taskboard.services.ops.links import link, unlink
 from taskboard.services.ops.moves import (
-    complete_task,
-    move_task,
     move_to_project,
     reopen_task,
     reorder_task,
     set_archived,
     step_task,
 )
-from taskboard.services.ops.tasks import create_task, insert_tasks, place_batch
+from taskboard.services.ops.tasks import insert_tasks, place_batch
 from taskboard.services.ops.versions import TaskRecord, load_tasks, tasks_by_id
 from taskboard.services.task_reads import TaskReads
 from taskboard.store.writer import Writer
@@ -49,9 +50,7 @@ class TaskService(TaskReads):
 
     def create(self, draft: TaskDraft, *, new_people: bool = True) -> Created:
         with self.ctx.change() as (_s, log):
-            made, made_people = create_task(log.writer, log, draft, create_people=new_people)
-            row = rows_of(log.writer, [made.id])[0]
-        return Created(task=row, new_people=made_people)
+            return create(log.writer, log, draft, new_people)
 
     def add_subtask(self, parent_key: str, title: str) -> Created:
         return self.create(TaskDraft(title=title, parent=parent_key))
@@ -118,8 +117,7 @@ class TaskService(TaskReads):
         return self._change_many(keys, self._moving(column, None), versions)
 
     def _moving(self, column: str, index: int | None) -> Step:
-        today = self.ctx.today()
-        return lambda w, log, t: move_task(w, log, t, column, index, today)
+        return moving(column, index, self.ctx.today())
 
     def step(self, key: str, delta: int, expected_version: int | None = None) -> TaskRow:
         """Move to the next (+1) or previous (-1) column; the board's H and L."""
@@ -150,8 +148,7 @@ class TaskService(TaskReads):
         return self._change_many(keys, self._completing(), versions)
 
     def _completing(self) -> Step:
-        today = self.ctx.today()
-        return lambda w, log, t: complete_task(w, log, t, today)
+        return completing(self.ctx.today())
 
     def reopen(self, key: str, expected_version: int | None = None) -> TaskRow:
         """Undo done: back to the last column that is not a done column."""

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from taskboard.store.connect import (
     BUSY_TIMEOUT,
@@ -171,7 +172,8 @@ def _open(target: str, password: str | None) -> Writer:
         if not path.is_file() or is_network_type(filesystem_type(path)):
             raise NotWritable("the ordinary path creates the store or warns about it")
         try:
-            raw = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+            uri = f"file:{quote(str(path.resolve()))}?mode=rw"  # never creates a file
+            raw = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
             raw.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             raw.execute("PRAGMA foreign_keys = ON")
             raw.execute("PRAGMA synchronous = NORMAL")

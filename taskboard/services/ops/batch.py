@@ -13,19 +13,28 @@ from datetime import date
 from typing import Any
 
 from taskboard.domain.capture import scan_tokens
+from taskboard.domain.drafts import TaskDraft
 from taskboard.domain.fields import EDITABLE, TaskChanges
-from taskboard.domain.views import TaskRow
+from taskboard.domain.views import Created, TaskRow
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import InvalidFieldError, NoChangeError, ServiceError
 from taskboard.services.ops import find
 from taskboard.services.ops.edits import edit_task
-from taskboard.services.ops.moves import blockers_first
+from taskboard.services.ops.moves import blockers_first, complete_task, move_task
 from taskboard.services.ops.tags import task_tags
+from taskboard.services.ops.tasks import create_task
 from taskboard.services.ops.versions import CHUNK, TaskRecord, load_tasks, save_task
 from taskboard.store import reader
 from taskboard.store.writer import Writer
 
 Step = Callable[[Writer, ChangeLog, TaskRecord], None]
+
+
+def create(w: Writer, log: ChangeLog, draft: TaskDraft, new_people: bool = True) -> Created:
+    """One new task from a draft, as a row; with `new_people` False an unknown @handle is
+    refused, naming the closest ones."""
+    made, made_people = create_task(w, log, draft, create_people=new_people)
+    return Created(task=rows_of(w, [made.id])[0], new_people=made_people)
 
 
 def change_many(
@@ -78,6 +87,14 @@ def refused_in_batch(exc: ServiceError, key: str | None, count: int) -> ServiceE
 
 def editing(changes: TaskChanges, today: date) -> Step:
     return lambda w, log, task: edit_task(w, log, task, changes, today)
+
+
+def moving(column: str, index: int | None, today: date) -> Step:
+    return lambda w, log, task: move_task(w, log, task, column, index, today)
+
+
+def completing(today: date) -> Step:
+    return lambda w, log, task: complete_task(w, log, task, today)
 
 
 def tokens_step(line: str, today: date) -> Step:
