@@ -9,6 +9,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as AnySession
 from sqlmodel import Session, col
 
+from taskboard.domain import rules
 from taskboard.domain.models import (
     BoardColumn,
     KeyResult,
@@ -72,13 +73,19 @@ def person_by_handle(session: Session, handle: str) -> Person | None:
 def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[Person, bool]:
     """The person whose handle `typed` is, or is the unique prefix of; a new one if none
     (`find.resolve_person`, where the rule is)."""
+    exact = person_by_handle(session, rules.handle(typed))
+    if exact is not None:
+        return exact, False
     person_id, _handle, made = find.resolve_person(Writer.of_session(session), typed, create)
     return session.get_one(Person, person_id), made
 
 
 def task_by_key(session: Session, key: str) -> Task:
     """The task `key` names: its key now, or a key it had before it moved to another project."""
-    return session.get_one(Task, find.task_id(Writer.of_session(session), key))
+    task = session.scalars(select(Task).where(col(Task.key) == key.strip().upper())).first()
+    if task is None:  # perhaps a key it had before a move to another project
+        task = session.get_one(Task, find.task_id(Writer.of_session(session), key))
+    return task
 
 
 def key_result_by_key(session: Session, key: str) -> KeyResult:

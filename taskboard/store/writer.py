@@ -77,10 +77,16 @@ class Writer(ReadConnection):
             return
         if self.before is not None:
             self.before()
-        if self.backend == "postgresql":
-            sql = sql.replace("?", "%s")
+        values = [tuple(stored(v, self.backend) for v in row) for row in rows]
         cursor = self.raw.cursor()
-        cursor.executemany(sql, [tuple(stored(v, self.backend) for v in row) for row in rows])
+        if self.backend == "postgresql":
+            # One pipeline, one round trip; unprepared, as in `_execute`.
+            sql = sql.replace("?", "%s")
+            with self.raw.pipeline():
+                for row in values:
+                    cursor.execute(sql, row, prepare=False)
+        else:
+            cursor.executemany(sql, values)
         cursor.close()
         self._changed(sql)
 
@@ -95,7 +101,15 @@ class Writer(ReadConnection):
     def _execute(self, sql: str, params: Sequence[object]) -> Any:
         if self.before is not None:
             self.before()
-        return super()._execute(sql, [stored(v, self.backend) for v in params])
+        values = tuple(stored(v, self.backend) for v in params)
+        cursor = self.raw.cursor()
+        if self.backend == "postgresql":
+            # Never prepared: IN lists of every length would crowd out the session's own
+            # prepared statements, and each one pushed out costs a round trip later.
+            cursor.execute(sql.replace("?", "%s"), values, prepare=False)
+        else:
+            cursor.execute(sql, values)
+        return cursor
 
     def _send(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Any]]:
         # One statement at a time: a pipeline inside a session's transaction gains little.

@@ -99,18 +99,25 @@ def load_tasks(
     wanted = list(dict.fromkeys(k.strip().upper() for k in keys))
     if not wanted:
         raise NoChangeError("no tasks given")
-    ids = find.task_ids(w, wanted)
-    unknown = [f"'{typed[k]}'" for k in wanted if k not in ids]
+    found: dict[str, TaskRecord] = {}
+    for start in range(0, len(wanted), CHUNK):  # by the keys they have now: one statement
+        chunk = wanted[start : start + CHUNK]
+        found.update((t.key, t) for t in tasks_where(w, f"key IN ({find.marks(chunk)})", chunk))
+    missing = [k for k in wanted if k not in found]
+    if missing:  # keys they had before a move to another project
+        moved = find.task_ids(w, missing)
+        known = {t.id: t for t in found.values()}  # a task named by both keys is one record
+        known.update(tasks_by_id(w, [i for i in moved.values() if i not in known]))
+        found.update((k, known[i]) for k, i in moved.items())
+    unknown = [f"'{typed[k]}'" for k in wanted if k not in found]
     if unknown:
         raise NotFoundError(f"unknown task{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
-    records = tasks_by_id(w, list(ids.values()))
-    found = {k: records[ids[k]] for k in wanted}
     for key in wanted:
         task = found[key]
         seen = (versions or {}).get(key, (versions or {}).get(task.key))
         if seen is not None and task.version != seen:
             raise ConflictError(task.key)
-    return list({id(found[k]): found[k] for k in wanted}.values())
+    return list({found[k].id: found[k] for k in wanted}.values())
 
 
 def save_task(w: Writer, task: TaskRecord) -> None:
