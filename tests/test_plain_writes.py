@@ -40,6 +40,7 @@ for args in (
     ["done", "DEL-2", "DEL-3"],
     ["move", "DEL-4", "doing"],
     ["edit", "DEL-4", "INBOX-1", "!low #x ^2026-12-24"],
+    ["edit", "DEL-4", "@newbie", "--new-person"],
 ):
     assert run(args + db) == 0, args
 heavy = {{"sqlalchemy", "sqlmodel", "pydantic", "typer", "click", "alembic", "textual"}}
@@ -55,12 +56,13 @@ print(loaded)
     rows = {r.key: r for r in seeded.tasks.rows(include_closed=True)}
     assert rows["DEL-1"].done and rows["DEL-3"].done  # DEL-3 after its blocker DEL-2
     assert rows["DEL-4"].column == "Doing" and rows["DEL-4"].tags == ("calls", "x")
+    assert rows["DEL-4"].assignee == "newbie"
     assert rows["INBOX-1"].assignee == "zoe" and rows["INBOX-1"].priority == "low"
 
 
 def test_undo_takes_back_a_plain_write(seeded: Services, cli: Cli) -> None:
     before = {r.key: r for r in seeded.tasks.rows()}
-    cli("edit", "DEL-1", "DEL-2", "@bo !high #late").ok()
+    cli("edit", "DEL-1", "DEL-2", "@bo !high #late", "--new-person").ok()
     cli("move", "DEL-1", "doing").ok()
     cli("done", "DEL-2").ok()
     added = cli("add", "Ring the port @anna", "-p", "DEL").ok()
@@ -86,6 +88,7 @@ def test_plain_refusals_write_nothing(seeded: Services, cli: Cli) -> None:
     cli("done", "DEL-1", "DEL-3").failed("none of the 2 tasks changed")
     cli("add", "Who is @anan", "-p", "DEL").failed("@anan", "did you mean @anna", "--new-person")
     cli("edit", "DEL-1", "!bogus").failed("bad priority '!bogus'")
+    cli("edit", "DEL-1", "DEL-2", "@anan").failed("did you mean @anna", "--new-person adds @anan")
     cli("move", "DEL-1", "nowhere").failed("nowhere")
     cli("add", "Lost", "-p", "NOPE").failed("NOPE")
     assert len(seeded.tasks.detail("DEL-1").history) == changes

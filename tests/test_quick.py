@@ -52,6 +52,8 @@ LINES = [
     ["done", "DEL-1", "del-2"],
     ["move", "DEL-1", "DEL-3", "doing"],
     ["done", "DEL-2", "DEL-9"],  # none of the 2 tasks changed
+    ["edit", "DEL-3", "@anan"],  # refused: did you mean @anna?
+    ["edit", "DEL-3", "Call @zoe", "--new-person"],
 ]
 
 

@@ -34,7 +34,9 @@ class TaskWrites(Protocol):
     ) -> Created: ...
     def complete_many(self, keys: Sequence[str]) -> list[TaskRow]: ...
     def move_many(self, keys: Sequence[str], column: str) -> list[TaskRow]: ...
-    def apply_tokens_many(self, keys: Sequence[str], line: str) -> list[TaskRow]: ...
+    def apply_tokens_many(
+        self, keys: Sequence[str], line: str, *, new_people: bool = True
+    ) -> list[TaskRow]: ...
 
 
 WRITES = {
@@ -45,7 +47,7 @@ WRITES = {
     ),
     "done": Syntax(words=(1, MANY)),
     "move": Syntax(words=(2, MANY)),
-    "edit": Syntax(words=(2, MANY)),
+    "edit": Syntax(flags={"--new-person": "new_person"}, words=(2, MANY)),
 }
 
 
@@ -98,8 +100,15 @@ def move(tasks: TaskWrites, keys: Sequence[str], column: str) -> str:
     return _lines(rows, lambda r: f"{r.key}  → {r.column}", f"Moved {{n}} tasks{where}.")
 
 
-def edit(tasks: TaskWrites, keys: Sequence[str], tokens: str) -> str:
-    rows = tasks.apply_tokens_many(list(keys), tokens)
+def edit(tasks: TaskWrites, keys: Sequence[str], tokens: str, new_person: bool = False) -> str:
+    """Change tasks with capture tokens. An unknown @handle is refused, naming the closest
+    ones, unless `new_person` (as `add` refuses it)."""
+    from taskboard.domain.errors import UnknownPersonError
+
+    try:
+        rows = tasks.apply_tokens_many(list(keys), tokens, new_people=new_person)
+    except UnknownPersonError as exc:
+        raise new_person_hint(exc) from None
     summary = f"Changed {len(rows)} tasks.\n" if len(rows) > 1 else ""
     return table_text([task_line(row) for row in rows]) + summary
 
@@ -119,7 +128,10 @@ _RUN: dict[str, Callable[[TaskWrites, PlainLine], tuple[str, str]]] = {
     "add": _add,
     "done": lambda tasks, line: (done(tasks, line.words), ""),
     "move": lambda tasks, line: (move(tasks, line.words[:-1], line.words[-1]), ""),
-    "edit": lambda tasks, line: (edit(tasks, *split_keys(line.words)), ""),
+    "edit": lambda tasks, line: (
+        edit(tasks, *split_keys(line.words), new_person="new_person" in line.flags),
+        "",
+    ),
 }
 
 

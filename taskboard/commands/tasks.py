@@ -127,12 +127,16 @@ def edit(
         ),
     ],
     db: DbOption = None,
+    new_person: Annotated[
+        bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
+    ] = False,
 ) -> None:
     """Change tasks with capture tokens, e.g. `taskboard edit DEL-3 DEL-4 @anna ^fri !high`;
-    all of them, or none if one is refused."""
+    all of them, or none if one is refused. An unknown @handle is refused (naming the
+    closest ones) unless --new-person."""
     # Click gives the last word to TOKENS and the others to KEY: read them as one line.
     keys, line = split_keys([*keys, tokens])
-    typer.echo(quick.edit(open_services(db).tasks, keys, line), nl=False)
+    typer.echo(quick.edit(open_services(db).tasks, keys, line, new_person), nl=False)
 
 
 @handles_errors

@@ -51,8 +51,10 @@ class PlainTasks:
     def move_many(self, keys: Sequence[str], column: str) -> list[TaskRow]:
         return self._many(keys, batch.moving(column, None, self.today()))
 
-    def apply_tokens_many(self, keys: Sequence[str], line: str) -> list[TaskRow]:
-        return self._many(keys, batch.tokens_step(line, self.today()))
+    def apply_tokens_many(
+        self, keys: Sequence[str], line: str, *, new_people: bool = True
+    ) -> list[TaskRow]:
+        return self._many(keys, batch.tokens_step(line, self.today(), new_people))
 
     def _many(self, keys: Sequence[str], step: batch.Step) -> list[TaskRow]:
         """`step` on every task as one change (`TaskService._change_many`)."""

@@ -95,10 +95,17 @@ class TaskService(TaskReads):
         return self._change(key, expected_version, tokens_step(line, self.ctx.today()))
 
     def apply_tokens_many(
-        self, keys: Sequence[str], line: str, versions: Mapping[str, int] | None = None
+        self,
+        keys: Sequence[str],
+        line: str,
+        versions: Mapping[str, int] | None = None,
+        *,
+        new_people: bool = True,
     ) -> list[TaskRow]:
-        """`taskboard edit KEY… "TOKENS"`: the same tokens on every task, in one change."""
-        return self._change_many(keys, tokens_step(line, self.ctx.today()), versions)
+        """`taskboard edit KEY… "TOKENS"`: the same tokens on every task, in one change
+        (with `new_people` False an unknown @handle is refused, naming the closest ones)."""
+        step = tokens_step(line, self.ctx.today(), new_people)
+        return self._change_many(keys, step, versions)
 
     def move(
         self,

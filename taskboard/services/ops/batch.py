@@ -97,9 +97,10 @@ def completing(today: date) -> Step:
     return lambda w, log, task: complete_task(w, log, task, today)
 
 
-def tokens_step(line: str, today: date) -> Step:
+def tokens_step(line: str, today: date, new_people: bool = True) -> Step:
     """`taskboard edit KEY "TOKENS"`: capture tokens change fields (tags are added); words,
-    if any, the title. Checked before any task is read."""
+    if any, the title. Checked before any task is read; with `new_people` False an
+    unknown @handle is refused, naming the closest ones."""
     tokens, errors = scan_tokens(line, today)
     errors = [e for e in errors if e.token]  # an edit may leave the title as it is
     if errors:
@@ -123,6 +124,6 @@ def tokens_step(line: str, today: date) -> Step:
         changes = TaskChanges(**values)
         if tags:
             changes = replace(changes, tags=(*task_tags(w, task.id), *tags))
-        edit_task(w, log, task, changes, today)
+        edit_task(w, log, task, changes, today, new_people)
 
     return apply

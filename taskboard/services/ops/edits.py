@@ -13,9 +13,15 @@ from taskboard.store.writer import Writer
 
 
 def edit_task(
-    w: Writer, log: ChangeLog, task: TaskRecord, changes: TaskChanges, today: date
+    w: Writer,
+    log: ChangeLog,
+    task: TaskRecord,
+    changes: TaskChanges,
+    today: date,
+    new_people: bool = True,
 ) -> None:
-    """Set the fields `changes` names; a field that keeps its value writes nothing."""
+    """Set the fields `changes` names; a field that keeps its value writes nothing. With
+    `new_people` False an unknown @handle is refused instead of becoming a new person."""
     for field, value in changes.items():
         assert field.check is not None  # only editable fields are in TaskChanges
         checked = field.check(value)
@@ -23,7 +29,7 @@ def edit_task(
             move_task(w, log, task, str(checked), None, today)  # a move logs itself
             continue
         old = current(w, task, field)
-        new = resolve(w, task, field, checked)
+        new = resolve(w, task, field, checked, new_people)
         if new != old:
             store(w, task, field, new)
             log.task("update", task, field.name, old=old, new=new)

@@ -33,14 +33,17 @@ def current(w: Writer, task: TaskRecord, field: TaskField) -> object:
     raise StateError(f"the {field.label} are not a value of the task")
 
 
-def resolve(w: Writer, task: TaskRecord, field: TaskField, value: object) -> object:
+def resolve(
+    w: Writer, task: TaskRecord, field: TaskField, value: object, new_people: bool = True
+) -> object:
     """`value` (checked by the field's rule) as `current` would give it once stored: the full
-    handle of a prefix (a new person when none matches), the key result's key, the column's
-    name. Names that match nothing are refused."""
+    handle of a prefix (a new person when none matches, or with `new_people` False a
+    refusal naming the closest handles), the key result's key, the column's name. Names
+    that match nothing are refused."""
     if value is None:
         return None
     if field.kind == "person":
-        return find.resolve_person(w, str(value))[1]
+        return find.resolve_person(w, str(value), create=new_people)[1]
     if field.kind == "key_result":
         return find.key_result_by_key(w, str(value))[1]
     if field.kind == "column":
