@@ -4,8 +4,6 @@ SQLAlchemy, undone by the services, found by search, heard by the change feed.""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from taskboard.commands import quick
 from taskboard.services import Services
 from taskboard.store import Store, open_store
-from tests.conftest import Cli
+from tests.conftest import Cli, heavy_loaded
 
 
 @pytest.fixture
@@ -28,31 +26,16 @@ def seeded(services: Services) -> Services:
 def test_the_quick_writes_load_no_sqlalchemy_typer_nor_pydantic(
     seeded: Services, store_target: str
 ) -> None:
-    child = f"""
-import io, sys
-from taskboard.cli import run
-sys.stdout = io.StringIO()
-db = ["--db", {store_target!r}]
-for args in (
-    ["add", "Call the agent @anna #calls !high", "-p", "DEL"],
-    ["add", "Someone new @zoe", "--new-person", "--json"],
-    ["done", "DEL-1"],
-    ["done", "DEL-2", "DEL-3"],
-    ["move", "DEL-4", "doing"],
-    ["edit", "DEL-4", "INBOX-1", "!low #x ^2026-12-24"],
-    ["edit", "DEL-4", "@newbie", "--new-person"],
-):
-    assert run(args + db) == 0, args
-heavy = {{"sqlalchemy", "sqlmodel", "pydantic", "typer", "click", "alembic", "textual"}}
-loaded = sorted(heavy & {{m.split(".")[0] for m in sys.modules}})
-sys.stdout = sys.__stdout__
-print(loaded)
-"""
-    proc = subprocess.run(
-        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
+    lines = [
+        ["add", "Call the agent @anna #calls !high", "-p", "DEL"],
+        ["add", "Someone new @zoe", "--new-person", "--json"],
+        ["done", "DEL-1"],
+        ["done", "DEL-2", "DEL-3"],
+        ["move", "DEL-4", "doing"],
+        ["edit", "DEL-4", "INBOX-1", "!low #x ^2026-12-24"],
+        ["edit", "DEL-4", "@newbie", "--new-person"],
+    ]
+    assert heavy_loaded(store_target, lines) == []
     rows = {r.key: r for r in seeded.tasks.rows(include_closed=True)}
     assert rows["DEL-1"].done and rows["DEL-3"].done  # DEL-3 after its blocker DEL-2
     assert rows["DEL-4"].column == "Doing" and rows["DEL-4"].tags == ("calls", "x")
