@@ -12,7 +12,6 @@ from taskboard.domain.fields import TaskChanges
 from taskboard.domain.views import CommentView, Created, TaskRow
 from taskboard.services import lookup
 from taskboard.services.errors import ServiceError
-from taskboard.services.ops import find
 from taskboard.services.ops.batch import (
     Step,
     change_many,
@@ -35,7 +34,7 @@ from taskboard.services.ops.moves import (
     step_task,
 )
 from taskboard.services.ops.tasks import insert_tasks, place_batch
-from taskboard.services.ops.versions import TaskRecord, load_tasks, tasks_by_id
+from taskboard.services.ops.versions import load_task, load_tasks
 from taskboard.services.task_reads import TaskReads
 from taskboard.store.writer import Writer
 
@@ -227,10 +226,12 @@ class TaskService(TaskReads):
 
     def add_dependency(self, key: str, blocked_by: str) -> TaskRow:
         """`key` cannot be done before `blocked_by`; refuses cycles."""
-        return self._change(key, None, lambda w, log, t: link(w, log, t, _task(w, blocked_by)))
+        return self._change(key, None, lambda w, log, t: link(w, log, t, load_task(w, blocked_by)))
 
     def remove_dependency(self, key: str, blocked_by: str) -> TaskRow:
-        return self._change(key, None, lambda w, log, t: unlink(w, log, t, _task(w, blocked_by)))
+        return self._change(
+            key, None, lambda w, log, t: unlink(w, log, t, load_task(w, blocked_by))
+        )
 
     def comment(self, key: str, body: str) -> CommentView:
         with self.ctx.change() as (s, log):
@@ -241,7 +242,3 @@ class TaskService(TaskReads):
             return CommentView(
                 id=made.id or 0, author=author.handle, body=made.body, created=made.created
             )
-
-
-def _task(w: Writer, key: str) -> TaskRecord:
-    return tasks_by_id(w, [find.task_id(w, key)]).popitem()[1]

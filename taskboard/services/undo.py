@@ -33,7 +33,7 @@ from taskboard.services.errors import (
 from taskboard.services.ops import fields as storage
 from taskboard.services.ops import find
 from taskboard.services.ops.links import link, linked, unlink
-from taskboard.services.ops.versions import TaskRecord, save_task, tasks_by_id
+from taskboard.services.ops.versions import TaskRecord, load_task, save_task, tasks_by_id
 from taskboard.store.writer import Writer
 
 Tasks = dict[int, TaskRecord]
@@ -287,7 +287,7 @@ class UndoService:
     @staticmethod
     def _blocker(w: Writer, row: Activity) -> TaskRecord:
         """The other task of a link step."""
-        return tasks_by_id(w, [find.task_id(w, (row.new or row.old) or "")]).popitem()[1]
+        return load_task(w, (row.new or row.old) or "")
 
     def _expected(
         self, w: Writer, task: TaskRecord, row: Activity, forward: bool

@@ -17,7 +17,7 @@ from taskboard.services.errors import InvalidFieldError, ServiceError, StateErro
 from taskboard.services.numbers import reserve
 from taskboard.services.ops import find
 from taskboard.services.ops.find import ColumnRef, ProjectRef
-from taskboard.services.ops.versions import tasks_by_id
+from taskboard.services.ops.versions import load_task
 from taskboard.store.writer import Writer
 
 # The columns of a new task, in the order `_values` gives them.
@@ -251,9 +251,7 @@ class Placer:
         one), any other task in its project (else `project`, else INBOX) and column (else the
         first)."""
         checked = self._checked(draft)
-        parent = None
-        if draft.parent:
-            parent = tasks_by_id(self.w, [find.task_id(self.w, draft.parent)]).popitem()[1]
+        parent = load_task(self.w, draft.parent) if draft.parent else None
         if parent is not None:
             home = find.project_by_id(self.w, parent.project_id)
             if draft.project and draft.project.strip().upper() != home.key:
