@@ -104,8 +104,8 @@ class Writer(ReadConnection):
         values = tuple(stored(v, self.backend) for v in params)
         cursor = self.raw.cursor()
         if self.backend == "postgresql":
-            # Never prepared: IN lists of every length would crowd out the session's own
-            # prepared statements, and each one pushed out costs a round trip later.
+            # Never prepared: a connection with prepared statements follows every ROLLBACK
+            # (the end of each read session) with a DEALLOCATE ALL, one more round trip.
             cursor.execute(sql.replace("?", "%s"), values, prepare=False)
         else:
             cursor.execute(sql, values)
@@ -124,8 +124,8 @@ class Writer(ReadConnection):
     @classmethod
     def of_session(cls, session: Any) -> Writer:
         """The writer over a SQLAlchemy session's connection, in its transaction; one per
-        session. The session is flushed before each statement, and the objects it holds of
-        a table an UPDATE or DELETE changed are expired after it."""
+        session and connection. The session is flushed before each statement, and the
+        objects it holds of a table an UPDATE or DELETE changed are expired after it."""
         connection = session.connection()
         raw = connection.connection.driver_connection
         known = session.info.get("taskboard_writer")

@@ -177,9 +177,9 @@ def tag_ids(w: Writer, names: Iterable[str]) -> dict[str, int]:
     found = dict(w.rows(f"SELECT name, id FROM tag WHERE name IN ({marks(wanted)})", wanted))
     for name in wanted:
         if name not in found:
-            found[name] = w.returning("INSERT INTO tag (name) VALUES (?) RETURNING id", (name,))[0][
-                0
-            ]
+            ((found[name],),) = w.returning(
+                "INSERT INTO tag (name) VALUES (?) RETURNING id", (name,)
+            )
     return found
 
 
