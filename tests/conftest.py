@@ -193,6 +193,29 @@ def cli(store_target: str, isolated_home: Path, monkeypatch: pytest.MonkeyPatch)
     return run
 
 
+# What the plain read and write paths must never import (`heavy_loaded`).
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "typer", "click", "alembic", "textual")
+
+
+def heavy_loaded(db: str, lines: list[list[str]]) -> list[str]:
+    """The HEAVY libraries a new process has loaded after running each command line on the
+    store `db` (each must succeed)."""
+    child = f"""
+import io, sys
+from taskboard.cli import run
+sys.stdout = io.StringIO()
+for args in {lines!r}:
+    assert run(args + ["--db", {db!r}]) == 0, args
+sys.stdout = sys.__stdout__
+print(" ".join(sorted(set({HEAVY!r}) & {{m.split(".")[0] for m in sys.modules}})))
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
 @pytest.fixture
 def cli_process(store_target: str, isolated_home: Path) -> Cli:
     """Run `taskboard ARGS --db STORE` as a real subprocess."""

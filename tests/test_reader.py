@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -29,6 +28,7 @@ from taskboard.services.snapshot import read_snapshot
 from taskboard.store import open_store, plain_reads
 from taskboard.store.connect import NotReadable, ReadConnection, reading
 from taskboard.tools.scratch import scratch_database
+from tests.conftest import heavy_loaded
 
 TODAY = date(2026, 11, 23)
 PG_URL = os.environ.get("TASKBOARD_TEST_POSTGRES_URL")
@@ -287,19 +287,5 @@ def test_read_commands_load_neither_sqlalchemy_nor_typer(
 ) -> None:
     if not seeded[0].endswith(".db"):
         pytest.skip("one backend is enough for the import check; psycopg is checked by parity")
-    child = f"""
-import io, sys
-from taskboard.cli import run
-sys.stdout = io.StringIO()
-for args in (["list"], ["list", "--json", "-a", "jonas"], ["show", "DEL-3"], ["agenda"]):
-    assert run(args + ["--db", {seeded[0]!r}]) == 0, args
-heavy = {{"sqlalchemy", "sqlmodel", "pydantic", "typer", "click", "alembic", "textual"}}
-loaded = sorted(heavy & {{m.split(".")[0] for m in sys.modules}})
-sys.stdout = sys.__stdout__
-print(loaded)
-"""
-    proc = subprocess.run(
-        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
+    lines = [["list"], ["list", "--json", "-a", "jonas"], ["show", "DEL-3"], ["agenda"]]
+    assert heavy_loaded(seeded[0], lines) == []

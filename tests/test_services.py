@@ -35,8 +35,9 @@ from taskboard.services.errors import (
     NoChangeError,
     NotFoundError,
 )
-from taskboard.services.ops.versions import save_task
+from taskboard.services.ops.versions import load_task, save_task
 from taskboard.store import Store
+from taskboard.store.writer import Writer
 from tests.conftest import row_counts
 
 
@@ -405,13 +406,13 @@ def test_stale_version_edit_is_a_conflict_and_writes_nothing(
 def test_concurrent_orm_edit_is_a_conflict(services: Services, store: Store) -> None:
     key = services.tasks.capture("contested").task.key
     with Session(store.engine, expire_on_commit=False) as mine:
-        task = mine.scalars(select(Task).where(col(Task.key) == key)).one()
-        mine.commit()  # the UI keeps the object; its transaction is over
+        task = load_task(Writer.of_session(mine), key)
+        mine.commit()  # the UI keeps the record; its transaction is over
         services.tasks.edit(key, TaskChanges(title="theirs"))  # another session wins the race
         task.title = "mine"
         before = row_counts(store)
         with pytest.raises(ConflictError):
-            save_task(mine, task)
+            save_task(Writer.of_session(mine), task)
         mine.rollback()
     assert row_counts(store) == before
     assert services.tasks.row(key).title == "theirs"

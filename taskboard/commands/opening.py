@@ -20,6 +20,23 @@ def settings(db: str | None) -> Settings:
     return load_settings(db=db)
 
 
+def plain_target(conf: Settings) -> tuple[str, str | None]:
+    """The store the plain reader and writer open, and the configured password when its
+    URL has none."""
+    from urllib.parse import urlsplit
+
+    from taskboard.config import default_store
+
+    target = conf.db or str(default_store())
+    password = None
+    if conf.db_password and target.startswith("postgresql"):
+        try:
+            password = None if urlsplit(target).password is not None else conf.db_password
+        except ValueError:
+            password = conf.db_password
+    return target, password
+
+
 def open_services(db: str | None, target: str | None = None, quiet: bool = False) -> Services:
     """Settings, store and services for one command.
 

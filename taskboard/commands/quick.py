@@ -1,17 +1,20 @@
-"""`add`, `done`, `move` and `edit` without Typer: the most frequent writes start quicker.
+"""`add`, `done`, `move` and `edit` without Typer or SQLAlchemy: the most frequent writes
+start quicker.
 
 `cli.run` offers a line here when it starts with one of these words; a line in the
-documented spellings (`taskboard.commands.plainline`) runs through the same services
-and prints the same text as the Typer command, which calls the functions here too.
-Any other line gets None and goes to Typer. Refusals and bugs end as they do there:
-`cli.run` turns them into one line and exit 1, or exit 70 and the log.
+documented spellings (`taskboard.commands.plainline`) on a store at the schema head runs
+the same write steps as the services over a plain connection
+(`taskboard.services.plain_tasks`) and prints the same text as the Typer command, which
+calls the functions here too, with the services. Any other line, or a store the plain
+writer cannot take, gets None and goes to Typer. Refusals and bugs end as they do
+there: `cli.run` turns them into one line and exit 1, or exit 70 and the log.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from taskboard.commands.errors import new_person_hint
 from taskboard.commands.plainline import JSON_FLAG, MANY, PlainLine, Syntax, parse, split_keys
@@ -19,8 +22,22 @@ from taskboard.commands.render import json_text, table_text, task_line
 from taskboard.domain.text import clean
 
 if TYPE_CHECKING:
-    from taskboard.domain.views import TaskRow
-    from taskboard.services import Services
+    from taskboard.domain.views import Created, TaskRow
+    from taskboard.services.tasks import TaskService
+
+
+class TaskWrites(Protocol):
+    """The writes these commands make: `TaskService`, or `PlainTasks` without SQLAlchemy."""
+
+    def capture(
+        self, line: str, project: str | None = None, *, new_people: bool = True
+    ) -> Created: ...
+    def complete_many(self, keys: Sequence[str]) -> list[TaskRow]: ...
+    def move_many(self, keys: Sequence[str], column: str) -> list[TaskRow]: ...
+    def apply_tokens_many(
+        self, keys: Sequence[str], line: str, *, new_people: bool = True
+    ) -> list[TaskRow]: ...
+
 
 WRITES = {
     "add": Syntax(
@@ -28,21 +45,21 @@ WRITES = {
         JSON_FLAG | {"--new-person": "new_person"},
         (1, MANY),
     ),
-    "done": Syntax(words=(1, 1)),
-    "move": Syntax(words=(2, 2)),
+    "done": Syntax(words=(1, MANY)),
+    "move": Syntax(words=(2, MANY)),
     "edit": Syntax(flags={"--new-person": "new_person"}, words=(2, MANY)),
 }
 
 
 def add(
-    services: Services, text: str, project: str | None, as_json: bool, new_person: bool = False
+    tasks: TaskWrites, text: str, project: str | None, as_json: bool, new_person: bool = False
 ) -> tuple[str, str]:
     """Create a task from a capture line: (stdout, stderr) to print. An unknown @handle is
     refused, naming the closest ones, unless `new_person`."""
     from taskboard.domain.errors import UnknownPersonError
 
     try:
-        created = services.tasks.capture(text, project, new_people=new_person)
+        created = tasks.capture(text, project, new_people=new_person)
     except UnknownPersonError as exc:
         raise new_person_hint(exc) from None
     row = created.task
@@ -61,45 +78,45 @@ def _lines(rows: Sequence[TaskRow], say: Callable[[TaskRow], str], summary: str)
     return text + (clean(summary.format(n=len(rows))) + "\n" if len(rows) > 1 else "")
 
 
-def done(services: Services, keys: Sequence[str]) -> str:
-    rows = services.tasks.complete_many(list(keys))
+def done(tasks: TaskWrites, keys: Sequence[str]) -> str:
+    rows = tasks.complete_many(list(keys))
     return _lines(rows, lambda r: f"{r.key}  done ({r.column})", "Completed {n} tasks.")
 
 
-def reopen(services: Services, keys: Sequence[str]) -> str:
-    rows = services.tasks.reopen_many(list(keys))
+def reopen(tasks: TaskService, keys: Sequence[str]) -> str:
+    rows = tasks.reopen_many(list(keys))
     return _lines(rows, lambda r: f"{r.key}  reopened ({r.column})", "Reopened {n} tasks.")
 
 
-def archive(services: Services, keys: Sequence[str]) -> str:
-    rows = services.tasks.archive_many(list(keys))
+def archive(tasks: TaskService, keys: Sequence[str]) -> str:
+    rows = tasks.archive_many(list(keys))
     return _lines(rows, lambda r: f"{r.key}  archived", "Archived {n} tasks.")
 
 
-def move(services: Services, keys: Sequence[str], column: str) -> str:
-    rows = services.tasks.move_many(list(keys), column)
+def move(tasks: TaskWrites, keys: Sequence[str], column: str) -> str:
+    rows = tasks.move_many(list(keys), column)
     columns = {row.column for row in rows}
     where = f" to {columns.pop()}" if len(columns) == 1 else ""
     return _lines(rows, lambda r: f"{r.key}  → {r.column}", f"Moved {{n}} tasks{where}.")
 
 
-def edit(services: Services, keys: Sequence[str], tokens: str, new_person: bool = False) -> str:
+def edit(tasks: TaskWrites, keys: Sequence[str], tokens: str, new_person: bool = False) -> str:
     """Change tasks with capture tokens. An unknown @handle is refused, naming the closest
-    ones, unless `new_person` (as `add` does)."""
+    ones, unless `new_person` (as `add` refuses it)."""
     from taskboard.domain.errors import UnknownPersonError
 
     try:
-        rows = services.tasks.apply_tokens_many(list(keys), tokens, new_people=new_person)
+        rows = tasks.apply_tokens_many(list(keys), tokens, new_people=new_person)
     except UnknownPersonError as exc:
         raise new_person_hint(exc) from None
     summary = f"Changed {len(rows)} tasks.\n" if len(rows) > 1 else ""
     return table_text([task_line(row) for row in rows]) + summary
 
 
-def _add(services: Services, line: PlainLine) -> tuple[str, str]:
+def _add(tasks: TaskWrites, line: PlainLine) -> tuple[str, str]:
     flags = line.flags
     return add(
-        services,
+        tasks,
         " ".join(line.words),
         line.values.get("project"),
         "json" in flags,
@@ -107,25 +124,37 @@ def _add(services: Services, line: PlainLine) -> tuple[str, str]:
     )
 
 
-_RUN: dict[str, Callable[[Services, PlainLine], tuple[str, str]]] = {
+_RUN: dict[str, Callable[[TaskWrites, PlainLine], tuple[str, str]]] = {
     "add": _add,
-    "done": lambda services, line: (done(services, line.words), ""),
-    "move": lambda services, line: (move(services, line.words[:1], line.words[1]), ""),
-    "edit": lambda services, line: (
-        edit(services, *split_keys(line.words), "new_person" in line.flags),
+    "done": lambda tasks, line: (done(tasks, line.words), ""),
+    "move": lambda tasks, line: (move(tasks, line.words[:-1], line.words[-1]), ""),
+    "edit": lambda tasks, line: (
+        edit(tasks, *split_keys(line.words), new_person="new_person" in line.flags),
         "",
     ),
 }
 
 
 def answer(args: Sequence[str]) -> int | None:
-    """Run `args` without Typer; its exit code, or None when Typer should read the line."""
+    """Run `args` without Typer or SQLAlchemy; its exit code, or None when Typer and the
+    services should take the line (nothing was written then)."""
     line = parse(args, WRITES)
     if line is None:
         return None
-    from taskboard.commands.opening import open_services
+    from taskboard.commands.opening import plain_target, settings, warn_exposed_config
+    from taskboard.services.plain_tasks import PlainTasks
+    from taskboard.store.connect import NotReadable
 
-    out, err = _RUN[line.command](open_services(line.db), line)
+    conf = settings(line.db)
+    target, password = plain_target(conf)
+    try:
+        out, err = _RUN[line.command](PlainTasks(target, password, conf.user), line)
+    except NotReadable:
+        return None  # raised before anything is written: the ordinary path may take it
+    # A driver's error is not retried the ordinary way: it may come from the COMMIT of a
+    # change the store took. It goes up to `cli.run`, which names the store's fault.
+    if conf.db_password:
+        warn_exposed_config()
     sys.stdout.write(out)
     if err:
         sys.stderr.write(err)

@@ -45,11 +45,11 @@ def answer(args: Sequence[str]) -> int | None:
     line = parse(args, READS)
     if line is None:
         return None
-    from taskboard.commands.opening import settings, warn_exposed_config
+    from taskboard.commands.opening import plain_target, settings, warn_exposed_config
     from taskboard.store.connect import NotReadable, reading
 
     conf = settings(line.db)
-    target, password = _target(conf)
+    target, password = plain_target(conf)
     try:
         with reading(target, password) as conn:
             text = _COMMANDS[line.command](conn, line, conf)
@@ -63,22 +63,6 @@ def answer(args: Sequence[str]) -> int | None:
         warn_exposed_config()
     sys.stdout.write(text)
     return 0
-
-
-def _target(conf: Settings) -> tuple[str, str | None]:
-    """The store to read, and the configured password when its URL has none."""
-    from urllib.parse import urlsplit
-
-    from taskboard.config import default_store
-
-    target = conf.db or str(default_store())
-    password = None
-    if conf.db_password and target.startswith("postgresql"):
-        try:
-            password = None if urlsplit(target).password is not None else conf.db_password
-        except ValueError:
-            password = conf.db_password
-    return target, password
 
 
 def _list(conn: ReadConnection, line: PlainLine, conf: Settings) -> str:

@@ -47,7 +47,7 @@ def add(
     """Create a task from a quick-capture line and print its key.
 
     An unknown @handle is refused (naming the closest ones) unless --new-person."""
-    out, err = quick.add(open_services(db), " ".join(line), project, as_json, new_person)
+    out, err = quick.add(open_services(db).tasks, " ".join(line), project, as_json, new_person)
     typer.echo(out, nl=False)
     if err:
         typer.echo(err, nl=False, err=True)
@@ -95,19 +95,19 @@ def move(
     if len(words) < 2:
         missing = "the column" if words and looks_like_key(words[0]) else "a task key"
         fail(f"{missing} is missing: taskboard move KEY… COLUMN")
-    typer.echo(quick.move(open_services(db), words[:-1], words[-1]), nl=False)
+    typer.echo(quick.move(open_services(db).tasks, words[:-1], words[-1]), nl=False)
 
 
 @handles_errors
 def done(keys: KeysArgument, db: DbOption = None) -> None:
     """Mark tasks done: all of them, or none if one is refused (blocked, already done)."""
-    typer.echo(quick.done(open_services(db), keys), nl=False)
+    typer.echo(quick.done(open_services(db).tasks, keys), nl=False)
 
 
 @handles_errors
 def reopen(keys: KeysArgument, db: DbOption = None) -> None:
     """Mark done tasks open again: all of them, or none if one is refused."""
-    typer.echo(quick.reopen(open_services(db), keys), nl=False)
+    typer.echo(quick.reopen(open_services(db).tasks, keys), nl=False)
 
 
 @handles_errors
@@ -130,7 +130,7 @@ def edit(
     An unknown @handle is refused (naming the closest ones) unless --new-person."""
     # Click gives the last word to TOKENS and the others to KEY: read them as one line.
     keys, line = split_keys([*keys, tokens])
-    typer.echo(quick.edit(open_services(db), keys, line, new_person), nl=False)
+    typer.echo(quick.edit(open_services(db).tasks, keys, line, new_person), nl=False)
 
 
 @handles_errors
@@ -147,7 +147,7 @@ def comment(
 @handles_errors
 def archive(keys: KeysArgument, db: DbOption = None) -> None:
     """Archive tasks (they leave the board but keep their history): all, or none."""
-    typer.echo(quick.archive(open_services(db), keys), nl=False)
+    typer.echo(quick.archive(open_services(db).tasks, keys), nl=False)
 
 
 def register(app: typer.Typer) -> None:

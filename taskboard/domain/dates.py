@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -17,8 +17,14 @@ __all__ = [
     "parse_recurrence",
     "parse_rule",
     "parse_when",
+    "utcnow",
     "week_bounds",
 ]
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware in UTC, microseconds kept (ordering of fast changes)."""
+    return datetime.now(UTC)
 
 
 class DateParseError(ValueError):

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from taskboard.domain.dates import utcnow as utcnow
+
 # Constraint names must be deterministic so SQLite batch migrations can find them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,11 +29,6 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
-
-
-def utcnow() -> datetime:
-    """Now, timezone-aware in UTC, microseconds kept (ordering of fast changes)."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -6,13 +6,27 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Table, insert
-from sqlmodel import Session
-
+from taskboard.domain.dates import utcnow
 from taskboard.domain.fields import encode
-from taskboard.domain.models import Activity, utcnow
+from taskboard.store.writer import Writer
 
-ACTIVITY: Table = Activity.__table__  # type: ignore[attr-defined]
+# The columns of an activity row, in the order `ChangeLog.record` fills them.
+COLUMNS = (
+    "at",
+    "actor",
+    "change_id",
+    "entity",
+    "entity_id",
+    "task_id",
+    "project_id",
+    "action",
+    "field",
+    "old",
+    "new",
+    "undone",
+    "reverts",
+)
+INSERT = f"INSERT INTO activity ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 class HasTask(Protocol):
@@ -26,9 +40,10 @@ class HasTask(Protocol):
 
 @dataclass
 class ChangeLog:
-    """Collects the activity rows of one use case and writes them with its transaction."""
+    """Collects the activity rows of one use case and writes them with its transaction
+    (they are the undo history: `services.undo` reads them back)."""
 
-    session: Session
+    writer: Writer
     actor: str
     change_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     reverts: str | None = None
@@ -102,6 +117,6 @@ class ChangeLog:
 
     def flush(self) -> None:
         if self.rows:
-            # Core, not the ORM's bulk path: a bulk change logs thousands of rows.
-            self.session.execute(insert(ACTIVITY), self.rows)
+            # One statement for all rows: a bulk change logs thousands of them.
+            self.writer.executemany(INSERT, [[row[c] for c in COLUMNS] for row in self.rows])
             self.rows = []

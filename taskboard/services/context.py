@@ -12,6 +12,7 @@ from sqlmodel import Session
 from taskboard.services.activity import ChangeLog
 from taskboard.store import Store
 from taskboard.store.feed import DATA
+from taskboard.store.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,6 @@ class ServiceContext:
         (`taskboard.store.feed`: the data, or only a meeting room's presence).
         """
         with self.store.write(kind) as s:
-            log = ChangeLog(s, self.actor)
+            log = ChangeLog(Writer.of_session(s), self.actor)
             yield s, log
             log.flush()

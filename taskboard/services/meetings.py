@@ -243,7 +243,7 @@ class MeetingService(MeetingReads):
             kr_key = None
             if parsed.capture is not None:
                 draft = draft_from_capture(parsed.capture, self._project_key(s, meeting))
-                task, made_people = create_task(s, log, draft, create_people=new_people)
+                task, made_people = create_task(log.writer, log, draft, create_people=new_people)
                 item.task_id = task.id
                 if AGENDA_TAG in draft.tags:
                     self._add_topic(s, meeting_id, task.row.title, task.id)
@@ -404,7 +404,7 @@ class MeetingService(MeetingReads):
             if item.owner_id is not None and draft.assignee is None:
                 # A question's owner is the one to do it.
                 draft = replace(draft, assignee=s.get_one(Person, item.owner_id).handle)
-            task, new_people = create_task(s, log, draft)
+            task, new_people = create_task(log.writer, log, draft)
             item.task_id = task.id
             log.record(
                 "update",

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from typing import TYPE_CHECKING
 
-from taskboard.domain.models import Project
+from taskboard.store.writer import Writer
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def reserve(w: Writer, project_id: int, count: int = 1) -> int:
+    """The first of `count` consecutive new task numbers in the project, now taken."""
+    # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
+    ((last,),) = w.returning(
+        "UPDATE project SET last_number = last_number + ? WHERE id = ? RETURNING last_number",
+        (count, project_id),
+    )
+    return int(last) - count + 1
 
 
 def reserve_numbers(s: Session, project_id: int, count: int = 1) -> int:
-    """The first of `count` consecutive new task numbers in the project, now taken."""
-    # One atomic UPDATE … RETURNING: concurrent writers never get the same number.
-    last = s.execute(
-        update(Project)
-        .where(col(Project.id) == project_id)
-        .values(last_number=col(Project.last_number) + count)
-        .returning(col(Project.last_number))
-    ).scalar_one()
-    return int(last) - count + 1
+    """`reserve` in a session's transaction."""
+    return reserve(Writer.of_session(s), project_id, count)

@@ -36,6 +36,7 @@ from taskboard.services.names import match_name
 from taskboard.services.ops.projects import create_project
 from taskboard.services.ops.tags import task_tags
 from taskboard.services.ops.tasks import NewTask, Placer, insert_tasks, place_batch
+from taskboard.store.writer import Writer
 
 
 def _at(line: int | None, exc: ServiceError) -> ServiceError:
@@ -112,7 +113,7 @@ class TemplateService:
             offset_days=(task.due - anchor).days if task.due else None,
             assignee=person.handle if person else None,
             column=columns[task.column_id] if keep_column else None,
-            tags=task_tags(s, task.id or 0),
+            tags=task_tags(Writer.of_session(s), task.id or 0),
             priority=task.priority,
             notes=task.notes,
         )
@@ -320,7 +321,7 @@ class TemplateService:
         project: str,
     ) -> list[AppliedTemplate]:
         """Every instance's task, then every step's subtask, in one insert."""
-        placer = Placer(s)
+        placer = Placer(log.writer)
         parents: list[NewTask] = []
         steps: list[list[TaskDraft]] = []
         for inst in instances:
@@ -353,7 +354,7 @@ class TemplateService:
                 ]
             except ServiceError as exc:
                 raise _at(inst.line, exc) from None
-        made = insert_tasks(s, log, rows)
+        made = insert_tasks(log.writer, log, rows)
         applied = []
         first = len(parents)
         for index, (inst, drafts) in enumerate(zip(instances, steps, strict=True)):
@@ -384,7 +385,7 @@ class TemplateService:
             columns = board_columns(st.column for st in template.steps)
             project = create_project(s, log, key, name, columns, template.description)
             drafts = self._drafts(template, inst, with_columns=True)
-            made = insert_tasks(s, log, place_batch(s, drafts, project.key))
+            made = insert_tasks(log.writer, log, place_batch(log.writer, drafts, project.key))
         except ServiceError as exc:
             raise _at(inst.line, exc) from None
         return AppliedTemplate(

@@ -15,6 +15,7 @@ from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.importer import Importer
 from taskboard.store import reader
 from taskboard.store.connect import ReadConnection
+from taskboard.store.writer import Writer
 
 
 class TransferService:
@@ -63,4 +64,6 @@ class TransferService:
         skipped. With `project_key` everything goes there and missing columns are created;
         without it each record names an existing project (INBOX when none) and column."""
         with self.ctx.store.write() as s:
-            return Importer(s, ChangeLog(s, self.ctx.actor), project_key).run(records, lanes)
+            return Importer(s, ChangeLog(Writer.of_session(s), self.ctx.actor), project_key).run(
+                records, lanes
+            )

@@ -19,9 +19,8 @@ from sqlalchemy import ScalarSelect, Select, or_, select, update
 from sqlmodel import Session, col
 
 from taskboard.domain import fields
-from taskboard.domain.models import Activity, BoardColumn, Dependency, Task, utcnow
+from taskboard.domain.models import Activity
 from taskboard.domain.views import Reverted
-from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import (
@@ -32,7 +31,12 @@ from taskboard.services.errors import (
     StateError,
 )
 from taskboard.services.ops import fields as storage
-from taskboard.services.ops.links import link, unlink
+from taskboard.services.ops import find
+from taskboard.services.ops.links import link, linked, unlink
+from taskboard.services.ops.versions import TaskRecord, load_task, save_task, tasks_by_id
+from taskboard.store.writer import Writer
+
+Tasks = dict[int, TaskRecord]
 
 UNDOABLE = {
     "create",
@@ -93,13 +97,13 @@ class UndoService:
                 raise NoChangeError("nothing to undo")
             change = rows[0].change_id
             log.change_id, log.reverts = _new_id("undo"), change
-            held = self._hold(s, rows)  # noqa: F841 - kept for the identity map
+            tasks = self._tasks(log.writer, rows)
             steps = list(reversed(rows))
-            self._guard(s, steps, forward=False)
+            self._guard(s, log.writer, tasks, steps, forward=False)
             for row in steps:
-                self._apply(s, row, forward=False, log=log)
+                self._apply(log.writer, tasks, row, forward=False, log=log)
             self._mark(s, change, True)
-            return self._summary(s, "undid", rows)
+            return self._summary(tasks, "undid", rows)
 
     def redo(self) -> Reverted:
         """Re-apply what the latest undo took back, unless a new change came since."""
@@ -115,16 +119,16 @@ class UndoService:
             )
             rows = self._rows(s, original)  # one round trip: the undo names what it undid
             assert rows
-            held = self._hold(s, rows)  # noqa: F841 - kept for the identity map
-            self._guard(s, rows, forward=True)
+            tasks = self._tasks(log.writer, rows)
+            self._guard(s, log.writer, tasks, rows, forward=True)
             log.change_id, log.reverts = _new_id("redo"), undo_change
             for row in rows:
-                self._apply(s, row, forward=True, log=log)
+                self._apply(log.writer, tasks, row, forward=True, log=log)
             # The undo is spent, and the new redo change carries the original from now on:
             # the original stays undone, or the next undo after this one would take it back
             # a second time.
             self._mark(s, undo_change, True)
-            return self._summary(s, "redid", rows)
+            return self._summary(tasks, "redid", rows)
 
     # ---- finding changes -------------------------------------------------------
 
@@ -206,37 +210,22 @@ class UndoService:
         )
 
     @staticmethod
-    def _hold(s: Session, rows: list[Activity]) -> list[object]:
-        """The tasks of a change and their projects' columns, loaded in one query and held.
-
-        The session keeps only weak references: without these, every step of a batch of
-        hundreds of cards would read its task and column again, several times over.
-        """
-        ids = list({r.task_id for r in rows if r.task_id is not None})
-        held: list[object] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            # Each task with its project's columns: one statement, the identity map sorts out
-            # the repeats.
-            for task, column in s.execute(
-                select(Task, BoardColumn)
-                .outerjoin(BoardColumn, col(BoardColumn.project_id) == col(Task.project_id))
-                .where(col(Task.id).in_(chunk))
-            ):
-                held.extend((task, column))
-        return held
+    def _tasks(w: Writer, rows: list[Activity]) -> Tasks:
+        """The tasks of a change, read once: every step of a batch of hundreds of cards
+        changes the same records."""
+        return tasks_by_id(w, [r.task_id for r in rows if r.task_id is not None])
 
     @staticmethod
     def _mark(s: Session, change: str, undone: bool) -> None:
         s.execute(update(Activity).where(col(Activity.change_id) == change).values(undone=undone))
 
     @staticmethod
-    def _summary(s: Session, verb: str, rows: list[Activity]) -> Reverted:
+    def _summary(tasks: Tasks, verb: str, rows: list[Activity]) -> Reverted:
         keys: dict[str, None] = {}
         what: dict[str, None] = {}
         moved = any(r.action == "move" for r in rows)
         for r in rows:
-            task = s.get(Task, r.task_id) if r.task_id is not None else None
+            task = tasks.get(r.task_id) if r.task_id is not None else None
             if task is not None:
                 keys[task.key] = None
             if r.action == "rank" and moved:
@@ -249,28 +238,30 @@ class UndoService:
 
     # ---- the conflict guard --------------------------------------------------------
 
-    def _guard(self, s: Session, steps: list[Activity], forward: bool) -> None:
+    def _guard(
+        self, s: Session, w: Writer, tasks: Tasks, steps: list[Activity], forward: bool
+    ) -> None:
         """Refuse before touching anything when a field the steps set was changed since.
 
         A change may set one field twice; only its first setting meets today's value.
         The column is named before the place in it, the part a person recognises.
         """
         seen: set[tuple[int, str]] = set()
-        conflicts: list[tuple[Activity, Task, str, str | None]] = []
+        conflicts: list[tuple[Activity, TaskRecord, str, str | None]] = []
         for row in steps:
             if row.task_id is None or _records(row):
                 continue
-            task = s.get(Task, row.task_id)
+            task = tasks.get(row.task_id)
             if task is None:
                 raise NotFoundError("the task of that change no longer exists")
             if row.action in ("link", "unlink"):
                 # The link must be there to take away and absent to put back: adding it twice
                 # was an IntegrityError out of the board.
                 adds = self._adds_link(row, forward)
-                blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-                if (s.get(Dependency, (task.id, blocker.id)) is not None) == adds:
+                blocker = self._blocker(w, row)
+                if linked(w, task.id, blocker.id) == adds:
                     conflicts.append((row, task, "blocked_by", None))
-                elif adds and lookup.depends_on(s, blocker.id or 0, task.id or 0):
+                elif adds and find.depends_on(w, blocker.id, task.id):
                     # Putting it back must not close a loop someone made since.
                     doing = "redoing" if forward else "undoing"
                     raise CycleError(
@@ -278,10 +269,10 @@ class UndoService:
                         " a cycle"
                     )
                 continue
-            field, current, expected = self._expected(s, task, row, forward)
-            if (task.id or 0, field) in seen:
+            field, current, expected = self._expected(w, task, row, forward)
+            if (task.id, field) in seen:
                 continue
-            seen.add((task.id or 0, field))
+            seen.add((task.id, field))
             if (current or None) != (expected or None):  # the log keeps no tags as ""
                 conflicts.append((row, task, field, current))
         if conflicts:
@@ -293,21 +284,26 @@ class UndoService:
         """Whether taking the link step `row` this way adds the dependency (else removes it)."""
         return (row.action == "link") == forward
 
+    @staticmethod
+    def _blocker(w: Writer, row: Activity) -> TaskRecord:
+        """The other task of a link step."""
+        return load_task(w, (row.new or row.old) or "")
+
     def _expected(
-        self, s: Session, task: Task, row: Activity, forward: bool
+        self, w: Writer, task: TaskRecord, row: Activity, forward: bool
     ) -> tuple[str, str | None, str | None]:
         """The field a step sets, its value now, and the value the step expects to find."""
         if row.action == "create":
             # Undoing a creation archives the task; redoing it brings the task back.
             return "archived", fields.encode(task.archived), "true" if forward else "false"
         field = row.field or ""
-        return field, self._current(s, task, field), row.old if forward else row.new
+        return field, self._current(w, task, field), row.old if forward else row.new
 
     def _conflict(
         self,
         s: Session,
         row: Activity,
-        task: Task,
+        task: TaskRecord,
         field: str,
         current: str | None,
         forward: bool,
@@ -336,10 +332,10 @@ class UndoService:
 
     # ---- applying ----------------------------------------------------------------
 
-    def _apply(self, s: Session, row: Activity, forward: bool, log: ChangeLog) -> None:
+    def _apply(self, w: Writer, tasks: Tasks, row: Activity, forward: bool, log: ChangeLog) -> None:
         if row.task_id is None or _records(row):
             return
-        task = s.get(Task, row.task_id)
+        task = tasks.get(row.task_id)
         if task is None:
             raise NotFoundError("the task of that change no longer exists")
         want = row.new if forward else row.old
@@ -356,12 +352,12 @@ class UndoService:
             )
         elif action in ("link", "unlink"):
             # The guard has checked the link can be taken this way: the steps' own checks pass.
-            blocker = lookup.task_by_key(s, (row.new or row.old) or "")
-            (link if self._adds_link(row, forward) else unlink)(s, log, task, blocker)
+            blocker = self._blocker(w, row)
+            (link if self._adds_link(row, forward) else unlink)(w, log, task, blocker)
         else:
             field = row.field or ""
-            current = self._current(s, task, field)
-            self._set(s, task, field, want)
+            current = self._current(w, task, field)
+            self._set(w, task, field, want)
             log.task(
                 action if forward else self._reverse_action(action),
                 task,
@@ -369,8 +365,7 @@ class UndoService:
                 old=current,
                 new=want,
             )
-        task.updated = utcnow()
-        s.flush()
+        save_task(w, task)
 
     @staticmethod
     def _reverse_action(action: str) -> str:
@@ -388,11 +383,11 @@ class UndoService:
             raise StateError(f"cannot undo a change of {name!r}")
         return known
 
-    def _current(self, s: Session, task: Task, field: str) -> str | None:
+    def _current(self, w: Writer, task: TaskRecord, field: str) -> str | None:
         """The field's value now, as the log writes it."""
-        return fields.encode(storage.current(s, task, self._field(field)))
+        return fields.encode(storage.current(w, task, self._field(field)))
 
-    def _set(self, s: Session, task: Task, field: str, value: str | None) -> None:
+    def _set(self, w: Writer, task: TaskRecord, field: str, value: str | None) -> None:
         """Set the field to a value as the log wrote it."""
         known = self._field(field)
-        storage.store(s, task, known, storage.resolve(s, task, known, known.decode(value)))
+        storage.store(w, task, known, storage.resolve(w, task, known, known.decode(value)))

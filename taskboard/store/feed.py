@@ -38,8 +38,9 @@ from typing import Any, NamedTuple
 from sqlalchemy.engine import Engine
 
 from taskboard.store.target import sqlite_path
+from taskboard.store.writer import CHANNEL
 
-CHANNEL = "taskboard_changes"
+__all__ = ["CHANNEL", "ChangeFeed"]
 APPLICATION_NAME = "taskboard change feed"  # how the listener shows in pg_stat_activity
 POLL_S = 0.1  # SQLite: how often the watcher asks for data_version
 LISTEN_TIMEOUT_S = 0.25  # PostgreSQL: how long one wait for a notice lasts before it looks round

@@ -74,7 +74,7 @@ class Store:
                         text("SELECT pg_notify(:channel, :kind)"),
                         {"channel": CHANNEL, "kind": "" if kind == DATA else kind},
                     )
-        except DBAPIError as exc:
+        except Exception as exc:  # SQLAlchemy's DBAPIError, or the driver's own from a step
             fault = self.fault(exc)
             if fault is None:
                 raise
@@ -88,7 +88,7 @@ class Store:
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
-        except Exception as exc:
+        except Exception as exc:  # SQLAlchemy's DBAPIError, or the driver's own
             fault = self.fault(exc)
             if fault is None:
                 raise

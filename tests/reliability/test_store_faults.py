@@ -186,13 +186,24 @@ def _writes_on_a_full_disk(
 
 
 @pytest.fixture
-def page_limit() -> Iterator[None]:
-    """Every SQLite connection made meanwhile may not grow its database: a full disk."""
+def page_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every SQLite connection made meanwhile may not grow its database: a full disk. The
+    plain writer's connections too (`taskboard add` and its kind open no engine)."""
+    from taskboard.store import writer
 
-    def limit(dbapi_connection: Any, _record: Any) -> None:
+    def limit(dbapi_connection: Any, _record: Any = None) -> None:
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
 
+    plain_open = writer._open
+
+    def limited(target: str, password: str | None) -> writer.Writer:
+        opened = plain_open(target, password)
+        if opened.backend == "sqlite":
+            limit(opened.raw)
+        return opened
+
+    monkeypatch.setattr(writer, "_open", limited)
     event.listen(Engine, "connect", limit)
     yield
     event.remove(Engine, "connect", limit)

@@ -4,35 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
-
 from taskboard.domain.fields import TaskChanges
-from taskboard.domain.models import Task
 from taskboard.services.activity import ChangeLog
 from taskboard.services.ops.fields import current, resolve, store
 from taskboard.services.ops.moves import move_task
+from taskboard.services.ops.versions import TaskRecord
+from taskboard.store.writer import Writer
 
 
 def edit_task(
-    s: Session,
+    w: Writer,
     log: ChangeLog,
-    task: Task,
+    task: TaskRecord,
     changes: TaskChanges,
     today: date,
-    *,
     new_people: bool = True,
 ) -> None:
-    """Set the fields `changes` names; a field that keeps its value writes nothing. An
-    assignee nobody's handle starts with is a new person, or with `new_people` False refused
-    (`UnknownPersonError`, naming the closest handles)."""
+    """Set the fields `changes` names; a field that keeps its value writes nothing. With
+    `new_people` False an unknown @handle is refused instead of becoming a new person."""
     for field, value in changes.items():
         assert field.check is not None  # only editable fields are in TaskChanges
         checked = field.check(value)
         if field.kind == "column":
-            move_task(s, log, task, str(checked), None, today)  # a move logs itself
+            move_task(w, log, task, str(checked), None, today)  # a move logs itself
             continue
-        old = current(s, task, field)
-        new = resolve(s, task, field, checked, new_people=new_people)
+        old = current(w, task, field)
+        new = resolve(w, task, field, checked, new_people)
         if new != old:
-            store(s, task, field, new)
+            store(w, task, field, new)
             log.task("update", task, field.name, old=old, new=new)

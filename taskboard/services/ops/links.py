@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
-from taskboard.domain.models import Dependency, Task
-from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import CycleError, DuplicateError, NotFoundError
+from taskboard.services.ops import find
+from taskboard.services.ops.versions import TaskRecord
+from taskboard.store.writer import Writer
+
+_LINKED = "SELECT 1 FROM dependency WHERE task_id = ? AND blocked_by_id = ?"
 
 
-def link(s: Session, log: ChangeLog, task: Task, blocker: Task) -> None:
+def linked(w: Writer, task_id: int, blocker_id: int) -> bool:
+    return w.one(_LINKED, (task_id, blocker_id)) is not None
+
+
+def link(w: Writer, log: ChangeLog, task: TaskRecord, blocker: TaskRecord) -> None:
     """`task` is blocked by `blocker` from now on; refuses itself, a cycle and a twin."""
     if task.id == blocker.id:
         raise CycleError(f"{task.key} cannot block itself")
-    if lookup.depends_on(s, blocker.id or 0, task.id or 0):
+    if find.depends_on(w, blocker.id, task.id):
         raise CycleError(f"{blocker.key} already depends on {task.key}: that would be a cycle")
-    if s.get(Dependency, (task.id, blocker.id)) is not None:
+    if linked(w, task.id, blocker.id):
         raise DuplicateError(f"{task.key} is already blocked by {blocker.key}")
-    s.add(Dependency(task_id=task.id or 0, blocked_by_id=blocker.id or 0))
+    w.execute(
+        "INSERT INTO dependency (task_id, blocked_by_id) VALUES (?, ?)", (task.id, blocker.id)
+    )
     log.task("link", task, "blocked_by", new=blocker.key)
 
 
-def unlink(s: Session, log: ChangeLog, task: Task, blocker: Task) -> None:
+def unlink(w: Writer, log: ChangeLog, task: TaskRecord, blocker: TaskRecord) -> None:
     """`task` is no longer blocked by `blocker`."""
-    dependency = s.get(Dependency, (task.id, blocker.id))
-    if dependency is None:
+    if not w.execute(
+        "DELETE FROM dependency WHERE task_id = ? AND blocked_by_id = ?", (task.id, blocker.id)
+    ):
         raise NotFoundError(f"{task.key} is not blocked by {blocker.key}")
-    s.delete(dependency)
     log.task("unlink", task, "blocked_by", old=blocker.key)

@@ -4,30 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select
-from sqlmodel import Session, col
-
-from taskboard.domain.models import Tag, TaskTag
-from taskboard.services import lookup
+from taskboard.services.ops import find
+from taskboard.store.writer import Writer
 
 
-def task_tags(s: Session, task_id: int) -> tuple[str, ...]:
+def task_tags(w: Writer, task_id: int) -> tuple[str, ...]:
     """The task's tag names, sorted."""
-    return tuple(
-        sorted(
-            s.scalars(
-                select(col(Tag.name))
-                .join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
-                .where(col(TaskTag.task_id) == task_id)
-            )
-        )
+    found = w.rows(
+        "SELECT tag.name FROM tag JOIN task_tag tt ON tt.tag_id = tag.id WHERE tt.task_id = ?",
+        (task_id,),
     )
+    return tuple(sorted(name for (name,) in found))
 
 
-def set_tags(s: Session, task_id: int, names: Iterable[str]) -> tuple[str, ...]:
+def set_tags(w: Writer, task_id: int, names: Iterable[str]) -> tuple[str, ...]:
     """Give the task exactly these tags; returns them as stored."""
-    ids = lookup.tag_ids(s, names)
-    s.execute(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
-    if ids:
-        s.execute(insert(TaskTag), [{"task_id": task_id, "tag_id": i} for i in ids.values()])
+    ids = find.tag_ids(w, names)
+    w.execute("DELETE FROM task_tag WHERE task_id = ?", (task_id,))
+    w.executemany(
+        "INSERT INTO task_tag (task_id, tag_id) VALUES (?, ?)", [(task_id, i) for i in ids.values()]
+    )
     return tuple(sorted(ids))

@@ -1,0 +1,197 @@
+"""Finding what people type, in plain SQL for the write steps: project keys, column and
+handle prefixes, task keys (old ones too), key results and tags (made on first use).
+
+`services.lookup` answers the same questions with ORM objects by asking these, so each
+rule — a unique prefix, "did you mean", an old key after a move — is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from taskboard.domain import rules
+from taskboard.domain.errors import AmbiguousError, NotFoundError, UnknownPersonError
+from taskboard.domain.names import did_you_mean, match_name
+from taskboard.store.writer import Writer
+
+# Ids per IN list: well under SQLite's and psycopg's limits on bound parameters.
+_CHUNK = 500
+
+
+def marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRef:
+    id: int
+    key: str
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRef:
+    id: int
+    project_id: int
+    name: str
+    position: int
+    is_done: bool
+
+
+def project_by_key(w: Writer, key: str) -> ProjectRef:
+    found = w.one("SELECT id, key, archived FROM project WHERE key = ?", (key.strip().upper(),))
+    if found is None:
+        raise NotFoundError(f"unknown project '{key}'")
+    return ProjectRef(found[0], found[1], bool(found[2]))
+
+
+def project_by_id(w: Writer, project_id: int) -> ProjectRef:
+    found = w.one("SELECT id, key, archived FROM project WHERE id = ?", (project_id,))
+    assert found is not None  # a task's project: the foreign key holds it
+    return ProjectRef(found[0], found[1], bool(found[2]))
+
+
+def columns_of(w: Writer, project_id: int) -> list[ColumnRef]:
+    """A project's columns by position, read once per transaction (a move asks several
+    times: its rules, then its place)."""
+    known: dict[int, list[ColumnRef]] = w.cache.setdefault("columns", {})
+    if project_id not in known:
+        known[project_id] = [
+            ColumnRef(r[0], r[1], r[2], r[3], bool(r[4]))
+            for r in w.rows(
+                "SELECT id, project_id, name, position, is_done FROM board_column"
+                " WHERE project_id = ? ORDER BY position",
+                (project_id,),
+            )
+        ]
+    return list(known[project_id])
+
+
+def column_by_id(w: Writer, project_id: int, column_id: int) -> ColumnRef:
+    return next(c for c in columns_of(w, project_id) if c.id == column_id)
+
+
+class Named(Protocol):
+    """A column read either way: by the ORM or here."""
+
+    @property
+    def name(self) -> str: ...
+
+
+C = TypeVar("C", bound=Named)
+
+
+def match_column(columns: Sequence[C], typed: str) -> C:
+    """The column a name or unique prefix names (`>doing` or `doing`)."""
+    shown = typed if typed.startswith(">") else f">{typed}"
+    return columns[match_name([c.name for c in columns], typed.lstrip(">"), "column", shown)]
+
+
+def done_column(columns: Sequence[C]) -> C | None:
+    done = [c for c in columns if getattr(c, "is_done", False)]
+    return done[-1] if done else None
+
+
+def person_by_handle(w: Writer, handle: str) -> tuple[int, str] | None:
+    found = w.one("SELECT id, handle FROM person WHERE handle = ?", (handle.lower(),))
+    return (found[0], found[1]) if found else None
+
+
+def resolve_person(w: Writer, typed: str, create: bool = True) -> tuple[int, str, bool]:
+    """(id, handle, made) of the person whose handle `typed` is, or is the unique prefix of;
+    a new person when none matches, or `UnknownPersonError` naming the closest handles when
+    not `create`."""
+    handle = rules.handle(typed)
+    exact = person_by_handle(w, handle)
+    if exact is not None:
+        return exact[0], exact[1], False
+    escaped = handle.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    hits = w.rows(
+        "SELECT id, handle FROM person WHERE handle LIKE ? ESCAPE '/' ORDER BY id",
+        (escaped + "%",),
+    )
+    if len(hits) == 1:
+        return hits[0][0], hits[0][1], False
+    if len(hits) > 1:
+        raise AmbiguousError(f"ambiguous person '@{typed}': {', '.join('@' + h for _, h in hits)}")
+    if not create:
+        handles = [h for (h,) in w.rows("SELECT handle FROM person")]
+        raise UnknownPersonError(handle, did_you_mean(handle, handles))
+    from taskboard.domain.dates import utcnow
+
+    (made,) = w.returning(
+        "INSERT INTO person (handle, name, created) VALUES (?, ?, ?) RETURNING id",
+        (handle, handle.replace(".", " ").title(), utcnow()),
+    )
+    return made[0], handle, True
+
+
+def task_ids(w: Writer, keys: Collection[str]) -> dict[str, int]:
+    """The ids of the tasks these keys (upper case) name: a key a task has now, or one it
+    had before a move to another project.
+
+    A move records each task's old and new key in the activity log (`move_project`); keys
+    are never reused and such a move is never undone, so an old key names one task for
+    good. The log is asked only for keys no task has: it is not indexed by key.
+    """
+    wanted = list(keys)
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.update(w.rows(f"SELECT key, id FROM task WHERE key IN ({marks(chunk)})", chunk))
+    missing = [k for k in wanted if k not in found]
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        found.update(
+            w.rows(
+                "SELECT a.old, t.id FROM activity a JOIN task t ON t.id = a.task_id"
+                f" WHERE a.action = ? AND a.field = ? AND a.old IN ({marks(chunk)})",
+                ["move_project", "key", *chunk],
+            )
+        )
+    return found
+
+
+def task_id(w: Writer, key: str) -> int:
+    """The id of the task `key` names (see `task_ids`)."""
+    found = task_ids(w, [key.strip().upper()])
+    if not found:
+        raise NotFoundError(f"unknown task '{key}'")
+    return next(iter(found.values()))
+
+
+def key_result_by_key(w: Writer, key: str) -> tuple[int, str]:
+    found = w.one("SELECT id, key FROM key_result WHERE key = ?", (key.strip().upper(),))
+    if found is None:
+        raise NotFoundError(f"unknown key result '{key}'")
+    return found[0], found[1]
+
+
+def tag_ids(w: Writer, names: Iterable[str]) -> dict[str, int]:
+    """Ids of the named tags, creating the ones that do not exist yet."""
+    wanted = rules.tag_names(names)
+    if not wanted:
+        return {}
+    found = dict(w.rows(f"SELECT name, id FROM tag WHERE name IN ({marks(wanted)})", wanted))
+    for name in wanted:
+        if name not in found:
+            ((found[name],),) = w.returning(
+                "INSERT INTO tag (name) VALUES (?) RETURNING id", (name,)
+            )
+    return found
+
+
+def depends_on(w: Writer, start: int, goal: int) -> bool:
+    """Whether the task `start` (transitively) depends on the task `goal`."""
+    seen, todo = {start}, [start]
+    while todo:
+        current = todo.pop()
+        if current == goal:
+            return True
+        for (nxt,) in w.rows("SELECT blocked_by_id FROM dependency WHERE task_id = ?", (current,)):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
