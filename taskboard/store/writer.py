@@ -164,7 +164,10 @@ def writing(target: str, password: str | None = None) -> Iterator[Writer]:
     back on any error."""
     conn = _open(target, password)
     try:
-        version = conn.one("SELECT version_num FROM alembic_version")
+        try:
+            version = conn.one("SELECT version_num FROM alembic_version")
+        except Exception as exc:  # no taskboard store (yet): the ordinary path says which
+            raise NotWritable(f"no schema version: {exc}") from exc
         if version is None or version[0] != head_revision():
             raise NotWritable("the store is not at this program's schema head")
         yield conn
