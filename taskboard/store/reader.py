@@ -18,6 +18,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from taskboard.domain.views import ActivityView, CommentView, TaskDetail, TaskRow
@@ -86,7 +87,12 @@ def details(found: Iterable[Sequence[Any]]) -> Details:
             subtasks[task_id] = (done, total)
         else:
             (tag_lists if kind == 0 else blocker_lists)[task_id].append(name)
-    tags = {k: tuple(v) for k, v in tag_lists.items()}
+    # Equal tag lists share one tuple of shared names: a 100,000-card board repeats a few.
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tags = {}
+    for k, v in tag_lists.items():
+        names = tuple(map(intern, v))
+        tags[k] = same.setdefault(names, names)
     blockers = {k: tuple(v) for k, v in blocker_lists.items()}
     return tags, subtasks, blockers
 
@@ -111,6 +117,8 @@ def day(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
+# The project, column, priority, assignee and tag names of a row are one of a few: each
+# is kept once (`sys.intern`), not once per row of a 100,000-card board.
 # A frozen dataclass's __init__ sets each of TaskRow's 25 fields through
 # object.__setattr__: most of the cost of reading 100,000 rows. `task_row` sets the slots
 # directly, every field given, in the order of `_FIELDS` (a test holds the result to what
@@ -143,13 +151,13 @@ def task_row(
         task_id,
         r[1],  # key
         r[2],  # title
-        r[3],  # project
+        intern(r[3]),  # project
         r[4],  # column_id
-        r[5],  # column
+        intern(r[5]),  # column
         r[6],  # rank
-        r[7],  # assignee
+        None if r[7] is None else intern(r[7]),  # assignee
         day(r[8]),  # due
-        r[9],  # priority
+        intern(r[9]),  # priority
         tags.get(task_id, ()),
         r[10] is not None,  # done
         bool(r[11]),  # archived
