@@ -406,5 +406,11 @@ def _check_empty(s: Session, place: str) -> None:
 
 
 def _insert(s: Session, table: Table | None, rows: list[dict[str, Any]]) -> None:
-    if table is not None and rows:
+    if table is None or not rows:
+        return
+    if "id" in table.c:
+        # With RETURNING the rows go as multi-row VALUES, not a statement each: see
+        # `ops.tasks.RETURN_IDS` (on SQLite each statement flushes the search index).
+        s.execute(core_insert(table).returning(table.c.id), rows).all()
+    else:
         s.execute(core_insert(table), rows)
