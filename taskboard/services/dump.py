@@ -271,7 +271,7 @@ def dump_chunks(s: Session) -> Iterator[tuple[str, tuple[DumpColumn, ...], list[
         listed = ", ".join(f'"{c.name}"' for c in columns)
         order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
         sql = f'SELECT {listed} FROM "{table.name}" ORDER BY {order}'
-        for chunk in conn.stream(sql, size=5000):
+        for chunk in conn.stream(sql, size=2000):
             yield table.name, columns, chunk
 
 
