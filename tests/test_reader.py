@@ -289,3 +289,29 @@ def test_read_commands_load_neither_sqlalchemy_nor_typer(
         pytest.skip("one backend is enough for the import check; psycopg is checked by parity")
     lines = [["list"], ["list", "--json", "-a", "jonas"], ["show", "DEL-3"], ["agenda"]]
     assert heavy_loaded(seeded[0], lines) == []
+
+
+def test_a_row_is_what_its_dataclass_makes_of_the_same_values() -> None:
+    """`task_row` sets TaskRow's slots itself; the row is the one TaskRow(...) makes."""
+    from datetime import UTC, datetime
+
+    from taskboard.domain.views import TaskRow
+    from taskboard.store.reader import task_row
+
+    raw = (
+        7, "DEL-7", "Papers", "DEL", 3, "Doing", "i", "anna", "2026-12-01", "high",
+        "2026-12-02 10:00:00.000001", 1, "2026-11-20 08:15:00.500000",
+        "2026-11-21 09:00:00.250000", 4, "DEL-2", "O1-KR1", "notes", 2, "taskwarrior:x",
+    )  # fmt: skip
+    row = task_row(raw, {7: ("a", "b")}, {7: (1, 3)}, {7: ("DEL-9",)})
+    at = datetime(2026, 11, 20, 8, 15, 0, 500000, tzinfo=UTC)
+    assert row == TaskRow(
+        id=7, key="DEL-7", title="Papers", project="DEL", column_id=3, column="Doing",
+        rank="i", assignee="anna", due=date(2026, 12, 1), priority="high", tags=("a", "b"),
+        done=True, archived=True, created=at,
+        updated=datetime(2026, 11, 21, 9, 0, 0, 250000, tzinfo=UTC),
+        completed=datetime(2026, 12, 2, 10, 0, 0, 1, tzinfo=UTC), version=4,
+        parent="DEL-2", key_result="O1-KR1", subtasks_done=1, subtasks_total=3,
+        blocked_by=("DEL-9",), notes="notes", parent_id=2, source_id="taskwarrior:x",
+    )  # fmt: skip
+    assert hash(row) == hash(task_row(raw, {7: ("a", "b")}, {7: (1, 3)}, {7: ("DEL-9",)}))

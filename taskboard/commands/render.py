@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from json.encoder import encode_basestring as _json_string
 from typing import TYPE_CHECKING, Any
 
@@ -45,10 +45,22 @@ def json_list_text(items: Iterable[dict[str, object]]) -> str:
     return (text if text.isascii() else json_safe(text)) + "\n"
 
 
+# How `json.dumps` writes a value of these exact types (a subclass takes the long way).
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _json_string,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
 def _indented(value: object, indent: str) -> str:
     """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` lays it out at depth
     `indent`. Strings in JSON hold no raw line break, so a nested layout is the flat one
     with each line break followed by the indent."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
     if isinstance(value, str):
         return _json_string(value)
     if value is None or value is True or value is False:
@@ -56,10 +68,16 @@ def _indented(value: object, indent: str) -> str:
     if isinstance(value, int):
         return int.__repr__(value)
     inner = indent + "  "
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+    if isinstance(value, dict) and all(type(k) is str for k in value):
         if not value:
             return "{}"
-        fields = [f"{_json_string(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        # Scalars written here, not through a call each: a 10,000-task list has 200,000.
+        fields = [
+            _json_string(k)
+            + ": "
+            + (w(v) if (w := _SCALARS.get(type(v))) is not None else _indented(v, inner))
+            for k, v in value.items()
+        ]
         return "{\n" + inner + (",\n" + inner).join(fields) + "\n" + indent + "}"
     if isinstance(value, (list, tuple)):
         if not value:

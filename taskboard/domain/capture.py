@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from taskboard.domain.dates import DateParseError, parse_recurrence, parse_when
 from taskboard.domain.enums import Priority
@@ -45,13 +45,13 @@ class CaptureError(ValueError):
         return type(self), (self.message, self.token, self.start, self.end)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One whitespace-separated word of a capture line, classified.
 
     `text` is the word as typed, `value` its normalised meaning: lower-case handle or tag,
     priority name, ISO due date, upper-case project or key-result key, column name, RRULE,
-    or for a plain word the cleaned text that goes into the title.
+    or for a plain word the cleaned text that goes into the title. A named tuple, not a
+    frozen dataclass: a line makes one per word, and a tuple is made five times faster.
     """
 
     kind: TokenKind
@@ -96,6 +96,7 @@ class MeetingLine:
     owner: str | None = None
 
 
+_new_tuple = tuple.__new__
 # First characters of words that may be more than a plain word.
 _TOKEN_START = frozenset("@#!^+>~\\dDeE")
 _ASCII_DIGITS = frozenset("0123456789")
@@ -186,16 +187,23 @@ def _scan(line: str, today: date) -> tuple[list[Token], list[CaptureError], list
     title_words: list[str] = []
     seen: set[str] = set()
     find = line.find
+    add_token = tokens.append
+    add_word = title_words.append
     end = 0
     # str.split and str.find beat re.finditer by a wide margin; both split on str.isspace.
     for word in line.split():
         start = find(word, end)
         end = start + len(word)
         if word[0] not in _TOKEN_START:
-            value = word if word.isprintable() else clean(word)
-            if value:
-                title_words.append(value)
-            tokens.append(Token("word", word, value, start, end))
+            if word.isprintable():
+                value = word
+                add_word(word)
+            else:
+                value = clean(word)
+                if value:
+                    add_word(value)
+            # Token(...) without its generated __new__: most words of a line are plain.
+            add_token(_new_tuple(Token, ("word", word, value, start, end)))
             continue
         kind, value = _classify(word, today)
         if kind is None:
@@ -233,11 +241,9 @@ def parse_capture(line: str, today: date) -> Capture:
     assignee = due = project = column = key_result = recurrence = None
     priority: Priority | None = None
     tags: dict[str, None] = {}  # an ordered set
-    for token in tokens:
-        kind = token.kind
+    for kind, _text, value, _start, _end in tokens:
         if kind == "word":
             continue
-        value = token.value
         if kind == "tag":
             tags[value] = None
         elif kind == "assignee":

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring
+from operator import call
 from typing import Any, TextIO
 
 from taskboard.domain.text import excerpt
 from taskboard.exchange.records import BadRecordError, label, load_json
 from taskboard.services import Services
+from taskboard.services.dump import DumpColumn, iso_utc, json_ready
 
 FORMAT = "taskboard"
 VERSION = 1
@@ -36,29 +39,68 @@ _json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
-# Records written to `out` at a time: one write and one escape pass per chunk, not per row.
-_CHUNK = 2000
-
-
 def _escaped(text: str) -> str:
     if text.isascii() and "\x7f" not in text:
         return text  # nothing to escape: the usual case, found in one pass
     return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def _or_null(write: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda v: "null" if v is None else write(v)
+
+
+def _time(value: Any) -> str:
+    return '"' + iso_utc(value) + '"'
+
+
+def _day(value: Any) -> str:
+    return encode_basestring(value) if isinstance(value, str) else f'"{value.isoformat()}"'
+
+
+# How a column's value (as the DB-API driver gives it) is written, by its kind: what
+# `_json` writes for its JSON-ready value. A value of an unexpected type makes these
+# raise TypeError (int.__repr__ of a text, encode_basestring of a number), and its row is
+# written the general way.
+_WRITERS: dict[str, Callable[[Any], str]] = {
+    "int": int.__repr__,
+    "text": encode_basestring,
+    "time": _time,
+    "date": _day,
+    "bool": lambda v: "true" if v else "false",
+    "other": _json,
+}
+
+
+def _row_writer(table: str, columns: tuple[DumpColumn, ...]) -> Callable[[Any], str]:
+    """One record's text from a row as the driver gives it: a template filled with the
+    values each written by its column's writer, not a dict encoded by a new encoder."""
+    # The names are the schema's own: no `%` to escape in the template.
+    fields = ", ".join(f"{encode_basestring(c.name)}: %s" for c in columns)
+    template = f'{{"table": {encode_basestring(table)}, "row": {{{fields}}}}}'
+    writers = [_or_null(_WRITERS[c.kind]) if c.nullable else _WRITERS[c.kind] for c in columns]
+
+    def record(found: Any) -> str:
+        try:
+            return template % tuple(map(call, writers, found))
+        except (TypeError, ValueError, AttributeError):
+            row = json_ready(columns, found)
+            return f'{{"table": {encode_basestring(table)}, "row": {_json(row)}}}'
+
+    return record
+
+
 def write(services: Services, out: TextIO) -> int:
-    """Stream the dump to `out`; returns the number of records."""
+    """Stream the dump to `out`, a chunk of rows at a time; returns the number of records."""
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION}, "records": [')
     count = 0
-    chunk: list[str] = []
-    for table, row in services.transfer.dump():
-        chunk.append(("\n" if not count else ",\n") + '{"table": "' + table + '", "row": ')
-        chunk.append(_json(row) + "}")
-        count += 1
-        if len(chunk) >= _CHUNK:
-            out.write(_escaped("".join(chunk)))
-            chunk.clear()
-    out.write(_escaped("".join(chunk)) + "\n]}\n")
+    writers: dict[str, Callable[[Any], str]] = {}
+    for table, columns, chunk in services.transfer.dump_chunks():
+        if table not in writers:
+            writers[table] = _row_writer(table, columns)
+        text = ",\n".join(map(writers[table], chunk))
+        out.write(_escaped(("\n" if not count else ",\n") + text))
+        count += len(chunk)
+    out.write("\n]}\n")
     return count
 
 

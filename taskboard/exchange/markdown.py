@@ -10,6 +10,9 @@ from taskboard.domain.views import TaskRow
 from taskboard.exchange.escape import cell, inline, paragraph
 from taskboard.services import Services
 
+# Lines written to `out` at a time: one write per chunk, not per card.
+_LINES = 1000
+
 
 def card_line(card: TaskRow, depth: int = 0) -> str:
     """`- [ ] **KEY** title · @owner · due DATE · !priority · #tags`, indented per level."""
@@ -54,12 +57,17 @@ def write_board(services: Services, out: TextIO, project: str | None = None) -> 
         for lane in board.lanes:
             limit = f" · WIP {lane.wip_limit}" if lane.wip_limit else ""
             out.write(f"\n## {inline(lane.name)} ({lane.open_cards}{limit})\n\n")
+            lines: list[str] = []
             while pending is not None and pending.column == lane.name:
                 if not pending.archived:
-                    for line in _nested(pending, children, 0):
-                        out.write(line + "\n")
+                    lines += _nested(pending, children, 0)
                     written += 1
+                    if len(lines) >= _LINES:
+                        out.write("\n".join(lines) + "\n")
+                        lines.clear()
                 pending = next(cards, None)
+            if lines:
+                out.write("\n".join(lines) + "\n")
     return written
 
 
@@ -75,6 +83,7 @@ def write_table(services: Services, out: TextIO, project: str | None = None) -> 
         out.write(f"# {inline(board.name)} ({board.key})\n\n")
         out.write("| " + " | ".join(_HEADERS) + " |\n")
         out.write("|" + "---|" * len(_HEADERS) + "\n")
+        lines: list[str] = []
         for card in services.transfer.rows(board.key):
             if card.archived:
                 continue
@@ -89,6 +98,10 @@ def write_table(services: Services, out: TextIO, project: str | None = None) -> 
                 card.parent or "",
                 "yes" if card.done else "",
             )
-            out.write("| " + " | ".join(cells) + " |\n")
+            lines.append("| " + " | ".join(cells) + " |\n")
             written += 1
+            if len(lines) >= _LINES:
+                out.write("".join(lines))
+                lines.clear()
+        out.write("".join(lines))
     return written

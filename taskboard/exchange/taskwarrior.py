@@ -6,6 +6,7 @@ taskwarrior has and taskboard does not use (urgency, id, UDAs, …) are ignored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, TextIO
@@ -17,6 +18,8 @@ from taskboard.services import Services
 from taskboard.services.import_drafts import ImportComment, ImportDraft, ImportResult
 
 PRIORITIES = {"H": "high", "M": "normal", "L": "low"}
+# Taskwarrior's own form of a time, 20261201T120000Z: ASCII digits only.
+_BASIC = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 
 
 def parse_time(value: object) -> datetime:
@@ -25,7 +28,18 @@ def parse_time(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError(problem)
     try:
-        if len(value) == 16 and value[8] == "T":
+        if len(value) == 16 and value[8] == "T" and _BASIC.fullmatch(value):
+            # What `strptime(value, "%Y%m%dT%H%M%SZ")` reads, at a tenth of its cost.
+            parsed = datetime(
+                int(value[:4]),
+                int(value[4:6]),
+                int(value[6:8]),
+                int(value[9:11]),
+                int(value[11:13]),
+                int(value[13:15]),
+                tzinfo=UTC,
+            )
+        elif len(value) == 16 and value[8] == "T":
             parsed = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         else:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))

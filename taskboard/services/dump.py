@@ -11,7 +11,8 @@ refuses the whole restore with one line naming the record and field; nothing is 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -206,7 +207,7 @@ def _row_model(table: Table) -> type[BaseModel]:
 _MODELS = {t.name: _row_model(t) for t in DUMP_TABLES}
 
 
-def _iso_utc(value: Any) -> str:
+def iso_utc(value: Any) -> str:
     """A stored UTC time as `datetime.isoformat` writes it aware: SQLite's usual text
     (`2026-12-03 13:24:44.527983`) is rearranged, anything else is parsed."""
     # (isoformat leaves out a zero fraction: such a time is parsed.)
@@ -217,37 +218,68 @@ def _iso_utc(value: Any) -> str:
     return made.isoformat()
 
 
-def _json_ready(column: Column[Any]) -> Callable[[Any], Any] | None:
-    """How a value of `column` as the DB-API driver gives it becomes its JSON-ready value
-    (the ORM's own: booleans, ISO dates, ISO UTC times with `+00:00`), or None as it is."""
-    if isinstance(column.type, UTCDateTime):
-        return _iso_utc
-    if isinstance(column.type, Date):
-        return lambda v: v if isinstance(v, str) else v.isoformat()
-    if isinstance(column.type, Boolean):
-        return bool
-    return None
+@dataclass(frozen=True, slots=True)
+class DumpColumn:
+    """A column of a dumped table as its JSON is written: `kind` says how the DB-API value
+    becomes its JSON-ready one — int, text, time (ISO UTC with `+00:00`), date, bool, or
+    any other (floats)."""
+
+    name: str
+    kind: str
+    nullable: bool
+
+
+def _kind(column: Column[Any]) -> str:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return "time"
+    if isinstance(kind, Date):
+        return "date"
+    if isinstance(kind, Boolean):
+        return "bool"
+    if isinstance(kind, Integer):
+        return "int"
+    if isinstance(kind, String):
+        return "text"
+    return "other"
+
+
+def _iso_day(value: Any) -> str:
+    return value if isinstance(value, str) else str(value.isoformat())
+
+
+# How a DB-API value of a kind becomes its JSON-ready value (the ORM's own); else as it is.
+_READY: dict[str, Callable[[Any], Any]] = {"time": iso_utc, "date": _iso_day, "bool": bool}
+
+
+def json_ready(columns: Sequence[DumpColumn], found: Sequence[Any]) -> dict[str, Any]:
+    """A row as the DB-API driver gives it, as a dict of JSON-ready values."""
+    row = {}
+    for column, value in zip(columns, found, strict=True):
+        ready = _READY.get(column.kind)
+        row[column.name] = ready(value) if ready is not None and value is not None else value
+    return row
+
+
+def dump_chunks(s: Session) -> Iterator[tuple[str, tuple[DumpColumn, ...], list[Any]]]:
+    """Every row of every table, by table then primary key, as the DB-API driver gives
+    them, a chunk at a time (a server-side cursor on PostgreSQL): (table, its columns,
+    rows). The ORM's row and type processing would cost more than the dump's own work."""
+    conn = ReadConnection(s.connection().connection.dbapi_connection, s.get_bind().dialect.name)
+    for table in DUMP_TABLES:
+        columns = tuple(DumpColumn(c.name, _kind(c), bool(c.nullable)) for c in table.columns)
+        listed = ", ".join(f'"{c.name}"' for c in columns)
+        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+        sql = f'SELECT {listed} FROM "{table.name}" ORDER BY {order}'
+        for chunk in conn.stream(sql, size=2000):
+            yield table.name, columns, chunk
 
 
 def dump_rows(s: Session) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every row of every table, by table then primary key, values as JSON-ready values.
-
-    Read over the session's DB-API connection a chunk at a time (a server-side cursor on
-    PostgreSQL): the ORM's row and type processing cost more than the dump's own work."""
-    conn = ReadConnection(s.connection().connection.dbapi_connection, s.get_bind().dialect.name)
-    for table in DUMP_TABLES:
-        names = [c.name for c in table.columns]
-        ready = [(i, f) for i, c in enumerate(table.columns) if (f := _json_ready(c)) is not None]
-        listed = ", ".join(f'"{n}"' for n in names)
-        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
-        sql = f'SELECT {listed} FROM "{table.name}" ORDER BY {order}'
-        for chunk in conn.stream(sql, size=5000):
-            for found in chunk:
-                values = list(found)
-                for i, make in ready:
-                    if values[i] is not None:
-                        values[i] = make(values[i])
-                yield table.name, dict(zip(names, values, strict=True))
+    """Every row of every table, by table then primary key, values as JSON-ready values."""
+    for table, columns, chunk in dump_chunks(s):
+        for found in chunk:
+            yield table, json_ready(columns, found)
 
 
 class _Restore:
@@ -374,5 +406,11 @@ def _check_empty(s: Session, place: str) -> None:
 
 
 def _insert(s: Session, table: Table | None, rows: list[dict[str, Any]]) -> None:
-    if table is not None and rows:
+    if table is None or not rows:
+        return
+    if "id" in table.c:
+        # With RETURNING the rows go as multi-row VALUES, not a statement each: see
+        # `ops.tasks.RETURN_IDS` (on SQLite each statement flushes the search index).
+        s.execute(core_insert(table).returning(table.c.id), rows).all()
+    else:
         s.execute(core_insert(table), rows)

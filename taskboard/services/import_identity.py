@@ -62,7 +62,10 @@ def identified(records: Sequence[ImportDraft], target: str | None) -> list[Impor
             if not 0 <= r.parent_index < len(records) or r.parent_index == i:
                 raise ServiceError(f"{r.where}: its parent task is not in the file")
             parent = sources[r.parent_index]
-        result.append(replace(r, source_id=source, parent=parent, parent_index=None))
+        if source == r.source_id and parent == r.parent and r.parent_index is None:
+            result.append(r)  # as it was: no copy
+        else:
+            result.append(replace(r, source_id=source, parent=parent, parent_index=None))
     return result
 
 

@@ -4,36 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy import insert as core_insert
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from taskboard.domain import rules
 from taskboard.domain.graphs import node_on_a_cycle
-from taskboard.domain.models import (
-    BoardColumn,
-    Comment,
-    Dependency,
-    Person,
-    Project,
-    Task,
-    TaskTag,
-    utcnow,
-)
-from taskboard.domain.ordering import initial_ranks
+from taskboard.domain.models import BoardColumn, Comment, Dependency, Person, Project, utcnow
 from taskboard.domain.rules import DONE_NAMES, INBOX, MAX_TITLE
 from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
-from taskboard.services.import_identity import already_there, chunks, identified
-from taskboard.services.numbers import reserve_numbers
+from taskboard.services.import_identity import already_there, identified
+from taskboard.services.ops.tasks import NewTask, insert_tasks
+
+COMMENTS: Table = Comment.__table__  # type: ignore[attr-defined]
+DEPENDENCIES: Table = Dependency.__table__  # type: ignore[attr-defined]
 
 _SLUG = re.compile(r"[^a-z0-9._-]+")
 
@@ -75,63 +67,16 @@ class Importer:
         self._fresh_index = {id(r): i for i, r in enumerate(fresh)}
         depth = self._depths(fresh, by_source, existing)
         plans = [self._plan(r, by_source, existing) for r in fresh]
-        numbers = self._numbers(plans)
-        ranks = self._ranks(plans, existing)
+        # The one insert of new tasks, parents before their subtasks: records in the
+        # file's order, level by level.
+        order = sorted(range(len(fresh)), key=depth.__getitem__)
+        place = {i: n for n, i in enumerate(order)}
+        rows = [self._row(fresh[i], plans[i], place) for i in order]
+        made = insert_tasks(self.log.writer, self.log, rows)
+        ids = {i: made[place[i]].id for i in range(len(fresh))}
         now = utcnow()
-        ids: dict[int, int] = {}  # index in `fresh` -> new task id
-        for level in sorted(set(depth)):
-            rows = []
-            for i, (r, plan) in enumerate(zip(fresh, plans, strict=True)):
-                if depth[i] != level:
-                    continue
-                project, column, parent_ref = plan
-                parent_id = None
-                if parent_ref is not None:
-                    parent_id = parent_ref[1] if parent_ref[0] < 0 else ids[parent_ref[0]]
-                # A subtask is done by its own checkbox, not by its parent's column.
-                done = r.done or (column.is_done and parent_ref is None)
-                rows.append(
-                    {
-                        "project_id": project.id,
-                        "column_id": column.id,
-                        "number": numbers[i],
-                        "key": f"{project.key}-{numbers[i]}",
-                        "title": _title(r),
-                        "notes": clean_multiline(r.notes),
-                        "assignee_id": self._person(r.assignee) if r.assignee else None,
-                        "due": r.due,
-                        "start": r.start,
-                        "priority": _priority(r),
-                        "parent_id": parent_id,
-                        "rank": ranks[i],
-                        "created": r.created or now,
-                        "updated": now,
-                        "completed": (r.completed or now) if done else None,
-                        "archived": r.archived,
-                        "recurrence": None,
-                        "key_result_id": None,
-                        "source_id": r.source_id,
-                        "version": 1,
-                    }
-                )
-            s.execute(core_insert(Task), rows)
-            keys: dict[str, int] = {
-                str(row["key"]): i
-                for i, row in zip(
-                    [i for i in range(len(fresh)) if depth[i] == level], rows, strict=True
-                )
-            }
-            for chunk in chunks(list(keys)):
-                for key, task_id in s.execute(
-                    select(col(Task.key), col(Task.id)).where(col(Task.key).in_(chunk))
-                ):
-                    ids[keys[key]] = task_id
         self._links(fresh, ids, existing, now)
-        created = []
-        for i, (project, _column, _parent) in enumerate(plans):
-            key = f"{project.key}-{numbers[i]}"
-            created.append(key)
-            self.log.record("create", task_id=ids[i], project_id=project.id, new=key)
+        created = [made[place[i]].key for i in range(len(fresh))]
         self.log.flush()
         return ImportResult(
             created=tuple(created),
@@ -193,6 +138,40 @@ class Importer:
                 or (self._columns_of(project)[0])
             )
         return project, column, None
+
+    def _row(
+        self,
+        r: ImportDraft,
+        plan: tuple[Project, BoardColumn, tuple[int, int] | None],
+        place: dict[int, int],
+    ) -> NewTask:
+        """A planned record as a row of the insert; `place` maps a record's index among the
+        new ones to its row."""
+        project, column, parent = plan
+        try:
+            tags = rules.tag_names(r.tags)
+        except ServiceError as exc:
+            raise exc.at(r.where) from None
+        return NewTask(
+            project_id=project.id or 0,
+            project_key=project.key,
+            column_id=column.id or 0,
+            title=_title(r),
+            notes=clean_multiline(r.notes),
+            assignee_id=self._person(r.assignee) if r.assignee else None,
+            due=r.due,
+            start=r.start,
+            priority=_priority(r),
+            parent_id=parent[1] if parent is not None and parent[0] < 0 else None,
+            parent_row=place[parent[0]] if parent is not None and parent[0] >= 0 else None,
+            tags=tags,
+            # A subtask is done by its own checkbox, not by its parent's column.
+            done=r.done or (column.is_done and parent is None),
+            archived=r.archived,
+            created=r.created,
+            completed=r.completed,
+            source_id=r.source_id,
+        )
 
     def _project(self, r: ImportDraft) -> Project:
         if self.target is not None:
@@ -283,46 +262,6 @@ class Importer:
             handle = f"{base}{n}"
         return rules.handle(handle)
 
-    def _numbers(self, plans: list[tuple[Project, BoardColumn, Any]]) -> list[int]:
-        wanted: dict[int, int] = defaultdict(int)
-        for project, _c, _p in plans:
-            wanted[project.id or 0] += 1
-        first = {pid: reserve_numbers(self.s, pid, n) - 1 for pid, n in wanted.items()}
-        numbers = []
-        for project, _c, _p in plans:
-            first[project.id or 0] += 1
-            numbers.append(first[project.id or 0])
-        return numbers
-
-    def _ranks(self, plans: list[tuple[Project, BoardColumn, Any]], existing: Any) -> list[str]:
-        # Each scope (a column's top level, or a parent's subtasks) gets evenly spread ranks
-        # after its current last one: short keys even for 100,000 imported cards.
-        scopes: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for i, (_project, column, parent) in enumerate(plans):
-            if parent is None:
-                scopes[("column", column.id or 0)].append(i)
-            elif parent[0] < 0:
-                scopes[("task", parent[1])].append(i)
-            else:
-                scopes[("new", parent[0])].append(i)
-        ranks = [""] * len(plans)
-        for (kind, ref), members in scopes.items():
-            base = ""
-            if kind == "column":
-                stmt = select(func.max(Task.rank)).where(
-                    col(Task.column_id) == ref,
-                    Task.parent_id.is_(None),  # type: ignore[union-attr]
-                )
-                base = self.s.scalar(stmt) or ""
-            elif kind == "task":
-                base = (
-                    self.s.scalar(select(func.max(Task.rank)).where(col(Task.parent_id) == ref))
-                    or ""
-                )
-            for i, rank in zip(members, initial_ranks(len(members)), strict=True):
-                ranks[i] = base + rank
-        return ranks
-
     def _links(
         self,
         fresh: list[ImportDraft],
@@ -330,17 +269,13 @@ class Importer:
         existing: dict[str, tuple[int, int, int]],
         now: datetime,
     ) -> None:
-        """Tags, comments and dependencies of the new tasks."""
+        """Comments and dependencies of the new tasks."""
         s = self.s
-        tag_ids = lookup.tag_ids(s, {t for r in fresh for t in r.tags})
-        tag_rows = []
         comment_rows = []
         dep_rows: set[tuple[int, int]] = set()
         author = None
         source_ids = {r.source_id: ids[i] for i, r in enumerate(fresh) if r.source_id}
         for i, r in enumerate(fresh):
-            names = {clean(t).lower().lstrip("#") for t in r.tags} & set(tag_ids)
-            tag_rows += [{"task_id": ids[i], "tag_id": tag_ids[n]} for n in sorted(names)]
             for c in r.comments:
                 body = clean_multiline(c.body).strip()
                 if body:
@@ -365,13 +300,14 @@ class Importer:
                     raise ServiceError(f"{r.where}: a task cannot depend on itself")
                 dep_rows.add((ids[i], blocker))
         _check_acyclic(dep_rows, {v: k for k, v in ids.items()}, fresh)
-        if tag_rows:
-            s.execute(core_insert(TaskTag), tag_rows)
+        # Core inserts of the tables, not the ORM's bulk path, which splits the rows into
+        # one statement per run of alike rows; comments with RETURNING, sent as multi-row
+        # VALUES (see `ops.tasks.RETURN_IDS`: the search index's triggers).
         if comment_rows:
-            s.execute(core_insert(Comment), comment_rows)
+            s.execute(core_insert(COMMENTS).returning(COMMENTS.c.id), comment_rows).all()
         if dep_rows:
             s.execute(
-                core_insert(Dependency),
+                core_insert(DEPENDENCIES),
                 [{"task_id": a, "blocked_by_id": b} for a, b in sorted(dep_rows)],
             )
 

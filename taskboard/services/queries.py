@@ -93,13 +93,15 @@ def task_rows(
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    # Not streamed (a server-side cursor costs four more round trips to PostgreSQL).
-    raw = session.execute(stmt).all()
-    if not raw:
-        return []
+    # Run on the session's connection, not through the ORM, which would first fetch and
+    # hold the whole result: its rows become TaskRows one by one as the cursor gives them,
+    # so a 100,000-card board is never held twice. (Not a server-side cursor: that costs
+    # four more round trips to PostgreSQL.) The details first, as the rows need them.
+    session.flush()  # what the ORM's execute would do: pending changes are read too
+    conn = session.connection()
     ids = select(col(Task.id)).where(*conditions).scalar_subquery() if conditions else None
-    tags, subtasks, blockers = details(session.execute(_details(ids)))
-    return [task_row(r, tags, subtasks, blockers) for r in raw]
+    tags, subtasks, blockers = details(conn.execute(_details(ids)))
+    return [task_row(r, tags, subtasks, blockers) for r in conn.execute(stmt)]
 
 
 def _details(ids: Any) -> Executable:

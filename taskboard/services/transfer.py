@@ -10,7 +10,7 @@ from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.board_reads import Board, read_boards
 from taskboard.services.context import ServiceContext
-from taskboard.services.dump import dump_rows, restore_rows
+from taskboard.services.dump import DumpColumn, dump_chunks, dump_rows, restore_rows
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.importer import Importer
 from taskboard.store import reader
@@ -26,6 +26,12 @@ class TransferService:
         """Every row of every table, by table then primary key, values as JSON-ready values."""
         with self.ctx.store.read() as s:
             yield from dump_rows(s)
+
+    def dump_chunks(self) -> Iterator[tuple[str, tuple[DumpColumn, ...], list[Any]]]:
+        """The rows of `dump` as the DB-API driver gives them, a chunk at a time, with their
+        table and columns (`dump.json_ready` makes one a dict of JSON-ready values)."""
+        with self.ctx.store.read() as s:
+            yield from dump_chunks(s)
 
     def restore(self, records: Iterable[tuple[str, Any]], place: str = "") -> int:
         """Restore a dump into an empty store in one transaction; returns the rows written.

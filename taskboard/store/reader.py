@@ -14,9 +14,11 @@ blockers are read for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from taskboard.domain.views import ActivityView, CommentView, TaskDetail, TaskRow
@@ -85,7 +87,12 @@ def details(found: Iterable[Sequence[Any]]) -> Details:
             subtasks[task_id] = (done, total)
         else:
             (tag_lists if kind == 0 else blocker_lists)[task_id].append(name)
-    tags = {k: tuple(v) for k, v in tag_lists.items()}
+    # Equal tag lists share one tuple of shared names: a 100,000-card board repeats a few.
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tags = {}
+    for k, v in tag_lists.items():
+        names = tuple(map(intern, v))
+        tags[k] = same.setdefault(names, names)
     blockers = {k: tuple(v) for k, v in blocker_lists.items()}
     return tags, subtasks, blockers
 
@@ -110,6 +117,23 @@ def day(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
+# The project, column, priority, assignee and tag names of a row are one of a few: each
+# is kept once (`sys.intern`), not once per row of a 100,000-card board.
+# A frozen dataclass's __init__ sets each of TaskRow's 25 fields through
+# object.__setattr__: most of the cost of reading 100,000 rows. `task_row` sets the slots
+# directly, every field given, in the order of `_FIELDS` (a test holds the result to what
+# TaskRow(...) makes of the same values).
+_FIELDS = tuple(f.name for f in dataclasses.fields(TaskRow))
+_SETTERS = tuple(getattr(TaskRow, name).__set__ for name in _FIELDS)
+assert _FIELDS == (
+    "id", "key", "title", "project", "column_id", "column", "rank", "assignee", "due",
+    "priority", "tags", "done", "archived", "created", "updated", "completed", "version",
+    "parent", "key_result", "subtasks_done", "subtasks_total", "blocked_by", "notes",
+    "parent_id", "source_id",
+), "TaskRow's fields changed: make task_row give them in their order"  # fmt: skip
+assert not hasattr(TaskRow, "__post_init__") and hasattr(TaskRow, "__slots__")
+
+
 def task_row(
     r: Sequence[Any],
     tags: dict[int, tuple[str, ...]],
@@ -118,37 +142,45 @@ def task_row(
 ) -> TaskRow:
     """One tuple of `TASK_COLUMNS` with its task's tags, (done, total) subtasks and open
     blockers, as the read model."""
-    done_total = subtasks.get(r[0], (0, 0))
+    task_id = r[0]
+    done, total = subtasks.get(task_id, (0, 0))
     created = moment(r[12])
     updated = moment(r[13])
     assert created is not None and updated is not None
-    return TaskRow(
-        id=r[0],
-        key=r[1],
-        title=r[2],
-        project=r[3],
-        column_id=r[4],
-        column=r[5],
-        rank=r[6],
-        assignee=r[7],
-        due=day(r[8]),
-        priority=r[9],
-        tags=tags.get(r[0], ()),
-        done=r[10] is not None,
-        archived=bool(r[11]),
-        created=created,
-        updated=updated,
-        completed=moment(r[10]),
-        version=r[14],
-        parent=r[15],
-        key_result=r[16],
-        subtasks_done=done_total[0],
-        subtasks_total=done_total[1],
-        blocked_by=blockers.get(r[0], ()),
-        notes=r[17],
-        parent_id=r[18],
-        source_id=r[19],
+    values = (
+        task_id,
+        r[1],  # key
+        r[2],  # title
+        intern(r[3]),  # project
+        r[4],  # column_id
+        intern(r[5]),  # column
+        r[6],  # rank
+        None if r[7] is None else intern(r[7]),  # assignee
+        day(r[8]),  # due
+        intern(r[9]),  # priority
+        tags.get(task_id, ()),
+        r[10] is not None,  # done
+        bool(r[11]),  # archived
+        created,
+        updated,
+        moment(r[10]),  # completed
+        r[14],  # version
+        r[15],  # parent
+        r[16],  # key_result
+        done,  # subtasks_done
+        total,  # subtasks_total
+        blockers.get(task_id, ()),
+        r[17],  # notes
+        r[18],  # parent_id
+        r[19],  # source_id
     )
+    row = _new(TaskRow)
+    for put, value in zip(_SETTERS, values, strict=True):
+        put(row, value)
+    return row
+
+
+_new = object.__new__
 
 
 Statement = tuple[str, Sequence[object]]

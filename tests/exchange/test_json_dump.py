@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import col
 
 from taskboard.domain.models import (
@@ -139,3 +140,32 @@ def test_a_bad_record_names_its_number_and_writes_nothing(
     with services.ctx.store.read() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
     assert [p.key for p in services.projects.all()] == ["INBOX"]
+
+
+def _encoded(services: Services) -> list[str]:
+    """Each record as the JSON encoder writes its dict of JSON-ready values."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    return [encode({"table": t, "row": row}) for t, row in services.transfer.dump()]
+
+
+def test_each_record_is_its_json_ready_row_encoded(services: Services) -> None:
+    """The dump writes a row's values straight from the driver's; what it writes is what
+    the JSON encoder makes of the row's JSON-ready values, on either backend."""
+    fill(services)
+    services.tasks.capture('Quotes " and \\ backslash, tab\tand ümlaut %s %% +DEL')
+    records = _encoded(services)
+    lines = export(services).splitlines()
+    assert lines[1:-1] == [line + "," for line in records[:-1]] + records[-1:]
+
+
+def test_a_value_of_an_unexpected_type_is_written_as_the_encoder_writes_it(
+    tmp_path: Path,
+) -> None:
+    services = Services.open(open_store(str(tmp_path / "odd.db")), "tester")
+    services.tasks.capture("Odd version +INBOX")
+    with services.ctx.store.write() as s:  # SQLite keeps a text in an INTEGER column
+        s.execute(text("UPDATE task SET version = 'seven'"))
+    lines = export(services).splitlines()
+    task_line = next(line for line in lines if line.startswith('{"table": "task"'))
+    assert '"version": "seven"' in task_line
+    assert task_line.rstrip(",") in _encoded(services)

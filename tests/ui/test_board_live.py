@@ -14,6 +14,7 @@ from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
 from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions, make_app
+from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.detail import TaskDetailScreen
 
@@ -296,3 +297,33 @@ async def test_the_board_reads_the_store_only_when_it_changed(tmp_path: Path) ->
                 break
         assert "Added elsewhere" in visible_text(app)
         assert len(looks) > before and not any(looks)  # asked again, never on the event loop
+
+
+class Cover(TaskboardScreen):
+    """An opaque screen over the board, as a meeting or a detail screen is."""
+
+
+async def test_a_covered_board_reads_a_change_once_it_is_back(tmp_path: Path) -> None:
+    """Under another screen the board does not re-read (its read would hold up that
+    screen's writes in the store queue); it reads the change when it shows again."""
+    target = str(tmp_path / "shared.db")
+    first = Services.open(open_store(target), "anna")
+    first.projects.create("DEL", "Deliveries")
+    first.tasks.capture("Existing card +DEL")
+    second = Services.open(open_store(target), "ben")
+    app = make_app(second, UiOptions(project="DEL", today=lambda: TODAY))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await app.push_screen(Cover())
+        first.tasks.capture("Added elsewhere +DEL")
+        for _ in range(15):
+            await pilot.pause(0.1)
+        assert [r.key for r in board.model.rows] == ["DEL-1"]
+        app.pop_screen()
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if len(board.model.rows) == 2:
+                break
+        assert [r.key for r in board.model.rows] == ["DEL-1", "DEL-2"]

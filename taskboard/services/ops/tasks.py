@@ -43,7 +43,6 @@ INSERTED = (
     "source_id",
     "version",
 )
-INSERT = f"INSERT INTO task ({', '.join(INSERTED)}) VALUES ({', '.join('?' * len(INSERTED))})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +114,15 @@ def insert_tasks(w: Writer, log: ChangeLog, rows: Sequence[NewTask]) -> list[Ins
     ids = [0] * len(rows)
     for level in range(max(depth) + 1):
         wave = [i for i, d in enumerate(depth) if d == level]
-        # One statement per level, not one per row: several times faster for thousands.
-        w.executemany(INSERT, [_values(rows[i], numbers[i], ranks[i], ids, now) for i in wave])
-        _read_ids(w, rows, numbers, wave, ids)
+        index = {(rows[i].project_id, numbers[i]): i for i in wave}
+        values = [_values(rows[i], numbers[i], ranks[i], ids, now) for i in wave]
+        made_ids = w.insert_rows("task", INSERTED, values, returning="id, project_id, number")
+        for task_id, project_id, number in made_ids:
+            ids[index[project_id, number]] = task_id
     tag_ids = find.tag_ids(w, {t for row in rows for t in row.tags})
-    w.executemany(
-        "INSERT INTO task_tag (task_id, tag_id) VALUES (?, ?)",
+    w.insert_rows(
+        "task_tag",
+        ("task_id", "tag_id"),
         [(ids[i], tag_ids[t]) for i, row in enumerate(rows) for t in row.tags],
     )
     made = []
@@ -129,23 +131,6 @@ def insert_tasks(w: Writer, log: ChangeLog, rows: Sequence[NewTask]) -> list[Ins
         log.record("create", task_id=ids[i], project_id=row.project_id, new=key)
         made.append(Inserted(ids[i], key, row))
     return made
-
-
-def _read_ids(
-    w: Writer, rows: Sequence[NewTask], numbers: list[int], wave: list[int], ids: list[int]
-) -> None:
-    """The ids of the rows just inserted, one query per project: by their numbers' range."""
-    by_project: dict[int, dict[int, int]] = defaultdict(dict)
-    for i in wave:
-        by_project[rows[i].project_id][numbers[i]] = i
-    for project_id, index in by_project.items():
-        found = w.rows(
-            "SELECT number, id FROM task WHERE project_id = ? AND number BETWEEN ? AND ?",
-            (project_id, min(index), max(index)),
-        )
-        for number, task_id in found:
-            if number in index:
-                ids[index[number]] = task_id
 
 
 def _ranks(w: Writer, rows: Sequence[NewTask]) -> list[str]:

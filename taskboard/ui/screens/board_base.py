@@ -79,6 +79,8 @@ class BoardBase(TaskboardScreen):
         self.known: Known | None = None  # the store's names, for the capture prompt
         self.polling = False  # a re-read after a change of the store is on its way
         self.poll_again = False
+        # A change came while another screen was on top: read once this one is back.
+        self.stale = False
         self.window = Window(0, 0, ())  # the columns on screen, and how wide
 
     # ---- layout ---------------------------------------------------------------------
@@ -258,6 +260,11 @@ class BoardBase(TaskboardScreen):
         meanwhile ask for one more read after it."""
         if self.model.project is None:  # the first read is still to come: it will be current
             return
+        if not self.seen:
+            # Under another screen (a meeting, a detail) nobody sees the board, and its read
+            # of every card would hold up that screen's writes in the store queue.
+            self.stale = True
+            return
         if self.polling:
             self.poll_again = True
             return
@@ -285,6 +292,19 @@ class BoardBase(TaskboardScreen):
                 self.store_changed()
 
         self.tb.store.submit(poll, done, lambda _: done(None), quiet=True)
+
+    @property
+    def seen(self) -> bool:
+        """Whether the board shows: on top, or under a screen that lets it through (a
+        dialog). Textual's `is_current` also holds under an opaque screen."""
+        if self.is_active:
+            return True
+        return self.is_current and self.app.screen.styles.background.a < 1
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.store_changed()
 
     # ---- changing ---------------------------------------------------------------------------
 
