@@ -83,6 +83,25 @@ def test_edit_refuses_an_unknown_handle_as_add_does_unless_new_person(
     assert "--new-person" in tb("edit", "--help").ok()  # Typer's command takes it too
 
 
+def test_meeting_start_refuses_an_unknown_attendee_unless_new_person(
+    board: Services, tb: Run
+) -> None:
+    from taskboard.domain.models import Meeting
+
+    people, meetings = count(board, Person), count(board, Meeting)
+    err = tb("meeting", "start", "--no-tui", "-p", "DEL", "--attendees", "mia,jonsa").failed()
+    assert err == (
+        "error: unknown person '@jonsa' — did you mean @jonas?; --new-person adds @jonsa\n"
+    )
+    assert (count(board, Person), count(board, Meeting)) == (people, meetings)
+    made = tb(
+        "meeting", "start", "--no-tui", "-p", "DEL", "--attendees", "mia,jonsa", "--new-person"
+    )
+    meeting = board.meetings.get(int(made.ok()))
+    assert sorted(meeting.attendees) == ["jonsa", "mia"]
+    assert count(board, Person) == people + 1
+
+
 # --- 8. several words are one line --------------------------------------------------------
 
 

@@ -48,15 +48,31 @@ AttendeesOption = Annotated[
 
 
 def start_meeting(
-    services: Any, project: str | None, title: str | None, attendees: str | None
+    services: Any,
+    project: str | None,
+    title: str | None,
+    attendees: str | None,
+    new_person: bool = False,
 ) -> Any:
-    """Create and store the meeting; shared by the shell path and the meeting screen."""
+    """Create and store the meeting; shared by the shell path and the meeting screen. An
+    unknown attendee is refused (naming the closest handles) unless `new_person`."""
+    from taskboard.services.errors import UnknownPersonError
+
     handles = [h.strip() for h in (attendees or "").split(",") if h.strip()]
-    return services.meetings.start(title=title, project=project, attendees=handles)
+    try:
+        return services.meetings.start(
+            title=title, project=project, attendees=handles, new_people=new_person
+        )
+    except UnknownPersonError as exc:
+        raise new_person_hint(exc) from None
 
 
 def run_meeting_screen(
-    db: str | None, project: str | None, title: str | None, attendees: str | None
+    db: str | None,
+    project: str | None,
+    title: str | None,
+    attendees: str | None,
+    new_person: bool = False,
 ) -> None:
     """Open the board with the meeting screen over it: the project's running meeting (joined,
     as `m` on the board does, with any attendees named added), or a new one stored first."""
@@ -71,12 +87,17 @@ def run_meeting_screen(
     services = open_services(db)
     running = services.meetings.running(project)
     if running is None:
-        meeting = start_meeting(services, project, title, attendees)
+        meeting = start_meeting(services, project, title, attendees, new_person)
     else:
+        from taskboard.services.errors import UnknownPersonError
+
         meeting = running
         for handle in (h.strip() for h in (attendees or "").split(",")):
             if handle and handle.lower().lstrip("@") not in running.attendees:
-                services.meetings.add_attendee(running.id, handle)
+                try:
+                    services.meetings.add_attendee(running.id, handle, new_people=new_person)
+                except UnknownPersonError as exc:
+                    raise new_person_hint(exc) from None
     # A running meeting is opened by project, as `m` opens it, which says "back in …".
     opened = None if running is not None else meeting.id
     options = UiOptions(
@@ -97,10 +118,11 @@ def meeting_main(
     project: ProjectOption = None,
     title: TitleOption = None,
     attendees: AttendeesOption = None,
+    new_person: NewPersonOption = False,
 ) -> None:
     """Meetings: with no command, start one and open the meeting screen."""
     if ctx.invoked_subcommand is None:
-        run_meeting_screen(db, project, title, attendees)
+        run_meeting_screen(db, project, title, attendees, new_person)
 
 
 @meeting_app.command("start")
@@ -113,12 +135,14 @@ def start(
     no_tui: Annotated[
         bool, typer.Option("--no-tui", help="Only create the meeting and print its id.")
     ] = False,
+    new_person: NewPersonOption = False,
 ) -> None:
-    """Start a meeting (stored at once) and open the meeting screen, or print its id."""
+    """Start a meeting (stored at once) and open the meeting screen, or print its id. An
+    unknown attendee is refused (naming the closest handles) unless --new-person."""
     if not no_tui:
-        run_meeting_screen(db, project, title, attendees)
+        run_meeting_screen(db, project, title, attendees, new_person)
         return
-    meeting = start_meeting(open_services(db), project, title, attendees)
+    meeting = start_meeting(open_services(db), project, title, attendees, new_person)
     typer.echo(str(meeting.id))
 
 

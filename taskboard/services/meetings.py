@@ -76,11 +76,16 @@ class MeetingService(MeetingReads):
         title: str | None = None,
         project: str | None = None,
         attendees: tuple[str, ...] | list[str] = (),
+        *,
+        new_people: bool = True,
     ) -> MeetingView:
-        """Store a new meeting at once; the project's open `#agenda` tasks become its agenda."""
+        """Store a new meeting at once; the project's open `#agenda` tasks become its agenda.
+        With `new_people` False an attendee nobody's handle starts with is refused, naming
+        the closest handles, and nothing is stored."""
         name = rules.MEETING_TITLE.check(title or "")
         with self.ctx.change() as (s, log):
-            return self._view(s, self._start(s, log, name, project, attendees))
+            meeting = self._start(s, log, name, project, attendees, new_people)
+            return self._view(s, meeting)
 
     def _start(
         self,
@@ -89,6 +94,7 @@ class MeetingService(MeetingReads):
         name: str,
         project: str | None,
         attendees: tuple[str, ...] | list[str],
+        new_people: bool = True,
     ) -> Meeting:
         proj = lookup.project_by_key(s, project) if project else None
         meeting = Meeting(
@@ -100,7 +106,7 @@ class MeetingService(MeetingReads):
         assert meeting.id is not None
         _log_meeting(log, meeting, "create", new=meeting.title)
         for handle in attendees:
-            self._attend(s, log, meeting, handle)
+            self._attend(s, log, meeting, handle, new_people)
         if proj is not None:
             agenda_tasks = s.execute(
                 select(Task.id, Task.title)
@@ -119,10 +125,11 @@ class MeetingService(MeetingReads):
                 self._add_topic(s, meeting.id, task_title, task_id)
         return meeting
 
-    def add_attendee(self, meeting_id: int, handle: str) -> MeetingView:
+    def add_attendee(self, meeting_id: int, handle: str, *, new_people: bool = True) -> MeetingView:
+        """`handle` attends; with `new_people` False an unknown one is refused, as in `start`."""
         with self.ctx.change() as (s, log):
             meeting = self._meeting(s, meeting_id)
-            self._attend(s, log, meeting, handle)
+            self._attend(s, log, meeting, handle, new_people)
             return self._view(s, meeting)
 
     def remove_attendee(self, meeting_id: int, handle: str) -> MeetingView:
@@ -138,8 +145,10 @@ class MeetingService(MeetingReads):
             return self._view(s, meeting)
 
     @staticmethod
-    def _attend(s: Session, log: ChangeLog, meeting: Meeting, handle: str) -> None:
-        person, _ = lookup.resolve_person(s, handle)
+    def _attend(
+        s: Session, log: ChangeLog, meeting: Meeting, handle: str, new_people: bool = True
+    ) -> None:
+        person, _ = lookup.resolve_person(s, handle, create=new_people)
         if s.get(MeetingAttendee, (meeting.id, person.id)) is not None:
             raise DuplicateError(f"@{person.handle} already attends meeting {meeting.id}")
         s.add(MeetingAttendee(meeting_id=meeting.id or 0, person_id=person.id or 0))
