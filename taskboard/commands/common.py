@@ -56,6 +56,9 @@ def words(metavar: str, help: str) -> Any:
 NewPersonOption = Annotated[
     bool, typer.Option("--new-person", help="Let an unknown @handle become a new person.")
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Record a check-in value that looks like a typo.")
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]

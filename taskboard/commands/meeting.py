@@ -9,6 +9,7 @@ import typer
 from taskboard.commands.common import (
     MAX_ID,
     DbOption,
+    ForceOption,
     JsonOption,
     NewPersonOption,
     OutputOption,
@@ -132,10 +133,10 @@ def start(
     project: ProjectOption = None,
     title: TitleOption = None,
     attendees: AttendeesOption = None,
+    new_person: NewPersonOption = False,
     no_tui: Annotated[
         bool, typer.Option("--no-tui", help="Only create the meeting and print its id.")
     ] = False,
-    new_person: NewPersonOption = False,
 ) -> None:
     """Start a meeting (stored at once) and open the meeting screen, or print its id. An
     unknown attendee is refused (naming the closest handles) unless --new-person."""
@@ -156,9 +157,7 @@ def add(
     ],
     db: DbOption = None,
     new_person: NewPersonOption = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Record a check-in that looks like a typo.")
-    ] = False,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Capture one meeting line, as if typed in the meeting screen.

@@ -8,6 +8,7 @@ import typer
 
 from taskboard.commands.common import (
     DbOption,
+    ForceOption,
     JsonOption,
     OutputOption,
     emit,
@@ -89,9 +90,7 @@ def checkin(
         float | None, typer.Option("--confidence", callback=finite, help="0..1")
     ] = None,
     note: Annotated[str, typer.Option("--note", "-n")] = "",
-    force: Annotated[
-        bool, typer.Option("--force", help="Record a value that looks like a typo.")
-    ] = False,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Record a key result's new value (and confidence, and a note).
