@@ -9,15 +9,18 @@ from typing import Any
 
 
 def test_template_commands(cli: Any, tmp_path: Path) -> None:
-    made = cli(
-        "template",
-        "create",
-        "Handover",
+    steps = (
         "--step",
         "Papers at the agent +2d @jonas >Arrived #papers",
         "--step",
         "Car handed over +2w @mia >Handover_booked !high",
     )
+    # A step's unknown @who is refused, naming the step, as `add` refuses it.
+    refused = cli("template", "create", "Handover", *steps)
+    assert refused.code == 1
+    assert refused.err == "error: step 1: unknown person '@jonas'; --new-person adds @jonas\n"
+    assert "Handover" not in cli("template", "list").out
+    made = cli("template", "create", "Handover", *steps, "--new-person")
     assert made.code == 0, made.err
     shown = cli("template", "show", "hand", "--json")
     steps = json.loads(shown.out)["steps"]

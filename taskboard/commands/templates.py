@@ -11,6 +11,7 @@ import typer
 from taskboard.commands.common import (
     DbOption,
     JsonOption,
+    NewPersonOption,
     emit_json,
     emit_list,
     fail,
@@ -19,6 +20,7 @@ from taskboard.commands.common import (
     printable,
     table,
 )
+from taskboard.commands.errors import new_person_hint
 
 template_app = typer.Typer(
     help="Templates: repeatable checklists applied as a task or a project.", no_args_is_help=True
@@ -99,9 +101,12 @@ def template_create(
     ],
     description: Annotated[str, typer.Option("--description")] = "",
     db: DbOption = None,
+    new_person: NewPersonOption = False,
 ) -> None:
-    """Create a template from step lines, one --step each, in order."""
+    """Create a template from step lines, one --step each, in order. An unknown @who is
+    refused (naming the closest handles) unless --new-person."""
     from taskboard.domain.templates import TemplateError, parse_step_line
+    from taskboard.services.errors import UnknownPersonError
 
     services = open_services(db)
     steps = []
@@ -110,7 +115,10 @@ def template_create(
             steps.append(parse_step_line(line, services.ctx.today()))
         except TemplateError as exc:
             fail(f"step {i}: {exc}")
-    view = services.templates.create(name, steps, description)
+    try:
+        view = services.templates.create(name, steps, description, new_people=new_person)
+    except UnknownPersonError as exc:
+        raise new_person_hint(exc) from None
     typer.echo(printable(f"template {view.name}: {len(view.steps)} steps"))
 
 

@@ -50,13 +50,21 @@ class TemplateService:
 
     # ---- saving ------------------------------------------------------------------
 
-    def create(self, name: str, steps: Sequence[StepSpec], description: str = "") -> TemplateView:
-        """A template from steps; assignees are handles (unknown ones become new people)."""
+    def create(
+        self,
+        name: str,
+        steps: Sequence[StepSpec],
+        description: str = "",
+        *,
+        new_people: bool = True,
+    ) -> TemplateView:
+        """A template from steps; assignees are handles. An unknown one becomes a new person,
+        or with `new_people` False is refused, naming the step and the closest handles."""
         title = rules.TEMPLATE_NAME.check(name)
         if not steps:
             raise InvalidFieldError("steps", "a template needs at least one step")
         with self.ctx.change() as (s, log):
-            return self._save(s, log, title, description, steps)
+            return self._save(s, log, title, description, steps, new_people)
 
     def from_task(self, task_key: str, name: str) -> TemplateView:
         """The task's subtasks as steps; offsets from its start date (else its created date)."""
@@ -119,7 +127,13 @@ class TemplateService:
         )
 
     def _save(
-        self, s: Session, log: ChangeLog, name: str, description: str, steps: Sequence[StepSpec]
+        self,
+        s: Session,
+        log: ChangeLog,
+        name: str,
+        description: str,
+        steps: Sequence[StepSpec],
+        new_people: bool = True,
     ) -> TemplateView:
         if s.scalars(select(Template).where(col(Template.name) == name)).first() is not None:
             raise DuplicateError(f"template '{name}' already exists")
@@ -138,9 +152,13 @@ class TemplateService:
                 )
                 tags = " ".join(rules.tag_names(step.tags))
                 notes = rules.NOTES.check(step.notes)
+                assignee_id = (
+                    lookup.resolve_person(s, step.assignee, create=new_people)[0].id
+                    if step.assignee
+                    else None
+                )
             except ServiceError as exc:
                 raise exc.at(f"step {i}") from None
-            assignee_id = lookup.resolve_person(s, step.assignee)[0].id if step.assignee else None
             s.add(
                 TemplateStep(
                     template_id=template.id or 0,
