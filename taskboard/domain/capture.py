@@ -221,15 +221,19 @@ def _scan(
     title_words: list[str] = []
     specials: list[_Entry] = []
     seen: set[str] = set()
-    cached = _entries_for(today)
+    cached = _entries_by_day.get(today) or _entries_for(today)
     get = cached.get
     find = line.find
     add_token = tokens.append
     add_word = title_words.append
-    end = 0
     # str.split and str.find beat re.finditer by a wide margin; both split on str.isspace.
-    for word in line.split():
-        start = find(word, end)
+    words = line.split()
+    # Words one separator apart (most lines) start where the words before them say; else
+    # each is looked for after the one before.
+    spaced = len(line) != sum(map(len, words)) + len(words) - 1
+    end = -1
+    for word in words:
+        start = find(word, end + 1) if spaced else end + 1
         end = start + len(word)
         entry = get(word) or _learn(word, today, cached)
         kind, _, value = entry
