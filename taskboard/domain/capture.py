@@ -180,48 +180,82 @@ def _due(word: str, when: str, today: date) -> tuple[TokenKind | None, str]:
         return _bad("date", word)
 
 
-def _scan(line: str, today: date) -> tuple[list[Token], list[CaptureError], list[str]]:
-    """Classify every word; return the tokens, the errors and the title words."""
+# One classified word: (kind, text, value); kind None when `value` is the error message.
+_Entry = tuple[TokenKind | None, str, str]
+# Words classified for one `today`: the words people type repeat (`@carl`, `^fri`, `the`), and
+# a dict lookup is a fraction of classifying a word again. Bounded: cleared when full.
+_CACHE_LIMIT = 4096
+_CACHE_WORD_LENGTH = 64
+_entries_by_day: dict[date, dict[str, _Entry]] = {}
+
+
+def _entries_for(today: date) -> dict[str, _Entry]:
+    entries = _entries_by_day.get(today)
+    if entries is None:
+        _entries_by_day.clear()
+        entries = _entries_by_day[today] = {}
+    return entries
+
+
+def _learn(word: str, today: date, entries: dict[str, _Entry]) -> _Entry:
+    """Classify a word not in `entries`, and keep its entry there unless the word is long."""
+    if word[0] not in _TOKEN_START:
+        entry: _Entry = ("word", word, clean(word))
+    else:
+        kind, value = _classify(word, today)
+        entry = (kind, word, value)
+    if len(word) <= _CACHE_WORD_LENGTH:
+        if len(entries) >= _CACHE_LIMIT:
+            entries.clear()
+        entries[word] = entry
+    return entry
+
+
+def _scan(
+    line: str, today: date
+) -> tuple[list[Token], list[CaptureError], list[str], list[_Entry]]:
+    """Classify every word; return the tokens, the errors, the title words and the entries
+    of the tokens that are more than a word, all in line order."""
     tokens: list[Token] = []
     errors: list[CaptureError] = []
     title_words: list[str] = []
+    specials: list[_Entry] = []
     seen: set[str] = set()
+    cached = _entries_by_day.get(today) or _entries_for(today)
+    get = cached.get
     find = line.find
     add_token = tokens.append
     add_word = title_words.append
-    end = 0
     # str.split and str.find beat re.finditer by a wide margin; both split on str.isspace.
-    for word in line.split():
-        start = find(word, end)
+    words = line.split()
+    # Words one separator apart (most lines) start where the words before them say; else
+    # each is looked for after the one before.
+    spaced = len(line) != sum(map(len, words)) + len(words) - 1
+    end = -1
+    for word in words:
+        start = find(word, end + 1) if spaced else end + 1
         end = start + len(word)
-        if word[0] not in _TOKEN_START:
-            if word.isprintable():
-                value = word
-                add_word(word)
-            else:
-                value = clean(word)
-                if value:
-                    add_word(value)
-            # Token(...) without its generated __new__: most words of a line are plain.
-            add_token(_new_tuple(Token, ("word", word, value, start, end)))
-            continue
-        kind, value = _classify(word, today)
-        if kind is None:
-            errors.append(CaptureError(value, word, start, end))
-            continue
+        entry = get(word) or _learn(word, today, cached)
+        kind, _, value = entry
         if kind == "word":
             if value:
-                title_words.append(value)
-        elif kind in _SINGLE:
-            if kind in seen:
-                message = f"duplicate {_SINGLE[kind]} '{excerpt(word)}'"
-                errors.append(CaptureError(message, word, start, end))
-                continue
-            seen.add(kind)
-        tokens.append(Token(kind, word, value, start, end))
+                add_word(value)
+        elif kind is None:
+            errors.append(CaptureError(value, word, start, end))
+            continue
+        else:
+            if kind in _SINGLE:
+                if kind in seen:
+                    message = f"duplicate {_SINGLE[kind]} '{excerpt(word)}'"
+                    errors.append(CaptureError(message, word, start, end))
+                    continue
+                seen.add(kind)
+            specials.append(entry)
+        # Token(...) without its generated __new__: a line makes one per word.
+        add_token(_new_tuple(Token, (kind, word, value, start, end)))
     if not title_words:
         errors.append(CaptureError("title is empty", "", len(line), len(line)))
-    return tokens, errors, title_words
+    return tokens, errors, title_words, specials
 
 
 def scan_tokens(line: str, today: date) -> tuple[list[Token], list[CaptureError]]:
@@ -229,48 +263,36 @@ def scan_tokens(line: str, today: date) -> tuple[list[Token], list[CaptureError]
 
     Meant for live previews: highlight the tokens, underline the errors.
     """
-    tokens, errors, _ = _scan(line, today)
+    tokens, errors, _, _ = _scan(line, today)
     return tokens, errors
 
 
 def parse_capture(line: str, today: date) -> Capture:
     """Parse one quick-capture line; raises CaptureError (the first problem) and nothing else."""
-    tokens, errors, title_words = _scan(line, today)
+    tokens, errors, title_words, specials = _scan(line, today)
     if errors:
         raise errors[0]
-    assignee = due = project = column = key_result = recurrence = None
-    priority: Priority | None = None
-    tags: dict[str, None] = {}  # an ordered set
-    for kind, _text, value, _start, _end in tokens:
-        if kind == "word":
-            continue
-        if kind == "tag":
-            tags[value] = None
-        elif kind == "assignee":
-            assignee = value
-        elif kind == "due":
-            due = value
-        elif kind == "priority":
-            priority = _PRIORITY_BY_VALUE[value]
-        elif kind == "project":
-            project = value
-        elif kind == "column":
-            column = value
-        elif kind == "key_result":
-            key_result = value
-        else:
-            recurrence = value
+    title = " ".join(title_words)
+    if not specials:
+        return Capture(title, None, (), None, None, None, None, None, None, tuple(tokens))
+    # `_scan` let each kind but tags through once, so a dict holds all the fields.
+    fields = {kind: value for kind, _text, value in specials}
+    get = fields.get
+    tags: tuple[str, ...] = ()
+    if "tag" in fields:  # in line order, each once
+        tags = tuple(dict.fromkeys([value for kind, _text, value in specials if kind == "tag"]))
+    priority, due = get("priority"), get("due")
     return Capture(
-        title=" ".join(title_words),
-        assignee=assignee,
-        tags=tuple(tags),
-        priority=priority,
-        due=date.fromisoformat(due) if due is not None else None,
-        project=project,
-        column=column,
-        key_result=key_result,
-        recurrence=recurrence,
-        tokens=tuple(tokens),
+        title,
+        get("assignee"),
+        tags,
+        _PRIORITY_BY_VALUE[priority] if priority is not None else None,
+        date.fromisoformat(due) if due is not None else None,
+        get("project"),
+        get("column"),
+        get("key_result"),
+        get("recurrence"),
+        tuple(tokens),
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taskboard.domain import capture as capture_module
 from taskboard.domain.capture import (
     Capture,
     CaptureError,
@@ -231,6 +232,24 @@ def test_scan_tokens_reports_every_token_and_every_error() -> None:
     ]
     assert scan_tokens("@ann", FRIDAY)[1][-1].message == "title is empty"
     assert scan_tokens("fine line", FRIDAY)[1] == []
+
+
+def test_a_word_learnt_on_one_day_means_its_own_date_on_another() -> None:
+    # The parser keeps what each word means per day: `^fri` on Friday is next week's.
+    assert parse_capture("x ^fri", MONDAY).due == FRIDAY
+    assert parse_capture("x ^fri", FRIDAY).due == date(2026, 12, 4)
+    assert parse_capture("x ^fri", MONDAY).due == FRIDAY
+
+
+def test_more_words_than_the_parser_keeps_parse_the_same() -> None:
+    for n in range(capture_module._CACHE_LIMIT + 1000):
+        capture = parse_capture(f"w{n} @p{n} ^+{n % 9}d", FRIDAY)
+        expected = (f"w{n}", f"p{n}", FRIDAY + timedelta(days=n % 9))
+        assert (capture.title, capture.assignee, capture.due) == expected
+    assert len(capture_module._entries_by_day[FRIDAY]) <= capture_module._CACHE_LIMIT
+    long_word = "y" * (capture_module._CACHE_WORD_LENGTH + 1)
+    assert parse_capture(f"{long_word} #t", FRIDAY).title == long_word
+    assert long_word not in capture_module._entries_by_day[FRIDAY]
 
 
 def test_capture_error_survives_pickling() -> None:
