@@ -58,9 +58,11 @@ async def test_a_check_in_elsewhere_shows_on_the_open_goals_screen(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("g")
-        await pilot.pause()
+        # A key typed while the board still reads waits for the read (loaded machine).
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen), "the goals screen")
         screen = app.screen
         assert isinstance(screen, GoalsScreen)
+        await until(pilot, lambda: screen.current_key() is not None, "the goals")
         while screen.current_key() != "O1-KR1":
             await pilot.press("j")
         kr = demo_services.okr.key_result("O1-KR1")
