@@ -1,7 +1,9 @@
 """Benchmark: `MeetingService.capture` with 10,000 tasks (`python -m benchmarks.bench_meeting`).
 
-The service half of "Enter on the capture line to the item committed"; the issue's bar is a
-median under 30 ms.
+The service half of "Enter on the capture line to the item committed" (the issue's bar is a
+median under 30 ms), then the screen: Enter → the line painted in the minutes, and its stored
+item painted (the bar: committed and visible within 20 ms at 10k), with the meeting screen
+opened after the board under it read its 10k cards, and opened during that read.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
@@ -48,37 +52,95 @@ def setup(services: Services) -> int:
     return services.meetings.start(project="DEL", attendees=("jonas", "mia")).id
 
 
-async def screen_times(services: Services, meeting_id: int, lines: int) -> list[float]:
-    """Enter on the meeting screen's capture line → item committed and the screen repainted."""
-    from textual.widgets import Input
+class ScreenTimes(NamedTuple):
+    """Per line typed on the meeting screen: Enter → painted on screen."""
+
+    visible: list[float]  # the line shows in the minutes (the typed row, or its item)
+    committed: list[float]  # the stored item shows in the minutes
+    rereads: int  # how often the screen read the meeting again for a change of the feed
+
+
+async def screen_times(
+    services: Services, meeting_id: int, lines: int, *, after_board: bool
+) -> ScreenTimes:
+    """Enter on the meeting screen's capture line → the line painted, and its stored item
+    painted. With `after_board` the screen opens once the board under it has read its cards
+    (as a person pressing `m` does); without, its first lines share the loop with that read."""
+    from textual.widgets import Input, OptionList
 
     from taskboard.ui.app import UiOptions, make_app
+    from taskboard.ui.screens.board import BoardScreen
     from taskboard.ui.screens.meeting import MeetingScreen
 
     app = make_app(services, UiOptions(project="DEL"))
-    times: list[float] = []
+    times = ScreenTimes([], [], 0)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        while after_board and (board.model.project is None or not app.store.idle):
+            await pilot.pause(0.005)
         screen = MeetingScreen("DEL", meeting_id)
+        reads = [0]
+        change = screen.store_changed
+
+        def counted() -> None:
+            reads[0] += 1
+            change()
+
+        screen.store_changed = counted  # type: ignore[method-assign]
         await app.push_screen(screen)
         while screen.meeting is None:  # opened (joined) through the store queue
             await pilot.pause(0.005)
+        await pilot.pause()
         field = screen.query_one("#capture", Input)
+        minutes = screen.query_one("#minutes", OptionList)
+        reads[0] = 0
+
+        def items() -> int:
+            return len(screen.meeting.items) if screen.meeting is not None else 0
+
+        async def painted_once(done: Callable[[], bool], begin: float) -> float:
+            """Once `done` holds: how long from `begin` until the screen painted after it."""
+            while not done():
+                await asyncio.sleep(0.0005)
+            painted: list[float] = []
+            app.call_after_refresh(lambda: painted.append(time.perf_counter()))
+            while not painted:
+                await asyncio.sleep(0.0005)
+            return painted[0] - begin
+
         for n in range(lines):
             line = TEMPLATES[n % len(TEMPLATES)].format(n=n + 1000)
+            rows, stored = minutes.option_count, items()
             field.value = line
-            painted: list[float] = []
             begin = time.perf_counter()
             screen.capture(Input.Submitted(field, line))
-            # The line is stored through the store queue; its answer repaints the minutes.
-            # (Not every worker: the screen's change-feed watcher runs until it closes.)
-            while not app.store.idle:
+            times.visible.append(
+                await painted_once(lambda: minutes.option_count > rows, begin)  # noqa: B023
+            )
+            times.committed.append(
+                await painted_once(
+                    lambda: screen.unsaved == 0 and items() > stored,  # noqa: B023
+                    begin,
+                )
+            )
+            while not app.store.idle or screen.reading:  # settled before the next line
                 await pilot.pause(0.001)
             await pilot.pause()
-            app.call_after_refresh(lambda done=painted: done.append(time.perf_counter()))
-            await pilot.pause()
-            times.append((painted[0] if painted else time.perf_counter()) - begin)
+        await pilot.pause(0.3)  # a re-read the feed still asks for counts too
+        times = times._replace(rereads=reads[0])
     return times
+
+
+def report(label: str, times: ScreenTimes) -> None:
+    visible, committed = times.visible, times.committed
+    print(
+        f"meeting screen{label}, {len(visible)} lines: Enter → visible median"
+        f" {statistics.median(visible) * 1000:.1f} ms (max {max(visible) * 1000:.0f}),"
+        f" → committed and visible median {statistics.median(committed) * 1000:.1f} ms"
+        f" (max {max(committed) * 1000:.0f}); re-reads for the feed: {times.rereads}"
+    )
 
 
 def main() -> None:
@@ -105,10 +167,14 @@ def main() -> None:
         begin = time.perf_counter()
         services.meetings.minutes_data(meeting_id)
         print(f"minutes_data after {LINES} items: {(time.perf_counter() - begin) * 1000:.1f} ms")
-        on_screen = asyncio.run(screen_times(services, meeting_id, 60))
-        print(
-            f"meeting screen, Enter → committed and repainted: median "
-            f"{statistics.median(on_screen) * 1000:.1f} ms over {len(on_screen)} lines"
+        # The issue's bar: Enter → committed and visible within 20 ms at 10k.
+        report(
+            ", board read first",
+            asyncio.run(screen_times(services, meeting_id, 60, after_board=True)),
+        )
+        report(
+            ", opened during the board's read",
+            asyncio.run(screen_times(services, meeting_id, 20, after_board=False)),
         )
         store.close()
 

@@ -25,13 +25,19 @@ and is not data: the feed counts it apart, and only a screen that shows the room
 (`watch_changes(..., on_presence=...)`, `PresenceChanged`); every other screen sleeps
 through the heartbeats. Its reads run in a lane of their own (`reread(..., lane=...)`), so
 a heartbeat's read never takes the place of a read of the data.
+
+A screen that writes and shows what its write gave back needs no re-read for its own
+change: it brackets the write with `writing()` and `written(revision)`, the feed's revision
+its answer covers (`covered_revision`, called in the write's thread). Changes the feed
+tells of meanwhile wait for the writes to come back, and a re-read is made only for a
+revision newer than what they covered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 from textual.widget import Widget
@@ -41,11 +47,17 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
 from taskboard.ui.screens.base import TaskboardScreen
 
+if TYPE_CHECKING:
+    from taskboard.services import Services
+
 T = TypeVar("T")
 
 # How long one wait on the feed lasts before the watcher looks whether it was cancelled:
 # the bound on how long a closing screen's thread lingers.
 WAIT_S = 0.25
+# How long a write's thread waits for the feed to count the write's own commit (the commit
+# pokes the feed's watcher, so this is a bound, not a delay).
+OWN_COMMIT_WAIT_S = 0.5
 
 
 class StoreChanged(Message):
@@ -101,6 +113,13 @@ def watch_store_changes(widget: Widget, *, presence: bool = False) -> Worker[Non
     )
 
 
+def covered_revision(services: Services, before: int) -> int:
+    """In a write's thread, after its commit and before reading what it shows: the feed's
+    revision that read will cover. `before` is `services.changes.revision` taken before the
+    write; this waits (briefly) for the feed to count the commit."""
+    return services.changes.wait(before, OWN_COMMIT_WAIT_S)
+
+
 @dataclass(frozen=True)
 class _Request:
     read: Callable[[], Any]
@@ -140,6 +159,11 @@ class LiveScreen(TaskboardScreen):
         # The feed's revision whose re-read the screen has shown (or dropped as stale):
         # what a test waits for after a change elsewhere.
         self.shown_revision = -1
+        # Own writes on their way, the newest revision their answers covered, and the
+        # newest change told of while they were on their way.
+        self._writes = 0
+        self._covered = -1
+        self._held: int | None = None
 
     @property
     def reading(self) -> bool:
@@ -163,12 +187,36 @@ class LiveScreen(TaskboardScreen):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         message.stop()
+        self._changed_to(message.revision)
+
+    def _changed_to(self, revision: int) -> None:
+        if self._writes:  # an own write's answer may show this change: wait for it
+            self._held = revision if self._held is None else max(self._held, revision)
+            return
+        if revision <= self._covered:  # shown already, by an own write's answer
+            self.shown_revision = max(self.shown_revision, revision)
+            return
         if self._on_change is not None:
-            self._changed = message.revision
+            self._changed = revision
             try:
                 self._on_change()
             finally:
                 self._changed = None
+
+    def writing(self) -> None:
+        """An own write is on its way; changes told of meanwhile wait for `written`."""
+        self._writes += 1
+
+    def written(self, revision: int | None) -> None:
+        """The write came back, its answer shown; `revision` is what that answer covers
+        (`covered_revision`), None for a refusal. A change held meanwhile and not covered
+        is read now."""
+        self._writes -= 1
+        if revision is not None:
+            self._covered = max(self._covered, revision)
+        if not self._writes and self._held is not None:
+            held, self._held = self._held, None
+            self._changed_to(held)
 
     def reread(
         self,

@@ -17,6 +17,7 @@ from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions
 from taskboard.ui.screens.meeting import MeetingScreen
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
+from taskboard.ui.screens.meeting_text import TYPED_ROW
 
 # Two processes on one store: over PostgreSQL's LISTEN/NOTIFY as well as SQLite's.
 pytestmark = pytest.mark.both_backends
@@ -58,10 +59,15 @@ def header(app: TaskboardApp) -> str:
 
 
 def rows(app: TaskboardApp) -> list[str]:
+    """The stored items' rows (not those of lines typed and still being stored)."""
     if not isinstance(app.screen, MeetingScreen):
         return []
     minutes = app.screen.query_one("#minutes", OptionList)
-    return [str(minutes.get_option_at_index(i).prompt) for i in range(minutes.option_count)]
+    return [
+        str(option.prompt)
+        for option in minutes.options
+        if not (option.id or "").startswith(TYPED_ROW)
+    ]
 
 
 async def type_line(pilot: Any, text: str) -> None:

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from taskboard.domain.meeting_views import (
     Captured,
@@ -31,20 +32,27 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
 from taskboard.ui.dialogs import ConfirmModal
 from taskboard.ui.line_check import AGAIN, SecondEnter
+from taskboard.ui.live import covered_revision
 from taskboard.ui.preview import KIND_LABEL, Known, meeting_check
 from taskboard.ui.screens.meeting_attendees import attendee_changes, attendees_prompt
 from taskboard.ui.screens.meeting_capture import CaptureLine, Names, suggester
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
 from taskboard.ui.screens.meeting_room import MeetingRoom
 from taskboard.ui.screens.meeting_text import (
+    TYPED_ROW,
     agenda_text,
     header_text,
     item_option,
     item_signature,
+    typed_option,
 )
 
 if TYPE_CHECKING:
     from taskboard.services import Services
+
+# A saved line: what the store made of it, the meeting then, the names when a line made a
+# person or a check-in, and the feed's revision that answer covers.
+Saved = tuple[Captured, MeetingView, Names | None, int]
 
 __all__ = ["CaptureLine", "MeetingScreen", "MinutesScreen"]
 
@@ -114,6 +122,11 @@ class MeetingScreen(MeetingRoom):
         self.unsaved = 0
         # What the minutes list shows: (id, kind, key, key result, text) per item.
         self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
+        # Below them, a row per line typed and not back from the store yet (`typed_option`),
+        # in the order typed; `_typed_shown` of them are in the list now.
+        self._typed_rows: list[Option] = []
+        self._typed_shown = 0
+        self._rows_made = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the meeting…", id="meeting-header", markup=False)
@@ -158,6 +171,7 @@ class MeetingScreen(MeetingRoom):
         self._paint_header()
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
+        self._unpaint_typed(minutes)
         painted = self._painted_items
         items = [item_signature(i) for i in meeting.items]
         same = items == painted and minutes.option_count == len(painted)
@@ -176,6 +190,31 @@ class MeetingScreen(MeetingRoom):
                 highlight = last if grew or before is None else before
             minutes.highlighted = max(0, min(highlight, last))
             minutes.scroll_to_highlight()
+        self._paint_typed(minutes)
+
+    def _unpaint_typed(self, minutes: OptionList) -> None:
+        while self._typed_shown:
+            self._typed_shown -= 1
+            minutes.remove_option_at_index(minutes.option_count - 1)
+
+    def _paint_typed(self, minutes: OptionList) -> None:
+        if self._typed_rows:
+            minutes.add_options(self._typed_rows)
+            self._typed_shown = len(self._typed_rows)
+            minutes.scroll_end(animate=False, immediate=True)
+
+    def _show_typed(self, line: str) -> str:
+        """The typed line in the minutes at once, until the store answers; its row's id."""
+        self._rows_made += 1
+        row = f"{TYPED_ROW}{self._rows_made}"
+        minutes = self.query_one("#minutes", OptionList)
+        self._unpaint_typed(minutes)
+        self._typed_rows.append(typed_option(line, row))
+        self._paint_typed(minutes)
+        return row
+
+    def _forget_typed(self, row: str | None) -> None:
+        self._typed_rows = [option for option in self._typed_rows if option.id != row]
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
@@ -236,32 +275,53 @@ class MeetingScreen(MeetingRoom):
             # the next line can be typed while this one is stored); the preview says why.
             capture.give_back(line)
         names = self.names_job()
+        # Shown at once; the stored item takes its place when the store answers.
+        row = None if checked.error else self._show_typed(line)
 
-        def save(services: Services) -> tuple[Captured, MeetingView, Names | None]:
+        def save(services: Services) -> Saved:
+            before = services.changes.revision
             captured = services.meetings.capture(meeting_id, line, new_people=sure, force=sure)
+            # What the feed will tell of this line is shown by this answer: no re-read for it.
+            covered = covered_revision(services, before)
             meeting = services.meetings.get(meeting_id)
             again = captured.new_people or captured.item.kind == "checkin"
-            return captured, meeting, names(services) if again else None
+            return captured, meeting, names(services) if again else None, covered
 
         self.unsaved += 1
+        self.writing()
         self.tb.store.submit(
-            save, lambda saved: self._line_saved(*saved), lambda exc: self._refused(line, exc)
+            save,
+            lambda saved: self._line_saved(row, *saved),
+            lambda exc: self._refused(row, line, exc),
         )
 
-    def _line_saved(self, captured: Captured, meeting: MeetingView, names: Names | None) -> None:
+    def _line_saved(
+        self,
+        row: str | None,
+        captured: Captured,
+        meeting: MeetingView,
+        names: Names | None,
+        covered: int,
+    ) -> None:
         self.unsaved -= 1
+        self._forget_typed(row)
         for handle in captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
-        if self.closed or not self.is_attached:
-            return
-        if names is not None:
-            self._set_known(names)
-        self.show(meeting)
+        if not self.closed and self.is_attached:
+            if names is not None:
+                self._set_known(names)
+            self.show(meeting)
+        self.written(covered)
 
-    def _refused(self, line: str, exc: ServiceError) -> None:
+    def _refused(self, row: str | None, line: str, exc: ServiceError) -> None:
         self.unsaved -= 1
+        self._forget_typed(row)
+        self.written(None)
         if self.closed or not self.is_attached:
             return
+        minutes = self.query_one("#minutes", OptionList)
+        self._unpaint_typed(minutes)
+        self._paint_typed(minutes)
         if self.meeting is not None and self.ended_meanwhile(exc):
             # Ended elsewhere before this line reached the store: the feed's re-read closes
             # the screen and says so, naming the line.
@@ -325,7 +385,7 @@ class MeetingScreen(MeetingRoom):
         if not self.is_attached:
             return
         index = self.query_one("#minutes", OptionList).highlighted
-        if index is None or self.meeting is None or not self.meeting.items:
+        if index is None or self.meeting is None or index >= len(self.meeting.items):
             self.notify("no minutes item highlighted", severity="warning")
             return
         item = self.meeting.items[index]

@@ -30,6 +30,16 @@ def item_option(item: MeetingItemView) -> Option:
     return Option(Content(clean(f"{kind:9} {made:8} {item_line(item)}")), id=str(item.id))
 
 
+# The id of a typed line's row starts so (a stored item's row has the item's id).
+TYPED_ROW = "typed-"
+
+
+def typed_option(line: str, row: str) -> Option:
+    """A line typed and on its way to the store, shown at once until its item takes its
+    place (or the store refuses it)."""
+    return Option(Content.styled(clean(f"{'…':9} {'':8} {line}"), "dim italic"), id=row)
+
+
 def item_signature(item: MeetingItemView) -> tuple[int, str, str | None, str | None, str]:
     """What a minutes row shows of an item: a row whose signature is unchanged stays."""
     return (item.id, item.kind, item.task_key, item.key_result, item_line(item))
