@@ -16,7 +16,9 @@ def test_meeting_from_the_shell(cli: Any, store_target: str, tmp_path: Path) -> 
     refused = cli("meeting", "start", "--project", "DEL")
     assert refused.code == 1 and "--no-tui" in refused.err
 
-    started = cli("meeting", "start", "--project", "DEL", "--attendees", "carl, anna", "--no-tui")
+    people = ("--attendees", "carl, anna", "--no-tui")
+    assert "--new-person adds @carl" in cli("meeting", "start", "-p", "DEL", *people).err
+    started = cli("meeting", "start", "--project", "DEL", *people, "--new-person")
     assert started.code == 0, started.err
     meeting_id = int(started.out.strip())
 

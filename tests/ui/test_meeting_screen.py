@@ -267,6 +267,7 @@ def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from taskboard.commands import meeting as meeting_cmd
+    from taskboard.commands.errors import CliError
     from taskboard.store import open_store
 
     db = str(tmp_path / "cli.db")
@@ -278,7 +279,11 @@ def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
     tty = type("Tty", (), {"isatty": staticmethod(lambda: True)})()
     monkeypatch.setattr(sys, "stdin", tty)
     monkeypatch.setattr(sys, "stdout", tty)
-    meeting_cmd.run_meeting_screen(db, "DEL", "Weekly", "carl, anna")
+    # Attendees nobody has yet are refused, nothing stored, unless asked for as new people.
+    with pytest.raises(CliError, match="unknown person '@carl'; --new-person adds @carl"):
+        meeting_cmd.run_meeting_screen(db, "DEL", "Weekly", "carl, anna")
+    assert opened == []
+    meeting_cmd.run_meeting_screen(db, "DEL", "Weekly", "carl, anna", new_person=True)
 
     store = open_store(db)
     meetings = Services.open(store, "tester").meetings
@@ -291,7 +296,9 @@ def test_cli_meeting_starts_the_meeting_and_opens_its_screen(
 
     # Run again while it runs: the same meeting is joined (as `m` on a board joins it, which
     # says "back in …"), with the attendee named added; no second meeting.
-    meeting_cmd.run_meeting_screen(db, "DEL", None, "mia")
+    with pytest.raises(CliError, match="@mia"):
+        meeting_cmd.run_meeting_screen(db, "DEL", None, "mia")
+    meeting_cmd.run_meeting_screen(db, "DEL", None, "mia", new_person=True)
     store = open_store(db)
     meetings = Services.open(store, "tester").meetings
     assert [m.id for m in meetings.all()] == [stored.id]
