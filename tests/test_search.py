@@ -164,6 +164,7 @@ def test_restore_from_a_dump_fills_the_index(services: Services, tmp_path: objec
     restored.transfer.restore(records)
     assert found(restored, "belage") == [("comment", "INBOX-1")]
     assert found(restored, "bremsen") == [("task", "INBOX-1")]
+    assert found(restored, "belage", project="INBOX") == [("comment", "INBOX-1")]
 
 
 def _empty_services(services: Services) -> Services:
