@@ -24,8 +24,19 @@ def run_migrations(connection: Connection) -> None:
         include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration drops a table and renames its rebuilt copy to the table's
+        # name; SQLite then re-parses every trigger, and refuses one that reads the table
+        # (search_entry's, migration 0005) as the table is missing at that moment. The
+        # legacy rename leaves triggers as written, as SQLite advises for a rebuild.
+        connection.exec_driver_sql("PRAGMA legacy_alter_table = ON")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
 
 
 def run_offline() -> None:

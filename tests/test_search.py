@@ -164,6 +164,7 @@ def test_restore_from_a_dump_fills_the_index(services: Services, tmp_path: objec
     restored.transfer.restore(records)
     assert found(restored, "belage") == [("comment", "INBOX-1")]
     assert found(restored, "bremsen") == [("task", "INBOX-1")]
+    assert found(restored, "belage", project="INBOX") == [("comment", "INBOX-1")]
 
 
 def _empty_services(services: Services) -> Services:
@@ -276,3 +277,31 @@ def test_walking_and_reading_the_index_find_the_same_newest_matches(
     assert answers() == usual
     monkeypatch.setattr(search_walk, "SCATTER", -1)  # SQLite: reads the index at once
     assert answers() == usual
+
+
+def test_a_card_moved_to_another_project_is_found_there_with_its_comments(
+    board: Services,
+) -> None:
+    """An entry carries its project (migration 0005): a move between projects takes the
+    card's entry and its comments' along, both ways."""
+    board.projects.create("DEL", "Delivery")
+    meeting = board.meetings.start("Fleet weekly", project="FLT")
+    board.meetings.capture(meeting.id, "d: Flotten handover on Tuesdays")
+    in_flt = [("task", "FLT-1"), ("comment", "FLT-1"), ("decision", str(meeting.id))]
+    assert sorted(found(board, "flotten", project="FLT")) == sorted(in_flt)
+
+    moved = board.tasks.move_to_project("FLT-1", "DEL")
+    assert sorted(found(board, "flotten", project="DEL")) == [
+        ("comment", moved.key),
+        ("task", moved.key),
+    ]
+    assert found(board, "flotten", project="FLT") == [("decision", str(meeting.id))]
+    board.tasks.comment(moved.key, "Flotten list sent")  # a new comment joins it there
+    assert ("comment", moved.key) in found(board, "sent", project="DEL")
+
+    back = board.tasks.move_to_project(moved.key, "FLT")  # a new key there, the comments too
+    assert sorted(set(found(board, "flotten", project="FLT"))) == sorted(
+        [("task", back.key), ("comment", back.key), ("decision", str(meeting.id))]
+    )
+    assert ("comment", back.key) in found(board, "sent", project="FLT")
+    assert found(board, "flotten", project="DEL") == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.services import Services
@@ -208,6 +208,7 @@ def test_every_indexed_table_has_its_triggers_at_head(store: Store) -> None:
         expected = {f"search_{t}_{e}" for t in tables for e in ("insert", "update", "delete")}
     else:
         expected = {f"search_{t}" for t in tables}
+    expected |= {f"search_project_{t}" for t in ("search_entry", "task", "meeting")}  # 0005
     assert expected <= names
 
 
@@ -261,3 +262,37 @@ def test_a_damaged_index_is_a_damaged_store_for_a_search(tmp_path: Path) -> None
             Services.open(store, "tester").search.search("winter")
     finally:
         store.close()
+
+
+def test_0005_gives_every_entry_its_project_and_downgrades_cleanly(
+    services: Services, store: Store
+) -> None:
+    """The entries written before 0005 get their project from their card or meeting (goals
+    none), and the column, its index and its triggers come and go with the revision."""
+    services.projects.create("FLT", "Fleet")
+    services.projects.create("DEL", "Delivery")
+    services.tasks.capture("Winterreifen bestellen +FLT")
+    services.tasks.comment("FLT-1", "Winterreifen beim Händler")
+    services.tasks.capture("Winterreifen liefern +DEL")
+    meeting = services.meetings.start("Fleet weekly", project="FLT")
+    services.meetings.capture(meeting.id, "d: Winterreifen ab Oktober")
+    services.okr.add_objective("Winterreifen für alle", "2026-Q4")
+
+    def entry_columns() -> set[str]:
+        return {c["name"] for c in inspect(store.engine).get_columns("search_entry")}
+
+    _downgrade(store, "0004")
+    assert "project_id" not in entry_columns()
+    assert not {n for n in _index_objects(store) if "project" in n}
+    services.tasks.comment("DEL-1", "Winterreifen geladen")  # written without the column
+    _upgrade(store)
+
+    assert "project_id" in entry_columns()
+    flt = [("task", "FLT-1"), ("comment", "FLT-1"), ("decision", str(meeting.id))]
+    in_flt = [(h.kind, h.key) for h in services.search.search("winterreifen", project="FLT")]
+    assert sorted(in_flt) == sorted(flt)
+    in_del = [(h.kind, h.key) for h in services.search.search("winterreifen", project="DEL")]
+    assert sorted(in_del) == [("comment", "DEL-1"), ("task", "DEL-1")]
+    with store.engine.connect() as conn:
+        unplaced = conn.execute(text("SELECT kind FROM search_entry WHERE project_id IS NULL"))
+        assert sorted(unplaced.scalars()) == ["objective"]

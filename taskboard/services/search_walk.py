@@ -5,9 +5,10 @@ id; archived cards, the project and the kind filtered first), so a word found in
 entries costs about as much as a rare one. Both backends find the same entries the
 same way:
 
-1. Walk `search_entry` newest first along its (at, id) index, a chunk of entries at a
-   time, and keep those of each chunk that match every word and pass the filters. A
-   common word fills `ranked` within a chunk or two.
+1. Walk `search_entry` newest first along its (at, id) index, or a project's entries
+   along (project_id, at, id) when the search is narrowed to one (migration 0005), a
+   chunk of entries at a time, and keep those of each chunk that match every word and
+   pass the filters. A common word fills `ranked` within a chunk or two.
 2. When the matches are too sparse for the walk to end soon (a rare word, or a filter
    few entries pass: projected from what the walk found so far), read the remaining
    matches from the full-text index instead, newest first: they are few.
@@ -53,11 +54,12 @@ PREFIX_INDEX = 3  # FTS5 keeps prefixes of up to this many characters (migration
 
 Key = tuple[Any, int]  # (at, id) of the last entry walked
 
-# An entry's card (none for meeting items and goals) and, narrowed to a project, meeting.
+# An entry's card (none for meeting items and goals).
 _CARD = " LEFT JOIN task AS a ON a.id = x.task_id"
-_MEETING = " LEFT JOIN meeting AS g ON g.id = x.meeting_id"
 _NOT_ARCHIVED = "(a.id IS NULL OR a.archived <> ?)"
-_IN_PROJECT = " AND coalesce(a.project_id, g.project_id) = ?"
+# An entry's project is its own column (migration 0005): a walk narrowed to a project
+# reads that project's entries along the index (project_id, at, id).
+_IN_PROJECT = "x.project_id = ?"
 _AFTER = "(x.at, x.id) < (?, ?)"
 _WALK = "SELECT x.id, x.at FROM search_entry AS x {where} ORDER BY x.at DESC, x.id DESC LIMIT ?"
 _POSTGRES_WALK = (
@@ -76,7 +78,7 @@ LIMIT ?
 # and its order), so the joins stop at the LIMIT: archived cards are few.
 _POSTGRES_REST = """
 WITH m AS MATERIALIZED (
-    SELECT id, kind, task_id, meeting_id, at FROM search_entry
+    SELECT id, kind, task_id, project_id, at FROM search_entry
     WHERE words @@ CAST(? AS tsquery)
 )
 SELECT x.id
@@ -94,27 +96,25 @@ _NEXT_TERM = "SELECT term FROM search_vocab WHERE term >= ? LIMIT 1"
 
 @dataclass
 class Filters:
-    """Archived cards left out, and the project and kinds a search is narrowed to, as SQL
-    over `search_entry AS x`: the tables joined, the conditions and their parameters."""
+    """Archived cards left out and the kinds a search is narrowed to, as SQL over
+    `search_entry AS x` (the tables joined, the conditions and their parameters), and the
+    project, which the walk applies as it reads and the index's reads as a condition."""
 
     joins: str = _CARD
     sql: str = _NOT_ARCHIVED
     params: list[Any] = field(default_factory=lambda: [True])
+    project_id: int | None = None
 
     @classmethod
     def of(cls, project_id: int | None, kinds: Sequence[str] | None) -> Filters:
-        filters = cls()
-        if project_id is not None:
-            filters.joins += _MEETING
-            filters.sql += _IN_PROJECT
-            filters.params.append(project_id)
+        filters = cls(project_id=project_id)
         if kinds is not None:
             filters.sql += f" AND x.kind IN ({', '.join('?' * len(kinds))})"
             filters.params.extend(kinds)
         return filters
 
     def keep(self, conn: ReadConnection, ids: list[int]) -> set[int]:
-        """Those of `ids` that pass."""
+        """Those of `ids` (entries of the project, when there is one) that pass."""
         if not ids:
             return set()
         found = ", ".join(str(int(i)) for i in ids)
@@ -127,8 +127,12 @@ class Filters:
         """The ids `sql` gives for the entries older than `key`: a query over `x` with a
         full-text `query` first, then {joins}, {after} and {filters}, then a LIMIT."""
         after = _AFTER + " AND " if key is not None else ""
-        text = sql.format(joins=self.joins, after=after, filters=self.sql)
-        params = [query, *(key or ()), *self.params, size]
+        filters, params = self.sql, [query, *(key or ()), *self.params]
+        if self.project_id is not None:
+            filters += " AND " + _IN_PROJECT
+            params.append(self.project_id)
+        text = sql.format(joins=self.joins, after=after, filters=filters)
+        params.append(size)
         return [row[0] for row in conn.rows(text, params)]
 
 
@@ -143,10 +147,12 @@ class Chunk(NamedTuple):
 class Matcher(Protocol):
     """How one backend tells which entries match a query's words."""
 
-    def walk(self, conn: ReadConnection, key: Key | None, size: int) -> Chunk:
-        """The `size` entries after `key`, newest first, and which of them match every
-        word (None when that cannot be told cheaply: the caller reads the rest from the
-        index)."""
+    def walk(
+        self, conn: ReadConnection, project_id: int | None, key: Key | None, size: int
+    ) -> Chunk:
+        """The `size` entries after `key` (of the project, when one is given), newest
+        first, and which of them match every word (None when that cannot be told cheaply:
+        the caller reads the rest from the index)."""
 
     def in_title(self, conn: ReadConnection, ids: list[int]) -> set[int]:
         """Those of `ids` (matches) whose main text holds every word."""
@@ -163,9 +169,11 @@ class SqliteMatcher:
         every = " AND ".join(w for w in words if w is not None)
         self.every, self.title = every, f"title : ({every})"
 
-    def walk(self, conn: ReadConnection, key: Key | None, size: int) -> Chunk:
-        where = "WHERE " + _AFTER if key is not None else ""
-        rows = conn.rows(_WALK.format(where=where), [*(key or ()), size])
+    def walk(
+        self, conn: ReadConnection, project_id: int | None, key: Key | None, size: int
+    ) -> Chunk:
+        where, params = _walked(project_id, key)
+        rows = conn.rows(_WALK.format(where=where), [*params, size])
         ids = [row[0] for row in rows]
         ranges = _ranges(ids)
         if sum((hi - lo) // 8 + 1 for lo, hi in ranges) > SCATTER * len(ids):
@@ -189,9 +197,11 @@ class PostgresMatcher:
     def __init__(self, terms: list[str]) -> None:
         self.every = " & ".join(f"'{t}':*" for t in terms)
 
-    def walk(self, conn: ReadConnection, key: Key | None, size: int) -> Chunk:
-        where = "WHERE " + _AFTER if key is not None else ""
-        rows = conn.rows(_POSTGRES_WALK.format(where=where), [self.every, *(key or ()), size])
+    def walk(
+        self, conn: ReadConnection, project_id: int | None, key: Key | None, size: int
+    ) -> Chunk:
+        where, params = _walked(project_id, key)
+        rows = conn.rows(_POSTGRES_WALK.format(where=where), [self.every, *params, size])
         return Chunk([row[:2] for row in rows], {row[0] for row in rows if row[2]})
 
     def in_title(self, conn: ReadConnection, ids: list[int]) -> set[int]:
@@ -228,7 +238,7 @@ def newest_matches(
     walked = 0
     size = 2 * ranked
     while True:
-        chunk, hits = m.walk(conn, key, size)
+        chunk, hits = m.walk(conn, filters.project_id, key, size)
         if not chunk:
             return found
         if hits is None:
@@ -246,6 +256,13 @@ def newest_matches(
             break
         size = max(more, ranked)
     return found + m.rest(conn, filters, key, ranked - len(found))
+
+
+def _walked(project_id: int | None, key: Key | None) -> tuple[str, list[Any]]:
+    """The WHERE clause of a walk's chunk, and its parameters."""
+    conditions = ([_IN_PROJECT] if project_id is not None else []) + ([_AFTER] if key else [])
+    params = ([project_id] if project_id is not None else []) + list(key or ())
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
 def _ranges(ids: list[int]) -> list[tuple[int, int]]:
