@@ -118,7 +118,8 @@ def day(value: Any) -> date | None:
 
 
 # The project, column, priority, assignee and tag names of a row are one of a few: each
-# is kept once (`sys.intern`), not once per row of a 100,000-card board.
+# is kept once (`sys.intern`), not once per row of a 100,000-card board. So are ranks:
+# every column's ranks come from the same `rank_between` steps, so columns repeat them.
 # A frozen dataclass's __init__ sets each of TaskRow's 25 fields through
 # object.__setattr__: most of the cost of reading 100,000 rows. `task_row` sets the slots
 # directly, every field given, in the order of `_FIELDS` (a test holds the result to what
@@ -144,9 +145,8 @@ def task_row(
     blockers, as the read model."""
     task_id = r[0]
     done, total = subtasks.get(task_id, (0, 0))
-    created = moment(r[12])
-    updated = moment(r[13])
-    assert created is not None and updated is not None
+    updated = _moment_once(r[13])
+    created = updated if r[12] == r[13] else _moment_once(r[12])
     values = (
         task_id,
         r[1],  # key
@@ -154,7 +154,7 @@ def task_row(
         intern(r[3]),  # project
         r[4],  # column_id
         intern(r[5]),  # column
-        r[6],  # rank
+        intern(r[6]),  # rank
         None if r[7] is None else intern(r[7]),  # assignee
         day(r[8]),  # due
         intern(r[9]),  # priority
@@ -181,6 +181,22 @@ def task_row(
 
 
 _new = object.__new__
+
+# The last moment read, as (stored value, datetime): a task never changed since it was
+# made has created == updated, and the tasks one write made (a bulk add, an import) share
+# one moment and follow each other in board order, so a 100,000-card board holds one
+# datetime per write, not two per row. One tuple, swapped whole: safe across threads.
+_last_moment: tuple[Any, datetime | None] = (None, None)
+
+
+def _moment_once(value: Any) -> datetime:
+    global _last_moment
+    seen, parsed = _last_moment
+    if parsed is None or seen != value:
+        parsed = moment(value)
+        assert parsed is not None
+        _last_moment = (value, parsed)
+    return parsed
 
 
 Statement = tuple[str, Sequence[object]]
