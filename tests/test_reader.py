@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -166,7 +167,9 @@ def test_the_first_paint_reads_what_the_services_read(
     assert snapshot is not None
     board = [
         r
-        for r in services.tasks.rows(project="DEL", include_closed=True, top_level_only=True)
+        for r in services.tasks.rows(
+            project="DEL", include_closed=True, top_level_only=True, for_board=True
+        )
         if not r.archived
     ]
     if limit is not None:
@@ -317,13 +320,14 @@ def test_a_row_is_what_its_dataclass_makes_of_the_same_values() -> None:
     assert hash(row) == hash(task_row(raw, {7: ("a", "b")}, {7: (1, 3)}, {7: ("DEL-9",)}))
 
 
-def test_a_big_board_holds_one_moment_per_write_and_each_rank_once(tmp_path: Path) -> None:
+def test_a_big_board_shares_moments_and_ranks_and_leaves_out_source_ids(tmp_path: Path) -> None:
     """What keeps a 100,000-card board's memory down (issue 20): rows that one write made
-    share one `created`/`updated` datetime, and equal ranks of different columns one
-    string, on the services' path and the first-paint snapshot alike; other moments stay
-    their own."""
+    share one `created`/`updated` datetime, equal ranks of different columns one string,
+    and source ids are left out, on the services' path and the first-paint snapshot
+    alike; other moments stay their own."""
     from taskboard.services import TaskDraft
     from taskboard.store.reader import task_row
+    from taskboard.ui.screens.board_base import read_board
 
     target = str(tmp_path / "big.db")
     services = Services.open(open_store(target), "anna")
@@ -342,6 +346,15 @@ def test_a_big_board_holds_one_moment_per_write_and_each_rank_once(tmp_path: Pat
         backlog = {r.rank: r.rank for r in first if r.column == "Backlog"}
         doing = [r.rank for r in first if r.column == "Doing"]
         assert all(backlog[rank] is rank for rank in doing)
+    # What the board never shows, its read leaves out: an imported card's source id
+    # (a list, an export keeps it).
+    with sqlite3.connect(target) as raw_db:
+        raw_db.execute("UPDATE task SET source_id = 'taskwarrior:' || id")
+    snapshot = read_snapshot(target, "BIG")
+    assert snapshot is not None
+    assert {r.source_id for r in snapshot.rows} == {None}
+    assert {r.source_id for r in read_board(services, "BIG").rows} == {None}
+    assert None not in {r.source_id for r in services.tasks.rows(project="BIG")}
     services.ctx.store.close()
     # A different moment right after a shared one is read as itself.
     raw = [
