@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -166,7 +167,9 @@ def test_the_first_paint_reads_what_the_services_read(
     assert snapshot is not None
     board = [
         r
-        for r in services.tasks.rows(project="DEL", include_closed=True, top_level_only=True)
+        for r in services.tasks.rows(
+            project="DEL", include_closed=True, top_level_only=True, for_board=True
+        )
         if not r.archived
     ]
     if limit is not None:
@@ -315,3 +318,49 @@ def test_a_row_is_what_its_dataclass_makes_of_the_same_values() -> None:
         blocked_by=("DEL-9",), notes="notes", parent_id=2, source_id="taskwarrior:x",
     )  # fmt: skip
     assert hash(row) == hash(task_row(raw, {7: ("a", "b")}, {7: (1, 3)}, {7: ("DEL-9",)}))
+
+
+def test_a_big_board_shares_moments_and_ranks_and_leaves_out_source_ids(tmp_path: Path) -> None:
+    """What keeps a 100,000-card board's memory down (issue 20): rows that one write made
+    share one `created`/`updated` datetime, equal ranks of different columns one string,
+    and source ids are left out, on the services' path and the first-paint snapshot
+    alike; other moments stay their own."""
+    from taskboard.services import TaskDraft
+    from taskboard.store.reader import task_row
+    from taskboard.ui.screens.board_base import read_board
+
+    target = str(tmp_path / "big.db")
+    services = Services.open(open_store(target), "anna")
+    services.projects.create("BIG", "Big", ("Backlog", "Doing", "Done"))
+    drafts = [TaskDraft(title=f"Card {i}", column=("Backlog", "Doing")[i % 2]) for i in range(8)]
+    services.tasks.create_many(drafts, "BIG")
+    services.tasks.create_many([TaskDraft(title="Later", column="Doing")], "BIG")
+    snapshot = read_snapshot(target, "BIG")
+    assert snapshot is not None
+    for rows in (services.tasks.rows(project="BIG"), list(snapshot.rows)):
+        assert len(rows) == 9
+        later = next(r for r in rows if r.title == "Later")
+        first = [r for r in rows if r is not later]
+        assert all(r.created is r.updated is first[0].updated for r in first)
+        assert later.updated is not first[0].updated and later.updated != first[0].updated
+        backlog = {r.rank: r.rank for r in first if r.column == "Backlog"}
+        doing = [r.rank for r in first if r.column == "Doing"]
+        assert all(backlog[rank] is rank for rank in doing)
+    # What the board never shows, its read leaves out: an imported card's source id
+    # (a list, an export keeps it).
+    with sqlite3.connect(target) as raw_db:
+        raw_db.execute("UPDATE task SET source_id = 'taskwarrior:' || id")
+    snapshot = read_snapshot(target, "BIG")
+    assert snapshot is not None
+    assert {r.source_id for r in snapshot.rows} == {None}
+    assert {r.source_id for r in read_board(services, "BIG").rows} == {None}
+    assert None not in {r.source_id for r in services.tasks.rows(project="BIG")}
+    services.ctx.store.close()
+    # A different moment right after a shared one is read as itself.
+    raw = [
+        (1, "K-1", "a", "K", 1, "C", "i", None, None, "none", None, 0, t, t, 1, None, None,
+         "", None, None)
+        for t in ("2026-11-20 08:15:00", "2026-11-20 08:15:00", "2026-11-21 09:00:00")
+    ]  # fmt: skip
+    a, b, c = (task_row(r, {}, {}, {}) for r in raw)
+    assert a.updated is b.updated and c.updated.day == 21 and c.created is c.updated

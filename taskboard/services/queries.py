@@ -56,10 +56,12 @@ def task_rows(
     *conditions: ColumnElement[bool],
     order: Sequence[Any] | None = None,
     limit: int | None = None,
+    source: bool = True,
 ) -> list[TaskRow]:
     """Tasks matching `conditions`, with tags, subtask progress and blockers. The conditions
     are on `Task` alone (other tables through subqueries): they also select the ids the tags,
-    subtasks and blockers are read for."""
+    subtasks and blockers are read for. Without `source`, the rows leave out their source
+    ids, as the reader's `BOARD_COLUMNS` do."""
     stmt = in_place(
         select(
             col(Task.id),
@@ -81,7 +83,7 @@ def task_rows(
             col(KeyResult.key),
             col(Task.notes),
             col(Task.parent_id),
-            col(Task.source_id),
+            col(Task.source_id) if source else literal_column("NULL", String),
         ),
     )
     stmt = (

@@ -3,7 +3,8 @@
 The board paints from this before SQLAlchemy and SQLModel are even imported (they cost
 half a second); the full services load right after the first paint. It reads a SQLite
 file or a PostgreSQL database with the DB-API driver (`taskboard.store.reader`) and
-returns the same read models as `TaskReads.rows`, which a test checks on both backends.
+returns the same read models as `TaskReads.rows(for_board=True)` (no source ids), which a
+test checks on both backends.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def _read(conn: ReadConnection, wanted: str | None, limit: int | None) -> BoardS
                 (pid,),
             ),
             (_COUNTS, (pid, False)),
-            reader.rows_statement(where, params, _IN_COLUMNS),
+            reader.rows_statement(where, params, _IN_COLUMNS, reader.BOARD_COLUMNS),
             reader.details_statement(*reader.selected(where, params)),
             (reader.REVISION, ()),
         ]

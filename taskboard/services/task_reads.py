@@ -37,8 +37,10 @@ class TaskReads:
         column: str | None = None,
         include_closed: bool = False,
         top_level_only: bool = False,
+        for_board: bool = False,
     ) -> list[TaskRow]:
-        """Tasks as a list shows them; open ones only unless `include_closed`."""
+        """Tasks as a list shows them; open ones only unless `include_closed`. `for_board`
+        leaves out what a board never shows (`reader.BOARD_COLUMNS`): source ids."""
         with self.ctx.store.read() as s:
             conds: list[Any] = []
             if project is not None:
@@ -59,7 +61,7 @@ class TaskReads:
                 conds += [col(Task.completed).is_(None), col(Task.archived).is_(False)]
             if top_level_only:
                 conds.append(col(Task.parent_id).is_(None))
-            return task_rows(s, *conds)
+            return task_rows(s, *conds, source=not for_board)
 
     def tag_names(self, project: str | None = None) -> list[str]:
         """Every tag in use (in `project`, or anywhere), for completion."""

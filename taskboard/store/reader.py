@@ -49,6 +49,10 @@ TASK_COLUMNS = (
     "t.parent_id",
     "t.source_id",
 )
+# The board's rows: as `TASK_COLUMNS`, without the id a task had where it was imported
+# from, which only the exporters use (at 100,000 imported cards, 9 MiB a board never shows).
+BOARD_COLUMNS = (*TASK_COLUMNS[:-1], "NULL")
+assert TASK_COLUMNS[-1] == "t.source_id"
 TASK_FROM = """FROM task t
 JOIN project p ON p.id = t.project_id
 JOIN board_column c ON c.id = t.column_id
@@ -118,7 +122,8 @@ def day(value: Any) -> date | None:
 
 
 # The project, column, priority, assignee and tag names of a row are one of a few: each
-# is kept once (`sys.intern`), not once per row of a 100,000-card board.
+# is kept once (`sys.intern`), not once per row of a 100,000-card board. So are ranks:
+# every column's ranks come from the same `rank_between` steps, so columns repeat them.
 # A frozen dataclass's __init__ sets each of TaskRow's 25 fields through
 # object.__setattr__: most of the cost of reading 100,000 rows. `task_row` sets the slots
 # directly, every field given, in the order of `_FIELDS` (a test holds the result to what
@@ -144,9 +149,8 @@ def task_row(
     blockers, as the read model."""
     task_id = r[0]
     done, total = subtasks.get(task_id, (0, 0))
-    created = moment(r[12])
-    updated = moment(r[13])
-    assert created is not None and updated is not None
+    updated = _moment_once(r[13])
+    created = updated if r[12] == r[13] else _moment_once(r[12])
     values = (
         task_id,
         r[1],  # key
@@ -154,7 +158,7 @@ def task_row(
         intern(r[3]),  # project
         r[4],  # column_id
         intern(r[5]),  # column
-        r[6],  # rank
+        intern(r[6]),  # rank
         None if r[7] is None else intern(r[7]),  # assignee
         day(r[8]),  # due
         intern(r[9]),  # priority
@@ -182,15 +186,35 @@ def task_row(
 
 _new = object.__new__
 
+# The last moment read, as (stored value, datetime): a task never changed since it was
+# made has created == updated, and the tasks one write made (a bulk add, an import) share
+# one moment and follow each other in board order, so a 100,000-card board holds one
+# datetime per write, not two per row. One tuple, swapped whole: safe across threads.
+_last_moment: tuple[Any, datetime | None] = (None, None)
+
+
+def _moment_once(value: Any) -> datetime:
+    global _last_moment
+    seen, parsed = _last_moment
+    if parsed is None or seen != value:
+        parsed = moment(value)
+        assert parsed is not None
+        _last_moment = (value, parsed)
+    return parsed
+
 
 Statement = tuple[str, Sequence[object]]
 
 
 def rows_statement(
-    where: str = "", params: Sequence[object] = (), order: str = BOARD_ORDER
+    where: str = "",
+    params: Sequence[object] = (),
+    order: str = BOARD_ORDER,
+    columns: Sequence[str] = TASK_COLUMNS,
 ) -> Statement:
-    """The SQL (and its parameters) of the `TASK_COLUMNS` of the tasks `where` selects."""
-    sql = f"SELECT {', '.join(TASK_COLUMNS)} {TASK_FROM}"
+    """The SQL (and its parameters) of the `columns` (`TASK_COLUMNS` or `BOARD_COLUMNS`)
+    of the tasks `where` selects."""
+    sql = f"SELECT {', '.join(columns)} {TASK_FROM}"
     if where:
         sql += f" WHERE {where}"
     return f"{sql} ORDER BY {order}", params

@@ -55,7 +55,9 @@ class BoardRead:
 def read_board(services: Services, key: str) -> BoardRead:
     revision = services.tasks.revision()
     project = services.projects.get(key)
-    rows = services.tasks.rows(project=project.key, include_closed=True, top_level_only=True)
+    rows = services.tasks.rows(
+        project=project.key, include_closed=True, top_level_only=True, for_board=True
+    )
     return BoardRead(project, [r for r in rows if not r.archived], revision)
 
 
