@@ -107,3 +107,21 @@ def test_a_store_behind_the_head_is_left_to_the_ordinary_way(
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM task").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM activity").fetchone() == (0,)
+
+
+def test_a_column_the_orm_writes_is_seen_by_the_steps_in_the_same_session(
+    seeded: Services, store: Store
+) -> None:
+    """The writer of a session keeps a project's columns for its transaction; any ORM write
+    of the session (here an explicit flush) makes it read them again."""
+    from taskboard.domain.models import BoardColumn
+    from taskboard.services.ops import find
+    from taskboard.store.writer import Writer
+
+    with store.write() as s:
+        w = Writer.of_session(s)
+        project = find.project_by_key(w, "DEL")
+        before = [c.name for c in find.columns_of(w, project.id)]
+        s.add(BoardColumn(project_id=project.id, name="Parked", position=len(before)))
+        s.flush()
+        assert [c.name for c in find.columns_of(w, project.id)] == [*before, "Parked"]

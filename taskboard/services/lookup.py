@@ -19,7 +19,7 @@ from taskboard.domain.models import (
 )
 from taskboard.services.errors import NotFoundError
 from taskboard.services.ops import find
-from taskboard.store.writer import Writer
+from taskboard.store.writer import Writer, forget_read
 
 
 def project_by_key(session: Session, key: str) -> Project:
@@ -53,13 +53,16 @@ def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
 
 @event.listens_for(AnySession, "after_flush")
 def _flushed(session: AnySession, _context: object) -> None:
-    session.info.pop(_COLUMNS, None)  # a column added or removed is read again
+    # A column added or removed is read again, by the ORM and by the session's writer.
+    session.info.pop(_COLUMNS, None)
+    forget_read(session)
 
 
 @event.listens_for(AnySession, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if not state.is_select:  # an insert, update or delete outside the ORM's own flush
         state.session.info.pop(_COLUMNS, None)
+        forget_read(state.session)
 
 
 match_column = find.match_column

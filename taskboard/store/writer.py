@@ -53,6 +53,8 @@ def stored(value: object, backend: str) -> object:
     return value
 
 
+# Where a SQLAlchemy session keeps its writer (`Writer.of_session`): (transaction, writer).
+_OF_SESSION = "taskboard_writer"
 # Parameters in one statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 _MAX_PARAMS = 30_000
 
@@ -162,7 +164,7 @@ class Writer(ReadConnection):
         raw = connection.connection.driver_connection
         # One writer per transaction: its cache must not outlive a commit.
         transaction = session.get_transaction()
-        known = session.info.get("taskboard_writer")
+        known = session.info.get(_OF_SESSION)
         if known is not None and known[0] is transaction and known[1].raw is raw:
             return known[1]  # type: ignore[no-any-return]
 
@@ -176,12 +178,20 @@ class Writer(ReadConnection):
 
         def before() -> None:
             if session.new or session.dirty or session.deleted:
-                session.flush()
-                made.cache.clear()  # the ORM may have added a column
+                session.flush()  # which forgets the cache (`forget_read`)
 
         made = cls(raw, connection.dialect.name, before=before, changed=changed)
-        session.info["taskboard_writer"] = (transaction, made)
+        session.info[_OF_SESSION] = (transaction, made)
         return made
+
+
+def forget_read(session: Any) -> None:
+    """Empty the cache of a session's writer: the ORM wrote on its own (a flush, an ORM
+    insert, update or delete), so a column it keeps may have changed. Called from the
+    session's hooks (`services.lookup`)."""
+    known = session.info.get(_OF_SESSION)
+    if known is not None:
+        known[1].cache.clear()
 
 
 class NotWritable(NotReadable):
