@@ -152,7 +152,12 @@ class TaskboardApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit taskboard; every change is already saved."""
-        if self._may_leave(self.screen_stack, "press ctrl+q again to quit", "quit"):
+        self.quit_once_stored()
+
+    def quit_once_stored(self) -> None:
+        """Quit once every screen saved what it holds and the store has what was asked."""
+        again = "press ctrl+q again to quit"
+        if self._may_leave(self.screen_stack, again, "quit", self.quit_once_stored):
             # Changes asked for and not yet stored are stored first (a moment, normally);
             # asked again meanwhile, it goes at once.
             if self._quitting or self.store.failed_to_load:
@@ -164,9 +169,11 @@ class TaskboardApp(App[None]):
             self.store.after(self.exit)
 
     @staticmethod
-    def _may_leave(screens: Iterable[Screen[Any]], again: str, past: str) -> bool:
+    def _may_leave(
+        screens: Iterable[Screen[Any]], again: str, past: str, then: Callable[[], object]
+    ) -> bool:
         return all(
-            screen.may_leave(again, past)
+            screen.may_leave(again, past, then)
             for screen in reversed(list(screens))
             if isinstance(screen, TaskboardScreen)
         )
@@ -191,7 +198,10 @@ class TaskboardApp(App[None]):
     def open_board(self, key: str) -> None:
         """Replace the board on screen by another project's board."""
         # The screens over the board go: a detail with a half-typed field saves it first.
-        if not self._may_leave(self.screen_stack[2:], "choose the board again", "switched"):
+        again = "choose the board again"
+        if not self._may_leave(
+            self.screen_stack[2:], again, "switched", lambda: self.open_board(key)
+        ):
             return
         self.options.remember("last_project", key)
         while len(self.screen_stack) > 2:

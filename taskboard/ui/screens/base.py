@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -19,8 +20,10 @@ class TaskboardScreen(Screen[None]):
         assert isinstance(self.app, TaskboardApp)
         return self.app
 
-    def may_leave(self, again: str, past: str) -> bool:
+    def may_leave(self, again: str, past: str, then: Callable[[], object]) -> bool:
         """Whether the screen may go now (quit, another board); one holding unsaved input
         saves it first, or says why not and how to go anyway: `again` ("press ctrl+q again
-        to quit"), after which it says it went without it (`past`, "quit")."""
+        to quit"), after which it says it went without it (`past`, "quit"). One whose saves
+        are still on their way says no, and calls `then` (the same way out, asked again)
+        once they are stored."""
         return True

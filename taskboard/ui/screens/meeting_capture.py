@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from taskboard.ui.dialogs import TokenSuggester
 from taskboard.ui.preview import Known, known_names
-from taskboard.ui.widgets.ordered_input import OrderedInput
+from taskboard.ui.widgets.ordered_input import LineInput
 
 if TYPE_CHECKING:
     from taskboard.services import Services
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 Names = tuple[Known, list[str]]
 
 
-class CaptureLine(OrderedInput, inherit_bindings=False):
+class CaptureLine(LineInput, inherit_bindings=False):
     """The capture line: an Input that leaves `ctrl+a`, `ctrl+e`, `up` and `down` to the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -29,19 +29,6 @@ class CaptureLine(OrderedInput, inherit_bindings=False):
         for b in Input.BINDINGS
         if isinstance(b, Binding)
     ]
-
-    async def action_submit(self) -> None:
-        """Hand the line over and clear it before the next key is handled. The screen gives
-        back a line it does not take (a warning, a refusal) while the line is still empty."""
-        line = self.value
-        self.post_message(self.Submitted(self, line, None))
-        self.value = ""
-
-    def give_back(self, line: str) -> None:
-        """`line` back for fixing, unless the next one is being typed already."""
-        if not self.value or self.value == line:
-            self.value = line
-            self.cursor_position = len(line)
 
 
 def read_names(services: Services, project: str | None, today: date) -> Names:

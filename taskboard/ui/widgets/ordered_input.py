@@ -50,3 +50,21 @@ class OrderedInput(Input):
         event.stop()
         event.prevent_default()
         await self.run_action(action)
+
+
+class LineInput(OrderedInput):
+    """A line handed over on Enter and cleared at once, so the next one can be typed while the
+    store takes this one; the screen gives back a line the store refused (`give_back`)."""
+
+    async def action_submit(self) -> None:
+        """Hand the line over and clear it before the next key is handled. The screen gives
+        back a line it does not take (a warning, a refusal) while the line is still empty."""
+        line = self.value
+        self.post_message(self.Submitted(self, line, None))
+        self.value = ""
+
+    def give_back(self, line: str) -> None:
+        """`line` back for fixing, unless the next one is being typed already."""
+        if not self.value or self.value == line:
+            self.value = line
+            self.cursor_position = len(line)
