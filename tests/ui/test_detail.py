@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
-from ui_text import notices, running, settle
+from ui_text import notices, running, screen_text, settle
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Person, Tag, Task
@@ -77,12 +76,6 @@ async def refused(
     assert any(said in m for m in messages(app))
     assert field(app, name).value == text
     assert services.tasks.detail("DEL-1") == before
-
-
-def screen_text(app: TaskboardApp) -> str:
-    """The text on the screen, from Textual's public SVG screenshot (each run of one style)."""
-    runs = re.findall(r"<text[^>]*>(.*?)</text>", app.export_screenshot(), re.S)
-    return "\n".join(html.unescape(run).replace("\xa0", " ") for run in runs)
 
 
 def messages(app: TaskboardApp) -> list[str]:

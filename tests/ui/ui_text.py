@@ -3,6 +3,8 @@ state, a widget's rendered lines, and notifications recorded by an app subclass.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -89,6 +91,12 @@ def pressing(*keys: str) -> Any:
         await pilot.pause()
 
     return run
+
+
+def screen_text(app: App[Any]) -> str:
+    """The text on the screen, from Textual's public SVG screenshot (each run of one style)."""
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", app.export_screenshot(), re.S)
+    return "\n".join(html.unescape(run).replace("\xa0", " ") for run in runs)
 
 
 def board_of(app: App[Any]) -> BoardScreen:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PRIORITIES = [p.value for p in Priority]
+# The keys besides characters that edit the title before it shows (see `on_key`).
+EARLY_EDITS = ("backspace", "ctrl+u")
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class DetailBase(LiveScreen):
         self._in_flight = 0
         # The version each write of this screen started from → the version it left.
         self._own: dict[int, int] = {}
+        # Keys typed before the first read came in: the title's, once it shows.
+        self._early: list[str] = []
 
     @property
     def writes_pending(self) -> int:
@@ -150,6 +155,16 @@ class DetailBase(LiveScreen):
             lambda s: (s.tasks.detail(key), s.people.handles()), self._opened, self._not_opened
         )
 
+    def on_key(self, event: events.Key) -> None:
+        # Enter on the board and typing at once: what is typed before the task is read goes
+        # into the title when it shows, in order (keys typed after come after the read).
+        if self.detail is None and (event.is_printable or event.key in EARLY_EDITS):
+            event.stop()
+            event.prevent_default()
+            self._early.append(
+                event.character if event.character and event.is_printable else event.key
+            )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Until the task is read there is nothing to save, tick or mark: only the way back.
         return self.detail is not None or action == "back" or None
@@ -170,9 +185,19 @@ class DetailBase(LiveScreen):
             select.value = values["priority"]
         self._show(detail, replace=FIELDS)  # every field, from empty
         self.query_one("#detail-form").display = True
-        self.query_one("#f-title", Input).focus()
+        title = self.query_one("#f-title", Input)
+        title.focus()
+        for key in self._early:
+            if key == "backspace":
+                title.action_delete_left()
+            elif key == "ctrl+u":
+                title.action_delete_left_all()
+            else:
+                title.insert_text_at_cursor(key)
+        self._early.clear()
         self.refresh_bindings()
         self.watch_changes(self.store_changed)
+        self._written(True)  # a way out asked meanwhile: save what was typed, then go
 
     def _not_opened(self, error: ServiceError) -> None:
         self.notify(clean(str(error)), severity="error", markup=False)

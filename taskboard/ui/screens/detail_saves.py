@@ -135,7 +135,10 @@ class DetailSaves(DetailBase):
         """Save the unsaved edits before the screen goes (escape, quit, another board), and go
         once they are stored (`then` asks again). Edits that cannot be saved keep it, once:
         the same way out again leaves without them."""
-        if self.detail is None:  # still loading: nothing typed yet
+        if self.detail is None:
+            if self._early:  # typed before the task was read: saved once it is
+                self._wait_to_leave = Leaving(again, then)
+                return False
             self._leaving = True
             return True
         unsaved = self._unsaved()
