@@ -5,7 +5,8 @@ saves first and goes once saved (issue 16, item 5)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from functools import cached_property
 from typing import Any, cast
@@ -111,6 +112,21 @@ async def open_detail(pilot: Pilot[None], *keys: str) -> TaskDetailScreen:
     return app.screen
 
 
+@asynccontextmanager
+async def slow_saves(app: TaskboardApp, watched: WatchedServices) -> AsyncIterator[Pilot[None]]:
+    """DEL-1's detail open, its saves held in their worker until `watched.gate` opens."""
+    watched.held = {"edit"}
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_detail(pilot)
+        yield pilot
+
+
+async def press_while_held(pilot: Pilot[None], watched: WatchedServices, *keys: str) -> None:
+    """Press `keys`, which ask for a save; return once the store holds it."""
+    await pilot.press(*keys)
+    await until(pilot, lambda: "edit" in watched.called(), "the save never started")
+
+
 async def test_the_detail_shows_loading_until_its_first_read_arrives(
     app: TaskboardApp, watched: WatchedServices, demo_services: Services
 ) -> None:
@@ -203,11 +219,8 @@ async def test_keys_are_handled_while_a_save_is_on_its_way(
     app: TaskboardApp, watched: WatchedServices, demo_services: Services
 ) -> None:
     before = demo_services.tasks.row("DEL-1")
-    watched.held = {"edit"}
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(pilot)
-        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "tab")
-        await until(pilot, lambda: "edit" in watched.called(), "the save never started")
+    async with slow_saves(app, watched) as pilot:
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"Car 4711 unloaded", "tab")
         # The store holds the save; the screen goes on: typing, moving between fields.
         field(app, "due").focus()
         await pilot.press("ctrl+u", *"fri")
@@ -228,11 +241,8 @@ async def test_keys_are_handled_while_a_save_is_on_its_way(
 async def test_queued_saves_are_stored_in_the_order_typed(
     app: TaskboardApp, watched: WatchedServices, demo_services: Services
 ) -> None:
-    watched.held = {"edit"}
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(pilot)
-        await pilot.press("end", "ctrl+u", *"First", "tab")
-        await until(pilot, lambda: "edit" in watched.called(), "the save never started")
+    async with slow_saves(app, watched) as pilot:
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"First", "tab")
         field(app, "title").focus()
         await pilot.press("end", "ctrl+u", *"Second", "tab")
         field(app, "due").focus()
@@ -253,12 +263,11 @@ async def test_queued_saves_are_stored_in_the_order_typed(
 async def test_escape_waits_for_the_save_and_leaves_once_it_is_stored(
     app: TaskboardApp, watched: WatchedServices, demo_services: Services
 ) -> None:
-    watched.held = {"edit"}
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(pilot)
+    async with slow_saves(app, watched) as pilot:
         # Typed and away at once: escape twice, before the store has the title.
-        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "escape", "escape")
-        await until(pilot, lambda: "edit" in watched.called(), "the save never started")
+        await press_while_held(
+            pilot, watched, "end", "ctrl+u", *"Car 4711 unloaded", "escape", "escape"
+        )
         await pilot.pause(0.1)
         assert isinstance(app.screen, TaskDetailScreen)
         assert not any("without saving" in m for m in notices(app))
@@ -275,12 +284,9 @@ async def test_a_save_the_store_refuses_keeps_the_screen_with_its_reason(
     app: TaskboardApp, watched: WatchedServices, demo_services: Services
 ) -> None:
     before = demo_services.tasks.detail("DEL-1")
-    watched.held = {"edit"}
-    async with app.run_test(size=(120, 50)) as pilot:
-        await open_detail(pilot)
+    async with slow_saves(app, watched) as pilot:
         field(app, "recurrence").focus()
-        await pilot.press(*"FREQ=WEEKLY;INTERVAL=0", "escape")
-        await until(pilot, lambda: "edit" in watched.called(), "the save never started")
+        await press_while_held(pilot, watched, *"FREQ=WEEKLY;INTERVAL=0", "escape")
         watched.gate.set()
         await settle(pilot)
         assert isinstance(app.screen, TaskDetailScreen)
@@ -310,8 +316,7 @@ async def test_quit_waits_for_the_save_and_a_refused_line_comes_back(
         assert any("NOPE-9" in m for m in notices(app))
         field(app, "title").focus()
         watched.held = {"edit"}
-        await pilot.press("end", "ctrl+u", *"Car 4711 unloaded", "ctrl+q")
-        await until(pilot, lambda: "edit" in watched.called(), "the save never started")
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"Car 4711 unloaded", "ctrl+q")
         assert app.is_running
         watched.gate.set()
         await settle(pilot)

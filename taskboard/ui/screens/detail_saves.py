@@ -128,7 +128,8 @@ class DetailSaves(DetailBase):
 
     def action_back(self) -> None:
         """Save your edits and go back."""
-        if self.may_leave("press escape again to leave", "left", self.action_back):
+        # Asked again once the saves are in (`may_leave`): by then a dialog may be on top.
+        if self.is_current and self.may_leave("press escape again to leave", "left", self.action_back):
             self.dismiss(None)
 
     def may_leave(self, again: str, past: str, then: Callable[[], object]) -> bool:
