@@ -55,6 +55,8 @@ def stored(value: object, backend: str) -> object:
 
 # Where a SQLAlchemy session keeps its writer (`Writer.of_session`): (transaction, writer).
 _OF_SESSION = "taskboard_writer"
+# Where a SQLAlchemy session keeps the columns it read, per project id (`lookup.columns_of`).
+SESSION_COLUMNS = "taskboard_columns"
 # Parameters in one statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 _MAX_PARAMS = 30_000
 
@@ -69,6 +71,14 @@ class Writer(ReadConnection):
     before: Callable[[], None] | None = None
     changed: Callable[[str], None] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    forgot: Callable[[], None] | None = None
+
+    def forget(self) -> None:
+        """What this transaction read and kept is stale now (a column was added): the
+        cache, and what the session over this connection keeps, are read again."""
+        self.cache.clear()
+        if self.forgot is not None:
+            self.forgot()
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run one statement that returns no rows; how many rows it changed."""
@@ -180,7 +190,10 @@ class Writer(ReadConnection):
             if session.new or session.dirty or session.deleted:
                 session.flush()  # which forgets the cache (`forget_read`)
 
-        made = cls(raw, connection.dialect.name, before=before, changed=changed)
+        def forgot() -> None:
+            session.info.pop(SESSION_COLUMNS, None)
+
+        made = cls(raw, connection.dialect.name, before=before, changed=changed, forgot=forgot)
         session.info[_OF_SESSION] = (transaction, made)
         return made
 
