@@ -8,8 +8,8 @@ from taskboard.domain import rules
 from taskboard.domain.dates import utcnow
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import DuplicateError
-from taskboard.services.ops import find
 from taskboard.services.names import match_name
+from taskboard.services.ops import find
 from taskboard.store.writer import Writer
 
 
