@@ -1,23 +1,25 @@
-"""Imported records checked with pydantic: a wrong type or value becomes one line that names
-the file, the record (or line) and the field — `tasks.json: record 17: priority must be H, M
-or L, not 'X'` — and nothing is written.
+"""Imported records checked with pydantic (or by hand, as pydantic would say it): a wrong
+type or value becomes one line that names the file, the record (or line) and the field —
+`tasks.json: record 17: priority must be H, M or L, not 'X'` — and nothing is written.
+Stdlib only at import: pydantic is loaded by the readers that use it.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from taskboard.domain.text import excerpt
 from taskboard.services import ServiceError
-from taskboard.services.record_checks import describe
+from taskboard.services.record_checks import describe, said
 
-__all__ = ["BadRecordError", "label", "load_json", "validated"]
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
-Model = TypeVar("Model", bound=BaseModel)
+__all__ = ["BadRecordError", "label", "load_json", "refused", "validated"]
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 class BadRecordError(ServiceError):
@@ -41,8 +43,19 @@ def refusal(where: str, error: ValidationError) -> BadRecordError:
     return BadRecordError(message, field)
 
 
+def refused(
+    where: str, loc: tuple[int | str, ...], kind: str, value: Any, **ctx: object
+) -> BadRecordError:
+    """The refusal of a record checked by hand, worded as `refusal` words pydantic's
+    (`record_checks.said`: `kind` is pydantic's error type)."""
+    message, field = said(where, loc, kind, value, **ctx)
+    return BadRecordError(message, field)
+
+
 def validated(model: type[Model], where: str, data: Any) -> Model:
     """`data` as a `model`, or the refusal naming `where` and the field."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,7 +1,8 @@
 """Import of `task export` JSON from taskwarrior: statuses, tags, H/M/L, dates, annotations.
 
-Each task object is checked against `TaskwarriorTask` before anything is written; fields
-taskwarrior has and taskboard does not use (urgency, id, UDAs, …) are ignored.
+Each task object is checked (`_Check`) before anything is written; fields taskwarrior has
+and taskboard does not use (urgency, id, UDAs, …) are ignored. Stdlib only: `taskboard
+import` of a taskwarrior file loads neither pydantic nor SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, TextIO
+from typing import Any, TextIO
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
-
-from taskboard.exchange.records import BadRecordError, label, load_json, validated
+from taskboard.exchange.records import BadRecordError, label, load_json, refused
 from taskboard.services import Services
 from taskboard.services.import_drafts import ImportComment, ImportDraft, ImportResult
 
@@ -52,42 +51,95 @@ def parse_time(value: object) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _uuids(value: object) -> object:
-    # Older versions write the blockers as one comma-separated string.
-    return [d for d in value.split(",") if d] if isinstance(value, str) else value
-
-
-Time = Annotated[datetime, BeforeValidator(parse_time)]
+STATUSES = ("pending", "waiting", "completed", "deleted", "recurring")
 # A uuid becomes part of a source id, which the store keeps to 200 characters.
-Uuid = Annotated[
-    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$")
-]
+MAX_UUID = 100
+_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f-\x9f]+$")
+_Loc = tuple[int | str, ...]
 
 
-class Annotation(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
+class _Check:
+    """One object of `task export`, as far as taskboard reads it, checked by hand: strict
+    types, unknown fields (urgency, id, UDAs, …) ignored. Each refusal is worded as
+    pydantic's would be (`records.refused`), the first field in this order: description,
+    status, uuid, project, priority, tags, depends, annotations, due, scheduled, entry,
+    end. Not a pydantic model: building and running one cost a third of an import."""
 
-    description: str = ""
-    entry: Time | None = None
+    def __init__(self, where: str) -> None:
+        self.where = where
 
+    def no(self, loc: _Loc, kind: str, value: object, **ctx: object) -> BadRecordError:
+        return refused(self.where, loc, kind, value, **ctx)
 
-class TaskwarriorTask(BaseModel):
-    """One object of `task export`, as far as taskboard reads it."""
+    def text(self, value: object, loc: _Loc) -> str:
+        if not isinstance(value, str):
+            raise self.no(loc, "string_type", value)
+        return value
 
-    model_config = ConfigDict(strict=True, extra="ignore")
+    def choice(self, value: object, loc: _Loc, choices: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value not in choices:
+            said = f"{', '.join(choices[:-1])} or {choices[-1]}"
+            raise self.no(loc, "literal_error", value, expected=said)
+        return value
 
-    description: str
-    status: Literal["pending", "waiting", "completed", "deleted", "recurring"] = "pending"
-    uuid: Uuid | None = None
-    project: str | None = None
-    priority: Literal["H", "M", "L"] | None = None
-    tags: list[str] = []
-    depends: Annotated[list[Uuid], BeforeValidator(_uuids)] = []
-    annotations: list[Annotation] = []
-    due: Time | None = None
-    scheduled: Time | None = None
-    entry: Time | None = None
-    end: Time | None = None
+    def uuid(self, value: object, loc: _Loc) -> str:
+        text = self.text(value, loc)
+        if not text:
+            raise self.no(loc, "string_too_short", text, min_length=1)
+        if len(text) > MAX_UUID:
+            raise self.no(loc, "string_too_long", text, max_length=MAX_UUID)
+        if not _PRINTABLE.match(text):
+            raise self.no(loc, "string_pattern_mismatch", text)
+        return text
+
+    def items(self, value: object, loc: _Loc) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.no(loc, "list_type", value)
+        return value
+
+    def time(self, value: object, loc: _Loc) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            raise self.no(loc, "value_error", value, error=exc) from None
+
+    def annotation(self, value: object, loc: _Loc) -> ImportComment:
+        if not isinstance(value, dict):
+            raise self.no(loc, "model_type", value)
+        body = self.text(value.get("description", ""), (*loc, "description"))
+        return ImportComment(body=body, created=self.time(value.get("entry"), (*loc, "entry")))
+
+    def task(self, item: object) -> dict[str, Any]:
+        if not isinstance(item, dict):
+            raise self.no((), "model_type", item)
+        if "description" not in item:
+            raise self.no(("description",), "missing", item)
+        got = item.get
+        task: dict[str, Any] = {"description": self.text(item["description"], ("description",))}
+        task["status"] = self.choice(got("status", "pending"), ("status",), STATUSES)
+        uuid = got("uuid")
+        task["uuid"] = None if uuid is None else self.uuid(uuid, ("uuid",))
+        project = got("project")
+        task["project"] = None if project is None else self.text(project, ("project",))
+        priority = got("priority")
+        if priority is not None:
+            priority = self.choice(priority, ("priority",), tuple(PRIORITIES))
+        task["priority"] = priority
+        tags = self.items(got("tags", []), ("tags",))
+        task["tags"] = [self.text(t, ("tags", i)) for i, t in enumerate(tags)]
+        depends = got("depends", [])
+        # Older versions write the blockers as one comma-separated string.
+        if isinstance(depends, str):
+            depends = [d for d in depends.split(",") if d]
+        depends = self.items(depends, ("depends",))
+        task["depends"] = [self.uuid(d, ("depends", i)) for i, d in enumerate(depends)]
+        notes = self.items(got("annotations", []), ("annotations",))
+        task["annotations"] = [self.annotation(a, ("annotations", i)) for i, a in enumerate(notes)]
+        for name in ("due", "scheduled", "entry", "end"):
+            task[name] = self.time(got(name), (name,))
+        return task
 
 
 def _objects(text: str, name: str) -> Iterator[tuple[str, Any]]:
@@ -112,30 +164,34 @@ def _day(value: datetime) -> date:
 
 def draft(where: str, item: Any) -> ImportDraft | None:
     """One exported task as a draft; None for recurrence templates (their instances count)."""
-    task = validated(TaskwarriorTask, where, item)
-    if task.status == "recurring":
+    task = _Check(where).task(item)
+    status = task["status"]
+    if status == "recurring":
         return None
+    uuid, due, scheduled = task["uuid"], task["due"], task["scheduled"]
     return ImportDraft(
         where=where,
-        title=task.description,
-        source_id=f"taskwarrior:{task.uuid}" if task.uuid else None,
-        project=task.project,
-        due=_day(task.due) if task.due else None,
-        start=_day(task.scheduled) if task.scheduled else None,
-        priority=PRIORITIES[task.priority] if task.priority else None,
-        tags=tuple(task.tags),
-        done=task.status == "completed",
-        archived=task.status == "deleted",
-        created=task.entry,
-        completed=task.end if task.status == "completed" else None,
-        comments=tuple(
-            ImportComment(body=a.description, created=a.entry) for a in task.annotations
-        ),
-        depends_on=tuple(f"taskwarrior:{d}" for d in task.depends),
+        title=task["description"],
+        source_id=f"taskwarrior:{uuid}" if uuid else None,
+        project=task["project"],
+        due=_day(due) if due else None,
+        start=_day(scheduled) if scheduled else None,
+        priority=PRIORITIES[task["priority"]] if task["priority"] else None,
+        tags=tuple(task["tags"]),
+        done=status == "completed",
+        archived=status == "deleted",
+        created=task["entry"],
+        completed=task["end"] if status == "completed" else None,
+        comments=tuple(task["annotations"]),
+        depends_on=tuple(f"taskwarrior:{d}" for d in task["depends"]),
     )
 
 
-def read(services: Services, source: TextIO, project: str | None) -> ImportResult:
+def drafts(source: TextIO) -> list[ImportDraft]:
+    """The drafts of a `task export` file; every place in errors is named with the file."""
     name = label(source)
-    drafts = [d for where, item in _objects(source.read(), name) if (d := draft(where, item))]
-    return services.transfer.import_tasks(project, drafts)
+    return [d for where, item in _objects(source.read(), name) if (d := draft(where, item))]
+
+
+def read(services: Services, source: TextIO, project: str | None) -> ImportResult:
+    return services.transfer.import_tasks(project, drafts(source))
