@@ -48,7 +48,7 @@ def parse_time(value: object) -> datetime:
     # Days at the ends of the calendar cannot move to another time zone (local, UTC).
     if not 1 < parsed.year < 9999:
         raise ValueError("is out of range")
-    return parsed.astimezone(UTC)
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 STATUSES = ("pending", "waiting", "completed", "deleted", "recurring")

@@ -50,6 +50,8 @@ class Importer:
         self.new_columns: list[str] = []
         self.new_people: list[str] = []
         self._fresh_index: dict[int, int] = {}
+        # Tags as stored, by tags as drafted: most records of a file share a few sets.
+        self._tags: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def run(self, records: Sequence[ImportDraft], lanes: Sequence[LaneSpec]) -> ImportResult:
         if self.target is not None:
@@ -152,10 +154,12 @@ class Importer:
         """A planned record as a row of the insert; `place` maps a record's index among the
         new ones to its row."""
         project, column, parent = plan
-        try:
-            tags = rules.tag_names(r.tags)
-        except ServiceError as exc:
-            raise exc.at(r.where) from None
+        tags = self._tags.get(r.tags)
+        if tags is None:
+            try:
+                tags = self._tags[r.tags] = rules.tag_names(r.tags)
+            except ServiceError as exc:
+                raise exc.at(r.where) from None
         return NewTask(
             project_id=project.id,
             project_key=project.key,
