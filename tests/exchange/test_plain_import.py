@@ -5,14 +5,13 @@ found by search, heard by the change feed, all or nothing."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from taskboard.commands import importing
 from taskboard.services import Services
-from taskboard.store import Store, open_store
+from taskboard.store import Store
 from tests.conftest import Cli, heavy_loaded, row_counts
 
 TASKS = [
@@ -119,14 +118,7 @@ def test_a_refused_record_is_named_and_nothing_is_written(
 
 
 def test_a_store_behind_the_head_is_left_to_the_ordinary_way(
-    tmp_path: Path, isolated_home: Path
+    behind_the_head: str, tmp_path: Path
 ) -> None:
-    target = tmp_path / "old.db"
-    open_store(str(target)).close()
-    with sqlite3.connect(target) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
     tw = write(tmp_path, "tasks.json", json.dumps(TASKS))
-    assert importing.answer(["import", tw, "--db", str(target)]) is None
-    with sqlite3.connect(target) as conn:
-        assert conn.execute("SELECT count(*) FROM task").fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM activity").fetchone() == (0,)
+    assert importing.answer(["import", tw, "--db", behind_the_head]) is None
