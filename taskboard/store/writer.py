@@ -46,7 +46,7 @@ def stored(value: object, backend: str) -> object:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        naive = value.astimezone(UTC).replace(tzinfo=None)
+        naive = (value if value.tzinfo is UTC else value.astimezone(UTC)).replace(tzinfo=None)
         return naive.isoformat(" ", "microseconds") if backend == "sqlite" else naive
     if isinstance(value, date) and backend == "sqlite":
         return value.isoformat()
