@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
-from taskboard.exchange.records import BadRecordError, label, load_json, refused
+from taskboard.exchange.records import BadRecordError, Check, Loc, label, load_json
 from taskboard.services import Services
 from taskboard.services.import_drafts import ImportComment, ImportDraft, ImportResult
 
@@ -47,60 +47,24 @@ def parse_time(value: object) -> datetime:
 STATUSES = ("pending", "waiting", "completed", "deleted", "recurring")
 # A uuid becomes part of a source id, which the store keeps to 200 characters.
 MAX_UUID = 100
-_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f-\x9f]+$")
-_Loc = tuple[int | str, ...]
 _TIMES = tuple((name, (name,)) for name in ("due", "scheduled", "entry", "end"))
 _ABSENT = object()  # a field the record leaves out (null is a value, and checked as one)
 
 
-class _Check:
+class _Check(Check):
     """One object of `task export`, as far as taskboard reads it, checked by hand: strict
     types, unknown fields (urgency, id, UDAs, …) ignored. Each refusal is worded as
-    pydantic's would be (`records.refused`), the first field in this order: description,
+    pydantic's would be (`records.Check`), the first field in this order: description,
     status, uuid, project, priority, tags, depends, annotations, due, scheduled, entry,
     end. Not a pydantic model: building and running one cost a third of an import."""
 
-    def __init__(self, where: str) -> None:
-        self.where = where
+    def uuid(self, value: object, loc: Loc) -> str:
+        return self.text(value, loc, min_length=1, max_length=MAX_UUID, printable=True)
 
-    def no(self, loc: _Loc, kind: str, value: object, **ctx: object) -> BadRecordError:
-        return refused(self.where, loc, kind, value, **ctx)
+    def time(self, value: object, loc: Loc) -> datetime | None:
+        return None if value is None else self.parsed(parse_time, value, loc)
 
-    def text(self, value: object, loc: _Loc) -> str:
-        if not isinstance(value, str):
-            raise self.no(loc, "string_type", value)
-        return value
-
-    def choice(self, value: object, loc: _Loc, choices: tuple[str, ...]) -> str:
-        if not isinstance(value, str) or value not in choices:
-            said = f"{', '.join(choices[:-1])} or {choices[-1]}"
-            raise self.no(loc, "literal_error", value, expected=said)
-        return value
-
-    def uuid(self, value: object, loc: _Loc) -> str:
-        text = self.text(value, loc)
-        if not text:
-            raise self.no(loc, "string_too_short", text, min_length=1)
-        if len(text) > MAX_UUID:
-            raise self.no(loc, "string_too_long", text, max_length=MAX_UUID)
-        if not _PRINTABLE.match(text):
-            raise self.no(loc, "string_pattern_mismatch", text)
-        return text
-
-    def items(self, value: object, loc: _Loc) -> list[Any]:
-        if not isinstance(value, list):
-            raise self.no(loc, "list_type", value)
-        return value
-
-    def time(self, value: object, loc: _Loc) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return parse_time(value)
-        except ValueError as exc:
-            raise self.no(loc, "value_error", value, error=exc) from None
-
-    def annotation(self, value: object, loc: _Loc) -> ImportComment:
+    def annotation(self, value: object, loc: Loc) -> ImportComment:
         if not isinstance(value, dict):
             raise self.no(loc, "model_type", value)
         body = self.text(value.get("description", ""), (*loc, "description"))
