@@ -1,7 +1,8 @@
 """How a refused record of an imported file is said: pydantic's first error as one line that
 names the place, the field and what the field must be (`record 17: priority must be H, M or L,
-not 'X'`). The dump's restore and every importer of `taskboard.exchange` word them alike,
-the taskwarrior reader too, which checks its records by hand (`said`). Stdlib only at import.
+not 'X'`). The dump's restore and every importer of `taskboard.exchange` word them alike;
+the readers of foreign files check their records by hand (`said`, `exchange.records.Check`).
+Stdlib only at import.
 """
 
 from __future__ import annotations
