@@ -233,10 +233,11 @@ class Importer:
         if text not in self.people:
             person = find.person_by_handle(self.w, text.lower())
             if person is None:
-                # SQL's lower(), as before: ASCII letters only on SQLite.
+                # The stored name by SQL's lower() (ASCII letters only on SQLite), the typed
+                # one by Python's: "JÜRGEN" finds "Jürgen".
                 person = self.w.one(
-                    "SELECT id, handle FROM person WHERE lower(name) = lower(?) ORDER BY id",
-                    (text,),
+                    "SELECT id, handle FROM person WHERE lower(name) = ? ORDER BY id",
+                    (text.lower(),),
                 )
             if person is None:
                 handle = self._free_handle(text)
