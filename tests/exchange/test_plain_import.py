@@ -121,3 +121,12 @@ def test_a_store_behind_the_head_is_left_to_the_ordinary_way(
 ) -> None:
     tw = write(tmp_path, "tasks.json", json.dumps(TASKS))
     assert importing.answer(["import", tw, "--db", behind_the_head]) is None
+
+
+def test_an_assignee_is_found_by_name_in_any_case(
+    seeded: Services, cli: Cli, tmp_path: Path
+) -> None:
+    seeded.people.add("jg", "Jürgen Groß")
+    csv = write(tmp_path, "people.csv", "Name,Assignee\nCall the vet,JÜRGEN GROß\n")
+    assert cli("import", csv, "-p", "ZOO").ok() == "1 task: 1 new (ZOO-2), 0 already there\n"
+    assert seeded.tasks.detail("ZOO-2").task.assignee == "jg"
