@@ -79,6 +79,13 @@ def run(args: Sequence[str]) -> int:
             code = answer(args)
             if code is not None:
                 return code
+        elif line.words and line.words[0] == "import":
+            # A foreign file's tasks over the plain writer (a dump's restore goes to Typer).
+            from taskboard.commands.importing import answer as import_answer
+
+            code = import_answer(args)
+            if code is not None:
+                return code
         return _run_typer(args, line)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

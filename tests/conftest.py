@@ -217,6 +217,22 @@ print(" ".join(sorted(set({HEAVY!r}) & {{m.split(".")[0] for m in sys.modules}})
 
 
 @pytest.fixture
+def behind_the_head(tmp_path: Path) -> Iterator[str]:
+    """A SQLite store whose schema is behind this program's head; after the test it must
+    hold no task and no activity (a plain path left it to the ordinary way)."""
+    import sqlite3
+
+    target = tmp_path / "old.db"
+    open_store(str(target)).close()
+    with sqlite3.connect(target) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    yield str(target)
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM task").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM activity").fetchone() == (0,)
+
+
+@pytest.fixture
 def cli_process(store_target: str, isolated_home: Path) -> Cli:
     """Run `taskboard ARGS --db STORE` as a real subprocess."""
 

@@ -3,14 +3,13 @@ SQLAlchemy, undone by the services, found by search, heard by the change feed.""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from taskboard.commands import quick
 from taskboard.services import Services
-from taskboard.store import Store, open_store
+from taskboard.store import Store
 from tests.conftest import Cli, heavy_loaded
 
 
@@ -97,16 +96,9 @@ def test_an_old_key_names_the_task_it_moved(seeded: Services, cli: Cli) -> None:
 
 
 def test_a_store_behind_the_head_is_left_to_the_ordinary_way(
-    tmp_path: Path, isolated_home: Path
+    behind_the_head: str, isolated_home: Path
 ) -> None:
-    target = tmp_path / "old.db"
-    open_store(str(target)).close()
-    with sqlite3.connect(target) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    assert quick.answer(["add", "Not here", "--db", str(target)]) is None
-    with sqlite3.connect(target) as conn:
-        assert conn.execute("SELECT count(*) FROM task").fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM activity").fetchone() == (0,)
+    assert quick.answer(["add", "Not here", "--db", behind_the_head]) is None
 
 
 def test_a_column_the_orm_writes_is_seen_by_the_steps_in_the_same_session(

@@ -1,7 +1,7 @@
 """CSV: export of every task, import of our own export and of Asana's (Name, Section/Column,
 Assignee, Due Date, …), comma-, semicolon- or tab-separated.
 
-Every row is checked against `CsvRow` before anything is written; a bad cell is named by its
+Every row is checked (`checked_row`) before anything is written; a bad cell is named by its
 line and header. A row without a `Task ID` is known by its natural identity (project, column,
 title, occurrence), so importing the same file twice adds nothing.
 """
@@ -12,15 +12,14 @@ import csv
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, TextIO
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from typing import Any, TextIO
 
 from taskboard.domain.enums import Priority
 from taskboard.domain.text import clean, clean_multiline, excerpt
-from taskboard.exchange.records import BadRecordError, label, validated
+from taskboard.exchange.records import BadRecordError, Check, label
 from taskboard.services import Services
 from taskboard.services.import_drafts import ImportDraft, ImportResult
 
@@ -110,31 +109,76 @@ def _priority(value: object) -> str | None:
         raise ValueError("must be urgent, high, normal or low") from None
 
 
-class CsvRow(BaseModel):
+@dataclass(frozen=True, slots=True)
+class CsvRow:
     """One row, by the header names of our export and Asana's (case ignored)."""
 
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-    name: str = Field(alias="Name")
-    task_id: str = Field("", alias="Task ID", max_length=150, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
-    project: str = Field("", alias="Project")
-    column: str = Field("", alias="Section/Column")
-    assignee: str = Field("", alias="Assignee")
-    due: Annotated[date | None, BeforeValidator(_day)] = Field(None, alias="Due Date")
-    start: Annotated[date | None, BeforeValidator(_day)] = Field(None, alias="Start Date")
-    priority: Annotated[str | None, BeforeValidator(_priority)] = Field(None, alias="Priority")
-    tags: str = Field("", alias="Tags")
-    notes: str = Field("", alias="Notes")
-    parent: str = Field("", alias="Parent Task")
-    completed: Annotated[datetime | None, BeforeValidator(_moment)] = Field(
-        None, alias="Completed At"
-    )
-    created: Annotated[datetime | None, BeforeValidator(_moment)] = Field(None, alias="Created At")
+    name: str
+    task_id: str = ""
+    project: str = ""
+    column: str = ""
+    assignee: str = ""
+    due: date | None = None
+    start: date | None = None
+    priority: str | None = None
+    tags: str = ""
+    notes: str = ""
+    parent: str = ""
+    completed: datetime | None = None
+    created: datetime | None = None
 
 
-_KNOWN = {
-    field.alias.casefold(): field.alias for field in CsvRow.model_fields.values() if field.alias
-} | {"section": "Section/Column", "column": "Section/Column"}
+# The header of each field of `CsvRow`, in the order its cells are checked.
+ALIASES = {
+    "name": "Name",
+    "task_id": "Task ID",
+    "project": "Project",
+    "column": "Section/Column",
+    "assignee": "Assignee",
+    "due": "Due Date",
+    "start": "Start Date",
+    "priority": "Priority",
+    "tags": "Tags",
+    "notes": "Notes",
+    "parent": "Parent Task",
+    "completed": "Completed At",
+    "created": "Created At",
+}
+MAX_TASK_ID = 150
+_PARSED: dict[str, Callable[[object], object]] = {
+    "due": _day,
+    "start": _day,
+    "priority": _priority,
+    "completed": _moment,
+    "created": _moment,
+}
+
+
+def checked_row(where: str, cells: dict[str, str]) -> CsvRow:
+    """A row's cells (by header) as a `CsvRow`, or the refusal naming the line and the
+    header (`records.Check`: worded as a pydantic model's would be)."""
+    check = Check(where)
+    if "Name" not in cells:
+        raise check.no(("Name",), "missing", cells)
+    values: dict[str, Any] = {}
+    for field, alias in ALIASES.items():
+        if alias not in cells:
+            continue
+        value: object = cells[alias]
+        parse = _PARSED.get(field)
+        if parse is not None:
+            values[field] = check.parsed(parse, value, (alias,))
+        elif field == "task_id":
+            values[field] = check.text(value, (alias,), max_length=MAX_TASK_ID, printable=True)
+        else:
+            values[field] = check.text(value, (alias,))
+    return CsvRow(**values)
+
+
+_KNOWN = {alias.casefold(): alias for alias in ALIASES.values()} | {
+    "section": "Section/Column",
+    "column": "Section/Column",
+}
 
 
 def _delimiter(header: str, name: str) -> str:
@@ -178,7 +222,7 @@ def _legacy_id(row: CsvRow, occurrences: dict[str, int]) -> str:
 
 def parse(lines: Iterable[str], name: str = "") -> list[ImportDraft]:
     """The drafts of a CSV file; `name` ("tasks.csv: ") prefixes every place in errors."""
-    checked = [(where, validated(CsvRow, where, row)) for where, row in _rows(lines, name)]
+    checked = [(where, checked_row(where, row)) for where, row in _rows(lines, name)]
     position: dict[str, int] = {}
     for i, (_where, row) in enumerate(checked):
         position.setdefault(row.name, i)

@@ -16,15 +16,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, TextIO
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, TextIO
 
 from taskboard.domain.text import clean, clean_multiline, excerpt
 from taskboard.domain.views import TaskRow
 from taskboard.exchange.escape import heading, unescape
 from taskboard.exchange.obsidian_card import CardError, Formats, read_card, write_card
-from taskboard.exchange.records import BadRecordError, label, load_json, validated
+from taskboard.exchange.records import BadRecordError, Check, label, load_json
 from taskboard.services import Services
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 
@@ -62,30 +60,15 @@ _CARD_LIKE = re.compile(r"^(\\*)([-*+][ \t]+\[.\])")
 _ESCAPED_CARD = re.compile(r"^\\(\\*[-*+][ \t]+\[.\])")
 
 
-class BoardSettings(BaseModel):
-    """The board's own settings (the JSON of its `%% kanban:settings` block) that matter here."""
-
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-    date_format: Annotated[str, Field(min_length=1, max_length=60)] = Field(
-        "YYYY-MM-DD", alias="date-format"
-    )
-    time_format: Annotated[str, Field(min_length=1, max_length=60)] = Field(
-        "HH:mm", alias="time-format"
-    )
-    date_trigger: Annotated[str, Field(min_length=1, max_length=10)] = Field(
-        "@", alias="date-trigger"
-    )
-    time_trigger: Annotated[str, Field(min_length=1, max_length=10)] = Field(
-        "@@", alias="time-trigger"
-    )
-
-
-class LaneTitle(BaseModel):
-    model_config = ConfigDict(strict=True)
-
-    name: Annotated[str, Field(max_length=60)] = Field(alias="lane name")
-    wip: Annotated[int, Field(ge=0, le=MAX_WIP)] | None = Field(None, alias="WIP limit")
+# The board's own settings (the JSON of its `%% kanban:settings` block) that matter here:
+# name → (default, longest). Checked in this order (`_settings`).
+BOARD_SETTINGS = {
+    "date-format": ("YYYY-MM-DD", 60),
+    "time-format": ("HH:mm", 60),
+    "date-trigger": ("@", 10),
+    "time-trigger": ("@@", 10),
+}
+MAX_LANE_NAME = 60
 
 
 # ---- writing ------------------------------------------------------------------------------
@@ -212,8 +195,13 @@ def _settings(lines: list[str], name: str) -> tuple[Formats, int]:
     data: Any = load_json("\n".join(body), f"{where}: ") if body else {}
     if not isinstance(data, dict):
         raise BadRecordError(f"{where}: the board's settings are not an object")
-    s = validated(BoardSettings, where, data)
-    return Formats(s.date_trigger, s.time_trigger, s.date_format, s.time_format), start
+    check = Check(where)
+    s = {
+        key: check.text(data.get(key, default), (key,), min_length=1, max_length=longest)
+        for key, (default, longest) in BOARD_SETTINGS.items()
+    }
+    formats = (s["date-trigger"], s["time-trigger"], s["date-format"], s["time-format"])
+    return Formats(*formats), start
 
 
 def _front_matter(lines: list[str], name: str) -> tuple[dict[str, str], int]:
@@ -260,11 +248,13 @@ class _Reader:
         wip: Any = None
         if digits is not None:  # a number too long to convert is refused by the model as text
             wip = int(digits) if len(digits) < 4000 else digits
-        fields = {"lane name": clean(unescape(title)).strip(), "WIP limit": wip}
-        lane = validated(LaneTitle, f"{self.name}line {number}", fields)
-        if not lane.name.strip():
+        check = Check(f"{self.name}line {number}")
+        lane = check.text(clean(unescape(title)).strip(), ("lane name",), max_length=MAX_LANE_NAME)
+        if wip is not None:
+            wip = check.whole(wip, ("WIP limit",), ge=0, le=MAX_WIP)
+        if not lane.strip():
             raise BadRecordError(f"{self.name}line {number}: a lane without a name")
-        self.lane = LaneSpec(lane.name.strip(), lane.wip or None, False)
+        self.lane = LaneSpec(lane.strip(), wip or None, False)
         self.board.lanes.append(self.lane)
         self.archive = False
 

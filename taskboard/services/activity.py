@@ -26,7 +26,6 @@ COLUMNS = (
     "undone",
     "reverts",
 )
-INSERT = f"INSERT INTO activity ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 class HasTask(Protocol):
@@ -117,6 +116,8 @@ class ChangeLog:
 
     def flush(self) -> None:
         if self.rows:
-            # One statement for all rows: a bulk change logs thousands of them.
-            self.writer.executemany(INSERT, [[row[c] for c in COLUMNS] for row in self.rows])
+            # Multi-row VALUES: a bulk change logs thousands of rows (`Writer.insert_rows`).
+            self.writer.insert_rows(
+                "activity", COLUMNS, [[row[c] for c in COLUMNS] for row in self.rows]
+            )
             self.rows = []

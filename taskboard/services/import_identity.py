@@ -14,15 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from sqlalchemy import select
-from sqlmodel import Session, col
-
-from taskboard.domain.models import BoardColumn, Project, Task
 from taskboard.domain.rules import INBOX
 from taskboard.domain.text import clean, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import NATURAL, ImportDraft, loose, loose_id
-from taskboard.services.queries import in_place
+from taskboard.services.ops.find import marks
+from taskboard.store.writer import Writer
 
 
 def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
@@ -70,7 +67,7 @@ def identified(records: Sequence[ImportDraft], target: str | None) -> list[Impor
 
 
 def already_there(
-    s: Session, records: list[ImportDraft], target: str | None
+    w: Writer, records: list[ImportDraft], target: str | None
 ) -> dict[str, tuple[int, int, int]]:
     """(id, project id, column id) of the tasks already in the store, by source id: found
     by source id, by an older source id of the record, or by the task key our own exports
@@ -79,28 +76,20 @@ def already_there(
     sources.update({a: r.source_id or "" for r in records for a in r.aliases})
     found: dict[str, tuple[int, int, int]] = {}
     for chunk in chunks(list(sources)):
-        stmt = select(
-            col(Task.source_id), col(Task.id), col(Task.project_id), col(Task.column_id)
-        ).where(
-            Task.source_id.in_(chunk)  # type: ignore[union-attr]
+        stmt = (
+            "SELECT source_id, id, project_id, column_id FROM task"
+            f" WHERE source_id IN ({marks(chunk)})"
         )
-        for source, *rest in s.execute(stmt):
+        for source, *rest in w.rows(stmt, chunk):
             found.setdefault(sources[source], (rest[0], rest[1], rest[2]))
     keyed = {clean(r.key).strip().upper(): r for r in records if r.key and r.source_id not in found}
     for chunk in chunks(list(keyed)):
         by_key = (
-            select(
-                col(Task.key),
-                col(Task.title),
-                col(Project.key),
-                col(Task.id),
-                col(Task.project_id),
-                col(Task.column_id),
-            )
-            .join(Project, col(Project.id) == Task.project_id)
-            .where(col(Task.key).in_(chunk))
+            "SELECT t.key, t.title, p.key, t.id, t.project_id, t.column_id"
+            " FROM task t JOIN project p ON p.id = t.project_id"
+            f" WHERE t.key IN ({marks(chunk)})"
         )
-        for key, title, project, *rest in s.execute(by_key):
+        for key, title, project, *rest in w.rows(by_key, chunk):
             r = keyed[key]
             if project == identity_project(r, target) and loose(title) == loose(r.title):
                 found[r.source_id or ""] = (rest[0], rest[1], rest[2])
@@ -110,12 +99,12 @@ def already_there(
         if (r.source_id or "").startswith(f"{NATURAL}:") and r.source_id not in found
     ]
     if unmatched:
-        _alike_in_store(s, unmatched, target, found)
+        _alike_in_store(w, unmatched, target, found)
     return found
 
 
 def _alike_in_store(
-    s: Session,
+    w: Writer,
     records: list[ImportDraft],
     target: str | None,
     found: dict[str, tuple[int, int, int]],
@@ -130,21 +119,13 @@ def _alike_in_store(
     titles = {title for _p, _l, title in wanted}
     taken = {ids[0] for ids in found.values()}
     alike: dict[tuple[str, str | None, str], list[tuple[int, int, int]]] = defaultdict(list)
+    projects = sorted({p for p, _l, _t in wanted})
     stmt = (
-        in_place(
-            select(
-                col(Project.key),
-                col(BoardColumn.name),
-                col(Task.title),
-                col(Task.id),
-                col(Task.project_id),
-                col(Task.column_id),
-            )
-        )
-        .where(col(Project.key).in_({p for p, _l, _t in wanted}))
-        .order_by(col(BoardColumn.position), col(Task.rank), col(Task.id))
+        "SELECT p.key, c.name, t.title, t.id, t.project_id, t.column_id FROM task t"
+        " JOIN project p ON p.id = t.project_id JOIN board_column c ON c.id = t.column_id"
+        f" WHERE p.key IN ({marks(projects)}) ORDER BY c.position, t.rank, t.id"
     )
-    for project, column, title, *ids in s.execute(stmt):
+    for project, column, title, *ids in w.rows(stmt, projects):
         same = loose(title)
         if same in titles and ids[0] not in taken:
             alike[(project, loose(column), same)].append((ids[0], ids[1], ids[2]))

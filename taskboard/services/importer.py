@@ -1,4 +1,11 @@
-"""Bulk import of drafted tasks: one transaction, Core inserts, no twins of tasks already there."""
+"""Bulk import of drafted tasks: one transaction, plain multi-row inserts, no twins of tasks
+already there.
+
+The importer runs over a `Writer` (`taskboard.store.writer`): a session's, for the services
+(`TransferService.import_tasks`), or a connection of its own, for `taskboard import`
+without SQLAlchemy (`services.plain_tasks`). Tasks, people and columns are made by the
+write steps every other path uses (`ops.tasks.insert_tasks`, `ops.people`, `ops.projects`).
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
-from sqlalchemy import insert as core_insert
-from sqlmodel import Session
-
 from taskboard.domain import rules
+from taskboard.domain.dates import utcnow
+from taskboard.domain.enums import Priority
 from taskboard.domain.graphs import node_on_a_cycle
-from taskboard.domain.models import BoardColumn, Comment, Dependency, Person, Project, utcnow
 from taskboard.domain.rules import DONE_NAMES, INBOX, MAX_TITLE
 from taskboard.domain.text import clean, clean_multiline, excerpt
-from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.import_identity import already_there, identified
+from taskboard.services.ops import find
+from taskboard.services.ops.find import ColumnRef, ProjectRef
+from taskboard.services.ops.links import insert_links
+from taskboard.services.ops.people import add_person
+from taskboard.services.ops.projects import add_column
 from taskboard.services.ops.tasks import NewTask, insert_tasks
-
-COMMENTS: Table = Comment.__table__  # type: ignore[attr-defined]
-DEPENDENCIES: Table = Dependency.__table__  # type: ignore[attr-defined]
 
 _SLUG = re.compile(r"[^a-z0-9._-]+")
 
@@ -33,21 +38,22 @@ _SLUG = re.compile(r"[^a-z0-9._-]+")
 class Importer:
     """The state of one import: caches of projects, columns, people, and the rows to write."""
 
-    def __init__(self, s: Session, log: ChangeLog, project_key: str | None) -> None:
-        self.s = s
+    def __init__(self, log: ChangeLog, project_key: str | None) -> None:
+        self.w = log.writer
         self.log = log
-        self.target = lookup.project_by_key(s, project_key) if project_key else None
+        self.target = find.project_by_key(self.w, project_key) if project_key else None
         if self.target is not None and self.target.archived:
             raise ServiceError(f"project {self.target.key} is archived")
-        self.projects: dict[str, Project] = {}
-        self.columns: dict[int, list[BoardColumn]] = {}
+        self.projects: dict[str, ProjectRef] = {}
+        self.columns: dict[int, list[ColumnRef]] = {}
         self.people: dict[str, int] = {}
         self.new_columns: list[str] = []
         self.new_people: list[str] = []
         self._fresh_index: dict[int, int] = {}
+        # Tags as stored, by tags as drafted: most records of a file share a few sets.
+        self._tags: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def run(self, records: Sequence[ImportDraft], lanes: Sequence[LaneSpec]) -> ImportResult:
-        s = self.s
         if self.target is not None:
             for lane in lanes:
                 self._column(self.target, lane.name, lane.is_done, lane.wip_limit, "lanes")
@@ -60,7 +66,7 @@ class Importer:
                 first = by_source[r.source_id].where
                 raise ServiceError(f"{r.where}: the same task as {first} ({excerpt(r.source_id)})")
             by_source[r.source_id] = r
-        existing = already_there(s, records, target)
+        existing = already_there(self.w, records, target)
         fresh = [r for r in records if r.source_id not in existing]
         for r in fresh:
             _check_texts(r)
@@ -113,11 +119,11 @@ class Importer:
 
     def _plan(
         self, r: ImportDraft, by_source: dict[str, ImportDraft], existing: dict[str, Any]
-    ) -> tuple[Project, BoardColumn, tuple[int, int] | None]:
+    ) -> tuple[ProjectRef, ColumnRef, tuple[int, int] | None]:
         """Where a record goes: project, column and parent (index of a new one, or -1 and id)."""
         if r.parent is not None and r.parent in existing:
             task_id, project_id, column_id = existing[r.parent]
-            project = self.s.get_one(Project, project_id)
+            project = find.project_by_id(self.w, project_id)
             column = next(c for c in self._columns_of(project) if c.id == column_id)
             if self.target is not None and project.id != self.target.id:
                 raise ServiceError(f"{r.where}: its parent task is in project {project.key}")
@@ -130,7 +136,7 @@ class Importer:
         if r.column:
             column = self._column(project, r.column, r.done and _done_name(r.column), None, r.where)
         elif r.done:
-            done = lookup.done_column(self._columns_of(project))
+            done = find.done_column(self._columns_of(project))
             column = done or self._column(project, "Done", True, None, r.where)
         else:
             column = (
@@ -142,20 +148,22 @@ class Importer:
     def _row(
         self,
         r: ImportDraft,
-        plan: tuple[Project, BoardColumn, tuple[int, int] | None],
+        plan: tuple[ProjectRef, ColumnRef, tuple[int, int] | None],
         place: dict[int, int],
     ) -> NewTask:
         """A planned record as a row of the insert; `place` maps a record's index among the
         new ones to its row."""
         project, column, parent = plan
-        try:
-            tags = rules.tag_names(r.tags)
-        except ServiceError as exc:
-            raise exc.at(r.where) from None
+        tags = self._tags.get(r.tags)
+        if tags is None:
+            try:
+                tags = self._tags[r.tags] = rules.tag_names(r.tags)
+            except ServiceError as exc:
+                raise exc.at(r.where) from None
         return NewTask(
-            project_id=project.id or 0,
+            project_id=project.id,
             project_key=project.key,
-            column_id=column.id or 0,
+            column_id=column.id,
             title=_title(r),
             notes=clean_multiline(r.notes),
             assignee_id=self._person(r.assignee) if r.assignee else None,
@@ -173,13 +181,13 @@ class Importer:
             source_id=r.source_id,
         )
 
-    def _project(self, r: ImportDraft) -> Project:
+    def _project(self, r: ImportDraft) -> ProjectRef:
         if self.target is not None:
             return self.target
         key = clean(r.project or INBOX).strip().upper()
         if key not in self.projects:
             try:
-                project = lookup.project_by_key(self.s, key)
+                project = find.project_by_key(self.w, key)
             except ServiceError:
                 raise ServiceError(
                     f"{r.where}: unknown project {excerpt(r.project or key)!r} "
@@ -190,17 +198,16 @@ class Importer:
             self.projects[key] = project
         return self.projects[key]
 
-    def _columns_of(self, project: Project) -> list[BoardColumn]:
-        assert project.id is not None
+    def _columns_of(self, project: ProjectRef) -> list[ColumnRef]:
         if project.id not in self.columns:
-            self.columns[project.id] = lookup.columns_of(self.s, project.id)
+            self.columns[project.id] = find.columns_of(self.w, project.id)
             if not self.columns[project.id]:
                 raise ServiceError(f"project {project.key} has no columns")
         return self.columns[project.id]
 
     def _column(
-        self, project: Project, name: str, is_done: bool, wip: int | None, where: str
-    ) -> BoardColumn:
+        self, project: ProjectRef, name: str, is_done: bool, wip: int | None, where: str
+    ) -> ColumnRef:
         name = clean(name).strip()
         columns = self._columns_of(project)
         for c in columns:
@@ -213,41 +220,30 @@ class Importer:
             )
         if not name or len(name) > 60:
             raise ServiceError(f"{where}: bad column name {excerpt(name)!r}")
-        column = BoardColumn(
-            project_id=project.id or 0,
-            name=name,
-            position=max(c.position for c in columns) + 1,
-            wip_limit=wip,
-            is_done=is_done,
-        )
-        self.s.add(column)
-        self.s.flush()
+        try:
+            column = add_column(self.w, self.log, project, name, wip, is_done)
+        except ServiceError as exc:
+            raise exc.at(where) from None
         columns.append(column)
         self.new_columns.append(f"{project.key}/{name}")
-        self.log.record(
-            "column",
-            entity="project",
-            entity_id=project.id,
-            project_id=project.id,
-            field="columns",
-            new=name,
-        )
         return column
 
     def _person(self, typed: str) -> int:
         text = clean(typed).strip().lstrip("@")
         if text not in self.people:
-            person = lookup.person_by_handle(self.s, text.lower())
+            person = find.person_by_handle(self.w, text.lower())
             if person is None:
-                person = self.s.scalars(
-                    select(Person).where(func.lower(Person.name) == text.lower())
-                ).first()
+                # The stored name by SQL's lower() (ASCII letters only on SQLite), the typed
+                # one by Python's: "JÜRGEN" finds "Jürgen".
+                person = self.w.one(
+                    "SELECT id, handle FROM person WHERE lower(name) = ? ORDER BY id",
+                    (text.lower(),),
+                )
             if person is None:
-                person = Person(handle=self._free_handle(text), name=text[:200])
-                self.s.add(person)
-                self.s.flush()
-                self.new_people.append(person.handle)
-            self.people[text] = person.id or 0
+                handle = self._free_handle(text)
+                person = (add_person(self.w, handle, text[:200]), handle)
+                self.new_people.append(handle)
+            self.people[text] = person[0]
         return self.people[text]
 
     def _free_handle(self, name: str) -> str:
@@ -257,7 +253,7 @@ class Importer:
         plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
         base = _SLUG.sub(".", plain).strip("._-")[:38].strip("._-") or "someone"
         handle, n = base, 1
-        while lookup.person_by_handle(self.s, handle) is not None:
+        while find.person_by_handle(self.w, handle) is not None:
             n += 1
             handle = f"{base}{n}"
         return rules.handle(handle)
@@ -270,7 +266,6 @@ class Importer:
         now: datetime,
     ) -> None:
         """Comments and dependencies of the new tasks."""
-        s = self.s
         comment_rows = []
         dep_rows: set[tuple[int, int]] = set()
         author = None
@@ -280,15 +275,8 @@ class Importer:
                 body = clean_multiline(c.body).strip()
                 if body:
                     if author is None:
-                        author = lookup.resolve_person(s, self.log.actor)[0].id
-                    comment_rows.append(
-                        {
-                            "task_id": ids[i],
-                            "author_id": author,
-                            "body": body,
-                            "created": c.created or now,
-                        }
-                    )
+                        author = find.resolve_person(self.w, self.log.actor)[0]
+                    comment_rows.append((ids[i], author, body, c.created or now))
             for ref in r.depends_on:
                 if ref in source_ids:
                     blocker = source_ids[ref]
@@ -300,16 +288,9 @@ class Importer:
                     raise ServiceError(f"{r.where}: a task cannot depend on itself")
                 dep_rows.add((ids[i], blocker))
         _check_acyclic(dep_rows, {v: k for k, v in ids.items()}, fresh)
-        # Core inserts of the tables, not the ORM's bulk path, which splits the rows into
-        # one statement per run of alike rows; comments with RETURNING, sent as multi-row
-        # VALUES (see `ops.tasks.RETURN_IDS`: the search index's triggers).
-        if comment_rows:
-            s.execute(core_insert(COMMENTS).returning(COMMENTS.c.id), comment_rows).all()
-        if dep_rows:
-            s.execute(
-                core_insert(DEPENDENCIES),
-                [{"task_id": a, "blocked_by_id": b} for a, b in sorted(dep_rows)],
-            )
+        # Multi-row VALUES, not a statement per row: see `Writer.insert_rows`.
+        self.w.insert_rows("comment", ("task_id", "author_id", "body", "created"), comment_rows)
+        insert_links(self.w, sorted(dep_rows))
 
 
 def _check_acyclic(
@@ -358,8 +339,6 @@ def _title(r: ImportDraft) -> str:
 
 
 def _priority(r: ImportDraft) -> str:
-    from taskboard.domain.enums import Priority
-
     if r.priority is None:
         return Priority.NORMAL.value
     try:

@@ -19,7 +19,7 @@ from taskboard.domain.models import (
 )
 from taskboard.services.errors import NotFoundError
 from taskboard.services.ops import find
-from taskboard.store.writer import Writer, forget_read
+from taskboard.store.writer import SESSION_COLUMNS, Writer, forget_read
 
 
 def project_by_key(session: Session, key: str) -> Project:
@@ -32,7 +32,7 @@ def project_by_key(session: Session, key: str) -> Project:
 
 
 # Where a session keeps the columns it read, per project id (`columns_of`).
-_COLUMNS = "taskboard_columns"
+_COLUMNS = SESSION_COLUMNS
 
 
 def columns_of(session: Session, project_id: int) -> list[BoardColumn]:

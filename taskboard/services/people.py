@@ -11,6 +11,7 @@ from taskboard.domain.views import PersonView
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import DuplicateError
+from taskboard.services.ops.people import add_person
 
 
 def person_view(p: Person) -> PersonView:
@@ -28,11 +29,9 @@ class PersonService:
         with self.ctx.change() as (s, log):
             if lookup.person_by_handle(s, handle) is not None:
                 raise DuplicateError(f"@{handle} already exists")
-            person = Person(handle=handle, name=full, email=address or None)
-            s.add(person)
-            s.flush()
-            log.about("create", "person", person.id, new=handle)
-            return person_view(person)
+            person_id = add_person(log.writer, handle, full, address or None)
+            log.about("create", "person", person_id, new=handle)
+            return PersonView(id=person_id, handle=handle, name=full, email=address or None)
 
     def all(self) -> list[PersonView]:
         with self.ctx.store.read() as s:

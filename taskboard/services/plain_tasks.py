@@ -1,10 +1,12 @@
-"""`taskboard add`, `done`, `move` and `edit` over a plain connection: no SQLAlchemy.
+"""`taskboard add`, `done`, `move`, `edit` and `import` over a plain connection: no
+SQLAlchemy.
 
-Each method is what the `TaskService` method of the same name does — the same steps
-(`services.ops`), the same change log, one transaction — run over a `Writer` of its own
-(`taskboard.store.writer.writing`) instead of a session's. A store that is not at this
-program's schema head, or that this writer cannot open, raises `NotWritable` before
-anything is written: the caller then takes the ordinary way through the services.
+Each method is what the `TaskService` (or `TransferService`) method of the same name
+does — the same steps (`services.ops`), the same change log, one transaction — run over
+a `Writer` of its own (`taskboard.store.writer.writing`) instead of a session's. A store
+that is not at this program's schema head, or that this writer cannot open, raises
+`NotWritable` before anything is written: the caller then takes the ordinary way through
+the services.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from datetime import date
 from taskboard.domain.drafts import draft_from_line
 from taskboard.domain.views import Created, TaskRow
 from taskboard.services.activity import ChangeLog
+from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
+from taskboard.services.importer import Importer
 from taskboard.services.ops import batch
 from taskboard.store.writer import Writer, writing
 
@@ -55,6 +59,16 @@ class PlainTasks:
         self, keys: Sequence[str], line: str, *, new_people: bool = True
     ) -> list[TaskRow]:
         return self._many(keys, batch.tokens_step(line, self.today(), new_people))
+
+    def import_tasks(
+        self,
+        project_key: str | None,
+        records: Sequence[ImportDraft],
+        lanes: Sequence[LaneSpec] = (),
+    ) -> ImportResult:
+        """`TransferService.import_tasks`: the drafted tasks, all or none."""
+        with self.change() as (_w, log):
+            return Importer(log, project_key).run(records, lanes)
 
     def _many(self, keys: Sequence[str], step: batch.Step) -> list[TaskRow]:
         """`step` on every task as one change (`TaskService._change_many`)."""

@@ -12,6 +12,7 @@ from taskboard.domain.models import Project, Task
 from taskboard.domain.views import ColumnInfo, ProjectView
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
+from taskboard.services.ops import find
 from taskboard.services.ops.projects import add_column, create_project
 
 
@@ -56,8 +57,8 @@ class ProjectService:
     ) -> ProjectView:
         """A project with its columns; the last column (or `done_column`) counts as done."""
         with self.ctx.change() as (s, log):
-            project = create_project(s, log, key, name, columns, description, done_column)
-            return project_view(s, project)
+            made = create_project(log.writer, log, key, name, columns, description, done_column)
+            return project_view(s, s.get_one(Project, made.id))
 
     def all(self, include_archived: bool = False) -> list[ProjectView]:
         with self.ctx.store.read() as s:
@@ -76,7 +77,9 @@ class ProjectService:
         """A new column at the right end of the project's board."""
         with self.ctx.change() as (s, log):
             project = lookup.project_by_key(s, key)
-            add_column(s, log, project, name, wip_limit, is_done)
+            add_column(
+                log.writer, log, find.project_by_key(log.writer, key), name, wip_limit, is_done
+            )
             return project_view(s, project)
 
     def set_wip_limit(self, key: str, column: str, limit: int | None) -> ProjectView:

@@ -1,18 +1,22 @@
 """How a refused record of an imported file is said: pydantic's first error as one line that
 names the place, the field and what the field must be (`record 17: priority must be H, M or L,
-not 'X'`). The dump's restore and every importer of `taskboard.exchange` word them alike.
+not 'X'`). The dump's restore and every importer of `taskboard.exchange` word them alike;
+the readers of foreign files check their records by hand (`said`, `exchange.records.Check`).
+Stdlib only at import.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from taskboard.domain.text import excerpt
 
-__all__ = ["describe"]
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+__all__ = ["describe", "said"]
 
 _PROBLEMS = {
     "missing": "is missing",
@@ -54,7 +58,7 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return excerpt(name, 60)
 
 
-def _problem(error: ErrorDetails) -> str:
+def _problem(error: ErrorDetails | Mapping[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     template = _PROBLEMS.get(error["type"])
     if template is not None:
@@ -70,7 +74,19 @@ def _problem(error: ErrorDetails) -> str:
 
 def describe(where: str, error: ValidationError) -> tuple[str, str | None]:
     """(the one line, the field it names) for the first problem of `error` at `where`."""
-    first = error.errors(include_url=False)[0]
+    return _line(where, error.errors(include_url=False)[0])
+
+
+def said(
+    where: str, loc: tuple[int | str, ...], kind: str, value: Any, **ctx: object
+) -> tuple[str, str | None]:
+    """`describe` of one problem found without pydantic (a reader that checks its records
+    by hand, for speed): `kind` is pydantic's error type (`string_type`, `literal_error`,
+    `value_error` with `error=`…) and `ctx` its context, so both say it alike."""
+    return _line(where, {"type": kind, "loc": loc, "input": value, "ctx": ctx, "msg": kind})
+
+
+def _line(where: str, first: ErrorDetails | Mapping[str, Any]) -> tuple[str, str | None]:
     field = _field(first["loc"])
     if not field:
         return f"{where}: the record {_problem(first)}", None

@@ -401,7 +401,7 @@ class TemplateService:
             if key in taken:
                 raise DuplicateError(f"project {key} already exists")
             columns = board_columns(st.column for st in template.steps)
-            project = create_project(s, log, key, name, columns, template.description)
+            project = create_project(log.writer, log, key, name, columns, template.description)
             drafts = self._drafts(template, inst, with_columns=True)
             made = insert_tasks(log.writer, log, place_batch(log.writer, drafts, project.key))
         except ServiceError as exc:

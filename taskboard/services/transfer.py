@@ -70,6 +70,5 @@ class TransferService:
         skipped. With `project_key` everything goes there and missing columns are created;
         without it each record names an existing project (INBOX when none) and column."""
         with self.ctx.store.write() as s:
-            return Importer(s, ChangeLog(Writer.of_session(s), self.ctx.actor), project_key).run(
-                records, lanes
-            )
+            log = ChangeLog(Writer.of_session(s), self.ctx.actor)
+            return Importer(log, project_key).run(records, lanes)

@@ -46,15 +46,27 @@ def stored(value: object, backend: str) -> object:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        naive = value.astimezone(UTC).replace(tzinfo=None)
+        naive = (value if value.tzinfo is UTC else value.astimezone(UTC)).replace(tzinfo=None)
         return naive.isoformat(" ", "microseconds") if backend == "sqlite" else naive
     if isinstance(value, date) and backend == "sqlite":
         return value.isoformat()
     return value
 
 
+# Values the drivers take as they are: most of a write's, passed on without a call each.
+_AS_THEY_ARE = frozenset({str, int, float, bool, bytes, type(None)})
+
+
+def stored_row(values: Sequence[object], backend: str) -> tuple[object, ...]:
+    """`stored` of each value (an insert of 10,000 tasks has 200,000 of them)."""
+    plain = _AS_THEY_ARE
+    return tuple([v if v.__class__ in plain else stored(v, backend) for v in values])
+
+
 # Where a SQLAlchemy session keeps its writer (`Writer.of_session`): (transaction, writer).
 _OF_SESSION = "taskboard_writer"
+# Where a SQLAlchemy session keeps the columns it read, per project id (`lookup.columns_of`).
+SESSION_COLUMNS = "taskboard_columns"
 # Parameters in one statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 _MAX_PARAMS = 30_000
 
@@ -69,6 +81,14 @@ class Writer(ReadConnection):
     before: Callable[[], None] | None = None
     changed: Callable[[str], None] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    forgot: Callable[[], None] | None = None
+
+    def forget(self) -> None:
+        """What this transaction read and kept is stale now (a column was added): the
+        cache, and what the session over this connection keeps, are read again."""
+        self.cache.clear()
+        if self.forgot is not None:
+            self.forgot()
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run one statement that returns no rows; how many rows it changed."""
@@ -83,7 +103,7 @@ class Writer(ReadConnection):
             return
         if self.before is not None:
             self.before()
-        values = [tuple(stored(v, self.backend) for v in row) for row in rows]
+        values = [stored_row(row, self.backend) for row in rows]
         cursor = self.raw.cursor()
         if self.backend == "postgresql":
             # One pipeline, one round trip; unprepared, as in `_execute`.
@@ -135,7 +155,7 @@ class Writer(ReadConnection):
     def _execute(self, sql: str, params: Sequence[object]) -> Any:
         if self.before is not None:
             self.before()
-        values = tuple(stored(v, self.backend) for v in params)
+        values = stored_row(params, self.backend)
         cursor = self.raw.cursor()
         if self.backend == "postgresql":
             # Never prepared: a connection with prepared statements follows every ROLLBACK
@@ -180,7 +200,10 @@ class Writer(ReadConnection):
             if session.new or session.dirty or session.deleted:
                 session.flush()  # which forgets the cache (`forget_read`)
 
-        made = cls(raw, connection.dialect.name, before=before, changed=changed)
+        def forgot() -> None:
+            session.info.pop(SESSION_COLUMNS, None)
+
+        made = cls(raw, connection.dialect.name, before=before, changed=changed, forgot=forgot)
         session.info[_OF_SESSION] = (transaction, made)
         return made
 

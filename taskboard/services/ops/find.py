@@ -119,13 +119,9 @@ def resolve_person(w: Writer, typed: str, create: bool = True) -> tuple[int, str
     if not create:
         handles = [h for (h,) in w.rows("SELECT handle FROM person")]
         raise UnknownPersonError(handle, did_you_mean(handle, handles))
-    from taskboard.domain.dates import utcnow
+    from taskboard.services.ops.people import add_person
 
-    (made,) = w.returning(
-        "INSERT INTO person (handle, name, created) VALUES (?, ?, ?) RETURNING id",
-        (handle, handle.replace(".", " ").title(), utcnow()),
-    )
-    return made[0], handle, True
+    return add_person(w, handle, handle.replace(".", " ").title()), handle, True
 
 
 def task_ids(w: Writer, keys: Collection[str]) -> dict[str, int]:

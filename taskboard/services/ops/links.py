@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import CycleError, DuplicateError, NotFoundError
 from taskboard.services.ops import find
@@ -23,10 +25,14 @@ def link(w: Writer, log: ChangeLog, task: TaskRecord, blocker: TaskRecord) -> No
         raise CycleError(f"{blocker.key} already depends on {task.key}: that would be a cycle")
     if linked(w, task.id, blocker.id):
         raise DuplicateError(f"{task.key} is already blocked by {blocker.key}")
-    w.execute(
-        "INSERT INTO dependency (task_id, blocked_by_id) VALUES (?, ?)", (task.id, blocker.id)
-    )
+    insert_links(w, [(task.id, blocker.id)])
     log.task("link", task, "blocked_by", new=blocker.key)
+
+
+def insert_links(w: Writer, pairs: Sequence[tuple[int, int]]) -> None:
+    """Store (task, blocker) pairs already checked: no cycle, no twin, none of a task on
+    itself (`link` checks one; an import checks its whole graph at once)."""
+    w.insert_rows("dependency", ("task_id", "blocked_by_id"), pairs)
 
 
 def unlink(w: Writer, log: ChangeLog, task: TaskRecord, blocker: TaskRecord) -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlmodel import Session, col
-
 from taskboard.domain import rules
-from taskboard.domain.models import BoardColumn, Project
-from taskboard.services import lookup
+from taskboard.domain.dates import utcnow
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import DuplicateError
 from taskboard.services.names import match_name
+from taskboard.services.ops import find
+from taskboard.store.writer import Writer
 
 
 def done_index(names: Sequence[str], done_column: str | None = None) -> int:
@@ -27,53 +25,54 @@ def done_index(names: Sequence[str], done_column: str | None = None) -> int:
 
 
 def create_project(
-    s: Session,
+    w: Writer,
     log: ChangeLog,
     key: str,
     name: str,
     columns: Sequence[str] | None = None,
     description: str = "",
     done_column: str | None = None,
-) -> Project:
+) -> find.ProjectRef:
     """A new project with its columns (default: Backlog, To do, Doing, Done)."""
     key = rules.project_key(key)
     title = rules.PROJECT_NAME.check(name)
     about = rules.PROJECT_DESCRIPTION.check(description)
     names = rules.column_names(columns or rules.DEFAULT_COLUMNS)
     done = done_index(names, done_column)
-    if s.scalars(select(Project).where(col(Project.key) == key)).first() is not None:
+    if w.one("SELECT id FROM project WHERE key = ?", (key,)) is not None:
         raise DuplicateError(f"project {key} already exists")
-    project = Project(key=key, name=title, description=about)
-    s.add(project)
-    s.flush()
-    s.add_all(
-        BoardColumn(project_id=project.id or 0, name=n, position=i, is_done=i == done)
-        for i, n in enumerate(names)
+    ((project_id,),) = w.returning(
+        "INSERT INTO project (key, name, description, archived, last_number, created)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        (key, title, about, False, 0, utcnow()),
     )
-    s.flush()
-    log.about("create", "project", project.id, new=key, project_id=project.id)
-    return project
+    w.insert_rows(
+        "board_column",
+        ("project_id", "name", "position", "wip_limit", "is_done"),
+        [(project_id, n, i, None, i == done) for i, n in enumerate(names)],
+    )
+    w.forget()
+    log.about("create", "project", project_id, new=key, project_id=project_id)
+    return find.ProjectRef(project_id, key, False)
 
 
 def add_column(
-    s: Session,
+    w: Writer,
     log: ChangeLog,
-    project: Project,
+    project: find.ProjectRef,
     name: str,
     wip_limit: int | None = None,
     is_done: bool = False,
-) -> BoardColumn:
+) -> find.ColumnRef:
     """A new column at the right end of the project's board."""
-    columns = lookup.columns_of(s, project.id or 0)
+    columns = find.columns_of(w, project.id)
     name = rules.column_names([c.name for c in columns] + [name])[-1]
-    column = BoardColumn(
-        project_id=project.id or 0,
-        name=name,
-        position=max((c.position for c in columns), default=-1) + 1,
-        wip_limit=rules.wip_limit(wip_limit),
-        is_done=is_done,
+    position = max((c.position for c in columns), default=-1) + 1
+    ((column_id,),) = w.returning(
+        "INSERT INTO board_column (project_id, name, position, wip_limit, is_done)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
+        (project.id, name, position, rules.wip_limit(wip_limit), is_done),
     )
-    s.add(column)
-    s.flush()
+    w.forget()  # the project's columns are read again, by this writer and its session
     log.about("column", "project", project.id, "columns", new=name, project_id=project.id)
-    return column
+    return find.ColumnRef(column_id, project.id, name, position, is_done)
