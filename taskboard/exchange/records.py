@@ -1,7 +1,7 @@
-"""Imported records checked with pydantic (or by hand, as pydantic would say it): a wrong
-type or value becomes one line that names the file, the record (or line) and the field —
-`tasks.json: record 17: priority must be H, M or L, not 'X'` — and nothing is written.
-Stdlib only at import: pydantic is loaded by the readers that use it.
+"""Imported records checked by hand, each refusal worded as pydantic would word it: a
+wrong type or value becomes one line that names the file, the record (or line) and the
+field — `tasks.json: record 17: priority must be H, M or L, not 'X'` — and nothing is
+written. Stdlib only: no reader of a foreign file loads pydantic.
 """
 
 from __future__ import annotations
@@ -10,18 +10,13 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from taskboard.domain.text import excerpt
 from taskboard.services import ServiceError
-from taskboard.services.record_checks import describe, said
+from taskboard.services.record_checks import said
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
-
-__all__ = ["BadRecordError", "Check", "label", "load_json", "refused", "validated"]
-
-Model = TypeVar("Model", bound="BaseModel")
+__all__ = ["BadRecordError", "Check", "label", "load_json", "refused"]
 
 
 class BadRecordError(ServiceError):
@@ -39,16 +34,10 @@ def label(source: object) -> str:
     return f"{Path(name).name}: " if isinstance(name, str) and name else ""
 
 
-def refusal(where: str, error: ValidationError) -> BadRecordError:
-    """The first problem of `error` as one line about the record at `where`."""
-    message, field = describe(where, error)
-    return BadRecordError(message, field)
-
-
 def refused(
     where: str, loc: tuple[int | str, ...], kind: str, value: Any, **ctx: object
 ) -> BadRecordError:
-    """The refusal of a record checked by hand, worded as `refusal` words pydantic's
+    """The refusal of a record checked by hand, worded as pydantic's refusals are
     (`record_checks.said`: `kind` is pydantic's error type)."""
     message, field = said(where, loc, kind, value, **ctx)
     return BadRecordError(message, field)
@@ -57,12 +46,13 @@ def refused(
 Loc = tuple[int | str, ...]
 Value = TypeVar("Value")
 # Text without control characters: ids and keys become part of what the store looks up.
-PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f-\x9f]*$")
+# Matched whole (`fullmatch`): `$` would let a final newline through.
+PRINTABLE = re.compile(r"[^\x00-\x1f\x7f-\x9f]*")
 
 
 class Check:
     """Checks of one record's values by hand, each refusal worded as pydantic's would be
-    (`refused`): strict types, as the models of `validated` check them. For the readers
+    (`refused`): strict types, as pydantic's strict models would check them. For the readers
     of files that may hold thousands of records, where building and running a model cost
     more than the import's own work, and loading pydantic a good part of the rest."""
 
@@ -87,7 +77,7 @@ class Check:
             raise self.no(loc, "string_too_short", value, min_length=min_length)
         if max_length is not None and len(value) > max_length:
             raise self.no(loc, "string_too_long", value, max_length=max_length)
-        if printable and not PRINTABLE.match(value):
+        if printable and not PRINTABLE.fullmatch(value):
             raise self.no(loc, "string_pattern_mismatch", value)
         return value
 
@@ -117,16 +107,6 @@ class Check:
             return parse(value)
         except ValueError as exc:
             raise self.no(loc, "value_error", value, error=exc) from None
-
-
-def validated(model: type[Model], where: str, data: Any) -> Model:
-    """`data` as a `model`, or the refusal naming `where` and the field."""
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise refusal(where, exc) from None
 
 
 def _no_constant(name: str) -> Any:

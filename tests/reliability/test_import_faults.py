@@ -319,6 +319,9 @@ NAMED = [
     ("taskwarrior", "[" * 100_000, "nests too deeply"),
     # Found by the generated files: PostgreSQL refuses a NUL even in a lookup.
     ("taskwarrior", '[{"description": "a", "uuid": "\\u0000"}]', "uuid must be printable text"),
+    # A final newline is a control character too (a pattern's `$` would let it through).
+    ("taskwarrior", '[{"description": "a", "uuid": "abc\\n"}]', "uuid must be printable text"),
+    ("taskwarrior", '[{"description": "a", "depends": ["abc\\n"]}]', "must be printable text"),
     ("csv", 'Name,Task ID\na,"x\x01"\n', "line 2: Task ID must be printable text"),
     ("json", '{"format":"taskboard","version":1,"records":[]}', "no INBOX project"),
     ("json", json.dumps({"format": "taskboard", "version": 1, "records": [{
