@@ -13,7 +13,6 @@ before anything is written and goes to Typer, whose refusals are the ones a pers
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,24 +127,14 @@ def answer(args: Sequence[str]) -> int | None:
         # A dump to restore, a format the command refuses, a pipe (read once, so it is
         # never read here and then again the ordinary way), no file at all: Typer's way.
         return None
-    from taskboard.commands.opening import plain_target, settings, warn_exposed_config
-    from taskboard.services.plain_tasks import PlainTasks
-    from taskboard.store.connect import NotReadable
+    from taskboard.commands.opening import run_plain
 
-    conf = settings(line.db)
-    target, password = plain_target(conf)
+    project = line.values.get("project")
     with opened(file) as source:
         fmt = format_of(source, file, fmt)
         if fmt not in DRAFT_FORMATS:
             return None
-        try:
-            result = import_drafts(
-                PlainTasks(target, password, conf.user), fmt, source, line.values.get("project")
-            )
-        except NotReadable:
-            return None  # raised before anything is written: the ordinary path may take it
-    # A driver's error is not retried the ordinary way (`quick.answer` says why).
-    if conf.db_password:
-        warn_exposed_config()
-    sys.stdout.write(summary(result))
-    return 0
+        kind = fmt
+        return run_plain(
+            line.db, lambda tasks: (summary(import_drafts(tasks, kind, source, project)), "")
+        )

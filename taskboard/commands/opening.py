@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from taskboard.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from taskboard.services import Services
+    from taskboard.services.plain_tasks import PlainTasks
     from taskboard.store import Store
 
 
@@ -35,6 +37,29 @@ def plain_target(conf: Settings) -> tuple[str, str | None]:
         except ValueError:
             password = conf.db_password
     return target, password
+
+
+def run_plain(db: str | None, job: Callable[[PlainTasks], tuple[str, str]]) -> int | None:
+    """Run `job` over the plain writer of the store `db` names and print its (out, err);
+    the exit code, or None when the store is one the plain writer leaves to Typer and the
+    services (`NotReadable`: raised before anything is written)."""
+    from taskboard.services.plain_tasks import PlainTasks
+    from taskboard.store.connect import NotReadable
+
+    conf = settings(db)
+    target, password = plain_target(conf)
+    try:
+        out, err = job(PlainTasks(target, password, conf.user))
+    except NotReadable:
+        return None
+    # A driver's error is not retried the ordinary way: it may come from the COMMIT of a
+    # change the store took. It goes up to `cli.run`, which names the store's fault.
+    if conf.db_password:
+        warn_exposed_config()
+    sys.stdout.write(out)
+    if err:
+        sys.stderr.write(err)
+    return 0
 
 
 def open_services(db: str | None, target: str | None = None, quiet: bool = False) -> Services:

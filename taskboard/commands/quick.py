@@ -12,7 +12,6 @@ there: `cli.run` turns them into one line and exit 1, or exit 70 and the log.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -141,21 +140,6 @@ def answer(args: Sequence[str]) -> int | None:
     line = parse(args, WRITES)
     if line is None:
         return None
-    from taskboard.commands.opening import plain_target, settings, warn_exposed_config
-    from taskboard.services.plain_tasks import PlainTasks
-    from taskboard.store.connect import NotReadable
+    from taskboard.commands.opening import run_plain
 
-    conf = settings(line.db)
-    target, password = plain_target(conf)
-    try:
-        out, err = _RUN[line.command](PlainTasks(target, password, conf.user), line)
-    except NotReadable:
-        return None  # raised before anything is written: the ordinary path may take it
-    # A driver's error is not retried the ordinary way: it may come from the COMMIT of a
-    # change the store took. It goes up to `cli.run`, which names the store's fault.
-    if conf.db_password:
-        warn_exposed_config()
-    sys.stdout.write(out)
-    if err:
-        sys.stderr.write(err)
-    return 0
+    return run_plain(line.db, lambda tasks: _RUN[line.command](tasks, line))

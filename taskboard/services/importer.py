@@ -305,11 +305,12 @@ def _done_name(name: str) -> bool:
     return name.strip().casefold() in DONE_NAMES
 
 
-# What the store keeps of one imported task's texts (the same limits as typed ones).
-MAX_NOTES = 100_000
-MAX_COMMENT = 10_000
-MAX_TAG = 60
-MAX_NAME = 200
+# What the store keeps of one imported task's texts: the limits of typed ones (`rules`).
+MAX_NOTES = rules.NOTES.limit
+MAX_COMMENT = rules.COMMENT.limit
+MAX_TAG = rules.TAG.limit
+MAX_NAME = rules.PERSON_NAME.limit
+MAX_COLUMN = rules.COLUMN_NAME.limit
 
 
 def _check_texts(r: ImportDraft) -> None:
@@ -325,8 +326,8 @@ def _check_texts(r: ImportDraft) -> None:
             raise ServiceError(f"{r.where}: a comment is longer than {MAX_COMMENT} characters")
     if r.assignee is not None and len(clean(r.assignee).strip()) > MAX_NAME:
         raise ServiceError(f"{r.where}: the assignee is longer than {MAX_NAME} characters")
-    if r.column is not None and len(clean(r.column).strip()) > 60:
-        raise ServiceError(f"{r.where}: the column name is longer than 60 characters")
+    if r.column is not None and len(clean(r.column).strip()) > MAX_COLUMN:
+        raise ServiceError(f"{r.where}: the column name is longer than {MAX_COLUMN} characters")
 
 
 def _title(r: ImportDraft) -> str:
