@@ -71,6 +71,24 @@ class MeetingReads:
         with self.ctx.store.read() as s:
             return self._view(s, self._meeting(s, meeting_id))
 
+    def revision(self) -> int:
+        """The store's revision now (its newest activity id): taken before a write whose
+        answer a screen shows without reading again, for `caught_up`."""
+        return self.ctx.store.data_version()
+
+    def caught_up(self, since: int) -> int | None:
+        """After one change of the caller's own, committed after revision `since` (and
+        once the change feed counted it): the store's revision now when that change is the
+        only one since `since`, so that the screen that showed the store at `since` shows
+        it now by making its change alone (`MeetingView.edited`); None when another change
+        came too, or none was seen (then the screen reads again)."""
+        with self.ctx.store.read() as s:
+            newest, changes = s.execute(
+                sa_select(func.max(Activity.id), func.count(func.distinct(Activity.change_id)))
+                .where(col(Activity.id) > since)
+            ).one()
+        return int(newest) if changes == 1 else None
+
     def present(self, meeting_id: int) -> tuple[Presence, ...]:
         """Who has the meeting open now (what the meeting header shows): read on a change
         of the room's presence alone, without the rest of the meeting."""
@@ -353,6 +371,8 @@ class MeetingReads:
 
     def _view(self, s: Session, meeting: Meeting) -> MeetingView:
         assert meeting.id is not None
+        # First: a change committed while the rest is read is newer than the view says.
+        revision = s.scalar(sa_select(func.max(Activity.id))) or 0
         return MeetingView(
             id=meeting.id,
             title=meeting.title,
@@ -364,4 +384,5 @@ class MeetingReads:
             items=self._item_views(s, MeetingItem.meeting_id == meeting.id),
             present=self._present(s, meeting.id) if meeting.ended is None else (),
             ended_by=self._ended_by(s, meeting),
+            revision=revision,
         )

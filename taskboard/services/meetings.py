@@ -249,16 +249,17 @@ class MeetingService(MeetingReads):
             )
             task: Inserted | None = None
             made_people: tuple[str, ...] = ()
-            kr_key = None
+            topic = parsed.kind == "agenda"  # the line adds a topic to the agenda
             if parsed.capture is not None:
                 draft = draft_from_capture(parsed.capture, self._project_key(s, meeting))
                 task, made_people = create_task(log.writer, log, draft, create_people=new_people)
                 item.task_id = task.id
                 if AGENDA_TAG in draft.tags:
+                    topic = True
                     self._add_topic(s, meeting_id, task.row.title, task.id)
             elif parsed.kind == "checkin":
                 assert parsed.kr_key is not None and parsed.value is not None
-                check_in, kr, _ = record_check_in(
+                check_in, _, _ = record_check_in(
                     s,
                     log,
                     parsed.kr_key,
@@ -267,30 +268,22 @@ class MeetingService(MeetingReads):
                     parsed.note or "",
                     force=force,
                 )
-                kr_key = kr.key
                 item.check_in_id = check_in.id
             elif parsed.kind == "agenda":
                 item.agenda_item_id = self._add_topic(s, meeting_id, parsed.text, None)
-            owner = None
             if parsed.owner is not None:
                 person, made = lookup.resolve_person(s, parsed.owner, create=new_people)
-                item.owner_id, owner = person.id, person.handle
+                item.owner_id = person.id
                 made_people = (person.handle,) if made else ()
             s.add(item)
             s.flush()
             _log_meeting(log, meeting, "capture", item.kind, new=item.text[:200], item=item)
             row = task_rows(s, col(Task.id) == task.id)[0] if task is not None else None
-            view = MeetingItemView(
-                id=item.id or 0,
-                kind=item.kind,
-                text=item.text,
-                created=item.created,
-                task_key=task.key if task else None,
-                key_result=kr_key,
-                agenda_item_id=item.agenda_item_id,
-                owner=owner,
-            )
-        return Captured(item=view, task=row, new_people=made_people)
+            # The item as the minutes show it, and the agenda when the line added to it: what
+            # the meeting screen shows of this line without reading the meeting again.
+            view = self._item_views(s, MeetingItem.id == item.id)[0]
+            agenda = self._agenda(s, meeting_id) if topic else None
+        return Captured(item=view, task=row, new_people=made_people, agenda=agenda)
 
     def undo_last(self, meeting_id: int) -> MeetingItemView:
         """Remove the newest item with what it created: its task, check-in or agenda topic."""

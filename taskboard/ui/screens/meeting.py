@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from taskboard.domain.meeting_views import (
     Captured,
+    MeetingEdit,
     MeetingItemView,
     MeetingView,
     room_line,
@@ -32,12 +33,11 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
 from taskboard.ui.dialogs import ConfirmModal
 from taskboard.ui.line_check import AGAIN, SecondEnter
-from taskboard.ui.live import covered_revision
 from taskboard.ui.preview import KIND_LABEL, Known, meeting_check
 from taskboard.ui.screens.meeting_attendees import attendee_changes, attendees_prompt
 from taskboard.ui.screens.meeting_capture import CaptureLine, Names, suggester
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
-from taskboard.ui.screens.meeting_room import MeetingRoom
+from taskboard.ui.screens.meeting_room import MeetingRoom, Written
 from taskboard.ui.screens.meeting_text import (
     TYPED_ROW,
     agenda_text,
@@ -50,9 +50,8 @@ from taskboard.ui.screens.meeting_text import (
 if TYPE_CHECKING:
     from taskboard.services import Services
 
-# A saved line: what the store made of it, the meeting then, the names when a line made a
-# person or a check-in, and the feed's revision that answer covers.
-Saved = tuple[Captured, MeetingView, Names | None, int]
+# A saved line: what the store made of it, and the names when it made a person or a check-in.
+Saved = tuple[Captured, Names | None]
 
 __all__ = ["CaptureLine", "MeetingScreen", "MinutesScreen"]
 
@@ -278,40 +277,28 @@ class MeetingScreen(MeetingRoom):
         # Shown at once; the stored item takes its place when the store answers.
         row = None if checked.error else self._show_typed(line)
 
-        def save(services: Services) -> Saved:
-            before = services.changes.revision
-            captured = services.meetings.capture(meeting_id, line, new_people=sure, force=sure)
-            # What the feed will tell of this line is shown by this answer: no re-read for it.
-            covered = covered_revision(services, before)
-            meeting = services.meetings.get(meeting_id)
+        def save(services: Services, mid: int) -> tuple[Saved, MeetingEdit]:
+            captured = services.meetings.capture(mid, line, new_people=sure, force=sure)
             again = captured.new_people or captured.item.kind == "checkin"
-            return captured, meeting, names(services) if again else None, covered
+            return (captured, names(services) if again else None), captured.edit
 
         self.unsaved += 1
         self.writing()
         self.tb.store.submit(
-            save,
-            lambda saved: self._line_saved(row, *saved),
+            self.write_job(save),
+            lambda saved: self._line_saved(row, saved),
             lambda exc: self._refused(row, line, exc),
         )
 
-    def _line_saved(
-        self,
-        row: str | None,
-        captured: Captured,
-        meeting: MeetingView,
-        names: Names | None,
-        covered: int,
-    ) -> None:
+    def _line_saved(self, row: str | None, saved: Written[Saved]) -> None:
         self.unsaved -= 1
         self._forget_typed(row)
+        captured, names = saved.result
         for handle in captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
-        if not self.closed and self.is_attached:
-            if names is not None:
-                self._set_known(names)
-            self.show(meeting)
-        self.written(covered)
+        if not self.closed and self.is_attached and names is not None:
+            self._set_known(names)
+        self.show_written(saved)
 
     def _refused(self, row: str | None, line: str, exc: ServiceError) -> None:
         self.unsaved -= 1
@@ -350,14 +337,22 @@ class MeetingScreen(MeetingRoom):
 
     def action_next_topic(self) -> None:
         """Mark the current topic discussed and start the next one."""
-        self.call(lambda services, mid: services.meetings.next_topic(mid))
+
+        def next_topic(services: Services, mid: int) -> tuple[object, MeetingEdit]:
+            services.meetings.next_topic(mid)
+            return None, MeetingEdit(agenda=services.meetings.agenda(mid))
+
+        self.call(next_topic)
 
     def action_undo_item(self) -> None:
         """Remove the last minutes item and the task, check-in or topic it made."""
         names = self.names_job()
 
-        def undo(services: Services, mid: int) -> tuple[MeetingItemView, Names]:
-            return services.meetings.undo_last(mid), names(services)
+        def undo(services: Services, mid: int) -> tuple[tuple[MeetingItemView, Names], MeetingEdit]:
+            removed = services.meetings.undo_last(mid)
+            # (the agenda too: the line may have added a topic)
+            edit = MeetingEdit(removed=removed.id, agenda=services.meetings.agenda(mid))
+            return (removed, names(services)), edit
 
         def undone(result: tuple[MeetingItemView, Names]) -> None:
             removed, known = result
@@ -396,7 +391,11 @@ class MeetingScreen(MeetingRoom):
                     clean(f"{captured.task.key} created from the {item.kind}"), markup=False
                 )
 
-        self.call(lambda services, _: services.meetings.item_to_task(item.id), made, index)
+        def to_task(services: Services, _: int) -> tuple[Captured, MeetingEdit]:
+            captured = services.meetings.item_to_task(item.id)
+            return captured, captured.edit
+
+        self.call(to_task, made, index)
 
     # ---- attendees -------------------------------------------------------------------------
 
@@ -412,13 +411,18 @@ class MeetingScreen(MeetingRoom):
         if not text:
             return
         for handle, remove in attendee_changes(text):
-            self.call(
-                lambda services, mid, h=handle, r=remove: (  # type: ignore[misc]
-                    services.meetings.remove_attendee(mid, h)
-                    if r
-                    else services.meetings.add_attendee(mid, h)
-                )
-            )
+
+            def attend(
+                services: Services, mid: int, handle: str = handle, remove: bool = remove
+            ) -> tuple[object, MeetingEdit]:
+                meetings = services.meetings
+                if remove:
+                    changed = meetings.remove_attendee(mid, handle)
+                else:
+                    changed = meetings.add_attendee(mid, handle)
+                return None, MeetingEdit(attendees=changed.attendees)
+
+            self.call(attend)
         self.tb.store.submit(self.names_job(), self._names_read)
 
     def _names_read(self, names: Names) -> None:
