@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -126,6 +127,7 @@ class MeetingScreen(MeetingRoom):
         self._typed_rows: list[Option] = []
         self._typed_shown = 0
         self._rows_made = 0
+        self._painted_agenda: Content | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the meeting…", id="meeting-header", markup=False)
@@ -231,7 +233,11 @@ class MeetingScreen(MeetingRoom):
 
     def _paint_agenda(self) -> None:
         if self.meeting is not None:
-            self.query_one("#agenda", Static).update(agenda_text(self.meeting, self._now()))
+            text = agenda_text(self.meeting, self._now())
+            if text != self._painted_agenda:  # (most lines leave the agenda as it is)
+                self._painted_agenda = text
+                # Its pane's size is fixed: no layout of the screen for it.
+                self.query_one("#agenda", Static).update(text, layout=False)
 
     def tick(self) -> None:
         """Once a second: the meeting's and the current topic's clocks."""
@@ -247,7 +253,7 @@ class MeetingScreen(MeetingRoom):
     def _update_preview(self, line: str) -> None:
         checked = meeting_check(line, self.tb.today(), self.known)
         preview = self.query_one("#capture-preview", Static)
-        preview.update(checked.content)
+        preview.update(checked.content, layout=False)  # two lines high, always
         preview.set_class(checked.error, "error")
         preview.set_class(checked.warning is not None, "warning")
         self.query_one("#capture", Input).set_class(checked.error, "error")

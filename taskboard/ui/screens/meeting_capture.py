@@ -30,6 +30,13 @@ class CaptureLine(OrderedInput, inherit_bindings=False):
         if isinstance(b, Binding)
     ]
 
+    @property
+    def content_width(self) -> int:
+        """At least the field's own width: Textual makes this the input's virtual width, and
+        a change of that lays out the whole screen again — for every key typed and for the
+        Enter that clears the line. So only a line longer than the field does that."""
+        return max(super().content_width, self.content_size.width)
+
     async def action_submit(self) -> None:
         """Hand the line over and clear it before the next key is handled. The screen gives
         back a line it does not take (a warning, a refusal) while the line is still empty."""
