@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from taskboard.domain.meeting_views import (
     Captured,
@@ -40,12 +39,11 @@ from taskboard.ui.screens.meeting_capture import CaptureLine, Names, suggester
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
 from taskboard.ui.screens.meeting_room import MeetingRoom, Written
 from taskboard.ui.screens.meeting_text import (
-    TYPED_ROW,
     agenda_text,
     header_text,
     item_option,
     item_signature,
-    typed_option,
+    waiting_text,
 )
 
 if TYPE_CHECKING:
@@ -122,12 +120,12 @@ class MeetingScreen(MeetingRoom):
         self.unsaved = 0
         # What the minutes list shows: (id, kind, key, key result, text) per item.
         self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
-        # Below them, a row per line typed and not back from the store yet (`typed_option`),
-        # in the order typed; `_typed_shown` of them are in the list now.
-        self._typed_rows: list[Option] = []
-        self._typed_shown = 0
-        self._rows_made = 0
+        # The lines typed and not back from the store yet, in the order typed, with their
+        # numbers: the newest shows in the waiting row below the minutes (`waiting_text`).
+        self._waiting: list[tuple[int, str]] = []
+        self._lines_sent = 0
         self._painted_agenda: Content | None = None
+        self._painted_header: Content | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the meeting…", id="meeting-header", markup=False)
@@ -138,6 +136,7 @@ class MeetingScreen(MeetingRoom):
             with Vertical(id="minutes-pane"):
                 yield Static("Minutes", classes="pane-title")
                 yield OptionList(id="minutes")
+                yield Static("", id="waiting", markup=False)
         yield CaptureLine(
             placeholder="type a task, d: decision, n: note, ? question, a: topic, kr KEY = value",
             id="capture",
@@ -172,7 +171,6 @@ class MeetingScreen(MeetingRoom):
         self._paint_header()
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
-        self._unpaint_typed(minutes)
         painted = self._painted_items
         items = [item_signature(i) for i in meeting.items]
         same = items == painted and minutes.option_count == len(painted)
@@ -191,31 +189,28 @@ class MeetingScreen(MeetingRoom):
                 highlight = last if grew or before is None else before
             minutes.highlighted = max(0, min(highlight, last))
             minutes.scroll_to_highlight()
-        self._paint_typed(minutes)
 
-    def _unpaint_typed(self, minutes: OptionList) -> None:
-        while self._typed_shown:
-            self._typed_shown -= 1
-            minutes.remove_option_at_index(minutes.option_count - 1)
+    def _show_typed(self, line: str) -> int:
+        """The typed line below the minutes at once, until the store answers; its number.
 
-    def _paint_typed(self, minutes: OptionList) -> None:
-        if self._typed_rows:
-            minutes.add_options(self._typed_rows)
-            self._typed_shown = len(self._typed_rows)
-            minutes.scroll_end(animate=False, immediate=True)
+        It is not a row of the minutes list: a row taken out of Textual's option list makes
+        it draw every row again, and a row added lays out the screen; the waiting row is
+        one line, always there, and its item is then added to the list once."""
+        self._lines_sent += 1
+        self._waiting.append((self._lines_sent, line))
+        self._paint_waiting()
+        return self._lines_sent
 
-    def _show_typed(self, line: str) -> str:
-        """The typed line in the minutes at once, until the store answers; its row's id."""
-        self._rows_made += 1
-        row = f"{TYPED_ROW}{self._rows_made}"
-        minutes = self.query_one("#minutes", OptionList)
-        self._unpaint_typed(minutes)
-        self._typed_rows.append(typed_option(line, row))
-        self._paint_typed(minutes)
-        return row
+    def _typed_back(self, number: int | None) -> None:
+        """Typed line `number` is back from the store (stored or refused)."""
+        if number is not None:
+            self._waiting = [(n, line) for n, line in self._waiting if n != number]
+            self._paint_waiting()
 
-    def _forget_typed(self, row: str | None) -> None:
-        self._typed_rows = [option for option in self._typed_rows if option.id != row]
+    def _paint_waiting(self) -> None:
+        if self.is_attached:
+            text = waiting_text([line for _, line in self._waiting])
+            self.query_one("#waiting", Static).update(text, layout=False)
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
@@ -223,9 +218,11 @@ class MeetingScreen(MeetingRoom):
     def _paint_header(self) -> None:
         if self.meeting is not None:
             # One fixed-height line: no re-layout of the screen every second.
-            header = self.query_one("#meeting-header", Static)
             room = room_line(self.meeting.present, self.session)
-            header.update(header_text(self.meeting, self._now(), room), layout=False)
+            text = header_text(self.meeting, self._now(), room)
+            if text != self._painted_header:
+                self._painted_header = text
+                self.query_one("#meeting-header", Static).update(text, layout=False)
 
     def room_changed(self) -> None:
         """Who is in the room changed (read on its own): the header says so."""
@@ -296,9 +293,9 @@ class MeetingScreen(MeetingRoom):
             lambda exc: self._refused(row, line, exc),
         )
 
-    def _line_saved(self, row: str | None, saved: Written[Saved]) -> None:
+    def _line_saved(self, row: int | None, saved: Written[Saved]) -> None:
         self.unsaved -= 1
-        self._forget_typed(row)
+        self._typed_back(row)
         captured, names = saved.result
         for handle in captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
@@ -306,15 +303,12 @@ class MeetingScreen(MeetingRoom):
             self._set_known(names)
         self.show_written(saved)
 
-    def _refused(self, row: str | None, line: str, exc: ServiceError) -> None:
+    def _refused(self, row: int | None, line: str, exc: ServiceError) -> None:
         self.unsaved -= 1
-        self._forget_typed(row)
+        self._typed_back(row)
         self.written(None)
         if self.closed or not self.is_attached:
             return
-        minutes = self.query_one("#minutes", OptionList)
-        self._unpaint_typed(minutes)
-        self._paint_typed(minutes)
         if self.meeting is not None and self.ended_meanwhile(exc):
             # Ended elsewhere before this line reached the store: the feed's re-read closes
             # the screen and says so, naming the line.

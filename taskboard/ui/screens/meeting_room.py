@@ -263,22 +263,23 @@ class MeetingRoom(LiveScreen):
 
     def show_written(self, written: Written[Any], highlight: int | None = None) -> None:
         """An own write is back (`writing` was called before it): the meeting shown with its
-        change made, when the store holds nothing else new since the meeting shown; else (a
-        change elsewhere came between) it is read again once the screen's writes are back."""
-        meeting = self.meeting
-        if meeting is None or written.now is None or meeting.revision > written.now:
-            self.written(written.covered, shown=False)
+        change made. When the store holds nothing else new since the meeting shown, that is
+        the meeting as stored; else (a change elsewhere came between) it is read again once
+        the screen's writes are back."""
+        meeting, now = self.meeting, written.now
+        if meeting is None or (now is not None and meeting.revision >= now):
+            # Not open yet (its first read shows it), or a read shown meanwhile has it.
+            self.written(written.covered, shown=meeting is not None)
             return
-        if meeting.revision == written.since:
-            meeting = meeting.edited(written.edit, written.now)
-            if self.closed or not self.is_attached:
-                self.meeting = meeting
-            else:
-                self.show(meeting, highlight)
-        elif meeting.revision != written.now:  # what came before the write is not shown
-            self.written(written.covered, shown=False)
-            return
-        self.written(written.covered)
+        complete = now is not None and meeting.revision == written.since
+        meeting = meeting.edited(
+            written.edit, now if now is not None and complete else meeting.revision
+        )
+        if self.closed or not self.is_attached:
+            self.meeting = meeting
+        else:
+            self.show(meeting, highlight)
+        self.written(written.covered, shown=complete)
 
     def call(
         self,
