@@ -178,7 +178,7 @@ async def test_own_writes_show_as_stored_without_reading_the_meeting(
 
 
 async def test_a_change_elsewhere_is_shown_with_the_own_lines(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    services: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     meeting = services.meetings.start("Weekly", "DEL")
     store_changed = MeetingRoom.store_changed
@@ -219,8 +219,11 @@ async def test_a_change_elsewhere_is_shown_with_the_own_lines(
         await settle(pilot)
         as_read(app, services.meetings.get(meeting.id))
 
-        # A line elsewhere committed between the own line's look at the store and its write
-        # (the store's revision taken, then theirs, then the own line): both are shown.
+        # A line of another process committed between the own line's look at the store and
+        # its write (the store's revision taken, then theirs, then the own line): the feed
+        # counts both commits as one change, and both are shown.
+        other_store = open_store(str(tmp_path / "typed.db"))
+        other = Services.open(other_store, "other")
         revision = services.meetings.revision
         once: list[int] = []
 
@@ -228,7 +231,7 @@ async def test_a_change_elsewhere_is_shown_with_the_own_lines(
             taken = revision()
             if not once:
                 once.append(1)
-                services.meetings.capture(meeting.id, "n: theirs, in between")
+                other.meetings.capture(meeting.id, "n: theirs, in between")
             return taken
 
         monkeypatch.setattr(services.meetings, "revision", then_elsewhere)
@@ -240,3 +243,4 @@ async def test_a_change_elsewhere_is_shown_with_the_own_lines(
             await pilot.pause(0.02)
         await settle(pilot)
         as_read(app, services.meetings.get(meeting.id))
+        other_store.close()
