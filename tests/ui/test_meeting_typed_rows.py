@@ -57,6 +57,10 @@ def rows(app: RecordingApp) -> list[tuple[str | None, str]]:
     return [(o.id, str(o.prompt)) for o in minutes.options]
 
 
+def preview(app: RecordingApp) -> str:
+    return str(app.screen.query_one("#capture-preview", Static).content)
+
+
 def waiting(app: RecordingApp) -> str:
     return str(app.screen.query_one("#waiting", Static).content)
 
@@ -158,6 +162,10 @@ async def test_own_writes_show_as_stored_without_reading_the_meeting(
         shown = [text for _, text in rows(app)]
         assert "DEL-1" in shown[0] and "(@mia)" in shown[3] and "O1-KR1 Cars: 0 → 42" in shown[4]
         assert [a.title for a in stored.agenda] == ["Book the transporter", "Service points"]
+        # The capture line knows the check-in's new value, unread.
+        await pilot.press("k", "r", "space", *"O1-KR1", "space", "=", "space", "5", "0")
+        assert "42 → 50" in preview(app)
+        await pilot.press("ctrl+u")
 
         # tab, item → task, undo and attendees: the same, each shown from its own answer.
         await pilot.press("tab")
@@ -176,6 +184,15 @@ async def test_own_writes_show_as_stored_without_reading_the_meeting(
         await settle(pilot)
         assert reads.fresh(meeting.id).attendees == ("mia",)
         assert "@mia" in str(app.screen.query_one("#meeting-header", Static).content)
+
+        # A person a line made is known to the capture line, unread.
+        await type_line(pilot, "? who drives @lena")  # a new person: Enter twice
+        await pilot.press("enter")
+        await settle(pilot)
+        as_read(app, reads.fresh(meeting.id))
+        await pilot.press(*"Call", "space", *"@lena")
+        assert "@lena" in preview(app) and "new person" not in preview(app)
+        await pilot.press("ctrl+u")
         await pilot.pause(0.3)  # what the feed tells of those writes, told
         await settle(pilot)
         assert reads.count == 0

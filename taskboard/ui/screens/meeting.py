@@ -49,8 +49,6 @@ from taskboard.ui.screens.meeting_text import (
 if TYPE_CHECKING:
     from taskboard.services import Services
 
-# A saved line: what the store made of it, and the names when it made a person or a check-in.
-Saved = tuple[Captured, Names | None]
 
 __all__ = ["CaptureLine", "MeetingScreen", "MinutesScreen"]
 
@@ -276,14 +274,12 @@ class MeetingScreen(MeetingRoom):
             # The line comes back for fixing (the capture line cleared it on Enter, so that
             # the next line can be typed while this one is stored); the preview says why.
             capture.give_back(line)
-        names = self.names_job()
         # Shown at once; the stored item takes its place when the store answers.
         row = None if checked.error else self._show_typed(line)
 
-        def save(services: Services, mid: int) -> tuple[Saved, MeetingEdit]:
+        def save(services: Services, mid: int) -> tuple[Captured, MeetingEdit]:
             captured = services.meetings.capture(mid, line, new_people=sure, force=sure)
-            again = captured.new_people or captured.item.kind == "checkin"
-            return (captured, names(services) if again else None), captured.edit
+            return captured, captured.edit
 
         self.unsaved += 1
         self.writing()
@@ -293,15 +289,27 @@ class MeetingScreen(MeetingRoom):
             lambda exc: self._refused(row, line, exc),
         )
 
-    def _line_saved(self, row: int | None, saved: Written[Saved]) -> None:
+    def _line_saved(self, row: int | None, saved: Written[Captured]) -> None:
         self.unsaved -= 1
         self._typed_back(row)
-        captured, names = saved.result
+        captured = saved.result
         for handle in captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
-        if not self.closed and self.is_attached and names is not None:
-            self._set_known(names)
+        if not self.closed and self.is_attached:
+            self._know_made(captured)
         self.show_written(saved)
+
+    def _know_made(self, captured: Captured) -> None:
+        """What the capture line checks, as the line left it (instead of reading the names
+        again): the people it made, and a key result's value after its check-in."""
+        known, check_in = self.known, captured.item.check_in
+        if captured.new_people:
+            known = replace(known, handles=tuple(sorted({*known.handles, *captured.new_people})))
+        if check_in is not None and check_in.key_result in known.key_results:
+            kr = replace(known.key_results[check_in.key_result], current=check_in.new)
+            known = replace(known, key_results={**known.key_results, kr.key: kr})
+        if known is not self.known:
+            self._set_known((known, self.tags))
 
     def _refused(self, row: int | None, line: str, exc: ServiceError) -> None:
         self.unsaved -= 1
