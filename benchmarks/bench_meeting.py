@@ -86,9 +86,9 @@ async def screen_times(
 
     services.meetings.get = counted_get  # type: ignore[method-assign]
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        while not isinstance(app.screen, BoardScreen):  # (a loaded machine: still loading)
+            await pilot.pause(0.005)
         board = app.screen
-        assert isinstance(board, BoardScreen)
         while after_board and (board.model.project is None or not app.store.idle):
             await pilot.pause(0.005)
         screen = MeetingScreen("DEL", meeting_id)

@@ -192,8 +192,9 @@ class MeetingScreen(MeetingRoom):
         """The typed line below the minutes at once, until the store answers; its number.
 
         It is not a row of the minutes list: a row taken out of Textual's option list makes
-        it draw every row again, and a row added lays out the screen; the waiting row is
-        one line, always there, and its item is then added to the list once."""
+        it draw every row again, and each row added or taken out lays out the screen. The
+        waiting row is one line, always there; the line's item is then added to the list,
+        once."""
         self._lines_sent += 1
         self._waiting.append((self._lines_sent, line))
         self._paint_waiting()
@@ -274,7 +275,7 @@ class MeetingScreen(MeetingRoom):
             # The line comes back for fixing (the capture line cleared it on Enter, so that
             # the next line can be typed while this one is stored); the preview says why.
             capture.give_back(line)
-        # Shown at once; the stored item takes its place when the store answers.
+        # Shown at once below the minutes; its stored item joins them when the store answers.
         row = None if checked.error else self._show_typed(line)
 
         def save(services: Services, mid: int) -> tuple[Captured, MeetingEdit]:
