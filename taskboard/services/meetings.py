@@ -285,17 +285,11 @@ class MeetingService(MeetingReads):
             row = task_rows(s, col(Task.id) == task.id)[0] if task is not None else None
             # The item as the minutes show it, and the agenda when the line added to it: what
             # the meeting screen shows of this line without reading the meeting again.
+            made_by = (task.key if task else None, check_in.key_result if check_in else None)
             view = MeetingItemView(
-                id=item.id or 0,
-                kind=item.kind,
-                text=item.text,
-                created=item.created,
-                task_key=task.key if task else None,
-                key_result=check_in.key_result if check_in else None,
-                agenda_item_id=item.agenda_item_id,
-                check_in=check_in,
-                owner=owner,
-            )
+                item.id or 0, item.kind, item.text, item.created, *made_by,
+                item.agenda_item_id, check_in, owner,
+            )  # fmt: skip
             agenda = self._agenda(s, meeting_id) if topic else None
         return Captured(item=view, task=row, new_people=made_people, agenda=agenda)
 
