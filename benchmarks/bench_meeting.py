@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from taskboard.domain.meeting_views import MeetingView
 from taskboard.services import Services, TaskDraft
 from taskboard.store import open_store
 
@@ -55,9 +56,11 @@ def setup(services: Services) -> int:
 class ScreenTimes(NamedTuple):
     """Per line typed on the meeting screen: Enter → painted on screen."""
 
-    visible: list[float]  # the line shows in the minutes (the typed row, or its item)
+    visible: list[float]  # the line shows (on its way below the minutes, or its item)
     committed: list[float]  # the stored item shows in the minutes
     rereads: int  # how often the screen read the meeting again for a change of the feed
+    cpu: float  # the process's CPU time per line, every thread (the loop, the store's)
+    meeting_reads: int  # how often the whole meeting was read (`meetings.get`)
 
 
 async def screen_times(
@@ -66,18 +69,26 @@ async def screen_times(
     """Enter on the meeting screen's capture line → the line painted, and its stored item
     painted. With `after_board` the screen opens once the board under it has read its cards
     (as a person pressing `m` does); without, its first lines share the loop with that read."""
-    from textual.widgets import Input, OptionList
+    from textual.widgets import Input, OptionList, Static
 
     from taskboard.ui.app import UiOptions, make_app
     from taskboard.ui.screens.board import BoardScreen
     from taskboard.ui.screens.meeting import MeetingScreen
 
     app = make_app(services, UiOptions(project="DEL"))
-    times = ScreenTimes([], [], 0)
+    times = ScreenTimes([], [], 0, 0.0, 0)
+    gets = [0]
+    get = services.meetings.get
+
+    def counted_get(meeting_id: int) -> MeetingView:
+        gets[0] += 1
+        return get(meeting_id)
+
+    services.meetings.get = counted_get  # type: ignore[method-assign]
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        while not isinstance(app.screen, BoardScreen):  # (a loaded machine: still loading)
+            await pilot.pause(0.005)
         board = app.screen
-        assert isinstance(board, BoardScreen)
         while after_board and (board.model.project is None or not app.store.idle):
             await pilot.pause(0.005)
         screen = MeetingScreen("DEL", meeting_id)
@@ -95,10 +106,16 @@ async def screen_times(
         await pilot.pause()
         field = screen.query_one("#capture", Input)
         minutes = screen.query_one("#minutes", OptionList)
-        reads[0] = 0
+        reads[0] = gets[0] = 0
+        cpu = time.process_time()
 
         def items() -> int:
             return len(screen.meeting.items) if screen.meeting is not None else 0
+
+        def shown(line: str, rows: int) -> bool:
+            """The line is in the minutes, or in the row of lines on their way below them."""
+            waiting = screen.query("#waiting").results(Static)
+            return minutes.option_count > rows or any(line in str(w.content) for w in waiting)
 
         async def painted_once(done: Callable[[], bool], begin: float) -> float:
             """Once `done` holds: how long from `begin` until the screen painted after it."""
@@ -117,7 +134,7 @@ async def screen_times(
             begin = time.perf_counter()
             screen.capture(Input.Submitted(field, line))
             times.visible.append(
-                await painted_once(lambda: minutes.option_count > rows, begin)  # noqa: B023
+                await painted_once(lambda: shown(line, rows), begin)  # noqa: B023
             )
             times.committed.append(
                 await painted_once(
@@ -129,7 +146,12 @@ async def screen_times(
                 await pilot.pause(0.001)
             await pilot.pause()
         await pilot.pause(0.3)  # a re-read the feed still asks for counts too
-        times = times._replace(rereads=reads[0])
+        times = times._replace(
+            rereads=reads[0],
+            cpu=(time.process_time() - cpu) / lines,
+            meeting_reads=gets[0],
+        )
+    services.meetings.get = get  # type: ignore[method-assign]
     return times
 
 
@@ -139,7 +161,8 @@ def report(label: str, times: ScreenTimes) -> None:
         f"meeting screen{label}, {len(visible)} lines: Enter → visible median"
         f" {statistics.median(visible) * 1000:.1f} ms (max {max(visible) * 1000:.0f}),"
         f" → committed and visible median {statistics.median(committed) * 1000:.1f} ms"
-        f" (max {max(committed) * 1000:.0f}); re-reads for the feed: {times.rereads}"
+        f" (max {max(committed) * 1000:.0f}); re-reads for the feed: {times.rereads},"
+        f" whole-meeting reads: {times.meeting_reads}; CPU {times.cpu * 1000:.1f} ms per line"
     )
 
 

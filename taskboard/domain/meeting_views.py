@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from taskboard.domain.okr import confidence_text
@@ -127,10 +127,39 @@ class MeetingView:
     # Who has it open now (fresh heartbeats), and who ended it.
     present: tuple[Presence, ...] = ()
     ended_by: str | None = None
+    # The store's revision (its newest activity id) read before the rest: every change up
+    # to it is in this view (see `MeetingEdit`).
+    revision: int = 0
 
     @property
     def current_topic(self) -> AgendaItemView | None:
         return next((a for a in self.agenda if a.current), None)
+
+    def edited(self, edit: MeetingEdit, revision: int) -> MeetingView:
+        """This view with `edit` made, as the store holds it at `revision`."""
+        items = {i.id: i for i in self.items if i.id != edit.removed}
+        if edit.item is not None:
+            items[edit.item.id] = edit.item
+        return replace(
+            self,
+            items=tuple(sorted(items.values(), key=lambda i: i.id)),  # in the order made
+            agenda=self.agenda if edit.agenda is None else edit.agenda,
+            attendees=self.attendees if edit.attendees is None else edit.attendees,
+            revision=revision,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingEdit:
+    """What one write changed of a meeting as a screen shows it (`MeetingView.edited`): an
+    item added or changed, an item removed, the agenda or the attendees as they are now
+    (None: unchanged). A screen that wrote it shows the meeting so, without reading it
+    again, when nothing else changed the store meanwhile (`MeetingReads.caught_up`)."""
+
+    item: MeetingItemView | None = None
+    removed: int | None = None
+    agenda: tuple[AgendaItemView, ...] | None = None
+    attendees: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +189,13 @@ class Captured:
     item: MeetingItemView
     task: TaskRow | None = None
     new_people: tuple[str, ...] = ()
+    # The agenda after the line, when it added a topic (`a:`, a task tagged #agenda).
+    agenda: tuple[AgendaItemView, ...] | None = None
+
+    @property
+    def edit(self) -> MeetingEdit:
+        """What the line changed of the meeting as its screen shows it."""
+        return MeetingEdit(item=self.item, agenda=self.agenda)
 
 
 @dataclass(frozen=True, slots=True)

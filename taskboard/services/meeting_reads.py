@@ -43,8 +43,12 @@ from taskboard.services.context import ServiceContext
 from taskboard.services.errors import NotFoundError, StateError
 from taskboard.services.queries import task_rows
 
+# A question's owner, joined to its item. One alias for every read: a new one each time
+# costs SQLAlchemy a new cache key (about half a millisecond a read).
+_OWNER = aliased(Person)
 
-def _check_in(c: CheckIn, kr: KeyResult) -> MinutesCheckIn:
+
+def minutes_check_in(c: CheckIn, kr: KeyResult) -> MinutesCheckIn:
     """A check-in as the minutes show it."""
     return MinutesCheckIn(
         kr.key, kr.title, c.previous_value, c.value, c.confidence, kr.unit, c.note
@@ -70,6 +74,25 @@ class MeetingReads:
     def get(self, meeting_id: int) -> MeetingView:
         with self.ctx.store.read() as s:
             return self._view(s, self._meeting(s, meeting_id))
+
+    def revision(self) -> int:
+        """The store's revision now (its newest activity id): taken before a write whose
+        answer a screen shows without reading again, for `caught_up`."""
+        return self.ctx.store.data_version()
+
+    def caught_up(self, since: int) -> int | None:
+        """After one change of the caller's own, committed after revision `since` (and
+        once the change feed counted it): the store's revision now when that change is the
+        only one since `since`, so that the screen that showed the store at `since` shows
+        it now by making its change alone (`MeetingView.edited`); None when another change
+        came too, or none was seen (then the screen reads again)."""
+        with self.ctx.store.read() as s:
+            newest, changes = s.execute(
+                sa_select(
+                    func.max(Activity.id), func.count(func.distinct(Activity.change_id))
+                ).where(col(Activity.id) > since)
+            ).one()
+        return int(newest) if changes == 1 else None
 
     def present(self, meeting_id: int) -> tuple[Presence, ...]:
         """Who has the meeting open now (what the meeting header shows): read on a change
@@ -145,7 +168,7 @@ class MeetingReads:
                 )
             )
             check_ins = tuple(
-                _check_in(c, kr)
+                minutes_check_in(c, kr)
                 for c, kr in s.execute(
                     select(CheckIn, KeyResult)
                     .join(KeyResult, col(KeyResult.id) == CheckIn.key_result_id)
@@ -299,7 +322,7 @@ class MeetingReads:
 
     @staticmethod
     def _item_views(s: Session, condition: Any) -> tuple[MeetingItemView, ...]:
-        owner = aliased(Person)
+        owner = _OWNER
         return tuple(
             MeetingItemView(
                 i.id or 0,
@@ -309,7 +332,7 @@ class MeetingReads:
                 task_key,
                 kr.key if kr is not None else None,
                 i.agenda_item_id,
-                _check_in(c, kr) if c is not None and kr is not None else None,
+                minutes_check_in(c, kr) if c is not None and kr is not None else None,
                 owner_handle,
             )
             for i, task_key, c, kr, owner_handle in s.execute(
@@ -353,6 +376,8 @@ class MeetingReads:
 
     def _view(self, s: Session, meeting: Meeting) -> MeetingView:
         assert meeting.id is not None
+        # First: a change committed while the rest is read is newer than the view says.
+        revision = s.scalar(sa_select(func.max(Activity.id))) or 0
         return MeetingView(
             id=meeting.id,
             title=meeting.title,
@@ -364,4 +389,5 @@ class MeetingReads:
             items=self._item_views(s, MeetingItem.meeting_id == meeting.id),
             present=self._present(s, meeting.id) if meeting.ended is None else (),
             ended_by=self._ended_by(s, meeting),
+            revision=revision,
         )

@@ -17,6 +17,7 @@ from taskboard.domain.meeting_views import (
     Captured,
     MeetingItemView,
     MeetingView,
+    MinutesCheckIn,
 )
 from taskboard.domain.models import (
     Activity,
@@ -43,7 +44,7 @@ from taskboard.services.errors import (
     NotFoundError,
     StateError,
 )
-from taskboard.services.meeting_reads import MeetingReads
+from taskboard.services.meeting_reads import MeetingReads, minutes_check_in
 from taskboard.services.ops.checkins import record_check_in
 from taskboard.services.ops.tasks import Inserted, create_task
 from taskboard.services.queries import task_rows
@@ -249,16 +250,18 @@ class MeetingService(MeetingReads):
             )
             task: Inserted | None = None
             made_people: tuple[str, ...] = ()
-            kr_key = None
+            topic = parsed.kind == "agenda"  # the line adds a topic to the agenda
+            check_in: MinutesCheckIn | None = None
             if parsed.capture is not None:
                 draft = draft_from_capture(parsed.capture, self._project_key(s, meeting))
                 task, made_people = create_task(log.writer, log, draft, create_people=new_people)
                 item.task_id = task.id
                 if AGENDA_TAG in draft.tags:
+                    topic = True
                     self._add_topic(s, meeting_id, task.row.title, task.id)
             elif parsed.kind == "checkin":
                 assert parsed.kr_key is not None and parsed.value is not None
-                check_in, kr, _ = record_check_in(
+                made, kr, _ = record_check_in(
                     s,
                     log,
                     parsed.kr_key,
@@ -267,30 +270,28 @@ class MeetingService(MeetingReads):
                     parsed.note or "",
                     force=force,
                 )
-                kr_key = kr.key
-                item.check_in_id = check_in.id
+                item.check_in_id = made.id
+                check_in = minutes_check_in(made, kr)
             elif parsed.kind == "agenda":
                 item.agenda_item_id = self._add_topic(s, meeting_id, parsed.text, None)
             owner = None
             if parsed.owner is not None:
-                person, made = lookup.resolve_person(s, parsed.owner, create=new_people)
+                person, new = lookup.resolve_person(s, parsed.owner, create=new_people)
                 item.owner_id, owner = person.id, person.handle
-                made_people = (person.handle,) if made else ()
+                made_people = (person.handle,) if new else ()
             s.add(item)
             s.flush()
             _log_meeting(log, meeting, "capture", item.kind, new=item.text[:200], item=item)
             row = task_rows(s, col(Task.id) == task.id)[0] if task is not None else None
+            # The item as the minutes show it, and the agenda when the line added to it: what
+            # the meeting screen shows of this line without reading the meeting again.
+            made_by = (task.key if task else None, check_in.key_result if check_in else None)
             view = MeetingItemView(
-                id=item.id or 0,
-                kind=item.kind,
-                text=item.text,
-                created=item.created,
-                task_key=task.key if task else None,
-                key_result=kr_key,
-                agenda_item_id=item.agenda_item_id,
-                owner=owner,
-            )
-        return Captured(item=view, task=row, new_people=made_people)
+                item.id or 0, item.kind, item.text, item.created, *made_by,
+                item.agenda_item_id, check_in, owner,
+            )  # fmt: skip
+            agenda = self._agenda(s, meeting_id) if topic else None
+        return Captured(item=view, task=row, new_people=made_people, agenda=agenda)
 
     def undo_last(self, meeting_id: int) -> MeetingItemView:
         """Remove the newest item with what it created: its task, check-in or agenda topic."""

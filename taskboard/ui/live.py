@@ -30,7 +30,10 @@ A screen that writes and shows what its write gave back needs no re-read for its
 change: it brackets the write with `writing()` and `written(revision)`, the feed's revision
 its answer covers (`covered_revision`, called in the write's thread). Changes the feed
 tells of meanwhile wait for the writes to come back, and a re-read is made only for a
-revision newer than what they covered.
+revision newer than what they covered. An answer that shows the write's own change alone
+covers the revision only when no other change came with it (the meeting screen asks the
+store, `MeetingReads.caught_up`); otherwise `written(revision, shown=False)` reads again
+once the writes are back.
 """
 
 from __future__ import annotations
@@ -164,6 +167,7 @@ class LiveScreen(TaskboardScreen):
         self._writes = 0
         self._covered = -1
         self._held: int | None = None
+        self._stale = False  # an own write's answer did not show all it came with
 
     @property
     def reading(self) -> bool:
@@ -189,11 +193,11 @@ class LiveScreen(TaskboardScreen):
         message.stop()
         self._changed_to(message.revision)
 
-    def _changed_to(self, revision: int) -> None:
+    def _changed_to(self, revision: int, *, stale: bool = False) -> None:
         if self._writes:  # an own write's answer may show this change: wait for it
             self._held = revision if self._held is None else max(self._held, revision)
             return
-        if revision <= self._covered:  # shown already, by an own write's answer
+        if revision <= self._covered and not stale:  # shown already, by an own write's answer
             self.shown_revision = max(self.shown_revision, revision)
             return
         if self._on_change is not None:
@@ -207,16 +211,22 @@ class LiveScreen(TaskboardScreen):
         """An own write is on its way; changes told of meanwhile wait for `written`."""
         self._writes += 1
 
-    def written(self, revision: int | None) -> None:
+    def written(self, revision: int | None, *, shown: bool = True) -> None:
         """The write came back, its answer shown; `revision` is what that answer covers
-        (`covered_revision`), None for a refusal. A change held meanwhile and not covered
-        is read now."""
+        (`covered_revision`), None for a refusal. With `shown` False the answer did not
+        show all that `revision` holds (another change came with the write): the screen
+        reads again once its writes are back. A change held meanwhile and not covered is
+        read now."""
         self._writes -= 1
-        if revision is not None:
+        if revision is not None and shown:
             self._covered = max(self._covered, revision)
+        elif revision is not None:
+            self._stale = True
+            self._held = revision if self._held is None else max(self._held, revision)
         if not self._writes and self._held is not None:
             held, self._held = self._held, None
-            self._changed_to(held)
+            stale, self._stale = self._stale, False
+            self._changed_to(held, stale=stale)
 
     def reread(
         self,

@@ -17,7 +17,6 @@ from taskboard.store import open_store
 from taskboard.ui.app import TaskboardApp, UiOptions
 from taskboard.ui.screens.meeting import MeetingScreen
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
-from taskboard.ui.screens.meeting_text import TYPED_ROW
 
 # Two processes on one store: over PostgreSQL's LISTEN/NOTIFY as well as SQLite's.
 pytestmark = pytest.mark.both_backends
@@ -59,15 +58,11 @@ def header(app: TaskboardApp) -> str:
 
 
 def rows(app: TaskboardApp) -> list[str]:
-    """The stored items' rows (not those of lines typed and still being stored)."""
+    """The stored items' rows (lines typed and still being stored wait below them)."""
     if not isinstance(app.screen, MeetingScreen):
         return []
     minutes = app.screen.query_one("#minutes", OptionList)
-    return [
-        str(option.prompt)
-        for option in minutes.options
-        if not (option.id or "").startswith(TYPED_ROW)
-    ]
+    return [str(option.prompt) for option in minutes.options]
 
 
 async def type_line(pilot: Any, text: str) -> None:

@@ -19,11 +19,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from taskboard.domain.meeting_views import (
     Captured,
+    MeetingEdit,
     MeetingItemView,
     MeetingView,
     room_line,
@@ -32,27 +33,22 @@ from taskboard.domain.text import clean
 from taskboard.services.errors import ImplausibleValueError, ServiceError, UnknownPersonError
 from taskboard.ui.dialogs import ConfirmModal
 from taskboard.ui.line_check import AGAIN, SecondEnter
-from taskboard.ui.live import covered_revision
 from taskboard.ui.preview import KIND_LABEL, Known, meeting_check
 from taskboard.ui.screens.meeting_attendees import attendee_changes, attendees_prompt
 from taskboard.ui.screens.meeting_capture import CaptureLine, Names, suggester
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
-from taskboard.ui.screens.meeting_room import MeetingRoom
+from taskboard.ui.screens.meeting_room import MeetingRoom, Written
 from taskboard.ui.screens.meeting_text import (
-    TYPED_ROW,
     agenda_text,
     header_text,
     item_option,
     item_signature,
-    typed_option,
+    waiting_text,
 )
 
 if TYPE_CHECKING:
     from taskboard.services import Services
 
-# A saved line: what the store made of it, the meeting then, the names when a line made a
-# person or a check-in, and the feed's revision that answer covers.
-Saved = tuple[Captured, MeetingView, Names | None, int]
 
 __all__ = ["CaptureLine", "MeetingScreen", "MinutesScreen"]
 
@@ -122,11 +118,12 @@ class MeetingScreen(MeetingRoom):
         self.unsaved = 0
         # What the minutes list shows: (id, kind, key, key result, text) per item.
         self._painted_items: list[tuple[int, str, str | None, str | None, str]] = []
-        # Below them, a row per line typed and not back from the store yet (`typed_option`),
-        # in the order typed; `_typed_shown` of them are in the list now.
-        self._typed_rows: list[Option] = []
-        self._typed_shown = 0
-        self._rows_made = 0
+        # The lines typed and not back from the store yet, in the order typed, with their
+        # numbers: the newest shows in the waiting row below the minutes (`waiting_text`).
+        self._waiting: list[tuple[int, str]] = []
+        self._lines_sent = 0
+        self._painted_agenda: Content | None = None
+        self._painted_header: Content | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the meeting…", id="meeting-header", markup=False)
@@ -137,6 +134,7 @@ class MeetingScreen(MeetingRoom):
             with Vertical(id="minutes-pane"):
                 yield Static("Minutes", classes="pane-title")
                 yield OptionList(id="minutes")
+                yield Static("", id="waiting", markup=False)
         yield CaptureLine(
             placeholder="type a task, d: decision, n: note, ? question, a: topic, kr KEY = value",
             id="capture",
@@ -171,7 +169,6 @@ class MeetingScreen(MeetingRoom):
         self._paint_header()
         self._paint_agenda()
         minutes = self.query_one("#minutes", OptionList)
-        self._unpaint_typed(minutes)
         painted = self._painted_items
         items = [item_signature(i) for i in meeting.items]
         same = items == painted and minutes.option_count == len(painted)
@@ -190,31 +187,29 @@ class MeetingScreen(MeetingRoom):
                 highlight = last if grew or before is None else before
             minutes.highlighted = max(0, min(highlight, last))
             minutes.scroll_to_highlight()
-        self._paint_typed(minutes)
 
-    def _unpaint_typed(self, minutes: OptionList) -> None:
-        while self._typed_shown:
-            self._typed_shown -= 1
-            minutes.remove_option_at_index(minutes.option_count - 1)
+    def _show_typed(self, line: str) -> int:
+        """The typed line below the minutes at once, until the store answers; its number.
 
-    def _paint_typed(self, minutes: OptionList) -> None:
-        if self._typed_rows:
-            minutes.add_options(self._typed_rows)
-            self._typed_shown = len(self._typed_rows)
-            minutes.scroll_end(animate=False, immediate=True)
+        It is not a row of the minutes list: a row taken out of Textual's option list makes
+        it draw every row again, and each row added or taken out lays out the screen. The
+        waiting row is one line, always there; the line's item is then added to the list,
+        once."""
+        self._lines_sent += 1
+        self._waiting.append((self._lines_sent, line))
+        self._paint_waiting()
+        return self._lines_sent
 
-    def _show_typed(self, line: str) -> str:
-        """The typed line in the minutes at once, until the store answers; its row's id."""
-        self._rows_made += 1
-        row = f"{TYPED_ROW}{self._rows_made}"
-        minutes = self.query_one("#minutes", OptionList)
-        self._unpaint_typed(minutes)
-        self._typed_rows.append(typed_option(line, row))
-        self._paint_typed(minutes)
-        return row
+    def _typed_back(self, number: int | None) -> None:
+        """Typed line `number` is back from the store (stored or refused)."""
+        if number is not None:
+            self._waiting = [(n, line) for n, line in self._waiting if n != number]
+            self._paint_waiting()
 
-    def _forget_typed(self, row: str | None) -> None:
-        self._typed_rows = [option for option in self._typed_rows if option.id != row]
+    def _paint_waiting(self) -> None:
+        if self.is_attached:
+            text = waiting_text([line for _, line in self._waiting])
+            self.query_one("#waiting", Static).update(text, layout=False)
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
@@ -222,9 +217,11 @@ class MeetingScreen(MeetingRoom):
     def _paint_header(self) -> None:
         if self.meeting is not None:
             # One fixed-height line: no re-layout of the screen every second.
-            header = self.query_one("#meeting-header", Static)
             room = room_line(self.meeting.present, self.session)
-            header.update(header_text(self.meeting, self._now(), room), layout=False)
+            text = header_text(self.meeting, self._now(), room)
+            if text != self._painted_header:
+                self._painted_header = text
+                self.query_one("#meeting-header", Static).update(text, layout=False)
 
     def room_changed(self) -> None:
         """Who is in the room changed (read on its own): the header says so."""
@@ -232,7 +229,11 @@ class MeetingScreen(MeetingRoom):
 
     def _paint_agenda(self) -> None:
         if self.meeting is not None:
-            self.query_one("#agenda", Static).update(agenda_text(self.meeting, self._now()))
+            text = agenda_text(self.meeting, self._now())
+            if text != self._painted_agenda:  # (most lines leave the agenda as it is)
+                self._painted_agenda = text
+                # Its pane's size is fixed: no layout of the screen for it.
+                self.query_one("#agenda", Static).update(text, layout=False)
 
     def tick(self) -> None:
         """Once a second: the meeting's and the current topic's clocks."""
@@ -248,7 +249,7 @@ class MeetingScreen(MeetingRoom):
     def _update_preview(self, line: str) -> None:
         checked = meeting_check(line, self.tb.today(), self.known)
         preview = self.query_one("#capture-preview", Static)
-        preview.update(checked.content)
+        preview.update(checked.content, layout=False)  # two lines high, always
         preview.set_class(checked.error, "error")
         preview.set_class(checked.warning is not None, "warning")
         self.query_one("#capture", Input).set_class(checked.error, "error")
@@ -274,54 +275,49 @@ class MeetingScreen(MeetingRoom):
             # The line comes back for fixing (the capture line cleared it on Enter, so that
             # the next line can be typed while this one is stored); the preview says why.
             capture.give_back(line)
-        names = self.names_job()
-        # Shown at once; the stored item takes its place when the store answers.
+        # Shown at once below the minutes; its stored item joins them when the store answers.
         row = None if checked.error else self._show_typed(line)
 
-        def save(services: Services) -> Saved:
-            before = services.changes.revision
-            captured = services.meetings.capture(meeting_id, line, new_people=sure, force=sure)
-            # What the feed will tell of this line is shown by this answer: no re-read for it.
-            covered = covered_revision(services, before)
-            meeting = services.meetings.get(meeting_id)
-            again = captured.new_people or captured.item.kind == "checkin"
-            return captured, meeting, names(services) if again else None, covered
+        def save(services: Services, mid: int) -> tuple[Captured, MeetingEdit]:
+            captured = services.meetings.capture(mid, line, new_people=sure, force=sure)
+            return captured, captured.edit
 
         self.unsaved += 1
         self.writing()
         self.tb.store.submit(
-            save,
-            lambda saved: self._line_saved(row, *saved),
+            self.write_job(save),
+            lambda saved: self._line_saved(row, saved),
             lambda exc: self._refused(row, line, exc),
         )
 
-    def _line_saved(
-        self,
-        row: str | None,
-        captured: Captured,
-        meeting: MeetingView,
-        names: Names | None,
-        covered: int,
-    ) -> None:
+    def _line_saved(self, row: int | None, saved: Written[Captured]) -> None:
         self.unsaved -= 1
-        self._forget_typed(row)
+        self._typed_back(row)
+        captured = saved.result
         for handle in captured.new_people:
             self.notify(f"new person @{handle}", markup=False)
         if not self.closed and self.is_attached:
-            if names is not None:
-                self._set_known(names)
-            self.show(meeting)
-        self.written(covered)
+            self._know_made(captured)
+        self.show_written(saved)
 
-    def _refused(self, row: str | None, line: str, exc: ServiceError) -> None:
+    def _know_made(self, captured: Captured) -> None:
+        """What the capture line checks, as the line left it (instead of reading the names
+        again): the people it made, and a key result's value after its check-in."""
+        known, check_in = self.known, captured.item.check_in
+        if captured.new_people:
+            known = replace(known, handles=tuple(sorted({*known.handles, *captured.new_people})))
+        if check_in is not None and check_in.key_result in known.key_results:
+            kr = replace(known.key_results[check_in.key_result], current=check_in.new)
+            known = replace(known, key_results={**known.key_results, kr.key: kr})
+        if known is not self.known:
+            self._set_known((known, self.tags))
+
+    def _refused(self, row: int | None, line: str, exc: ServiceError) -> None:
         self.unsaved -= 1
-        self._forget_typed(row)
+        self._typed_back(row)
         self.written(None)
         if self.closed or not self.is_attached:
             return
-        minutes = self.query_one("#minutes", OptionList)
-        self._unpaint_typed(minutes)
-        self._paint_typed(minutes)
         if self.meeting is not None and self.ended_meanwhile(exc):
             # Ended elsewhere before this line reached the store: the feed's re-read closes
             # the screen and says so, naming the line.
@@ -350,14 +346,22 @@ class MeetingScreen(MeetingRoom):
 
     def action_next_topic(self) -> None:
         """Mark the current topic discussed and start the next one."""
-        self.call(lambda services, mid: services.meetings.next_topic(mid))
+
+        def next_topic(services: Services, mid: int) -> tuple[object, MeetingEdit]:
+            services.meetings.next_topic(mid)
+            return None, MeetingEdit(agenda=services.meetings.agenda(mid))
+
+        self.call(next_topic)
 
     def action_undo_item(self) -> None:
         """Remove the last minutes item and the task, check-in or topic it made."""
         names = self.names_job()
 
-        def undo(services: Services, mid: int) -> tuple[MeetingItemView, Names]:
-            return services.meetings.undo_last(mid), names(services)
+        def undo(services: Services, mid: int) -> tuple[tuple[MeetingItemView, Names], MeetingEdit]:
+            removed = services.meetings.undo_last(mid)
+            # (the agenda too: the line may have added a topic)
+            edit = MeetingEdit(removed=removed.id, agenda=services.meetings.agenda(mid))
+            return (removed, names(services)), edit
 
         def undone(result: tuple[MeetingItemView, Names]) -> None:
             removed, known = result
@@ -396,7 +400,11 @@ class MeetingScreen(MeetingRoom):
                     clean(f"{captured.task.key} created from the {item.kind}"), markup=False
                 )
 
-        self.call(lambda services, _: services.meetings.item_to_task(item.id), made, index)
+        def to_task(services: Services, _: int) -> tuple[Captured, MeetingEdit]:
+            captured = services.meetings.item_to_task(item.id)
+            return captured, captured.edit
+
+        self.call(to_task, made, index)
 
     # ---- attendees -------------------------------------------------------------------------
 
@@ -412,13 +420,18 @@ class MeetingScreen(MeetingRoom):
         if not text:
             return
         for handle, remove in attendee_changes(text):
-            self.call(
-                lambda services, mid, h=handle, r=remove: (  # type: ignore[misc]
-                    services.meetings.remove_attendee(mid, h)
-                    if r
-                    else services.meetings.add_attendee(mid, h)
-                )
-            )
+
+            def attend(
+                services: Services, mid: int, handle: str = handle, remove: bool = remove
+            ) -> tuple[object, MeetingEdit]:
+                meetings = services.meetings
+                if remove:
+                    changed = meetings.remove_attendee(mid, handle)
+                else:
+                    changed = meetings.add_attendee(mid, handle)
+                return None, MeetingEdit(attendees=changed.attendees)
+
+            self.call(attend)
         self.tb.store.submit(self.names_job(), self._names_read)
 
     def _names_read(self, names: Names) -> None:

@@ -30,6 +30,13 @@ class CaptureLine(LineInput, inherit_bindings=False):
         if isinstance(b, Binding)
     ]
 
+    @property
+    def content_width(self) -> int:
+        """At least the field's own width: Textual makes this the input's virtual width, and
+        a change of that lays out the whole screen again — for every key typed and for the
+        Enter that clears the line. So only a line longer than the field does that."""
+        return max(super().content_width, self.content_size.width)
+
 
 def read_names(services: Services, project: str | None, today: date) -> Names:
     """The names the capture line checks and completes (reads the store: call it off the loop)."""

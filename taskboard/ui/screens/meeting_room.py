@@ -15,15 +15,15 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.screen import Screen
 
-from taskboard.domain.meeting_views import HEARTBEAT_S, MeetingView, Presence
+from taskboard.domain.meeting_views import HEARTBEAT_S, MeetingEdit, MeetingView, Presence
 from taskboard.domain.text import clean
 from taskboard.services.errors import ServiceError
-from taskboard.ui.live import LiveScreen
+from taskboard.ui.live import LiveScreen, covered_revision
 from taskboard.ui.screens.meeting_capture import Names, read_names
 from taskboard.ui.screens.meeting_minutes import MinutesScreen
 
@@ -32,6 +32,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Written(Generic[T]):
+    """An own write's answer: the service's `result`, what it changed of the meeting as
+    shown (`edit`), the store's revision before it (`since`) and after it when it was the
+    only change since (`now`, else None: `MeetingReads.caught_up`), and the feed's
+    revision that the answer covers (`covered`)."""
+
+    result: T
+    edit: MeetingEdit
+    since: int
+    now: int | None
+    covered: int
 
 
 class MeetingRoom(LiveScreen):
@@ -151,7 +165,8 @@ class MeetingRoom(LiveScreen):
             self._ended_elsewhere(meeting)
             return
         self.handles_read(handles)
-        self.show(meeting)
+        if self.meeting is None or meeting.revision >= self.meeting.revision:
+            self.show(meeting)  # (an older read than an own write's answer shown is dropped)
 
     def _heartbeat(self) -> None:
         """Still here: this screen's row of the room, written in a thread of its own (a
@@ -225,31 +240,69 @@ class MeetingRoom(LiveScreen):
 
         self.tb.store.submit(lambda s: s.meetings.end(meeting_id), ended, refused)
 
-    # ---- calls on the meeting --------------------------------------------------------------
+    # ---- writes of this screen's own ---------------------------------------------------------
+
+    def write_job(
+        self, action: Callable[[Services, int], tuple[T, MeetingEdit]]
+    ) -> Callable[[Services], Written[T]]:
+        """A store call that runs `action` on this meeting (a write, and what it changed of
+        the meeting as shown) and finds out whether that change was the store's only one
+        since the revision before it: then `show_written` shows it without reading again."""
+        meeting_id = self.meeting_id
+        assert meeting_id is not None
+
+        def job(services: Services) -> Written[T]:
+            before = services.changes.revision
+            since = services.meetings.revision()
+            result, edit = action(services, meeting_id)
+            # What the feed will tell of this write: the answer shows it, no re-read for it.
+            covered = covered_revision(services, before)
+            return Written(result, edit, since, services.meetings.caught_up(since), covered)
+
+        return job
+
+    def show_written(self, written: Written[Any], highlight: int | None = None) -> None:
+        """An own write is back (`writing` was called before it): the meeting shown with its
+        change made. When the store holds nothing else new since the meeting shown, that is
+        the meeting as stored; else (a change elsewhere came between) it is read again once
+        the screen's writes are back."""
+        meeting, now = self.meeting, written.now
+        if meeting is None or (now is not None and meeting.revision >= now):
+            # Not open yet (its first read shows it), or a read shown meanwhile has it.
+            self.written(written.covered, shown=meeting is not None)
+            return
+        complete = now is not None and meeting.revision == written.since
+        meeting = meeting.edited(
+            written.edit, now if now is not None and complete else meeting.revision
+        )
+        if self.closed or not self.is_attached:
+            self.meeting = meeting
+        else:
+            self.show(meeting, highlight)
+        self.written(written.covered, shown=complete)
 
     def call(
         self,
-        action: Callable[[Services, int], T],
+        action: Callable[[Services, int], tuple[T, MeetingEdit]],
         done: Callable[[T], object] | None = None,
         highlight: int | None = None,
     ) -> None:
-        """One service call on this meeting after those asked before, then the meeting as
-        stored shown; a refusal becomes a notice."""
-        meeting_id = self.meeting_id
-        if meeting_id is None or self.closed:
+        """One write on this meeting after those asked before, then the meeting shown with
+        what it changed; a refusal becomes a notice."""
+        if self.meeting_id is None or self.closed:
             return
 
-        def call(services: Services) -> tuple[T, MeetingView]:
-            return action(services, meeting_id), services.meetings.get(meeting_id)
-
-        def shown(answer: tuple[T, MeetingView]) -> None:
-            result, meeting = answer
-            if self.is_attached and not self.closed:
-                self.show(meeting, highlight)
+        def shown(written: Written[T]) -> None:
+            self.show_written(written, highlight)
             if done is not None:
-                done(result)
+                done(written.result)
 
-        self.tb.store.submit(call, shown, self.warn)
+        def refused(exc: ServiceError) -> None:
+            self.written(None)
+            self.warn(exc)
+
+        self.writing()
+        self.tb.store.submit(self.write_job(action), shown, refused)
 
     def warn(self, exc: ServiceError) -> None:
         """A refused call: said as a warning; one refused for the meeting's end closes the

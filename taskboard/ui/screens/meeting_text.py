@@ -30,14 +30,14 @@ def item_option(item: MeetingItemView) -> Option:
     return Option(Content(clean(f"{kind:9} {made:8} {item_line(item)}")), id=str(item.id))
 
 
-# The id of a typed line's row starts so (a stored item's row has the item's id).
-TYPED_ROW = "typed-"
-
-
-def typed_option(line: str, row: str) -> Option:
-    """A line typed and on its way to the store, shown at once until its item takes its
-    place (or the store refuses it)."""
-    return Option(Content.styled(clean(f"{'…':9} {'':8} {line}"), "dim italic"), id=row)
+def waiting_text(lines: list[str]) -> Content:
+    """The row below the minutes: the newest line typed and on its way to the store, shown at
+    once until its item is in the minutes (or the store refuses it), and how many more are
+    on their way; empty when none is."""
+    if not lines:
+        return Content("")
+    more = f"  (+{len(lines) - 1} on the way)" if len(lines) > 1 else ""
+    return Content.styled(clean(f"{'…':9} {'':8} {lines[-1]}{more}"), "dim italic")
 
 
 def item_signature(item: MeetingItemView) -> tuple[int, str, str | None, str | None, str]:
