@@ -129,7 +129,9 @@ class DetailSaves(DetailBase):
     def action_back(self) -> None:
         """Save your edits and go back."""
         # Asked again once the saves are in (`may_leave`): by then a dialog may be on top.
-        if self.is_current and self.may_leave("press escape again to leave", "left", self.action_back):
+        if self.is_current and self.may_leave(
+            "press escape again to leave", "left", self.action_back
+        ):
             self.dismiss(None)
 
     def may_leave(self, again: str, past: str, then: Callable[[], object]) -> bool:
