@@ -84,6 +84,9 @@ class BoardBase(TaskboardScreen):
         # A change came while another screen was on top: read once this one is back.
         self.stale = False
         self.window = Window(0, 0, ())  # the columns on screen, and how wide
+        self.title_line: Static | None = None  # found on the first paint
+        self.title_text = ""  # what it shows
+        self.footer_line: Footer | None = None
 
     # ---- layout ---------------------------------------------------------------------
 
@@ -144,17 +147,22 @@ class BoardBase(TaskboardScreen):
         if not self.is_attached or self.model.project is None:
             return
         # A read that comes back while the app closes finds the screen's widgets gone.
-        titles = self.query("#board-title").results(Static)
-        title = next(titles, None)
-        if title is None:
+        if self.title_line is None:
+            self.title_line = next(self.query("#board-title").results(Static), None)
+            self.footer_line = next(self.query(Footer).results(Footer), None)
+        title = self.title_line
+        if title is None or not title.is_attached:
             return
-        title.update(Content(clean(self.model.title())), layout=False)
+        text = clean(self.model.title())
+        if text != self.title_text:  # an update paints the title's line, however alike
+            self.title_text = text
+            title.update(Content(text), layout=False)
         compact = self.model.view.compact
         # Compact: the columns' headings are the one line above the cards (their borders
         # and the footer go); the title line comes back while it reports something.
         title.display = not compact or self.model.title_reports()
-        for footer in self.query(Footer).results(Footer):
-            footer.display = not compact
+        if self.footer_line is not None:
+            self.footer_line.display = not compact
         today = self.tb.today()
         marks = frozenset(self.model.marks)
         lanes = self.model.lanes()
