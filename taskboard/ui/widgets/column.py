@@ -23,7 +23,7 @@ from taskboard.domain.views import TaskRow
 
 CARD_HEIGHT = 5  # key line, two title lines, meta line, gap
 COMPACT_HEIGHT = 1  # key, title, assignee and due on one line
-DRAWN_LINES = 2048  # card lines a column keeps drawn, a few screens' worth
+DRAWN_SCREENS = 4  # how many screens of card lines a column keeps drawn (memory: a 100k board)
 PRIORITY_MARK = {"urgent": "‼", "high": "!", "normal": "", "low": "↓"}
 
 
@@ -400,7 +400,7 @@ class ColumnView(ScrollView, can_focus=False):
         # A card's lines are drawn again and again (a move shifts the cards below it, a
         # scroll shows them again): each is made once for the way it looks now.
         drawn_for = (width, self.today, styles, self.places.height)
-        if drawn_for != self._drawn_for or len(self._drawn) > DRAWN_LINES:
+        if drawn_for != self._drawn_for or len(self._drawn) > DRAWN_SCREENS * self.size.height:
             self._drawn_for = drawn_for
             self._drawn = {}
         state = (index == self.cursor) + (index == self.cursor and self.active)
