@@ -1,7 +1,7 @@
 """Board benchmark: first paint of a 10,000-task board against a bare Textual app, and `L`.
 
     python -m benchmarks.bench_board [--runs 5] [--tasks 10000] [--pairs 30]
-        [--also 'env PYTHONPATH=/tmp/old/ .venv/bin/python -m taskboard']
+        [--also "env PYTHONPATH=/tmp/old .venv/bin/python -P -c 'from taskboard.cli import main; main()'"]
 
 Prints the first-paint figures of ../shared/tools/first-paint (median seconds,
 peak RSS, ratio to the floor app pair by pair) and the median time from the
@@ -12,7 +12,8 @@ peak RSS, ratio to the floor app pair by pair) and the median time from the
 time until the pane shows its effect (the moved card in its new column; the new line)
 is taken, with the CPU time the program spent on the key (its paint, and for the board
 the store's write behind it). `--also` adds another taskboard command line (older code,
-say) to every pair, in alternating order, so two versions are compared on one load.
+say) to every pair, in alternating order, so two versions are compared on one load
+(`-P`: without it `python -c` finds the checkout in the current directory first).
 
 Peak RSS is sampled for a few seconds after the paint, so it includes the
 services loading behind the board and the whole 10,000-card board they read.
@@ -141,6 +142,7 @@ def tmux_keys(boards: dict[str, list[str]], pairs: int) -> None:
         floor.quiet(0.5)
         times: dict[str, list[float]] = {name: [] for name in ["floor", *panes]}
         cpu: dict[str, list[float]] = {name: [] for name in times}
+        loop: dict[str, list[float]] = {name: [] for name in times}
         order = list(panes)
         for n in range(1, 2 * pairs + 1):
             key, column = ("L", 1) if n % 2 else ("H", 0)
@@ -153,23 +155,28 @@ def tmux_keys(boards: dict[str, list[str]], pairs: int) -> None:
 
                 programs.append((name, panes[name], moved))
             for name, pane, shows in programs:
-                used = pane.cpu_seconds()
+                used, looped = pane.cpu_seconds(), pane.cpu_seconds(main_thread=True)
                 times[name].append(pane.wait_for(shows, since=pane.press(key)))
                 pane.quiet(0.25)  # its store write and repaint behind, before the next key
                 cpu[name].append(pane.cpu_seconds() - used)
+                loop[name].append(pane.cpu_seconds(main_thread=True) - looped)
             order.reverse()  # neither board always right after the floor
     finally:
         floor.close()
         for pane in panes.values():
             pane.close()
     med = statistics.median
-    print(f"L/H on screen in tmux, {2 * pairs} keys each (CPU: the program's, per key, mean):")
+    print(
+        f"L/H on screen in tmux, {2 * pairs} keys each"
+        " (CPU per key, mean: the program's, and its event loop's alone):"
+    )
     for name, values in times.items():
         low, high = min(values) * 1000, max(values) * 1000
         mean_cpu = sum(cpu[name]) / len(cpu[name]) * 1000
+        mean_loop = sum(loop[name]) / len(loop[name]) * 1000
         print(
             f"  {name:10} median {med(values) * 1000:6.1f} ms [{low:.1f}..{high:.1f}]"
-            f"  CPU {mean_cpu:5.1f} ms"
+            f"  CPU {mean_cpu:5.1f} ms, event loop {mean_loop:5.1f} ms"
         )
     for name in panes:
         ratios = [b / f for b, f in zip(times[name], times["floor"], strict=True)]

@@ -163,9 +163,11 @@ class TmuxPane:
             self.drawn(0.005)
         return time.monotonic() - started
 
-    def cpu_seconds(self) -> float:
-        """The program's CPU time so far (user and system, all its threads)."""
-        with open(f"/proc/{self.pid}/stat") as stat:
+    def cpu_seconds(self, main_thread: bool = False) -> float:
+        """The program's CPU time so far (user and system): all its threads, or only its
+        main thread (a Textual app's event loop: what stands between a key and the screen)."""
+        path = f"/proc/{self.pid}/task/{self.pid}/stat" if main_thread else f"/proc/{self.pid}/stat"
+        with open(path) as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
