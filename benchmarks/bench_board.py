@@ -1,7 +1,8 @@
 """Board benchmark: first paint of a 10,000-task board against a bare Textual app, and `L`.
 
     python -m benchmarks.bench_board [--runs 5] [--tasks 10000] [--pairs 30]
-        [--also "env PYTHONPATH=/tmp/old .venv/bin/python -P -c 'from taskboard.cli import main; main()'"]
+        [--also "env PYTHONPATH=/tmp/old .venv/bin/python -P -c
+                 'from taskboard.cli import main; main()'"]
 
 Prints the first-paint figures of ../shared/tools/first-paint (median seconds,
 peak RSS, ratio to the floor app pair by pair) and the median time from the
