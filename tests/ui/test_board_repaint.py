@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.strip import Strip
 from ui_text import running, settle
@@ -84,10 +85,13 @@ async def same_as_a_whole_repaint(pilot: Pilot[Any]) -> None:
     assert app.export_screenshot() == by_parts
 
 
+@pytest.mark.parametrize("size", [(120, 40), (50, 24)])  # narrow: columns out of sight
 async def test_what_is_painted_by_parts_is_what_a_whole_repaint_shows(
-    app: TaskboardApp,
+    app: TaskboardApp, size: tuple[int, int]
 ) -> None:
-    async with running(app) as pilot:
-        for keys in ["j", "L", "k", "j", "L", "H", "H", "v", "j", "v", "l", "J", "K", "h"]:
-            await pilot.press(*keys)
+    keys = ["j", "L", "k", "j", "L", "H", "H", "v", "j", "v", "l", "J", "K", "h"]
+    keys += ["L", "L", "L", "l", "h", "h", "H", "H", "H"]
+    async with running(app, size=size) as pilot:
+        for key in keys:
+            await pilot.press(key)
             await same_as_a_whole_repaint(pilot)

@@ -331,8 +331,9 @@ class ColumnView(ScrollView, can_focus=False):
 
     def _repaint(self, before: tuple[int, list[tuple[object, ...]]] | None) -> None:
         """Paint again the lines whose look changed since `before` (all of them without it,
-        or when the column scrolled meanwhile)."""
-        if before is None:
+        when the column scrolled meanwhile, or when it was not on screen: a hidden column
+        keeps the lines it drew, to show them when it comes back)."""
+        if before is None or not before[1]:
             self.refresh()
             return
         top, after = self._looks()
