@@ -158,17 +158,22 @@ def test_agenda_reads_what_the_services_read(
         plain_reads.agenda(conn, "tester", "nobody", TODAY)
 
 
+@pytest.mark.parametrize("wanted", ["del", "nope"])
 @pytest.mark.parametrize("limit", [None, 2])
 def test_the_first_paint_reads_what_the_services_read(
-    seeded: tuple[str, Services], limit: int | None
+    seeded: tuple[str, Services], limit: int | None, wanted: str
 ) -> None:
+    """The board asked for, or (an unknown key) the first project other than the inbox."""
     target, services = seeded
-    snapshot = read_snapshot(target, "del", limit=limit)
+    snapshot = read_snapshot(target, wanted, limit=limit)
     assert snapshot is not None
+    first = min(p.key for p in services.projects.all() if p.key != "INBOX" and not p.archived)
+    key = "DEL" if wanted == "del" else first
+    assert snapshot.project.key == key
     board = [
         r
         for r in services.tasks.rows(
-            project="DEL", include_closed=True, top_level_only=True, for_board=True
+            project=key, include_closed=True, top_level_only=True, for_board=True
         )
         if not r.archived
     ]
@@ -178,8 +183,8 @@ def test_the_first_paint_reads_what_the_services_read(
             for c in snapshot.project.columns
             for r in [r for r in board if r.column_id == c.id][:limit]
         ]
-    assert list(snapshot.rows) == board
-    assert snapshot.project == services.projects.get("DEL")
+    assert board and list(snapshot.rows) == board
+    assert snapshot.project == services.projects.get(key)
     assert snapshot.revision == services.tasks.revision()
     assert snapshot.complete == (limit is None)
     assert read_snapshot(target, "DEL", head="9999") is None  # another schema: slow path

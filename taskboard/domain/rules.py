@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from taskboard.domain.dates import DateParseError, parse_rule
 from taskboard.domain.enums import Priority
 from taskboard.domain.errors import InvalidFieldError
 from taskboard.domain.text import clean, clean_multiline, excerpt
@@ -109,6 +108,8 @@ def recurrence(value: object) -> str | None:
         return None
     # Refused now, not when the task is done: a rule dateutil cannot run would otherwise make
     # completing the task fail long after the typo, far from where it was made.
+    from taskboard.domain.dates import DateParseError, parse_rule  # dateutil: when needed
+
     try:
         rule = parse_rule(value)
     except DateParseError as exc:

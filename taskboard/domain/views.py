@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from taskboard.domain import fields
-
 
 @dataclass(frozen=True, slots=True)
 class PersonView:
@@ -153,6 +151,10 @@ class ActivityView:
             return f"moved to another project: {old} → {new}"
         if self.field is None:
             return action
+        # Here, not at the top: the read models load with the board's first paint, the
+        # field registry (with its rules and date grammar) only when history is told.
+        from taskboard.domain import fields
+
         known = fields.BY_NAME.get(self.field)
         if known is not None and not known.quoted:  # long text: that it changed is enough
             return f"{known.label} edited"

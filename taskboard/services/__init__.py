@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from taskboard.domain.drafts import TaskDraft
-from taskboard.domain.views import Created
 from taskboard.services.errors import (
     AmbiguousError,
     BlockedError,
@@ -16,6 +14,8 @@ from taskboard.services.errors import (
 )
 
 if TYPE_CHECKING:
+    from taskboard.domain.drafts import TaskDraft
+    from taskboard.domain.views import Created
     from taskboard.services.context import ServiceContext
     from taskboard.services.meetings import MeetingService
     from taskboard.services.okr import OkrService
@@ -30,6 +30,20 @@ if TYPE_CHECKING:
     from taskboard.services.undo import UndoService
     from taskboard.store import Store
     from taskboard.store.feed import ChangeFeed
+
+
+def __getattr__(name: str) -> object:
+    # PEP 562: the draft (and with it the capture grammar) loads when first asked for, not
+    # with `taskboard.services.snapshot`, which the board's first paint reads through.
+    if name == "TaskDraft":
+        from taskboard.domain.drafts import TaskDraft
+
+        return TaskDraft
+    if name == "Created":
+        from taskboard.domain.views import Created
+
+        return Created
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Services:

@@ -18,7 +18,6 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from taskboard.domain.text import clean
-from taskboard.ui.dialogs import ChoiceModal
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.help import HelpScreen
@@ -213,6 +212,8 @@ class TaskboardApp(App[None]):
 
     def action_switch_project(self) -> None:
         """Pick a project by name, with its open-task count."""
+        from taskboard.ui.dialogs import ChoiceModal  # not needed for the first paint
+
         current = self.screen.project_key if isinstance(self.screen, BoardScreen) else None
 
         def chosen(key: str | None) -> None:

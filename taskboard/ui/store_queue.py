@@ -9,6 +9,7 @@ write has come back, and sees its result.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from taskboard.services import Services
+
+
+# How long a store call waits at most for the frame asked for before it to be drawn (s).
+FRAME_WAIT = 0.05
 
 
 class NotReady(RuntimeError):
@@ -145,16 +150,22 @@ class StoreQueue:
                     job.done(None)
                 continue
             self.running = job
+            # The frame that shows a key's effect goes first: a store call running beside it
+            # would take turns with it for the GIL, and the key would show later.
+            painted = threading.Event()
+            if not self.app.call_after_refresh(painted.set):
+                painted.set()
             self.app.run_worker(
-                partial(self._work, job, self.services),
+                partial(self._work, job, self.services, painted),
                 thread=True,
                 name="store",
                 group="store",
                 exit_on_error=False,
             )
 
-    def _work(self, job: Job, services: Services) -> None:
+    def _work(self, job: Job, services: Services, painted: threading.Event) -> None:
         assert job.call is not None
+        painted.wait(FRAME_WAIT)  # never longer: a call must not hang on a frame
         try:
             result = job.call(services)
         except BaseException as exc:  # handed to the event loop, which decides

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.widgets import Input
 
-from taskboard.domain.capture import scan_tokens
-from taskboard.domain.errors import UnknownPersonError
 from taskboard.domain.filtering import TaskFilter, parse_filter
 from taskboard.domain.views import TaskRow
-from taskboard.ui import card_prompts
 from taskboard.ui.board_view import SORT_WORDS
-from taskboard.ui.dialogs import PromptModal
-from taskboard.ui.preview import Known, capture_check
 from taskboard.ui.screens.board_base import BoardRead, read_board
 from taskboard.ui.screens.board_keys import board_bindings
 from taskboard.ui.screens.board_undo import BoardUndo
 from taskboard.ui.widgets.column import ColumnView
+
+# The prompts (`card_prompts`, `dialogs`, `preview` and the capture grammar) are imported
+# when one is first asked for: the first paint needs none of them.
+if TYPE_CHECKING:
+    from taskboard.ui.dialogs import PromptModal
+    from taskboard.ui.preview import Known
 
 __all__ = ["BoardRead", "BoardScreen", "read_board"]
 
@@ -163,6 +164,11 @@ class BoardScreen(BoardUndo):
 
     def action_new_card(self) -> None:
         """New card from a capture line: title @who ^when #tag !prio >column ~KR."""
+        from taskboard.domain.capture import scan_tokens
+        from taskboard.domain.errors import UnknownPersonError
+        from taskboard.ui.dialogs import PromptModal
+        from taskboard.ui.preview import capture_check
+
         if self.model.project is None:
             self.notify("still loading…", severity="warning")
             return
@@ -223,17 +229,23 @@ class BoardScreen(BoardUndo):
 
     def action_edit_title(self) -> None:
         """Edit the card's title."""
+        from taskboard.ui import card_prompts
+
         card = self._with_card()
         if card is not None:
             self._ask(card_prompts.title_prompt(card))
 
     def _prompted(self) -> TaskRow | None:
         """The card a prompt asks about: every marked card as one, else the current card."""
+        from taskboard.ui import card_prompts
+
         marked = self._marked()
         return card_prompts.as_one(marked) if marked else self._with_card()
 
     def action_assign(self) -> None:
         """Assign the card or the marked cards (@handle; empty clears)."""
+        from taskboard.ui import card_prompts
+
         card = self._prompted()
         if card is None:
             return
@@ -253,18 +265,24 @@ class BoardScreen(BoardUndo):
 
     def action_due(self) -> None:
         """Set the due date of the card or the marked cards: fri, +3d, eow, 1.12.; empty clears."""
+        from taskboard.ui import card_prompts
+
         card = self._prompted()
         if card is not None:
             self._ask(card_prompts.due_prompt(card, self.tb.today(), may_clear=True))
 
     def action_priority(self) -> None:
         """Set the priority of the card or the marked cards (urgent, high, normal, low)."""
+        from taskboard.ui import card_prompts
+
         card = self._prompted()
         if card is not None:
             self._ask(card_prompts.priority_prompt(card))
 
     def action_tags(self) -> None:
         """Edit the card's tags; marked cards: tags to add to each."""
+        from taskboard.ui import card_prompts
+
         marked = self._marked()
         if marked is not None:
             prompt = card_prompts.tags_added_prompt(marked, self.model.tags())

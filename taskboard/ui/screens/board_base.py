@@ -17,12 +17,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from taskboard.domain.fields import TaskChanges
 from taskboard.domain.text import clean
 from taskboard.domain.views import ProjectView, TaskRow
 from taskboard.services.errors import ServiceError
 from taskboard.services.snapshot import BoardSnapshot
-from taskboard.ui import card_prompts
 from taskboard.ui.board_history import BoardHistory
 from taskboard.ui.board_model import BoardModel, PendingWrites
 from taskboard.ui.board_view import (
@@ -34,13 +32,15 @@ from taskboard.ui.board_view import (
     parse_views,
 )
 from taskboard.ui.live import StoreChanged, watch_store_changes
-from taskboard.ui.preview import Known, known_names
 from taskboard.ui.screens.base import TaskboardScreen
 from taskboard.ui.widgets.column import Band, CardPalette, ColumnView
 from taskboard.ui.widgets.ordered_input import OrderedInput
 
 if TYPE_CHECKING:
+    from taskboard.domain.fields import TaskChanges
     from taskboard.services import Services
+    from taskboard.ui import card_prompts
+    from taskboard.ui.preview import Known
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ class BoardBase(TaskboardScreen):
         # A change came while another screen was on top: read once this one is back.
         self.stale = False
         self.window = Window(0, 0, ())  # the columns on screen, and how wide
+        self.title_line: Static | None = None  # found on the first paint
+        self.title_text = ""  # what it shows
+        self.footer_line: Footer | None = None
 
     # ---- layout ---------------------------------------------------------------------
 
@@ -144,17 +147,22 @@ class BoardBase(TaskboardScreen):
         if not self.is_attached or self.model.project is None:
             return
         # A read that comes back while the app closes finds the screen's widgets gone.
-        titles = self.query("#board-title").results(Static)
-        title = next(titles, None)
-        if title is None:
+        if self.title_line is None:
+            self.title_line = next(self.query("#board-title").results(Static), None)
+            self.footer_line = next(self.query(Footer).results(Footer), None)
+        title = self.title_line
+        if title is None or not title.is_attached:
             return
-        title.update(Content(clean(self.model.title())), layout=False)
+        text = clean(self.model.title())
+        if text != self.title_text:  # an update paints the title's line, however alike
+            self.title_text = text
+            title.update(Content(text), layout=False)
         compact = self.model.view.compact
         # Compact: the columns' headings are the one line above the cards (their borders
         # and the footer go); the title line comes back while it reports something.
         title.display = not compact or self.model.title_reports()
-        for footer in self.query(Footer).results(Footer):
-            footer.display = not compact
+        if self.footer_line is not None:
+            self.footer_line.display = not compact
         today = self.tb.today()
         marks = frozenset(self.model.marks)
         lanes = self.model.lanes()
@@ -424,6 +432,8 @@ class BoardBase(TaskboardScreen):
         return current is not None and current.key == key
 
     def _edit(self, card: TaskRow, changes: TaskChanges, stored: Any = None) -> None:
+        from taskboard.ui import card_prompts  # with the first prompt, not the first paint
+
         handles = self.known.handles if self.known else ()
         expected = card_prompts.changed_row(card, changes, handles)
         self._write(
@@ -438,6 +448,8 @@ class BoardBase(TaskboardScreen):
     def _with_names(self, then: Callable[[Known], None]) -> None:
         """The store's names (handles, projects, columns, key results), read in a worker the
         first time; later ones use what was read and refresh it behind."""
+        from taskboard.ui.preview import known_names
+
         project, today = self.project_key, self.tb.today()
 
         def got(known: Known) -> None:
@@ -452,6 +464,8 @@ class BoardBase(TaskboardScreen):
 
     def _ask(self, prompt: card_prompts.CardPrompt, stored: Any = None) -> None:
         """Ask `prompt`; its answer changes its card, or every marked card in one change."""
+        from taskboard.ui import card_prompts
+
         marked = self.model.marked() if self.model.marks else None
         if marked is None:
             prompt.ask(self, lambda changes: self._edit(prompt.card, changes, stored))
@@ -470,6 +484,8 @@ class BoardBase(TaskboardScreen):
 
     def _add_tags(self, cards: list[TaskRow], changes: TaskChanges) -> None:
         """Add the tags of `changes` to every one of `cards`, in one change."""
+        from taskboard.ui import card_prompts
+
         tags = list(changes.tags) if isinstance(changes.tags, Sequence) else []
         line = " ".join(f"#{t}" for t in tags)
         self._write_many(

@@ -23,6 +23,7 @@ from taskboard.domain.views import TaskRow
 
 CARD_HEIGHT = 5  # key line, two title lines, meta line, gap
 COMPACT_HEIGHT = 1  # key, title, assignee and due on one line
+DRAWN_SCREENS = 4  # how many screens of card lines a column keeps drawn (memory: a 100k board)
 PRIORITY_MARK = {"urgent": "‼", "high": "!", "normal": "", "low": "↓"}
 
 
@@ -210,6 +211,9 @@ class ColumnView(ScrollView, can_focus=False):
         self.compact = False
         self.places = Layout(0, CARD_HEIGHT)
         self._styles: CardStyles | None = None
+        # The lines drawn lately, by card, part and look, and what they were drawn for.
+        self._drawn: dict[tuple[int, int, int, bool], tuple[TaskRow, Strip]] = {}
+        self._drawn_for: tuple[object, ...] = ()
 
     def set_heading(self, heading: str, over_limit: bool, name: int = 0) -> None:
         """The column's name and counts, shown in its top border; red when over the WIP limit.
@@ -258,7 +262,10 @@ class ColumnView(ScrollView, can_focus=False):
         bands: Sequence[Band] = (),
     ) -> None:
         """Draw `cards` (lane by lane when there are `bands`; one line each when `compact`);
-        those whose keys are in `marks` carry the mark in their left edge."""
+        those whose keys are in `marks` carry the mark in their left edge. Only the lines
+        on screen that now draw something else are painted again."""
+        same = (active, today, compact) == (self.active, self.today, self.compact)
+        before = self._looks() if same else None
         self.cards = cards
         self.marks = marks
         self.cursor = cursor
@@ -270,11 +277,12 @@ class ColumnView(ScrollView, can_focus=False):
             self._fit_heading()
         self.today = today
         self.places = Layout(len(cards), COMPACT_HEIGHT if compact else CARD_HEIGHT, bands)
-        self.virtual_size = Size(self.size.width, self.places.lines)
-        self.refresh()
+        self._set_lines(self.places.lines)
+        self._repaint(before)
 
     def set_cursor(self, cursor: int | None, active: bool) -> None:
         changed = (cursor, active) != (self.cursor, self.active)
+        before = self._looks() if changed and active == self.active else None
         self.cursor = cursor
         self.active = active
         self.set_class(active, "active")
@@ -284,7 +292,61 @@ class ColumnView(ScrollView, can_focus=False):
             # layout: a card moved to its end would stay out of sight without this.
             self.call_after_refresh(self._scroll_to_cursor)
         if changed:
+            self._repaint(before)
+
+    def _set_lines(self, lines: int) -> None:
+        """Make the column `lines` long. While its scrollbar stays (or stays away), nothing
+        else on the screen moves: the scrollbar learns the length without a layout of the
+        screen, which would paint the whole column again and visit every widget."""
+        size = Size(self.size.width, lines)
+        if size == self.virtual_size:
+            return
+        room = self.scrollable_content_region.height
+        scrollbar = self.show_vertical_scrollbar
+        if not self.is_mounted or not room or scrollbar != (lines > room):
+            self.virtual_size = size
+            return
+        self.set_reactive(ColumnView.virtual_size, size)
+        if scrollbar:
+            self.vertical_scrollbar.window_virtual_size = lines
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def _looks(self) -> tuple[int, list[tuple[object, ...]]]:
+        """The first line on screen, and what each line on screen draws."""
+        top = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        return top, [self._look(line) for line in range(top, top + height)]
+
+    def _look(self, line: int) -> tuple[object, ...]:
+        """What `line` draws: a lane's heading, a part of a card (and whether the cursor is
+        on it or it is marked), or nothing."""
+        index, part, band = self.places.locate(line)
+        if band is not None:
+            return (band,)
+        if index is None or index >= len(self.cards) or part == CARD_HEIGHT - 1:
+            return ()
+        card = self.cards[index]
+        return card, part, index == self.cursor, card.key in self.marks
+
+    def _repaint(self, before: tuple[int, list[tuple[object, ...]]] | None) -> None:
+        """Paint again the lines whose look changed since `before` (all of them without it,
+        when the column scrolled meanwhile, or when it was not on screen: a hidden column
+        keeps the lines it drew, to show them when it comes back)."""
+        if before is None or not before[1]:
             self.refresh()
+            return
+        top, after = self._looks()
+        if top != before[0] or len(after) != len(before[1]):
+            self.refresh()
+            return
+        start = None
+        for y, (old, new) in enumerate([*zip(before[1], after, strict=True), ((), ())]):
+            if old != new and start is None:
+                start = y
+            elif old == new and start is not None:
+                self.refresh_lines(top + start, y - start)
+                start = None
 
     def _scroll_to_cursor(self) -> None:
         if self.cursor is not None and self.active:
@@ -336,11 +398,20 @@ class ColumnView(ScrollView, can_focus=False):
         if index is None or index >= len(self.cards) or part == CARD_HEIGHT - 1:
             return Strip.blank(width, styles.base)
         card = self.cards[index]
-        if index == self.cursor:
-            back = styles.selected if self.active else styles.cursor
-        else:
-            back = styles.base
-        edge = Segment("▌", styles.palette.marked) if card.key in self.marks else Segment(" ")
+        # A card's lines are drawn again and again (a move shifts the cards below it, a
+        # scroll shows them again): each is made once for the way it looks now.
+        drawn_for = (width, self.today, styles, self.places.height)
+        if drawn_for != self._drawn_for or len(self._drawn) > DRAWN_SCREENS * self.size.height:
+            self._drawn_for = drawn_for
+            self._drawn = {}
+        state = (index == self.cursor) + (index == self.cursor and self.active)
+        marked = card.key in self.marks
+        slot = (id(card), part, state, marked)
+        drawn = self._drawn.get(slot)
+        if drawn is not None and drawn[0] is card:
+            return drawn[1]
+        back = (styles.base, styles.cursor, styles.selected)[state]
+        edge = Segment("▌", styles.palette.marked) if marked else Segment(" ")
         if self.places.height == COMPACT_HEIGHT:
             body = self._compact_line(card, width - 2, styles.palette)
         else:
@@ -349,8 +420,10 @@ class ColumnView(ScrollView, can_focus=False):
         used = sum(cell_len(seg.text) for seg in segments)
         if used < width:
             segments.append(Segment(" " * (width - used)))
-        # One strip per line, the background applied as it is made: a line is drawn often.
-        return Strip(Segment.apply_style(segments, back), width)
+        # One strip per line, the background applied as it is made.
+        strip = Strip(Segment.apply_style(segments, back), width)
+        self._drawn[slot] = (card, strip)
+        return strip
 
     def _compact_line(self, card: TaskRow, width: int, st: CardPalette) -> list[Segment]:
         """Key, title, and at the right the assignee and due date; a narrow column drops the
