@@ -132,9 +132,10 @@ def task_ids(w: Writer, keys: Collection[str]) -> dict[str, int]:
     """The ids of the tasks these keys (upper case) name: a key a task has now, or one it
     had before a move to another project.
 
-    A move records each task's old and new key in the activity log (`move_project`); keys
-    are never reused and such a move is never undone, so an old key names one task for
-    good. The log is asked only for keys no task has: it is not indexed by key.
+    A move records each task's old and new key in the activity log (`move_project`), and
+    so does its undo, which gives the task its old key back; a key is never given to another
+    task, so an old key names one task for good. The log is asked only for keys no task
+    has: it is not indexed by key.
     """
     wanted = list(keys)
     found: dict[str, int] = {}
