@@ -22,7 +22,9 @@ from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.import_identity import already_there, identified
+from taskboard.services.ops import find
 from taskboard.services.ops.tasks import NewTask, insert_tasks
+from taskboard.store.writer import Writer
 
 COMMENTS: Table = Comment.__table__  # type: ignore[attr-defined]
 DEPENDENCIES: Table = Dependency.__table__  # type: ignore[attr-defined]
@@ -243,11 +245,13 @@ class Importer:
                     select(Person).where(func.lower(Person.name) == text.lower())
                 ).first()
             if person is None:
-                person = Person(handle=self._free_handle(text), name=text[:200])
-                self.s.add(person)
-                self.s.flush()
-                self.new_people.append(person.handle)
-            self.people[text] = person.id or 0
+                handle = self._free_handle(text)
+                person_id, made = find.add_person(Writer.of_session(self.s), handle, text[:200])
+                if made:  # else someone made them a moment ago, by the same name
+                    self.new_people.append(handle)
+                self.people[text] = person_id
+            else:
+                self.people[text] = person.id or 0
         return self.people[text]
 
     def _free_handle(self, name: str) -> str:

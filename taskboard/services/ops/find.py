@@ -119,13 +119,27 @@ def resolve_person(w: Writer, typed: str, create: bool = True) -> tuple[int, str
     if not create:
         handles = [h for (h,) in w.rows("SELECT handle FROM person")]
         raise UnknownPersonError(handle, did_you_mean(handle, handles))
+    person_id, made = add_person(w, handle, handle.replace(".", " ").title())
+    return person_id, handle, made
+
+
+def add_person(w: Writer, handle: str, name: str, email: str | None = None) -> tuple[int, bool]:
+    """(id, made) of the person with `handle` (checked by the caller): made now, or the one
+    who has it, also when another writer made them a moment ago. The one way a person is
+    made: INSERT … ON CONFLICT DO NOTHING, then a read, so two writers at once neither both
+    insert nor fail on the unique handle (PostgreSQL's second waits for the first's commit)."""
     from taskboard.domain.dates import utcnow
 
-    (made,) = w.returning(
-        "INSERT INTO person (handle, name, created) VALUES (?, ?, ?) RETURNING id",
-        (handle, handle.replace(".", " ").title(), utcnow()),
+    made = w.returning(
+        "INSERT INTO person (handle, name, email, created) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (handle) DO NOTHING RETURNING id",
+        (handle, name, email, utcnow()),
     )
-    return made[0], handle, True
+    if made:
+        return made[0][0], True
+    found = person_by_handle(w, handle)
+    assert found is not None  # the conflict was on this handle, which is never removed
+    return found[0], False
 
 
 def task_ids(w: Writer, keys: Collection[str]) -> dict[str, int]:
@@ -171,16 +185,30 @@ def key_result_by_key(w: Writer, key: str) -> tuple[int, str]:
 
 
 def tag_ids(w: Writer, names: Iterable[str]) -> dict[str, int]:
-    """Ids of the named tags, creating the ones that do not exist yet."""
-    wanted = rules.tag_names(names)
-    if not wanted:
-        return {}
-    found = dict(w.rows(f"SELECT name, id FROM tag WHERE name IN ({marks(wanted)})", wanted))
-    for name in wanted:
-        if name not in found:
-            ((found[name],),) = w.returning(
-                "INSERT INTO tag (name) VALUES (?) RETURNING id", (name,)
+    """Ids of the named tags, creating the ones that do not exist yet: the one way a tag is
+    made. INSERT … ON CONFLICT DO NOTHING, then a read of those another writer made a moment
+    ago, so two writers at once neither both insert one nor fail on the unique name."""
+    wanted = list(rules.tag_names(names))
+    found = _tags_named(w, wanted)
+    missing = [n for n in wanted if n not in found]
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        found.update(
+            w.returning(
+                f"INSERT INTO tag (name) VALUES {', '.join(['(?)'] * len(chunk))}"
+                " ON CONFLICT (name) DO NOTHING RETURNING name, id",
+                chunk,
             )
+        )
+    found.update(_tags_named(w, [n for n in missing if n not in found]))
+    return found
+
+
+def _tags_named(w: Writer, names: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(names), _CHUNK):
+        chunk = names[start : start + _CHUNK]
+        found.update(w.rows(f"SELECT name, id FROM tag WHERE name IN ({marks(chunk)})", chunk))
     return found
 
 
