@@ -23,6 +23,7 @@ from taskboard.services.errors import ServiceError
 from taskboard.services.import_drafts import ImportDraft, ImportResult, LaneSpec
 from taskboard.services.import_identity import already_there, identified
 from taskboard.services.ops import find
+from taskboard.services.ops.find import ColumnRef
 from taskboard.services.ops.tasks import NewTask, insert_tasks
 from taskboard.store.writer import Writer
 
@@ -42,7 +43,7 @@ class Importer:
         if self.target is not None and self.target.archived:
             raise ServiceError(f"project {self.target.key} is archived")
         self.projects: dict[str, Project] = {}
-        self.columns: dict[int, list[BoardColumn]] = {}
+        self.columns: dict[int, list[ColumnRef]] = {}
         self.people: dict[str, int] = {}
         self.new_columns: list[str] = []
         self.new_people: list[str] = []
@@ -115,7 +116,7 @@ class Importer:
 
     def _plan(
         self, r: ImportDraft, by_source: dict[str, ImportDraft], existing: dict[str, Any]
-    ) -> tuple[Project, BoardColumn, tuple[int, int] | None]:
+    ) -> tuple[Project, ColumnRef, tuple[int, int] | None]:
         """Where a record goes: project, column and parent (index of a new one, or -1 and id)."""
         if r.parent is not None and r.parent in existing:
             task_id, project_id, column_id = existing[r.parent]
@@ -144,7 +145,7 @@ class Importer:
     def _row(
         self,
         r: ImportDraft,
-        plan: tuple[Project, BoardColumn, tuple[int, int] | None],
+        plan: tuple[Project, ColumnRef, tuple[int, int] | None],
         place: dict[int, int],
     ) -> NewTask:
         """A planned record as a row of the insert; `place` maps a record's index among the
@@ -157,7 +158,7 @@ class Importer:
         return NewTask(
             project_id=project.id or 0,
             project_key=project.key,
-            column_id=column.id or 0,
+            column_id=column.id,
             title=_title(r),
             notes=clean_multiline(r.notes),
             assignee_id=self._person(r.assignee) if r.assignee else None,
@@ -192,17 +193,17 @@ class Importer:
             self.projects[key] = project
         return self.projects[key]
 
-    def _columns_of(self, project: Project) -> list[BoardColumn]:
+    def _columns_of(self, project: Project) -> list[ColumnRef]:
         assert project.id is not None
         if project.id not in self.columns:
-            self.columns[project.id] = lookup.columns_of(self.s, project.id)
+            self.columns[project.id] = find.columns_of(Writer.of_session(self.s), project.id)
             if not self.columns[project.id]:
                 raise ServiceError(f"project {project.key} has no columns")
         return self.columns[project.id]
 
     def _column(
         self, project: Project, name: str, is_done: bool, wip: int | None, where: str
-    ) -> BoardColumn:
+    ) -> ColumnRef:
         name = clean(name).strip()
         columns = self._columns_of(project)
         for c in columns:
@@ -224,7 +225,8 @@ class Importer:
         )
         self.s.add(column)
         self.s.flush()
-        columns.append(column)
+        made = ColumnRef(column.id or 0, column.project_id, name, column.position, is_done, wip)
+        columns.append(made)
         self.new_columns.append(f"{project.key}/{name}")
         self.log.record(
             "column",
@@ -234,7 +236,7 @@ class Importer:
             field="columns",
             new=name,
         )
-        return column
+        return made
 
     def _person(self, typed: str) -> int:
         text = clean(typed).strip().lstrip("@")

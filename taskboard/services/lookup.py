@@ -31,37 +31,15 @@ def project_by_key(session: Session, key: str) -> Project:
     return project
 
 
-# Where a session keeps the columns it read, per project id (`columns_of`).
-_COLUMNS = "taskboard_columns"
-
-
-def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
-    """A project's columns by position. Read once per session until its next write: a move
-    asks for them several times (its rules, then its place), and each ask was a round trip
-    to the server."""
-    known: dict[int, list[BoardColumn]] = session.info.setdefault(_COLUMNS, {})
-    if project_id not in known:
-        known[project_id] = list(
-            session.scalars(
-                select(BoardColumn)
-                .where(col(BoardColumn.project_id) == project_id)
-                .order_by(col(BoardColumn.position))
-            )
-        )
-    return list(known[project_id])
-
-
 @event.listens_for(AnySession, "after_flush")
 def _flushed(session: AnySession, _context: object) -> None:
-    # A column added or removed is read again, by the ORM and by the session's writer.
-    session.info.pop(_COLUMNS, None)
+    # A column the ORM added or changed is read again by the session's writer.
     forget_read(session)
 
 
 @event.listens_for(AnySession, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if not state.is_select:  # an insert, update or delete outside the ORM's own flush
-        state.session.info.pop(_COLUMNS, None)
         forget_read(state.session)
 
 

@@ -38,6 +38,7 @@ class ColumnRef:
     name: str
     position: int
     is_done: bool
+    wip_limit: int | None
 
 
 def project_by_key(w: Writer, key: str) -> ProjectRef:
@@ -54,14 +55,16 @@ def project_by_id(w: Writer, project_id: int) -> ProjectRef:
 
 
 def columns_of(w: Writer, project_id: int) -> list[ColumnRef]:
-    """A project's columns by position, read once per transaction (a move asks several
-    times: its rules, then its place)."""
-    known: dict[int, list[ColumnRef]] = w.cache.setdefault("columns", {})
+    """A project's columns by position: the one reader of them for the write steps and the
+    services. Read once per transaction until something writes a column (a statement of the
+    writer's, or any ORM write of its session: `Writer.cache`): a move asks several times,
+    its rules, then its place, and each ask was a round trip to the server."""
+    known: dict[int, list[ColumnRef]] = w.cache.setdefault("board_column", {})
     if project_id not in known:
         known[project_id] = [
-            ColumnRef(r[0], r[1], r[2], r[3], bool(r[4]))
+            ColumnRef(r[0], r[1], r[2], r[3], bool(r[4]), r[5])
             for r in w.rows(
-                "SELECT id, project_id, name, position, is_done FROM board_column"
+                "SELECT id, project_id, name, position, is_done, wip_limit FROM board_column"
                 " WHERE project_id = ? ORDER BY position",
                 (project_id,),
             )

@@ -9,10 +9,11 @@ from sqlmodel import Session, col
 
 from taskboard.domain import rules
 from taskboard.domain.models import BoardColumn, Project
-from taskboard.services import lookup
 from taskboard.services.activity import ChangeLog
 from taskboard.services.errors import DuplicateError
 from taskboard.services.names import match_name
+from taskboard.services.ops import find
+from taskboard.store.writer import Writer
 
 
 def done_index(names: Sequence[str], done_column: str | None = None) -> int:
@@ -64,7 +65,7 @@ def add_column(
     is_done: bool = False,
 ) -> BoardColumn:
     """A new column at the right end of the project's board."""
-    columns = lookup.columns_of(s, project.id or 0)
+    columns = find.columns_of(Writer.of_session(s), project.id or 0)
     name = rules.column_names([c.name for c in columns] + [name])[-1]
     column = BoardColumn(
         project_id=project.id or 0,
