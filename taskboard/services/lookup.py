@@ -52,12 +52,20 @@ def person_by_handle(session: Session, handle: str) -> Person | None:
 
 
 def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[Person, bool]:
-    """The person whose handle `typed` is, or is the unique prefix of; a new one if none
-    (`find.resolve_person`, where the rule is)."""
-    exact = person_by_handle(session, rules.handle(typed))
-    if exact is not None:
-        return exact, False
-    person_id, _handle, made = find.resolve_person(Writer.of_session(session), typed, create)
+    """The person whose handle `typed` is, or is the unique prefix of, in one statement; a
+    new one if none (the rule is `find.resolve_person`'s)."""
+    handle = rules.handle(typed)
+    hits = list(
+        session.scalars(
+            select(Person)
+            .where(col(Person.handle).like(find.handle_prefix(handle), escape="/"))
+            .order_by(col(Person.id))
+        )
+    )
+    chosen = find.chosen_person(typed, handle, [p.handle for p in hits])
+    if chosen is not None:
+        return hits[chosen], False
+    person_id, made = find.unknown_person(Writer.of_session(session), handle, create)
     return session.get_one(Person, person_id), made
 
 

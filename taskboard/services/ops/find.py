@@ -103,27 +103,44 @@ def person_by_handle(w: Writer, handle: str) -> tuple[int, str] | None:
 
 
 def resolve_person(w: Writer, typed: str, create: bool = True) -> tuple[int, str, bool]:
-    """(id, handle, made) of the person whose handle `typed` is, or is the unique prefix of;
-    a new person when none matches, or `UnknownPersonError` naming the closest handles when
-    not `create`."""
+    """(id, handle, made) of the person whose handle `typed` is, or is the unique prefix of
+    (one statement); a new person when none matches, or `UnknownPersonError` naming the
+    closest handles when not `create`."""
     handle = rules.handle(typed)
-    exact = person_by_handle(w, handle)
-    if exact is not None:
-        return exact[0], exact[1], False
-    escaped = handle.replace("/", "//").replace("%", "/%").replace("_", "/_")
     hits = w.rows(
         "SELECT id, handle FROM person WHERE handle LIKE ? ESCAPE '/' ORDER BY id",
-        (escaped + "%",),
+        (handle_prefix(handle),),
     )
-    if len(hits) == 1:
-        return hits[0][0], hits[0][1], False
-    if len(hits) > 1:
-        raise AmbiguousError(f"ambiguous person '@{typed}': {', '.join('@' + h for _, h in hits)}")
+    chosen = chosen_person(typed, handle, [h for _, h in hits])
+    if chosen is not None:
+        return hits[chosen][0], hits[chosen][1], False
+    person_id, made = unknown_person(w, handle, create)
+    return person_id, handle, made
+
+
+def handle_prefix(handle: str) -> str:
+    """The LIKE pattern (escape character '/') of the handles that start with `handle`:
+    the person it names exactly is among them, so one statement finds both."""
+    return handle.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def chosen_person(typed: str, handle: str, handles: Sequence[str]) -> int | None:
+    """Which of `handles` (those `handle_prefix` matches, oldest first) `typed` names: the
+    one that is `handle`, else the only one; None when there is none."""
+    if handle in handles:
+        return handles.index(handle)
+    if len(handles) > 1:
+        raise AmbiguousError(f"ambiguous person '@{typed}': {', '.join('@' + h for h in handles)}")
+    return 0 if handles else None
+
+
+def unknown_person(w: Writer, handle: str, create: bool) -> tuple[int, bool]:
+    """(id, made) of a new person for a handle that names no one, or, when not `create`,
+    `UnknownPersonError` naming the closest handles."""
     if not create:
         handles = [h for (h,) in w.rows("SELECT handle FROM person")]
         raise UnknownPersonError(handle, did_you_mean(handle, handles))
-    person_id, made = add_person(w, handle, handle.replace(".", " ").title())
-    return person_id, handle, made
+    return add_person(w, handle, handle.replace(".", " ").title())
 
 
 def add_person(w: Writer, handle: str, name: str, email: str | None = None) -> tuple[int, bool]:

@@ -1,4 +1,5 @@
-"""Two writers making the same tag or person at once, on two connections, on both backends.
+"""People and tags by what people type, on both backends: a handle or its prefix in one
+statement, and two writers making the same tag or person at once, on two connections.
 
 The second writer asks while the first has made the name but not committed. Reading first
 and inserting after, the second found nothing, then waited on the unique index and failed
@@ -9,15 +10,19 @@ first's commit before it reads (writes begin IMMEDIATE): the same answers.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session
 
-from taskboard.services import Services
-from taskboard.services.errors import DuplicateError
+from taskboard.services import Services, lookup
+from taskboard.services.errors import AmbiguousError, DuplicateError, UnknownPersonError
 from taskboard.services.ops import find
 from taskboard.store import Store
 from taskboard.store.writer import Writer, writing
@@ -98,3 +103,53 @@ def test_adding_a_person_someone_adds_at_once_is_refused_as_a_duplicate(
     assert [(p.handle, p.name) for p in services.people.all() if p.handle == "newbie"] == [
         ("newbie", "New Bie")
     ]
+
+
+@contextmanager
+def statements(s: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The statements sent in the block, by the ORM and by the session's writer."""
+    sent: list[str] = []
+    s.execute(text("SELECT 1"))  # the transaction begun before counting
+    connection = s.connection()
+
+    def orm(*args: Any) -> None:
+        sent.append(args[2])
+
+    plain = Writer._execute
+
+    def counted(self: Writer, sql: str, params: Any) -> Any:
+        sent.append(sql)
+        return plain(self, sql, params)
+
+    event.listen(connection, "before_cursor_execute", orm)
+    with monkeypatch.context() as m:
+        m.setattr(Writer, "_execute", counted)
+        yield sent
+    event.remove(connection, "before_cursor_execute", orm)
+
+
+def test_a_handle_or_its_prefix_is_found_in_one_statement(
+    services: Services, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for handle in ("jonas", "jonas.k", "joanna", "mia"):
+        services.people.add(handle, handle.title())
+    with store.read() as s:
+        w = Writer.of_session(s)
+        for typed, found in [
+            ("jonas", "jonas"),
+            ("@JONAS", "jonas"),
+            ("mi", "mia"),
+            ("joa", "joanna"),
+        ]:
+            with statements(s, monkeypatch) as sent:
+                assert lookup.resolve_person(s, typed, create=False)[0].handle == found
+            assert len(sent) == 1, sent
+            with statements(s, monkeypatch) as sent:
+                assert find.resolve_person(w, typed, create=False)[1:] == (found, False)
+            assert len(sent) == 1, sent
+        with pytest.raises(AmbiguousError, match=re.escape("'@jo': @jonas, @jonas.k, @joanna")):
+            lookup.resolve_person(s, "jo")
+        with pytest.raises(UnknownPersonError):
+            lookup.resolve_person(s, "jx", create=False)
+        assert find.resolve_person(w, "jonas.k", create=False)[1] == "jonas.k"
+        assert lookup.resolve_person(s, "jonas.")[0].handle == "jonas.k"  # a prefix of one
