@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -14,7 +15,7 @@ from taskboard.domain.models import Activity, Comment
 from taskboard.exchange import escape
 from taskboard.exchange.handover_note import handover_note
 from taskboard.services import Services
-from taskboard.services.errors import InvalidFieldError, NotFoundError
+from taskboard.services.errors import ConflictError, InvalidFieldError, NotFoundError
 from taskboard.store import Store
 
 TODAY = date(2026, 11, 25)  # a Wednesday
@@ -120,3 +121,40 @@ def test_my_agenda_before_anything_was_assigned_to_me(services: Services) -> Non
     assert agenda.handle == "tester" and all(not rows for _, rows in agenda.groups)
     with pytest.raises(NotFoundError):
         services.people_views.agenda("nobody")
+
+
+def test_a_handover_saves_each_task_as_a_new_version(team: Services) -> None:
+    """A board that read a task before the handover is refused, not allowed to overwrite
+    the new assignee (the version the one write of a task gives; the ORM's own version
+    counter is gone with the ORM write it served)."""
+    before = team.tasks.row("INBOX-3").version
+    team.people_views.handover("anna", "ben")
+    assert team.tasks.row("INBOX-3").version == before + 1
+    with pytest.raises(ConflictError):
+        team.tasks.edit("INBOX-3", TaskChanges(assignee="anna"), expected_version=before)
+    assert team.tasks.row("INBOX-3").assignee == "ben"
+
+
+def test_a_task_changed_while_it_is_handed_over_refuses_the_whole_handover(
+    team: Services, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone saved INBOX-3 after the handover read it: refused with the one-line conflict,
+    and nothing of the handover is stored."""
+    from taskboard.services import people_views
+
+    read = people_views.tasks_by_id
+
+    def read_before_someone_saved(w: Any, ids: Any) -> Any:
+        records = read(w, ids)
+        for record in records.values():
+            if record.key == "INBOX-3":
+                record.version -= 1  # as read, before someone saved the next one
+                record.saved["version"] = record.version
+        return records
+
+    monkeypatch.setattr(people_views, "tasks_by_id", read_before_someone_saved)
+    with pytest.raises(ConflictError, match="INBOX-3"):
+        team.people_views.handover("anna", "ben")
+    assert {r.assignee for r in team.tasks.rows() if r.key != "INBOX-6"} == {"anna"}
+    with store.read() as s:
+        assert s.scalars(select(Comment)).all() == []

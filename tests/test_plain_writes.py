@@ -117,3 +117,33 @@ def test_a_column_the_orm_writes_is_seen_by_the_steps_in_the_same_session(
         s.add(BoardColumn(project_id=project.id, name="Parked", position=len(before)))
         s.flush()
         assert [c.name for c in find.columns_of(w, project.id)] == [*before, "Parked"]
+
+
+def test_the_columns_are_read_once_per_transaction_until_a_column_is_written(
+    seeded: Services, store: Store
+) -> None:
+    """One cache of a project's columns (`find.columns_of`), for the steps and the services:
+    a second ask reads nothing, a statement of the writer's that writes a column forgets it,
+    and so does an ORM update of the session."""
+    from sqlalchemy import update
+
+    from taskboard.domain.models import BoardColumn
+    from taskboard.services.ops import find
+    from taskboard.store.writer import Writer
+
+    with store.write() as s:
+        w = Writer.of_session(s)
+        project = find.project_by_key(w, "DEL")
+        first = find.columns_of(w, project.id)
+        # Behind the writer's back (its connection, not a statement of its own): not seen.
+        cursor = w.raw.cursor()
+        cursor.execute("UPDATE board_column SET wip_limit = 7")
+        cursor.close()
+        assert find.columns_of(w, project.id) == first
+        w.execute("UPDATE board_column SET wip_limit = 3 WHERE id = ?", (first[0].id,))
+        assert [c.wip_limit for c in find.columns_of(w, project.id)][:2] == [3, 7]
+        s.execute(update(BoardColumn).values(wip_limit=5))
+        assert {c.wip_limit for c in find.columns_of(w, project.id)} == {5}
+    # A service reads the column it has just written, in the same transaction.
+    view = seeded.projects.set_wip_limit("DEL", "doing", 2)
+    assert [c.wip_limit for c in view.columns if c.name == "Doing"] == [2]

@@ -3,6 +3,7 @@ keeps the index in step, on each backend."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -305,3 +306,33 @@ def test_a_card_moved_to_another_project_is_found_there_with_its_comments(
     )
     assert ("comment", back.key) in found(board, "sent", project="FLT")
     assert found(board, "flotten", project="DEL") == []
+
+
+def test_the_hits_are_read_by_one_array_of_ids_on_postgresql(
+    board: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL gets the ids of the walk's matches and of the hits as one array parameter
+    (`= ANY(?)`), never as a list of literals: one statement text for any number of ids.
+    SQLite, which has no arrays, gets the ids written out."""
+    from taskboard.store.connect import ReadConnection
+
+    sent: list[tuple[str, list[object]]] = []
+    execute = ReadConnection._execute
+
+    def spy(self: ReadConnection, sql: str, params: Any) -> Any:
+        sent.append((sql, list(params)))
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(ReadConnection, "_execute", spy)
+    board.tasks.capture("Winter plan +FLT")
+    hits = board.search.search("winter", kind="task")
+    assert [h.key for h in hits] == ["FLT-4", "FLT-2", "FLT-3"]
+    among = [(sql, params) for sql, params in sent if "search_entry" in sql]
+    postgres = board.ctx.store.engine.dialect.name == "postgresql"
+    listed = [sql for sql, _ in among if re.search(r"\bid IN \(\d", sql)]
+    arrays = [params for sql, params in among if "id = ANY(?)" in sql]
+    if postgres:
+        assert not listed and len(arrays) >= 2  # the walk's filters and the hits' rows
+        assert all(any(isinstance(p, list) and len(p) == 3 for p in ps) for ps in arrays)
+    else:
+        assert listed and not arrays

@@ -6,9 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    Column,
     DateTime,
-    Integer,
     MetaData,
     String,
     UniqueConstraint,
@@ -84,11 +82,6 @@ class BoardColumn(SQLModel, table=True):
     is_done: bool = Field(default=False)
 
 
-# SQLModel cannot express version_id_col through Field(): the Column object is
-# shared by the field and __mapper_args__ so the ORM bumps it on every UPDATE.
-task_version_column = Column("version", Integer, nullable=False, default=1)
-
-
 class Task(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("project_id", "number"),)
 
@@ -119,9 +112,9 @@ class Task(SQLModel, table=True):
     )
     # Where an import came from, so importing the same file twice makes no twins.
     source_id: str | None = Field(default=None, sa_type=String(200), unique=True)
-    version: int = Field(default=1, sa_column=task_version_column)
-
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": task_version_column}
+    # Optimistic locking: `services.ops.versions.save_task`, the one write of a task, saves
+    # it as version + 1 where the version is the one read, and refuses it otherwise.
+    version: int = Field(default=1)
 
 
 class Tag(SQLModel, table=True):

@@ -147,7 +147,7 @@ class ActivityView:
             return f"blocked by {new}" if action == "link" else f"no longer blocked by {old}"
         if action == "comment":
             return "commented"
-        if action == "move_project":
+        if action == "move_project" and self.field == "key":
             return f"moved to another project: {old} → {new}"
         if self.field is None:
             return action
@@ -165,7 +165,7 @@ def history_lines(history: Iterable[ActivityView]) -> list[tuple[ActivityView, s
     """Each history row with its line, leaving out the new place that comes with a move to
     another column: 'column: A → B' says it all."""
     rows = list(history)
-    moves = {a.change_id for a in rows if a.action == "move"}
+    moves = {a.change_id for a in rows if a.action in ("move", "move_project")}
     return [(a, a.describe()) for a in rows if not (a.action == "rank" and a.change_id in moves)]
 
 

@@ -10,6 +10,8 @@ from sqlmodel import Session, col
 
 from taskboard.domain.models import Project, Task
 from taskboard.services import lookup
+from taskboard.services.ops import find
+from taskboard.store.writer import Writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,7 @@ def read_boards(s: Session, project: str | None = None) -> list[Board]:
             description=p.description,
             lanes=tuple(
                 Lane(c.name, c.wip_limit, c.is_done, int(counts.get(c.id or 0, 0)))
-                for c in lookup.columns_of(s, p.id or 0)
+                for c in find.columns_of(Writer.of_session(s), p.id or 0)
             ),
         )
         for p in projects

@@ -4,7 +4,8 @@ already there.
 The importer runs over a `Writer` (`taskboard.store.writer`): a session's, for the services
 (`TransferService.import_tasks`), or a connection of its own, for `taskboard import`
 without SQLAlchemy (`services.plain_tasks`). Tasks, people and columns are made by the
-write steps every other path uses (`ops.tasks.insert_tasks`, `ops.people`, `ops.projects`).
+write steps every other path uses (`ops.tasks.insert_tasks`, `ops.find.add_person`,
+`ops.projects.add_column`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from taskboard.services.import_identity import already_there, identified
 from taskboard.services.ops import find
 from taskboard.services.ops.find import ColumnRef, ProjectRef
 from taskboard.services.ops.links import insert_links
-from taskboard.services.ops.people import add_person
 from taskboard.services.ops.projects import add_column
 from taskboard.services.ops.tasks import NewTask, insert_tasks
 
@@ -241,9 +241,12 @@ class Importer:
                 )
             if person is None:
                 handle = self._free_handle(text)
-                person = (add_person(self.w, handle, text[:200]), handle)
-                self.new_people.append(handle)
-            self.people[text] = person[0]
+                person_id, made = find.add_person(self.w, handle, text[:200])
+                if made:  # else someone made them a moment ago, by the same name
+                    self.new_people.append(handle)
+                self.people[text] = person_id
+            else:
+                self.people[text] = person[0]
         return self.people[text]
 
     def _free_handle(self, name: str) -> str:

@@ -19,7 +19,7 @@ from taskboard.domain.models import (
 )
 from taskboard.services.errors import NotFoundError
 from taskboard.services.ops import find
-from taskboard.store.writer import SESSION_COLUMNS, Writer, forget_read
+from taskboard.store.writer import Writer, forget_read
 
 
 def project_by_key(session: Session, key: str) -> Project:
@@ -31,37 +31,15 @@ def project_by_key(session: Session, key: str) -> Project:
     return project
 
 
-# Where a session keeps the columns it read, per project id (`columns_of`).
-_COLUMNS = SESSION_COLUMNS
-
-
-def columns_of(session: Session, project_id: int) -> list[BoardColumn]:
-    """A project's columns by position. Read once per session until its next write: a move
-    asks for them several times (its rules, then its place), and each ask was a round trip
-    to the server."""
-    known: dict[int, list[BoardColumn]] = session.info.setdefault(_COLUMNS, {})
-    if project_id not in known:
-        known[project_id] = list(
-            session.scalars(
-                select(BoardColumn)
-                .where(col(BoardColumn.project_id) == project_id)
-                .order_by(col(BoardColumn.position))
-            )
-        )
-    return list(known[project_id])
-
-
 @event.listens_for(AnySession, "after_flush")
 def _flushed(session: AnySession, _context: object) -> None:
-    # A column added or removed is read again, by the ORM and by the session's writer.
-    session.info.pop(_COLUMNS, None)
+    # A column the ORM added or changed is read again by the session's writer.
     forget_read(session)
 
 
 @event.listens_for(AnySession, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if not state.is_select:  # an insert, update or delete outside the ORM's own flush
-        state.session.info.pop(_COLUMNS, None)
         forget_read(state.session)
 
 
@@ -74,12 +52,20 @@ def person_by_handle(session: Session, handle: str) -> Person | None:
 
 
 def resolve_person(session: Session, typed: str, create: bool = True) -> tuple[Person, bool]:
-    """The person whose handle `typed` is, or is the unique prefix of; a new one if none
-    (`find.resolve_person`, where the rule is)."""
-    exact = person_by_handle(session, rules.handle(typed))
-    if exact is not None:
-        return exact, False
-    person_id, _handle, made = find.resolve_person(Writer.of_session(session), typed, create)
+    """The person whose handle `typed` is, or is the unique prefix of, in one statement; a
+    new one if none (the rule is `find.resolve_person`'s)."""
+    handle = rules.handle(typed)
+    hits = list(
+        session.scalars(
+            select(Person)
+            .where(col(Person.handle).like(find.handle_prefix(handle), escape="/"))
+            .order_by(col(Person.id))
+        )
+    )
+    chosen = find.chosen_person(typed, handle, [p.handle for p in hits])
+    if chosen is not None:
+        return hits[chosen], False
+    person_id, made = find.unknown_person(Writer.of_session(session), handle, create)
     return session.get_one(Person, person_id), made
 
 

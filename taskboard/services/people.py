@@ -8,10 +8,9 @@ from sqlmodel import col
 from taskboard.domain import rules
 from taskboard.domain.models import Person
 from taskboard.domain.views import PersonView
-from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import DuplicateError
-from taskboard.services.ops.people import add_person
+from taskboard.services.ops import find
 
 
 def person_view(p: Person) -> PersonView:
@@ -26,10 +25,10 @@ class PersonService:
         handle = rules.handle(handle)
         full = rules.PERSON_NAME.check(name)
         address = rules.EMAIL.check(email) if email else None
-        with self.ctx.change() as (s, log):
-            if lookup.person_by_handle(s, handle) is not None:
+        with self.ctx.change() as (_s, log):
+            person_id, made = find.add_person(log.writer, handle, full, address or None)
+            if not made:
                 raise DuplicateError(f"@{handle} already exists")
-            person_id = add_person(log.writer, handle, full, address or None)
             log.about("create", "person", person_id, new=handle)
             return PersonView(id=person_id, handle=handle, name=full, email=address or None)
 

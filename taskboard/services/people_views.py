@@ -15,6 +15,7 @@ from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import InvalidFieldError, NotFoundError
 from taskboard.services.ops.comments import add_comment
+from taskboard.services.ops.versions import save_task, tasks_by_id
 from taskboard.services.queries import task_rows
 
 
@@ -77,11 +78,16 @@ class PeopleViewService:
                     f" for the absence {window}" if window else ""
                 )
                 now = utcnow()
+                # Through the one write of a task: a new version each, and a task someone
+                # changed since it was read here is refused (ConflictError), never overwritten.
+                w = log.writer
+                records = tasks_by_id(w, [t.id or 0 for t in tasks])
                 for task in tasks:
-                    log.task("update", task, "assignee", old=source.handle, new=target.handle)
-                    task.assignee_id = target.id
-                    task.updated = now
-                    add_comment(s, log, task, author, body, now)
+                    record = records[task.id or 0]
+                    log.task("update", record, "assignee", old=source.handle, new=target.handle)
+                    record.assignee_id = target.id
+                    save_task(w, record)
+                    add_comment(s, log, record, author, body, now)
                 s.flush()
                 rows = self._rows(s, tasks)
         return Handover(

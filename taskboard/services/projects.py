@@ -14,6 +14,7 @@ from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.ops import find
 from taskboard.services.ops.projects import add_column, create_project
+from taskboard.store.writer import Writer
 
 
 def project_view(s: Session, project: Project) -> ProjectView:
@@ -22,7 +23,7 @@ def project_view(s: Session, project: Project) -> ProjectView:
         ColumnInfo(
             id=c.id or 0, name=c.name, position=c.position, wip_limit=c.wip_limit, is_done=c.is_done
         )
-        for c in lookup.columns_of(s, project.id)
+        for c in find.columns_of(Writer.of_session(s), project.id)
     )
     open_tasks = s.scalar(
         select(func.count()).where(
@@ -86,7 +87,9 @@ class ProjectService:
         limit = rules.wip_limit(limit)
         with self.ctx.change() as (s, log):
             project = lookup.project_by_key(s, key)
-            target = lookup.match_column(lookup.columns_of(s, project.id or 0), column)
+            target = lookup.match_column(
+                find.columns_of(Writer.of_session(s), project.id or 0), column
+            )
             log.about(
                 "wip",
                 "column",
@@ -96,6 +99,7 @@ class ProjectService:
                 new=limit,
                 project_id=project.id,
             )
-            target.wip_limit = limit
-            s.flush()
+            log.writer.execute(
+                "UPDATE board_column SET wip_limit = ? WHERE id = ?", (limit, target.id)
+            )
             return project_view(s, project)

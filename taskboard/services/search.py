@@ -18,9 +18,8 @@ entries that hold it anywhere. The bound keeps such a search as cheap as a rare 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 from taskboard.domain.errors import InvalidFieldError
@@ -32,6 +31,7 @@ from taskboard.services.search_walk import (
     RANKED,
     Filters,
     connection,
+    ids_among,
     matcher,
     newest_matches,
 )
@@ -63,8 +63,26 @@ LEFT JOIN meeting AS m ON m.id = e.meeting_id
 LEFT JOIN project AS p ON p.id = coalesce(t.project_id, m.project_id)
 LEFT JOIN objective AS o ON e.kind = 'objective' AND o.id = e.ref_id
 LEFT JOIN key_result AS kr ON e.kind = 'key_result' AND kr.id = e.ref_id
-WHERE e.id IN ({ids})
+WHERE {ids}
 """
+
+
+class _Found(NamedTuple):
+    """A hit's row as `_SELECT` reads it."""
+
+    id: int
+    kind: str
+    ref_id: int | None
+    meeting_id: int | None
+    title: str
+    body: str
+    at: datetime | str
+    task_key: str | None
+    task_title: str | None
+    meeting_title: str | None
+    objective_key: str | None
+    kr_key: str | None
+    project: str | None
 
 
 class SearchService:
@@ -117,19 +135,14 @@ class SearchService:
         in_title = m.in_title(conn, newest)
         ids = [i for i in newest if i in in_title] + [i for i in newest if i not in in_title]
         ids = ids[:limit]
-        postgres = s.get_bind().dialect.name == "postgresql"
-        found = {
-            row.id: row
-            for row in s.execute(
-                text(
-                    _SELECT.format(
-                        texts="e.title, e.body" if postgres else "f.title, f.body",
-                        text="" if postgres else _SQLITE_TEXT,
-                        ids=", ".join(str(int(i)) for i in ids),
-                    )
-                )
-            )
-        }
+        postgres = conn.backend == "postgresql"
+        among, params = ids_among(conn.backend, "e.id", ids)
+        sql = _SELECT.format(
+            texts="e.title, e.body" if postgres else "f.title, f.body",
+            text="" if postgres else _SQLITE_TEXT,
+            ids=among,
+        )
+        found = {row[0]: _Found(*row) for row in conn.rows(sql, params)}
         return [(i in in_title, found[i]) for i in ids]
 
 

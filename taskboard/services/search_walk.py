@@ -66,7 +66,7 @@ _POSTGRES_WALK = (
     "SELECT x.id, x.at, x.words @@ CAST(? AS tsquery) FROM search_entry AS x {where}"
     " ORDER BY x.at DESC, x.id DESC LIMIT ?"
 )
-_KEEP = "SELECT x.id FROM search_entry AS x{joins} WHERE x.id IN ({ids}) AND {filters}"
+_KEEP = "SELECT x.id FROM search_entry AS x{joins} WHERE {ids} AND {filters}"
 _SQLITE_REST = """
 SELECT x.id FROM search_entry AS x NOT INDEXED{joins}
 WHERE x.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)
@@ -117,9 +117,9 @@ class Filters:
         """Those of `ids` (entries of the project, when there is one) that pass."""
         if not ids:
             return set()
-        found = ", ".join(str(int(i)) for i in ids)
-        sql = _KEEP.format(joins=self.joins, ids=found, filters=self.sql)
-        return {row[0] for row in conn.rows(sql, self.params)}
+        among, params = ids_among(conn.backend, "x.id", ids)
+        sql = _KEEP.format(joins=self.joins, ids=among, filters=self.sql)
+        return {row[0] for row in conn.rows(sql, [*params, *self.params])}
 
     def newest(
         self, conn: ReadConnection, sql: str, query: str, key: Key | None, size: int
@@ -213,6 +213,16 @@ class PostgresMatcher:
 
     def rest(self, conn: ReadConnection, filters: Filters, key: Key | None, size: int) -> list[int]:
         return filters.newest(conn, _POSTGRES_REST, self.every, key, size)
+
+
+def ids_among(backend: str, column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """SQL for `column` among `ids`, and its parameters. PostgreSQL gets one array
+    parameter (`= ANY(?)`): one statement text for any number of ids, parsed and planned
+    alike, and no list of a thousand literals to send. SQLite has no arrays: the ids are
+    written out (integers only, never text a person typed)."""
+    if backend == "postgresql":
+        return f"{column} = ANY(?)", [list(ids)]
+    return f"{column} IN ({', '.join(str(int(i)) for i in ids)})", []
 
 
 def connection(s: Session) -> ReadConnection:

@@ -23,7 +23,9 @@ from taskboard.domain.models import Activity, BoardColumn, Project, Task, utcnow
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.errors import InvalidFieldError
+from taskboard.services.ops import find
 from taskboard.store.reader import moment
+from taskboard.store.writer import Writer
 
 
 class StatsService:
@@ -61,7 +63,7 @@ class StatsService:
     def _project(
         s: Session, project: Project, since: date, until: date, now: datetime
     ) -> ProjectFlow:
-        columns = lookup.columns_of(s, project.id or 0)
+        columns = find.columns_of(Writer.of_session(s), project.id or 0)
         top_level = select(col(Task.id)).where(
             col(Task.project_id) == project.id,
             col(Task.parent_id).is_(None),

@@ -21,7 +21,9 @@ from taskboard.domain.views import ActivityView, CommentView, TaskDetail, TaskRo
 from taskboard.services import lookup
 from taskboard.services.context import ServiceContext
 from taskboard.services.names import match_name
+from taskboard.services.ops import find
 from taskboard.services.queries import task_rows
+from taskboard.store.writer import Writer
 
 
 class TaskReads:
@@ -47,7 +49,9 @@ class TaskReads:
                 p = lookup.project_by_key(s, project)
                 conds.append(col(Task.project_id) == p.id)
                 if column is not None:
-                    chosen = lookup.match_column(lookup.columns_of(s, p.id or 0), column)
+                    chosen = lookup.match_column(
+                        find.columns_of(Writer.of_session(s), p.id or 0), column
+                    )
                     conds.append(col(Task.column_id) == chosen.id)
             elif column is not None:
                 names = sorted(set(s.scalars(select(col(BoardColumn.name)))))

@@ -33,6 +33,7 @@ from taskboard.services.errors import (
     StateError,
 )
 from taskboard.services.names import match_name
+from taskboard.services.ops import find
 from taskboard.services.ops.projects import create_project
 from taskboard.services.ops.tags import task_tags
 from taskboard.services.ops.tasks import NewTask, Placer, insert_tasks, place_batch
@@ -79,7 +80,9 @@ class TemplateService:
             )
             if not subtasks:
                 raise StateError(f"{parent.key} has no subtasks to make steps of")
-            columns = {c.id: c.name for c in lookup.columns_of(s, parent.project_id)}
+            columns = {
+                c.id: c.name for c in find.columns_of(Writer.of_session(s), parent.project_id)
+            }
             steps = [
                 self._step_of(s, t, anchor, columns, t.column_id != parent.column_id)
                 for t in subtasks
@@ -107,13 +110,13 @@ class TemplateService:
             )
             if not tasks:
                 raise StateError(f"project {project.key} has no open tasks to make steps of")
-            columns = {c.id: c.name for c in lookup.columns_of(s, project.id or 0)}
+            columns = {c.id: c.name for c in find.columns_of(Writer.of_session(s), project.id or 0)}
             steps = [self._step_of(s, t, anchor, columns, True) for t in tasks]
             return self._save(s, log, title, project.description or project.name, steps)
 
     @staticmethod
     def _step_of(
-        s: Session, task: Task, anchor: date, columns: dict[int | None, str], keep_column: bool
+        s: Session, task: Task, anchor: date, columns: dict[int, str], keep_column: bool
     ) -> StepSpec:
         person = s.get(Person, task.assignee_id) if task.assignee_id else None
         return StepSpec(
@@ -306,13 +309,15 @@ class TemplateService:
         return homes[0] if homes else rules.INBOX
 
     @staticmethod
-    def _in_named_column(row: NewTask, draft: TaskDraft, columns: Sequence[BoardColumn]) -> NewTask:
+    def _in_named_column(
+        row: NewTask, draft: TaskDraft, columns: Sequence[find.ColumnRef]
+    ) -> NewTask:
         """A step's subtask in the column the step names, when its project has that column."""
         wanted = (draft.column or "").casefold()
         found = next((c for c in columns if c.name.casefold() == wanted), None)
         if found is None:
             return row
-        return dataclasses.replace(row, column_id=found.id or 0, done=found.is_done)
+        return dataclasses.replace(row, column_id=found.id, done=found.is_done)
 
     @staticmethod
     def _drafts(template: TemplateView, instance: Instance, with_columns: bool) -> list[TaskDraft]:
@@ -359,11 +364,11 @@ class TemplateService:
                 raise _at(inst.line, exc) from None
             steps.append(drafts)
         rows = list(parents)
-        boards: dict[int, list[BoardColumn]] = {}
+        boards: dict[int, list[find.ColumnRef]] = {}
         for index, (inst, drafts) in enumerate(zip(instances, steps, strict=True)):
             pid = parents[index].project_id
             if pid not in boards:
-                boards[pid] = lookup.columns_of(s, pid)
+                boards[pid] = find.columns_of(Writer.of_session(s), pid)
             columns = boards[pid]
             try:
                 rows += [

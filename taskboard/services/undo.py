@@ -50,12 +50,14 @@ UNDOABLE = {
     "link",
     "unlink",
     "recur",  # completing a repeating task made its next occurrence
+    "move_project",  # to another project: the keys, columns and place come back
 }
 
 
 ACTION_WORDS = {
     "create": "creation",
     "move": "move",
+    "move_project": "move to another project",
     "rank": "order",
     "done": "completion",
     "reopen": "reopening",
@@ -81,6 +83,18 @@ def _records(row: Activity) -> bool:
     return known is not None and known.kind == "record"
 
 
+def _rekeys(row: Activity) -> bool:
+    """A row of a move to another project that gives the task its key there."""
+    return row.action == "move_project" and row.field == "key"
+
+
+def _keys_first(steps: list[Activity]) -> list[Activity]:
+    """The steps in their order, except that a task's key (and with it its project) comes
+    back first: the column of a move to another project is a column of the project the
+    key names."""
+    return [r for r in steps if _rekeys(r)] + [r for r in steps if not _rekeys(r)]
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:27]}"
 
@@ -100,7 +114,7 @@ class UndoService:
             tasks = self._tasks(log.writer, rows)
             steps = list(reversed(rows))
             self._guard(s, log.writer, tasks, steps, forward=False)
-            for row in steps:
+            for row in _keys_first(steps):
                 self._apply(log.writer, tasks, row, forward=False, log=log)
             self._mark(s, change, True)
             return self._summary(tasks, "undid", rows)
@@ -122,7 +136,7 @@ class UndoService:
             tasks = self._tasks(log.writer, rows)
             self._guard(s, log.writer, tasks, rows, forward=True)
             log.change_id, log.reverts = _new_id("redo"), undo_change
-            for row in rows:
+            for row in _keys_first(rows):
                 self._apply(log.writer, tasks, row, forward=True, log=log)
             # The undo is spent, and the new redo change carries the original from now on:
             # the original stays undone, or the next undo after this one would take it back
@@ -166,6 +180,9 @@ class UndoService:
                     col(Activity.actor) == self.ctx.actor,
                     col(Activity.undone).is_(False),
                     ~col(Activity.change_id).startswith("undo-"),
+                    # A comment changes nothing undo takes back, and is not taken back
+                    # itself: the change before it is the latest one to undo.
+                    col(Activity.action) != "comment",
                     col(Activity.change_id).not_in(skipped),
                 )
                 .order_by(col(Activity.id).desc())
@@ -223,7 +240,7 @@ class UndoService:
     def _summary(tasks: Tasks, verb: str, rows: list[Activity]) -> Reverted:
         keys: dict[str, None] = {}
         what: dict[str, None] = {}
-        moved = any(r.action == "move" for r in rows)
+        moved = any(r.action in ("move", "move_project") for r in rows)
         for r in rows:
             task = tasks.get(r.task_id) if r.task_id is not None else None
             if task is not None:
@@ -296,6 +313,8 @@ class UndoService:
         if row.action == "create":
             # Undoing a creation archives the task; redoing it brings the task back.
             return "archived", fields.encode(task.archived), "true" if forward else "false"
+        if _rekeys(row):
+            return "key", task.key, row.old if forward else row.new
         field = row.field or ""
         return field, self._current(w, task, field), row.old if forward else row.new
 
@@ -354,6 +373,17 @@ class UndoService:
             # The guard has checked the link can be taken this way: the steps' own checks pass.
             blocker = self._blocker(w, row)
             (link if self._adds_link(row, forward) else unlink)(w, log, task, blocker)
+        elif _rekeys(row):
+            old = task.key
+            self._rekey(w, task, want or "")
+            log.record(
+                action, task_id=task.id, project_id=task.project_id, field="key", old=old, new=want
+            )
+        elif action == "move_project":
+            # The column: its project's key is back (`_keys_first`), and the guard found the
+            # column the step expects, in the project the task has just left.
+            self._set(w, task, row.field or "", want)
+            log.task(action, task, row.field, old=row.old if forward else row.new, new=want)
         else:
             field = row.field or ""
             current = self._current(w, task, field)
@@ -366,6 +396,22 @@ class UndoService:
                 new=want,
             )
         save_task(w, task)
+
+    @staticmethod
+    def _rekey(w: Writer, task: TaskRecord, key: str) -> None:
+        """Give the task the key `key` again, and so its project: a key is never given to
+        another task, so it is still free. The task stands in the project's first column
+        until its column row (logged since moves kept one) names the one it had."""
+        project_key, _, number = key.rpartition("-")
+        project = find.project_by_key(w, project_key)
+        if project.archived:
+            raise StateError(f"project {project.key} is archived")
+        columns = find.columns_of(w, project.id)
+        if not columns:
+            raise StateError(f"project {project.key} has no columns")
+        task.project_id, task.number, task.key = project.id, int(number), key
+        if all(c.id != task.column_id for c in columns):
+            task.column_id = columns[0].id
 
     @staticmethod
     def _reverse_action(action: str) -> str:

@@ -36,8 +36,9 @@ from taskboard.store.revisions import head_revision
 # The channel every write transaction notifies on PostgreSQL (`taskboard.store.feed`).
 CHANNEL = "taskboard_changes"
 NOTIFY = "SELECT pg_notify(?, '')"
-# The table an UPDATE or DELETE changes: its rows the session holds are read again.
-_CHANGED = re.compile(r"^\s*(?:UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
+# The table a statement writes; an UPDATE or DELETE also makes the session read the rows of
+# it that it holds again.
+_WRITES = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 def stored(value: object, backend: str) -> object:
@@ -76,7 +77,8 @@ class Writer(ReadConnection):
     """One DB-API connection inside one write transaction (see the module's note).
 
     `cache` keeps what a transaction reads more than once and nobody else changes in it
-    (a project's columns)."""
+    (a project's columns), under the name of the table it is read from: a statement that
+    writes that table forgets it, and so does any ORM write of the session (`forget_read`)."""
 
     before: Callable[[], None] | None = None
     changed: Callable[[str], None] | None = None
@@ -170,10 +172,13 @@ class Writer(ReadConnection):
         return [self._execute(sql, params).fetchall() for sql, params in statements]
 
     def _changed(self, sql: str) -> None:
-        if self.changed is not None:
-            found = _CHANGED.match(sql)
-            if found:
-                self.changed(found.group(1).lower())
+        found = _WRITES.match(sql)
+        if found is None:
+            return
+        table = found.group(2).lower()
+        self.cache.pop(table, None)
+        if self.changed is not None and not found.group(1).upper().startswith("INSERT"):
+            self.changed(table)
 
     @classmethod
     def of_session(cls, session: Any) -> Writer:

@@ -14,6 +14,7 @@ from ui_text import settle
 from taskboard.domain.templates import StepSpec
 from taskboard.services import Services
 from taskboard.ui.app import TaskboardApp
+from taskboard.ui.screens.board import BoardScreen
 from taskboard.ui.screens.goals import GoalsScreen
 from taskboard.ui.screens.people import PeopleScreen
 from taskboard.ui.screens.stats import StatsScreen
@@ -56,7 +57,9 @@ async def test_a_check_in_elsewhere_shows_on_the_open_goals_screen(
     app: TaskboardApp, demo_services: Services, other: Services
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        # The app pushes the board once its first store call is back: a key typed before
+        # is a key for no screen (one pause is not that long on a loaded machine).
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen), "the board")
         await pilot.press("g")
         # A key typed while the board still reads waits for the read (loaded machine).
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen), "the goals screen")

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from taskboard.domain import rules
-from taskboard.domain.models import Comment, Person, Task, utcnow
-from taskboard.services.activity import ChangeLog
+from taskboard.domain.models import Comment, Person, utcnow
+from taskboard.services.activity import ChangeLog, HasTask
 
 
 def add_comment(
     s: Session,
     log: ChangeLog,
-    task: Task,
+    task: HasTask,
     author: Person,
     body: str,
     created: datetime | None = None,

@@ -215,6 +215,8 @@ def move_to_project(
     for moved in (task, *subtasks):
         number = reserve(w, target.id)
         new_key = f"{target.key}-{number}"
+        # The key first, then the column and the place: undo and redo put the key (and with
+        # it the project) back before they name a column of that project.
         log.record(
             "move_project",
             task_id=moved.id,
@@ -223,10 +225,12 @@ def move_to_project(
             old=moved.key,
             new=new_key,
         )
+        column = find.column_by_id(w, moved.project_id, moved.column_id).name
         moved.project_id, moved.number, moved.key = target.id, number, new_key
+        log.task("move_project", moved, "column", old=column, new=dest.name)
         moved.column_id = dest.id
         if moved is task:
-            moved.rank = rank
+            _set_rank(log, moved, rank)
         else:
             save_task(w, moved)  # the caller saves the task itself
     sync_done(w, log, task, dest.is_done, today)

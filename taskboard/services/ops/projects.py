@@ -68,11 +68,12 @@ def add_column(
     columns = find.columns_of(w, project.id)
     name = rules.column_names([c.name for c in columns] + [name])[-1]
     position = max((c.position for c in columns), default=-1) + 1
+    wip = rules.wip_limit(wip_limit)
     ((column_id,),) = w.returning(
         "INSERT INTO board_column (project_id, name, position, wip_limit, is_done)"
         " VALUES (?, ?, ?, ?, ?) RETURNING id",
-        (project.id, name, position, rules.wip_limit(wip_limit), is_done),
+        (project.id, name, position, wip, is_done),
     )
     w.forget()  # the project's columns are read again, by this writer and its session
     log.about("column", "project", project.id, "columns", new=name, project_id=project.id)
-    return find.ColumnRef(column_id, project.id, name, position, is_done)
+    return find.ColumnRef(column_id, project.id, name, position, is_done, wip)
