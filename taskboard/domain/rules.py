@@ -156,6 +156,18 @@ def column_names(names: Iterable[str]) -> list[str]:
     return checked
 
 
+def new_column_name(existing: Iterable[str], name: str) -> str:
+    """The name of a column added to a board whose columns are `existing`: checked, and none
+    of theirs (ignoring case). Only the new name is judged: a board kept from before a rule
+    keeps its columns."""
+    name = COLUMN_NAME.check(name)
+    clash = {n for n in existing if n.casefold() == name.casefold()}
+    if clash:
+        said = ", ".join(sorted(clash | {name}))
+        raise InvalidFieldError("column", f"duplicate column names: {said}")
+    return name
+
+
 def wip_limit(value: int | None) -> int | None:
     """A column's WIP limit: a whole number from 1 to 9999, or None for no limit."""
     if value is not None and not 1 <= value <= MAX_WIP:

@@ -59,6 +59,16 @@ def test_handles_keys_and_columns() -> None:
             rules.column_names(bad_columns)
 
 
+def test_a_new_column_is_judged_alone_against_the_names_there() -> None:
+    assert rules.new_column_name(["Done", "done", "x" * 70], " Fresh lane ") == "Fresh lane"
+    with pytest.raises(InvalidFieldError, match="duplicate column names: Done, done"):
+        rules.new_column_name(["To do", "Done"], "done")
+    with pytest.raises(InvalidFieldError, match=r"duplicate column names: Done$"):
+        rules.new_column_name(["Done"], "Done")
+    with pytest.raises(InvalidFieldError):
+        rules.new_column_name(["Done"], "x" * 61)
+
+
 def test_a_refusal_said_of_a_place_keeps_its_class_and_details() -> None:
     located = InvalidFieldError("title", "the title is empty").at("line 3")
     assert isinstance(located, InvalidFieldError) and located.field == "title"

@@ -66,7 +66,7 @@ def add_column(
 ) -> find.ColumnRef:
     """A new column at the right end of the project's board."""
     columns = find.columns_of(w, project.id)
-    name = rules.column_names([c.name for c in columns] + [name])[-1]
+    name = rules.new_column_name([c.name for c in columns], name)
     position = max((c.position for c in columns), default=-1) + 1
     wip = rules.wip_limit(wip_limit)
     ((column_id,),) = w.returning(
