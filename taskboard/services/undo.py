@@ -311,8 +311,9 @@ class UndoService:
     ) -> tuple[str, str | None, str | None]:
         """The field a step sets, its value now, and the value the step expects to find."""
         if row.action == "create":
-            # Undoing a creation archives the task; redoing it brings the task back.
-            return "archived", fields.encode(task.archived), "true" if forward else "false"
+            # Undoing a creation archives the task; redoing it brings the task back as made.
+            born = "true" if row.field == "archived" else "false"
+            return "archived", fields.encode(task.archived), "true" if forward else born
         if _rekeys(row):
             return "key", task.key, row.old if forward else row.new
         field = row.field or ""
@@ -361,14 +362,17 @@ class UndoService:
         action = row.action
         if action == "create":
             # Undoing a creation archives the task: keys are never reused, data never lost.
-            task.archived = not forward
-            log.task(
-                "archive" if task.archived else "unarchive",
-                task,
-                "archived",
-                old=not task.archived,
-                new=task.archived,
-            )
+            # Redoing it brings the task back as it was made (`_expected`).
+            archived = row.field == "archived" if forward else True
+            if task.archived != archived:
+                task.archived = archived
+                log.task(
+                    "archive" if archived else "unarchive",
+                    task,
+                    "archived",
+                    old=not archived,
+                    new=archived,
+                )
         elif action in ("link", "unlink"):
             # The guard has checked the link can be taken this way: the steps' own checks pass.
             blocker = self._blocker(w, row)

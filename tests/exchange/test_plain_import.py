@@ -130,3 +130,37 @@ def test_an_assignee_is_found_by_name_in_any_case(
     csv = write(tmp_path, "people.csv", "Name,Assignee\nCall the vet,JÜRGEN GROß\n")
     assert cli("import", csv, "-p", "ZOO").ok() == "1 task: 1 new (ZOO-2), 0 already there\n"
     assert seeded.tasks.detail("ZOO-2").task.assignee == "jg"
+
+
+def test_the_ordinary_way_imports_a_foreign_file_alike(
+    seeded: Services, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the plain writer leaves a line to Typer and the services, the import says and
+    stores the same."""
+    seeded.projects.create("PEN", "Pen")
+    plain = cli("import", write(tmp_path, "a.json", json.dumps(TASKS)), "-p", "ZOO").ok()
+    monkeypatch.setattr(importing, "answer", lambda args: None)
+    others = [{**t, "uuid": "v" + t["uuid"], "depends": ["vu2"]} for t in TASKS[:1]] + [
+        {**t, "uuid": "v" + t["uuid"]} for t in TASKS[1:]
+    ]
+    typer = cli("import", write(tmp_path, "b.json", json.dumps(others)), "-p", "PEN").ok()
+    assert typer == plain.replace("ZOO-2", "PEN-1").replace("ZOO-4", "PEN-3")
+
+    def stored(project: str) -> list[tuple[object, ...]]:
+        rows = seeded.tasks.rows(project=project, include_closed=True)
+        return sorted((r.title, r.tags, r.priority, r.done, r.column) for r in rows)
+
+    assert stored("PEN") == [r for r in stored("ZOO") if r[0] != "Feed the giraffe"]
+
+
+def test_undo_and_redo_of_an_import_leave_a_deleted_task_archived(
+    seeded: Services, cli: Cli, tmp_path: Path
+) -> None:
+    cli("import", write(tmp_path, "tasks.json", json.dumps(TASKS)), "-p", "ZOO").ok()
+    assert seeded.tasks.detail("ZOO-4").task.archived
+    assert seeded.undo.undo().message == "undid creation of ZOO-2, ZOO-3, ZOO-4"
+    archived = {k: seeded.tasks.detail(k).task.archived for k in ("ZOO-2", "ZOO-3", "ZOO-4")}
+    assert archived == {"ZOO-2": True, "ZOO-3": True, "ZOO-4": True}
+    seeded.undo.redo()
+    archived = {k: seeded.tasks.detail(k).task.archived for k in ("ZOO-2", "ZOO-3", "ZOO-4")}
+    assert archived == {"ZOO-2": False, "ZOO-3": False, "ZOO-4": True}

@@ -128,7 +128,10 @@ def insert_tasks(w: Writer, log: ChangeLog, rows: Sequence[NewTask]) -> list[Ins
     made = []
     for i, row in enumerate(rows):
         key = f"{row.project_key}-{numbers[i]}"
-        log.record("create", task_id=ids[i], project_id=row.project_id, new=key)
+        # A task made archived (an import of a deleted one) says so: undo and redo of its
+        # creation leave it archived.
+        born = "archived" if row.archived else None
+        log.record("create", task_id=ids[i], project_id=row.project_id, field=born, new=key)
         made.append(Inserted(ids[i], key, row))
     return made
 
