@@ -323,3 +323,21 @@ async def test_quit_waits_for_the_save_and_a_refused_line_comes_back(
         assert not app.is_running
     assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
     assert watched.on_loop() == []
+
+
+async def test_a_field_typed_back_while_its_save_is_on_its_way_is_saved_as_typed_last(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    title = demo_services.tasks.row("DEL-1").title
+    async with slow_saves(app, watched) as pilot:
+        # A typo saved by enter, then the title typed back as it was, before the store answers.
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"Oops", "enter")
+        await pilot.press("ctrl+u", *title)
+        watched.gate.set()
+        await settle(pilot)
+        assert field(app, "title").value == title  # the typo coming back does not overwrite it
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    assert demo_services.tasks.row("DEL-1").title == title
+    assert watched.on_loop() == []

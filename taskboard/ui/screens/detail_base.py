@@ -293,10 +293,16 @@ class DetailBase(LiveScreen):
         return values
 
     def _edited(self) -> list[str]:
-        """The fields whose value differs from what they were filled with."""
+        """The fields whose value differs from what they were filled with, or from the text
+        on its way to the store (typed back to what was shown before that text is stored:
+        the text typed last is what the person wants, not the one on its way)."""
         if self.detail is None:
             return []
-        return [name for name, value in self._values().items() if value != self.shown[name]]
+        return [
+            name
+            for name, value in self._values().items()
+            if value != self.shown[name] or (name in self.saving and value != self.saving[name])
+        ]
 
     # ---- writing ------------------------------------------------------------------------------
 

@@ -65,10 +65,12 @@ class DetailSaves(DetailBase):
             return services.tasks.edit(key, TaskChanges(**changes), version, new_people=sure)
 
         def done(wrote: Wrote[TaskRow]) -> bool:
-            self._forget_saving(typed)
+            # Forgotten once shown: a field typed back to the text it showed before is
+            # still an edit while this text is on screen (`_edited`), not overwritten by it.
             if wrote.conflict is not None:
                 # Someone else's change wins where it overlaps, and `show_fresh` says so.
                 self.show_fresh(wrote.fresh)
+                self._forget_saving(typed)
                 kept = [name for name in typed if name in self._edited()]
                 # Edits in fields the other change left alone are saved on top of it.
                 return retry and bool(kept) and self._save_fields(kept, False, then)
@@ -76,6 +78,7 @@ class DetailSaves(DetailBase):
             # A field typed on since it was asked for keeps the newer text (saved in turn).
             saved = [n for n in typed if now[n] == typed[n]]
             self.show_fresh(wrote.fresh, saved, own_version=self.own_version(wrote))
+            self._forget_saving(typed)
             if then is not None:
                 then()
             return True
