@@ -341,3 +341,22 @@ async def test_a_field_typed_back_while_its_save_is_on_its_way_is_saved_as_typed
         assert isinstance(app.screen, BoardScreen)
     assert demo_services.tasks.row("DEL-1").title == title
     assert watched.on_loop() == []
+
+
+async def test_a_refused_line_is_named_when_the_next_one_is_typed_already(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    watched.held = {"add_dependency"}
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_detail(pilot)
+        box = screen.query_one("#new-dep", Input)
+        box.focus()
+        # Typed on while the store takes the line, which it refuses: an unknown key.
+        await pilot.press(*"NOPE-[b]9[/b]", "enter")
+        await until(pilot, lambda: "add_dependency" in watched.called(), "never asked")
+        await pilot.press(*"DEL")
+        watched.gate.set()
+        await settle(pilot)
+        assert box.value == "DEL"  # what is typed now stays, and the refused line is named
+        assert any("(not stored: NOPE-[b]9[/b])" in m for m in notices(app)), notices(app)
+    assert not demo_services.tasks.detail("DEL-1").blocked_by
