@@ -360,3 +360,20 @@ async def test_a_refused_line_is_named_when_the_next_one_is_typed_already(
         assert box.value == "DEL"  # what is typed now stays, and the refused line is named
         assert any("(not stored: NOPE-[b]9[/b])" in m for m in notices(app)), notices(app)
     assert not demo_services.tasks.detail("DEL-1").blocked_by
+
+
+async def test_quit_asked_again_while_a_save_hangs_goes_once_the_store_has_it(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    async with slow_saves(app, watched) as pilot:
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"Hung", "tab")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: any("saving your edits" in m for m in notices(app)), "silent")
+        assert any("ctrl+q again to quit" in m for m in notices(app))
+        await pilot.press("ctrl+q")  # the app's quit now: it waits for the store queue
+        await until(pilot, lambda: any("storing your last" in m for m in notices(app)), "silent")
+        assert app.is_running and demo_services.tasks.row("DEL-1").title != "Hung"
+        watched.gate.set()
+        await settle(pilot)
+        assert not app.is_running
+    assert demo_services.tasks.row("DEL-1").title == "Hung"  # nothing typed is lost
