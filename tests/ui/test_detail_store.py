@@ -377,3 +377,23 @@ async def test_quit_asked_again_while_a_save_hangs_goes_once_the_store_has_it(
         await settle(pilot)
         assert not app.is_running
     assert demo_services.tasks.row("DEL-1").title == "Hung"  # nothing typed is lost
+
+
+async def test_quit_asked_while_loading_goes_when_the_first_read_fails(
+    app: TaskboardApp, watched: WatchedServices
+) -> None:
+    from taskboard.services.errors import NotFoundError
+
+    def gone(key: str) -> None:
+        assert watched.gate.wait(20)
+        raise NotFoundError(f"unknown task {key}")
+
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        watched.tasks.detail = gone  # type: ignore[method-assign]
+        await pilot.press("enter", *"ab", "ctrl+q")  # typed at once, then away
+        await pilot.pause(0.1)
+        assert app.is_running  # waits for the task, to save what was typed
+        watched.gate.set()
+        await settle(pilot)
+        await until(pilot, lambda: not app.is_running, "the quit asked while loading was dropped")

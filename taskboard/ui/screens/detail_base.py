@@ -204,6 +204,10 @@ class DetailBase(LiveScreen):
         if self.is_attached and not self._leaving:
             self._leaving = True
             self.dismiss(None)
+            # A way out asked while loading (keys typed, then ctrl+q): nothing to save now.
+            waiting, self._wait_to_leave = self._wait_to_leave, None
+            if waiting is not None:
+                self.call_later(waiting.then)
 
     # ---- reading ------------------------------------------------------------------------------
 
