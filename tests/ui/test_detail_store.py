@@ -397,3 +397,34 @@ async def test_quit_asked_while_loading_goes_when_the_first_read_fails(
         watched.gate.set()
         await settle(pilot)
         await until(pilot, lambda: not app.is_running, "the quit asked while loading was dropped")
+
+
+async def test_a_read_started_before_an_own_comment_does_not_hide_it(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    from textual.worker import get_current_worker
+
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_detail(pilot)
+        hold, held = threading.Event(), threading.Event()
+        read = TaskService(watched.ctx).detail
+
+        def detail(key: str) -> object:
+            value = read(key)  # read before the own comment is stored, shown after it
+            if get_current_worker().name == "reread-data" and not held.is_set():
+                held.set()
+                assert hold.wait(20)
+            return value
+
+        watched.tasks.detail = detail  # type: ignore[method-assign]
+        demo_services.tasks.comment("DEL-1", "a comment made elsewhere")
+        await until(pilot, held.is_set, "no re-read for the change made elsewhere")
+        screen.query_one("#new-comment", Input).focus()
+        await pilot.press(*"my own comment", "enter")
+        await settle(pilot)
+        hold.set()
+        await until(pilot, lambda: not screen.reading, "the re-read never came back")
+        await settle(pilot)
+        bodies = [c.body for c in screen.detail.comments] if screen.detail else []
+        assert bodies[-2:] == ["a comment made elsewhere", "my own comment"]
+        assert "my own comment" in screen_text(app)
