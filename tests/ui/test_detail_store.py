@@ -5,7 +5,7 @@ saves first and goes once saved (issue 16, item 5)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from functools import cached_property
@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
-from ui_text import RecordingApp, notices, screen_text, settle
+from ui_text import RecordingApp, notices, screen_text, settle, until
 
 from taskboard.services import Services
 from taskboard.services.people import PersonService
@@ -90,15 +90,6 @@ def app(watched: WatchedServices) -> TaskboardApp:
 
 def field(app: TaskboardApp, name: str) -> Input:
     return app.screen.query_one(f"#f-{name}", Input)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition()` holds (without waiting for the store queue)."""
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(what)
 
 
 async def open_detail(pilot: Pilot[None], *keys: str) -> TaskDetailScreen:
