@@ -156,7 +156,7 @@ class TaskboardApp(App[None]):
     def quit_once_stored(self) -> None:
         """Quit once every screen saved what it holds and the store has what was asked."""
         again = "press ctrl+q again to quit"
-        if self._may_leave(self.screen_stack, again, "quit", self.quit_once_stored):
+        if self._may_leave(self.screen_stack, again, "quit", self.quit_once_stored, queued=True):
             # Changes asked for and not yet stored are stored first (a moment, normally);
             # asked again meanwhile, it goes at once.
             if self._quitting or self.store.failed_to_load:
@@ -169,10 +169,15 @@ class TaskboardApp(App[None]):
 
     @staticmethod
     def _may_leave(
-        screens: Iterable[Screen[Any]], again: str, past: str, then: Callable[[], object]
+        screens: Iterable[Screen[Any]],
+        again: str,
+        past: str,
+        then: Callable[[], object],
+        *,
+        queued: bool = False,
     ) -> bool:
         return all(
-            screen.may_leave(again, past, then)
+            screen.may_leave(again, past, then, queued=queued)
             for screen in reversed(list(screens))
             if isinstance(screen, TaskboardScreen)
         )

@@ -141,13 +141,17 @@ class _Lane:
 
 
 class ReadDone(Message):
-    """A `reread` finished in its thread: the value read, or what went wrong."""
+    """A `reread` finished in its thread: the value read, or what went wrong; `answers`,
+    how many own writes had come back when it started (`LiveScreen.written`)."""
 
-    def __init__(self, request: _Request, value: Any, error: Exception | None) -> None:
+    def __init__(
+        self, request: _Request, value: Any, error: Exception | None, answers: int
+    ) -> None:
         super().__init__()
         self.request = request
         self.value = value
         self.error = error
+        self.answers = answers
 
 
 class LiveScreen(TaskboardScreen):
@@ -168,6 +172,9 @@ class LiveScreen(TaskboardScreen):
         self._covered = -1
         self._held: int | None = None
         self._stale = False  # an own write's answer did not show all it came with
+        # Own writes come back with an answer: a data read started before one of them
+        # shows less than its answer did (a comment added: the task's version stays).
+        self._answers = 0
 
     @property
     def reading(self) -> bool:
@@ -218,6 +225,8 @@ class LiveScreen(TaskboardScreen):
         reads again once its writes are back. A change held meanwhile and not covered is
         read now."""
         self._writes -= 1
+        if revision is not None:
+            self._answers += 1
         if revision is not None and shown:
             self._covered = max(self._covered, revision)
         elif revision is not None:
@@ -251,12 +260,14 @@ class LiveScreen(TaskboardScreen):
         if request is None:
             return
 
+        answers = self._answers
+
         def work() -> None:
             try:
                 value, error = request.read(), None
             except Exception as exc:  # shown as a one-line notification, never a traceback
                 value, error = None, exc
-            self.post_message(ReadDone(request, value, error))
+            self.post_message(ReadDone(request, value, error, answers))
 
         self.run_worker(work, name=f"reread-{request.lane}", group="reread", thread=True)
 
@@ -264,9 +275,13 @@ class LiveScreen(TaskboardScreen):
         message.stop()
         request = message.request
         state = self._lanes[request.lane]
-        if state.next is None:  # nothing newer asked for: this is what to show
-            if request.revision is not None:
-                self.shown_revision = max(self.shown_revision, request.revision)
+        # A read of the data started before an own write came back is older than the
+        # write's answer, which was read after it (the change that asked for the read is
+        # in it: changes told of while writes are on their way wait for them): dropped.
+        stale = request.lane == "data" and message.answers != self._answers
+        if state.next is None and request.revision is not None:  # shown, or dropped as stale
+            self.shown_revision = max(self.shown_revision, request.revision)
+        if state.next is None and not stale:  # nothing newer asked for: this is what to show
             if message.error is None:
                 request.show(message.value)
             elif request.failed is not None:

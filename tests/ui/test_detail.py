@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
-from ui_text import notices, running, screen_text, settle
+from ui_text import notices, running, screen_text, settle, until
 
 from taskboard.domain.fields import TaskChanges
 from taskboard.domain.models import Person, Tag, Task
@@ -80,15 +80,6 @@ async def refused(
 
 def messages(app: TaskboardApp) -> list[str]:
     return notices(app)
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 4) -> None:
-    """Let the screen's live refresh run until `condition()` holds."""
-    for _ in range(int(seconds * 10)):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    assert condition(), "the detail screen did not pick up the change"
 
 
 @pytest.mark.parametrize("key", list(OPEN))
@@ -224,17 +215,17 @@ async def test_a_stale_edit_gives_way_to_the_fresh_values_with_a_notification(
         since = demo_services.changes.revision
         other.tasks.edit("DEL-2", TaskChanges(title="Another task changed"))
         seen = await asyncio.to_thread(demo_services.changes.wait, since, 5)
-        await wait_for(pilot, lambda: screen.shown_revision >= seen > since)
+        await until(pilot, lambda: screen.shown_revision >= seen > since, "the change")
         assert field(app, "title").value == "My half-typed title"
         assert not messages(app)
         # A change to another field of this task shows, and leaves the edit alone too.
         other.tasks.edit("DEL-1", TaskChanges(priority="low"))
-        await wait_for(pilot, lambda: screen.query_one("#f-priority", Select).value == "low")
+        await until(pilot, lambda: screen.query_one("#f-priority", Select).value == "low", "low")
         assert field(app, "title").value == "My half-typed title"
         assert not messages(app)
         # A change to the same field replaces it, and says so.
         other.tasks.edit("DEL-1", TaskChanges(title="Changed elsewhere", due=date(2026, 12, 9)))
-        await wait_for(pilot, lambda: bool(messages(app)))
+        await until(pilot, lambda: bool(messages(app)), "a notice")
         assert field(app, "title").value == "Changed elsewhere"
         assert field(app, "due").value == "2026-12-09"
         (message,) = messages(app)

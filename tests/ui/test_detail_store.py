@@ -5,7 +5,7 @@ saves first and goes once saved (issue 16, item 5)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from functools import cached_property
@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
-from ui_text import RecordingApp, notices, screen_text, settle
+from ui_text import RecordingApp, notices, screen_text, settle, until
 
 from taskboard.services import Services
 from taskboard.services.people import PersonService
@@ -90,15 +90,6 @@ def app(watched: WatchedServices) -> TaskboardApp:
 
 def field(app: TaskboardApp, name: str) -> Input:
     return app.screen.query_one(f"#f-{name}", Input)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition()` holds (without waiting for the store queue)."""
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(what)
 
 
 async def open_detail(pilot: Pilot[None], *keys: str) -> TaskDetailScreen:
@@ -323,3 +314,108 @@ async def test_quit_waits_for_the_save_and_a_refused_line_comes_back(
         assert not app.is_running
     assert demo_services.tasks.row("DEL-1").title == "Car 4711 unloaded"
     assert watched.on_loop() == []
+
+
+async def test_a_field_typed_back_while_its_save_is_on_its_way_is_saved_as_typed_last(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    title = demo_services.tasks.row("DEL-1").title
+    async with slow_saves(app, watched) as pilot:
+        # A typo saved by enter, then the title typed back as it was, before the store answers.
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"Oops", "enter")
+        await pilot.press("ctrl+u", *title)
+        watched.gate.set()
+        await settle(pilot)
+        assert field(app, "title").value == title  # the typo coming back does not overwrite it
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    assert demo_services.tasks.row("DEL-1").title == title
+    assert watched.on_loop() == []
+
+
+async def test_a_refused_line_is_named_when_the_next_one_is_typed_already(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    watched.held = {"add_dependency"}
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_detail(pilot)
+        box = screen.query_one("#new-dep", Input)
+        box.focus()
+        # Typed on while the store takes the line, which it refuses: an unknown key.
+        await pilot.press(*"NOPE-[b]9[/b]", "enter")
+        await until(pilot, lambda: "add_dependency" in watched.called(), "never asked")
+        await pilot.press(*"DEL")
+        watched.gate.set()
+        await settle(pilot)
+        assert box.value == "DEL"  # what is typed now stays, and the refused line is named
+        assert any("(not stored: NOPE-[b]9[/b])" in m for m in notices(app)), notices(app)
+    assert not demo_services.tasks.detail("DEL-1").blocked_by
+
+
+async def test_quit_asked_again_while_a_save_hangs_goes_once_the_store_has_it(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    async with slow_saves(app, watched) as pilot:
+        await press_while_held(pilot, watched, "end", "ctrl+u", *"Hung", "tab")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: any("saving your edits" in m for m in notices(app)), "silent")
+        assert any("ctrl+q again to quit" in m for m in notices(app))
+        await pilot.press("ctrl+q")  # the app's quit now: it waits for the store queue
+        await until(pilot, lambda: any("storing your last" in m for m in notices(app)), "silent")
+        assert app.is_running and demo_services.tasks.row("DEL-1").title != "Hung"
+        watched.gate.set()
+        await settle(pilot)
+        assert not app.is_running
+    assert demo_services.tasks.row("DEL-1").title == "Hung"  # nothing typed is lost
+
+
+async def test_quit_asked_while_loading_goes_when_the_first_read_fails(
+    app: TaskboardApp, watched: WatchedServices
+) -> None:
+    from taskboard.services.errors import NotFoundError
+
+    def gone(key: str) -> None:
+        assert watched.gate.wait(20)
+        raise NotFoundError(f"unknown task {key}")
+
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        watched.tasks.detail = gone  # type: ignore[method-assign]
+        await pilot.press("enter", *"ab", "ctrl+q")  # typed at once, then away
+        await pilot.pause(0.1)
+        assert app.is_running  # waits for the task, to save what was typed
+        watched.gate.set()
+        await settle(pilot)
+        await until(pilot, lambda: not app.is_running, "the quit asked while loading was dropped")
+
+
+async def test_a_read_started_before_an_own_comment_does_not_hide_it(
+    app: TaskboardApp, watched: WatchedServices, demo_services: Services
+) -> None:
+    from textual.worker import get_current_worker
+
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_detail(pilot)
+        hold, held = threading.Event(), threading.Event()
+        read = TaskService(watched.ctx).detail
+
+        def detail(key: str) -> object:
+            value = read(key)  # read before the own comment is stored, shown after it
+            if get_current_worker().name == "reread-data" and not held.is_set():
+                held.set()
+                assert hold.wait(20)
+            return value
+
+        watched.tasks.detail = detail  # type: ignore[method-assign]
+        demo_services.tasks.comment("DEL-1", "a comment made elsewhere")
+        await until(pilot, held.is_set, "no re-read for the change made elsewhere")
+        screen.query_one("#new-comment", Input).focus()
+        await pilot.press(*"my own comment", "enter")
+        await settle(pilot)
+        hold.set()
+        await until(pilot, lambda: not screen.reading, "the re-read never came back")
+        await settle(pilot)
+        bodies = [c.body for c in screen.detail.comments] if screen.detail else []
+        assert bodies[-2:] == ["a comment made elsewhere", "my own comment"]
+        assert "my own comment" in screen_text(app)

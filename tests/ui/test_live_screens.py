@@ -3,13 +3,12 @@ makes it) shows on the open screen, on SQLite and PostgreSQL, the cursor where i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from textual.widgets import OptionList, Static
-from ui_text import settle
+from ui_text import settle, until
 
 from taskboard.domain.templates import StepSpec
 from taskboard.services import Services
@@ -28,17 +27,6 @@ TODAY = date(2026, 11, 23)  # the frozen date of tests/ui/conftest.py
 
 def shown(app: TaskboardApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str, seconds: float = 15) -> None:
-    """Let the app run until `condition()` holds. The feed takes well under a second; the
-    bound is for a machine loaded by the parallel suite (it is no timing assert: the
-    benchmark `bench_feed` measures how fast a change shows)."""
-    for _ in range(int(seconds * 20)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition(), f"{what} did not show"
 
 
 async def open_screen(app: TaskboardApp, pilot: Any, name: str) -> None:

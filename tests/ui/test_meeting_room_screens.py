@@ -4,13 +4,13 @@ order; who is in the room shows in both; the end in one closes the other with a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from textual.widgets import Input, OptionList, Static
-from ui_text import RecordingApp, meeting_options, running, settle
+from ui_text import RecordingApp, meeting_options, running, settle, until
 
 from taskboard.services import Services
 from taskboard.store import open_store
@@ -42,15 +42,6 @@ def meeting_app(services: Services) -> RecordingApp:
     """The app as `taskboard meeting --project DEL` opens it: the running meeting, or a new one."""
     options = meeting_options(None, TODAY)
     return RecordingApp(services, options)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
-    """Let both apps run until `condition()` holds (the feed takes well under a second)."""
-    for _ in range(int(seconds * 50)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition(), f"{what} did not show in {seconds} s"
 
 
 def header(app: TaskboardApp) -> str:

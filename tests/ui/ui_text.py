@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
@@ -60,6 +60,19 @@ async def settle(pilot: Pilot[Any], seconds: float = 10) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("the store calls never came back")
+
+
+async def until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, seconds: float = 10
+) -> None:
+    """Let the app (every app of the test: they share the loop) run until `condition()`
+    holds, without waiting for the store queue. The bound is for a machine loaded by the
+    parallel suite, no timing assert (the benchmarks measure how fast things show)."""
+    for _ in range(int(seconds * 50)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition(), f"{what} (waited {seconds} s)"
 
 
 @asynccontextmanager

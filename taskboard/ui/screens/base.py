@@ -20,10 +20,13 @@ class TaskboardScreen(Screen[None]):
         assert isinstance(self.app, TaskboardApp)
         return self.app
 
-    def may_leave(self, again: str, past: str, then: Callable[[], object]) -> bool:
+    def may_leave(
+        self, again: str, past: str, then: Callable[[], object], *, queued: bool = False
+    ) -> bool:
         """Whether the screen may go now (quit, another board); one holding unsaved input
         saves it first, or says why not and how to go anyway: `again` ("press ctrl+q again
         to quit"), after which it says it went without it (`past`, "quit"). One whose saves
         are still on their way says no, and calls `then` (the same way out, asked again)
-        once they are stored."""
+        once they are stored. `queued`: the way out itself waits for every store call asked
+        (the app's quit), so asked again while only saves on their way hold it, it goes."""
         return True

@@ -14,6 +14,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
+from taskboard.domain.text import clean, excerpt
 from taskboard.services.errors import ServiceError
 from taskboard.ui.screens.detail_base import Wrote
 from taskboard.ui.screens.detail_saves import DetailSaves
@@ -122,12 +123,15 @@ class TaskDetailScreen(DetailSaves):
 
     def _line(self, call: Callable[[Services], object], event: Input.Submitted) -> None:
         """Store the line of `event` (its field cleared on enter, so the next can be typed);
-        a refusal says why and gives the line back for fixing."""
+        a refusal says why and gives the line back for fixing, or, when the next line is
+        being typed already, names it in the refusal (typed text never goes unsaid)."""
         line, field = event.value, event.input
 
         def refused(error: ServiceError) -> None:
-            self.refusal(error)
-            if isinstance(field, LineInput):
-                field.give_back(line)
+            if isinstance(field, LineInput) and field.give_back(line):
+                self.refusal(error)
+            else:
+                text = f"{clean(str(error))} (not stored: {excerpt(line, 60)})"
+                self.notify(text, severity="error", markup=False)
 
         self.write(lambda s, _: call(s), self._shown_after, refused)

@@ -204,6 +204,10 @@ class DetailBase(LiveScreen):
         if self.is_attached and not self._leaving:
             self._leaving = True
             self.dismiss(None)
+            # A way out asked while loading (keys typed, then ctrl+q): nothing to save now.
+            waiting, self._wait_to_leave = self._wait_to_leave, None
+            if waiting is not None:
+                self.call_later(waiting.then)
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -293,10 +297,16 @@ class DetailBase(LiveScreen):
         return values
 
     def _edited(self) -> list[str]:
-        """The fields whose value differs from what they were filled with."""
+        """The fields whose value differs from what they were filled with, or from the text
+        on its way to the store (typed back to what was shown before that text is stored:
+        the text typed last is what the person wants, not the one on its way)."""
         if self.detail is None:
             return []
-        return [name for name, value in self._values().items() if value != self.shown[name]]
+        return [
+            name
+            for name, value in self._values().items()
+            if value != self.shown[name] or (name in self.saving and value != self.saving[name])
+        ]
 
     # ---- writing ------------------------------------------------------------------------------
 

@@ -65,10 +65,12 @@ class DetailSaves(DetailBase):
             return services.tasks.edit(key, TaskChanges(**changes), version, new_people=sure)
 
         def done(wrote: Wrote[TaskRow]) -> bool:
-            self._forget_saving(typed)
+            # Forgotten once shown: a field typed back to the text it showed before is
+            # still an edit while this text is on screen (`_edited`), not overwritten by it.
             if wrote.conflict is not None:
                 # Someone else's change wins where it overlaps, and `show_fresh` says so.
                 self.show_fresh(wrote.fresh)
+                self._forget_saving(typed)
                 kept = [name for name in typed if name in self._edited()]
                 # Edits in fields the other change left alone are saved on top of it.
                 return retry and bool(kept) and self._save_fields(kept, False, then)
@@ -76,6 +78,7 @@ class DetailSaves(DetailBase):
             # A field typed on since it was asked for keeps the newer text (saved in turn).
             saved = [n for n in typed if now[n] == typed[n]]
             self.show_fresh(wrote.fresh, saved, own_version=self.own_version(wrote))
+            self._forget_saving(typed)
             if then is not None:
                 then()
             return True
@@ -134,10 +137,14 @@ class DetailSaves(DetailBase):
         ):
             self.dismiss(None)
 
-    def may_leave(self, again: str, past: str, then: Callable[[], object]) -> bool:
+    def may_leave(
+        self, again: str, past: str, then: Callable[[], object], *, queued: bool = False
+    ) -> bool:
         """Save the unsaved edits before the screen goes (escape, quit, another board), and go
         once they are stored (`then` asks again). Edits that cannot be saved keep it, once:
-        the same way out again leaves without them."""
+        the same way out again leaves without them. A `queued` way out (quit, which waits
+        for the store queue itself) asked again while only saves on their way hold it goes:
+        a store that hangs does not keep the person in."""
         if self.detail is None:
             if self._early:  # typed before the task was read: saved once it is
                 self._wait_to_leave = Leaving(again, then)
@@ -152,8 +159,13 @@ class DetailSaves(DetailBase):
                 return False
             unsaved = self._unsaved()
         if self.writes_pending:
-            self._wait_to_leave = Leaving(again, then)
-            return False
+            waiting, self._wait_to_leave = self._wait_to_leave, Leaving(again, then)
+            if not queued:
+                return False
+            if waiting is None or waiting.again != again:
+                self.notify(f"saving your edits… ({again} as soon as they are stored)")
+                return False
+            self._wait_to_leave = None
         if unsaved:  # refused before, and the same way out again: go without them
             self.notify(f"{past} without saving your {field_names(unsaved)}", markup=False)
         self._leaving = True  # the blur of its fields as it goes saves nothing more

@@ -63,8 +63,11 @@ class LineInput(OrderedInput):
         self.post_message(self.Submitted(self, line, None))
         self.value = ""
 
-    def give_back(self, line: str) -> None:
-        """`line` back for fixing, unless the next one is being typed already."""
+    def give_back(self, line: str) -> bool:
+        """`line` back for fixing, unless the next one is being typed already: whether it is
+        back (if not, the screen names it, so that nothing typed goes unsaid)."""
         if not self.value or self.value == line:
             self.value = line
             self.cursor_position = len(line)
+            return True
+        return False
