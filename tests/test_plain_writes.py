@@ -147,3 +147,27 @@ def test_the_columns_are_read_once_per_transaction_until_a_column_is_written(
     # A service reads the column it has just written, in the same transaction.
     view = seeded.projects.set_wip_limit("DEL", "doing", 2)
     assert [c.wip_limit for c in view.columns if c.name == "Doing"] == [2]
+
+
+def test_a_locked_sqlite_store_is_said_once_not_waited_for_twice(
+    seeded: Services, cli: Cli, store_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked all through the busy timeout, a plain write says so; it is not handed to the
+    ordinary path, which would wait as long again."""
+    if "://" in store_target:
+        pytest.skip("SQLite's write lock")
+    import sqlite3
+
+    from taskboard import cli as entry
+    from taskboard.store import writer
+
+    monkeypatch.setattr(writer, "BUSY_TIMEOUT", 0.2)
+    monkeypatch.setattr(entry, "_run_typer", lambda *a: pytest.fail("waited again"))
+    holder = sqlite3.connect(store_target, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        cli("add", "Not while locked", "-p", "DEL").failed("is locked by another program")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert [r.title for r in seeded.tasks.rows() if r.title == "Not while locked"] == []

@@ -268,12 +268,20 @@ def _open(target: str, password: str | None) -> Writer:
         try:
             uri = f"file:{quote(str(path.resolve()))}?mode=rw"  # never creates a file
             raw = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise NotWritable(str(exc)) from exc
+        try:
             raw.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             raw.execute("PRAGMA foreign_keys = ON")
             raw.execute("PRAGMA synchronous = NORMAL")
             # A write takes the lock up front, as the ordinary path's writes do.
             raw.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
+            raw.close()
+            if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                # Locked all through the busy timeout: the ordinary path would wait as long
+                # again. The store's one-line fault says so (`store.errors`).
+                raise
             raise NotWritable(str(exc)) from exc
         return Writer(raw, "sqlite")
     conninfo = postgres_conninfo(target)
