@@ -218,7 +218,7 @@ class Importer:
                 f"{where}: project {project.key} has no column {excerpt(name)!r} "
                 "(give --project KEY to create missing columns)"
             )
-        if not name or len(name) > 60:
+        if not name or len(name) > MAX_COLUMN:
             raise ServiceError(f"{where}: bad column name {excerpt(name)!r}")
         try:
             column = add_column(self.w, self.log, project, name, wip, is_done)
